@@ -1,0 +1,110 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import * as schema from './schema.ts';
+
+export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
+
+export type Schema = typeof schema;
+/** The drizzle database, whatever the driver underneath (PGlite or node-postgres). */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+/** Runs one SQL text (possibly several statements when `values` is empty) and returns the rows. */
+export type ExecuteSql = (text: string, values?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
+
+export type Database = {
+  kind: 'pglite' | 'postgres';
+  db: Db;
+  executeSql: ExecuteSql;
+  /** Applies pending migrations; safe to call from several processes at once. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+};
+
+export type DatabaseOptions =
+  | { kind: 'postgres'; url: string; poolSize?: number }
+  | { kind: 'pglite'; dataDir?: string; loadDataDir?: Blob };
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.kind === 'postgres' ? openPostgres(options.url, options.poolSize ?? 10) : openPglite(options);
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client losing its connection (server restart) must not crash the process.
+  pool.on('error', () => {});
+  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  return {
+    kind: 'postgres',
+    db,
+    executeSql: async (text, values) => {
+      const result = await pool.query(text, values);
+      return { rows: flattenRows(result) };
+    },
+    migrate: async () => {
+      // Several processes may start together: the advisory lock lets one migrate while the others wait.
+      const client = await pool.connect();
+      try {
+        await client.query('SELECT pg_advisory_lock(4242001)');
+        await migratePg(drizzlePg(client, { schema }), { migrationsFolder });
+      } finally {
+        await client.query('SELECT pg_advisory_unlock(4242001)').catch(() => {});
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+async function openPglite(options: { dataDir?: string; loadDataDir?: Blob }): Promise<Database> {
+  if (options.dataDir) await fs.mkdir(path.dirname(options.dataDir), { recursive: true });
+  const client = await PGlite.create({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+  });
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  let isClosed = false;
+  return {
+    kind: 'pglite',
+    db,
+    executeSql: (text, values) => executePglite(client, text, values),
+    migrate: () => migratePglite(drizzlePglite(client, { schema }), { migrationsFolder }),
+    close: async () => {
+      if (isClosed) return;
+      isClosed = true;
+      await client.close();
+    },
+  };
+}
+
+/**
+ * PGlite answers a parameterless multi-statement text through `exec` with one result per statement;
+ * pg-boss expects node-postgres's shape, so rows are flattened. A failed block leaves PGlite's single
+ * connection inside an aborted transaction: roll it back so the next caller starts clean.
+ */
+async function executePglite(client: PGlite, text: string, values?: unknown[]) {
+  if (values && values.length > 0) {
+    const result = await client.query<Record<string, unknown>>(text, values);
+    return { rows: result.rows };
+  }
+  try {
+    const results = await client.exec(text);
+    return { rows: results.flatMap((result) => result.rows as Record<string, unknown>[]) };
+  } catch (error) {
+    await client.exec('ROLLBACK').catch(() => {});
+    throw error;
+  }
+}
+
+function flattenRows(result: pg.QueryResult | pg.QueryResult[]): Record<string, unknown>[] {
+  return Array.isArray(result) ? result.flatMap((r) => r.rows) : result.rows;
+}
+
+export { schema };

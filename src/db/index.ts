@@ -1,0 +1,1 @@
+export { type Database, type DatabaseOptions, type Db, type ExecuteSql, openDatabase, schema } from './client.ts';

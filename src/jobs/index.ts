@@ -1,0 +1,1 @@
+export { defineJob, type JobDefinition, type JobHandler, JobQueue, type SendOptions } from './queue.ts';

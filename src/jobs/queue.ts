@@ -1,0 +1,137 @@
+import PgBoss from 'pg-boss';
+import type { z } from 'zod';
+import type { ExecuteSql } from '../db/index.ts';
+import type { Logger } from '../lib/logger.ts';
+
+/** One entry of the job catalog: a name, its payload schema and how pg-boss should treat it. */
+export type JobDefinition<Payload> = {
+  name: string;
+  payload: z.ZodType<Payload>;
+  retryLimit: number;
+  retryDelaySeconds: number;
+  retryBackoff: boolean;
+  timeoutSeconds: number;
+  /**
+   * `standard`: every send creates a job. `singleton`: at most one queued job per singleton key
+   * (pg-boss `short` policy: duplicates of a job not yet started are dropped).
+   */
+  dedupe?: 'none' | 'queued';
+  /** Five-field cron in UTC; the schedule is kept in the database, so only one process fires it. */
+  cron?: string;
+  /** How many jobs of this kind one worker process runs at once. */
+  concurrency?: number;
+};
+
+export function defineJob<Payload>(definition: JobDefinition<Payload>): JobDefinition<Payload> {
+  return definition;
+}
+
+export type JobHandler<Payload> = (payload: Payload, job: { id: string; retryCount: number }) => Promise<void>;
+
+type Registration = { definition: JobDefinition<unknown>; handler: JobHandler<unknown> };
+
+export type SendOptions = { singletonKey?: string; startAfterSeconds?: number; priority?: number };
+
+/**
+ * The typed job queue on top of pg-boss, in the same database as everything else. Web processes only
+ * send; worker processes also run the handlers. `start()` and `stop()` are idempotent.
+ */
+export class JobQueue {
+  readonly #boss: PgBoss;
+  readonly #registrations = new Map<string, Registration>();
+  readonly #logger: Logger;
+  #startPromise: Promise<void> | undefined;
+  #isWorking = false;
+
+  constructor(options: { executeSql: ExecuteSql; logger: Logger; schema?: string; maintenance?: boolean }) {
+    this.#logger = options.logger;
+    this.#boss = new PgBoss({
+      db: { executeSql: (text, values) => options.executeSql(text, values) },
+      schema: options.schema ?? 'pgboss',
+      supervise: options.maintenance ?? true,
+      schedule: options.maintenance ?? true,
+      migrate: true,
+    });
+    this.#boss.on('error', (error) => this.#logger.error({ err: error }, 'job queue error'));
+  }
+
+  register<Payload>(definition: JobDefinition<Payload>, handler: JobHandler<Payload>): void {
+    this.#registrations.set(definition.name, {
+      definition: definition as JobDefinition<unknown>,
+      handler: handler as JobHandler<unknown>,
+    });
+  }
+
+  /** Installs pg-boss's schema, creates every registered queue and (re)writes the cron schedules. */
+  start(): Promise<void> {
+    this.#startPromise ??= (async () => {
+      await this.#boss.start();
+      for (const { definition } of this.#registrations.values()) {
+        await this.#boss.createQueue(definition.name, {
+          name: definition.name,
+          policy: definition.dedupe === 'queued' ? 'short' : 'standard',
+          retryLimit: definition.retryLimit,
+          retryDelay: definition.retryDelaySeconds,
+          retryBackoff: definition.retryBackoff,
+          expireInSeconds: definition.timeoutSeconds,
+        });
+        if (definition.cron) await this.#boss.schedule(definition.name, definition.cron, {}, { tz: 'UTC' });
+      }
+    })();
+    return this.#startPromise;
+  }
+
+  async send<Payload>(
+    definition: JobDefinition<Payload>,
+    payload: Payload,
+    options: SendOptions = {},
+  ): Promise<string | null> {
+    const data = definition.payload.parse(payload);
+    await this.start();
+    return this.#boss.send(definition.name, data as object, {
+      ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
+      ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
+      ...(options.priority !== undefined ? { priority: options.priority } : {}),
+    });
+  }
+
+  /** Starts handlers for every registered job (worker role). */
+  async work(): Promise<void> {
+    await this.start();
+    if (this.#isWorking) return;
+    this.#isWorking = true;
+    for (const { definition, handler } of this.#registrations.values()) {
+      const slots = definition.concurrency ?? 1;
+      for (let slot = 0; slot < slots; slot++) {
+        await this.#boss.work(definition.name, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+          if (!job) return;
+          const parsed = definition.payload.safeParse(job.data);
+          if (!parsed.success) {
+            // A payload that does not parse will never parse: fail it without retries filling the log.
+            this.#logger.error({ job: definition.name, jobId: job.id, issues: parsed.error.issues }, 'bad job payload');
+            return;
+          }
+          await handler(parsed.data, { id: job.id, retryCount: 0 });
+        });
+      }
+    }
+  }
+
+  /** Counts of jobs per state, for health pages and tests. */
+  async getQueueSize(name: string): Promise<number> {
+    return this.#boss.getQueueSize(name);
+  }
+
+  get boss(): PgBoss {
+    return this.#boss;
+  }
+
+  /** Stops fetching new jobs and waits (up to `timeoutSeconds`) for running ones to finish. */
+  async stop(timeoutSeconds = 20): Promise<void> {
+    if (!this.#startPromise) return;
+    await this.#startPromise.catch(() => {});
+    await this.#boss.stop({ graceful: true, wait: true, timeout: timeoutSeconds * 1000, close: false });
+    this.#startPromise = undefined;
+    this.#isWorking = false;
+  }
+}

@@ -1,0 +1,38 @@
+/** Error codes of the HTTP API, each with its status. The wire shape is `{ error: { code, message } }`. */
+export const appErrorStatus = {
+  bad_request: 400,
+  validation_failed: 400,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  forbidden: 403,
+  csrf_invalid: 403,
+  not_found: 404,
+  conflict: 409,
+  zoom_not_connected: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  zoom_unavailable: 502,
+  internal: 500,
+} as const;
+
+export type AppErrorCode = keyof typeof appErrorStatus;
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: AppErrorCode,
+    message: string,
+    options?: { cause?: unknown; details?: unknown },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.status = appErrorStatus[code];
+    this.details = options?.details;
+  }
+  readonly details: unknown;
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}
