@@ -23,7 +23,11 @@ export const configSchema = z
       .optional(),
     STORAGE_URL: z.string().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    SESSION_TTL_HOURS: z.coerce.number().int().positive().default(24 * 14),
+    SESSION_TTL_HOURS: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(24 * 14),
     COOKIE_SECURE: booleanFromEnv.optional(),
     CALLPORT_ENCRYPTION_KEY: z
       .string()
@@ -37,7 +41,12 @@ export const configSchema = z
     ZOOM_OAUTH_URL: z.url().default('https://zoom.us'),
     ZOOM_API_URL: z.url().default('https://api.zoom.us/v2'),
     SANDBOX_EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(9090),
-    SWEEP_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(5),
+    SWEEP_INTERVAL_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(5),
     BACKFILL_DAYS: z.coerce.number().int().min(0).max(365).default(30),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   })

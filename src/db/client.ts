@@ -2,11 +2,11 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import * as schema from './schema.ts';
 
@@ -25,6 +25,8 @@ export type Database = {
   executeSql: ExecuteSql;
   /** Applies pending migrations; safe to call from several processes at once. */
   migrate(): Promise<void>;
+  /** PGlite only: a tarball of the data folder (test templates, backups). */
+  dumpDataDir?: () => Promise<Blob>;
   close(): Promise<void>;
 };
 
@@ -33,7 +35,9 @@ export type DatabaseOptions =
   | { kind: 'pglite'; dataDir?: string; loadDataDir?: Blob };
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.kind === 'postgres' ? openPostgres(options.url, options.poolSize ?? 10) : openPglite(options);
+  return options.kind === 'postgres'
+    ? openPostgres(options.url, options.poolSize ?? 10)
+    : openPglite(options);
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
@@ -76,6 +80,7 @@ async function openPglite(options: { dataDir?: string; loadDataDir?: Blob }): Pr
     db,
     executeSql: (text, values) => executePglite(client, text, values),
     migrate: () => migratePglite(drizzlePglite(client, { schema }), { migrationsFolder }),
+    dumpDataDir: async () => (await client.dumpDataDir('gzip')) as Blob,
     close: async () => {
       if (isClosed) return;
       isClosed = true;

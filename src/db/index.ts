@@ -1,1 +1,8 @@
-export { type Database, type DatabaseOptions, type Db, type ExecuteSql, openDatabase, schema } from './client.ts';
+export {
+  type Database,
+  type DatabaseOptions,
+  type Db,
+  type ExecuteSql,
+  openDatabase,
+  schema,
+} from './client.ts';

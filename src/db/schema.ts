@@ -21,10 +21,14 @@ export const users = pgTable(
       .references(() => organizations.id, { onDelete: 'cascade' }),
     email: text('email').notNull(),
     name: text('name').notNull(),
-    role: text('role', { enum: ['admin', 'member'] }).notNull().default('member'),
+    role: text('role', { enum: ['admin', 'member'] })
+      .notNull()
+      .default('member'),
     /** A Callport seat: licensed users are the people whose calls get imported. */
     isLicensed: boolean('is_licensed').notNull().default(true),
-    language: text('language', { enum: ['fr', 'en'] }).notNull().default('fr'),
+    language: text('language', { enum: ['fr', 'en'] })
+      .notNull()
+      .default('fr'),
     passwordHash: text('password_hash'),
     isActive: boolean('is_active').notNull().default(true),
     createdAt: createdAt(),

@@ -26,7 +26,10 @@ export function defineJob<Payload>(definition: JobDefinition<Payload>): JobDefin
   return definition;
 }
 
-export type JobHandler<Payload> = (payload: Payload, job: { id: string; retryCount: number }) => Promise<void>;
+export type JobHandler<Payload> = (
+  payload: Payload,
+  job: { id: string; retryCount: number },
+) => Promise<void>;
 
 type Registration = { definition: JobDefinition<unknown>; handler: JobHandler<unknown> };
 
@@ -103,16 +106,23 @@ export class JobQueue {
     for (const { definition, handler } of this.#registrations.values()) {
       const slots = definition.concurrency ?? 1;
       for (let slot = 0; slot < slots; slot++) {
-        await this.#boss.work(definition.name, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
-          if (!job) return;
-          const parsed = definition.payload.safeParse(job.data);
-          if (!parsed.success) {
-            // A payload that does not parse will never parse: fail it without retries filling the log.
-            this.#logger.error({ job: definition.name, jobId: job.id, issues: parsed.error.issues }, 'bad job payload');
-            return;
-          }
-          await handler(parsed.data, { id: job.id, retryCount: 0 });
-        });
+        await this.#boss.work(
+          definition.name,
+          { batchSize: 1, pollingIntervalSeconds: 0.5 },
+          async ([job]) => {
+            if (!job) return;
+            const parsed = definition.payload.safeParse(job.data);
+            if (!parsed.success) {
+              // A payload that does not parse will never parse: fail it without retries filling the log.
+              this.#logger.error(
+                { job: definition.name, jobId: job.id, issues: parsed.error.issues },
+                'bad job payload',
+              );
+              return;
+            }
+            await handler(parsed.data, { id: job.id, retryCount: 0 });
+          },
+        );
       }
     }
   }

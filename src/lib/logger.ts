@@ -36,7 +36,11 @@ export const redactedPaths = [
   'headers.cookie',
 ];
 
-export function createLogger(options: { level: string; name?: string; destination?: pino.DestinationStream }): Logger {
+export function createLogger(options: {
+  level: string;
+  name?: string;
+  destination?: pino.DestinationStream;
+}): Logger {
   return pino(
     {
       level: options.level,

@@ -1,0 +1,174 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp, type TestClient, testPassword } from '../test-support/app.ts';
+
+let app: TestApp;
+let orgA: { organizationId: string; admin: TestClient };
+let orgB: { organizationId: string; admin: TestClient };
+let memberA: TestClient;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  orgA = await app.createOrganization('Org A');
+  orgB = await app.createOrganization('Org B');
+  memberA = await app.createUserClient(orgA.organizationId, 'member');
+});
+afterAll(() => app?.stop());
+
+describe('sign-in', () => {
+  it('signs in, returns the session with a CSRF token, and signs out', async () => {
+    const session = await orgA.admin.request('GET', '/api/session');
+    expect(session.statusCode).toBe(200);
+    expect(session.json()).toMatchObject({
+      user: { email: orgA.admin.email, role: 'admin' },
+      organization: { name: 'Org A' },
+    });
+    expect(session.json().csrfToken).toEqual(expect.any(String));
+
+    const client = await app.createUserClient(orgA.organizationId, 'member');
+    expect((await client.request('DELETE', '/api/session')).statusCode).toBe(204);
+    expect((await client.request('GET', '/api/session')).statusCode).toBe(401);
+  });
+
+  it('gives the same answer for an unknown e-mail and a wrong password', async () => {
+    const wrongPassword = await app.anonymous.request('POST', '/api/session', {
+      email: orgA.admin.email,
+      password: 'nope',
+    });
+    const unknown = await app.anonymous.request('POST', '/api/session', {
+      email: 'ghost@example.test',
+      password: 'nope',
+    });
+    expect(wrongPassword.statusCode).toBe(401);
+    expect(unknown.statusCode).toBe(401);
+    expect(unknown.json()).toEqual(wrongPassword.json());
+  });
+
+  it('sets an httpOnly SameSite cookie and a new session at every sign-in', async () => {
+    const first = await app.anonymous.request('POST', '/api/session', {
+      email: orgB.admin.email,
+      password: testPassword,
+    });
+    const second = await app.anonymous.request('POST', '/api/session', {
+      email: orgB.admin.email,
+      password: testPassword,
+    });
+    const cookieOf = (response: typeof first) => response.cookies.find((c) => c.name === 'callport_session')!;
+    expect(cookieOf(first).httpOnly).toBe(true);
+    expect(cookieOf(first).sameSite).toBe('Lax');
+    expect(cookieOf(first).value).not.toBe(cookieOf(second).value);
+  });
+
+  it('rate-limits repeated sign-in attempts for one address', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const response = await app.anonymous.request('POST', '/api/session', {
+        email: 'target@example.test',
+        password: `guess${i}`,
+      });
+      statuses.push(response.statusCode);
+    }
+    expect(statuses.slice(0, 10).every((status) => status === 401)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+  });
+
+  it('refuses a deactivated user and closes their sessions', async () => {
+    const client = await app.createUserClient(orgA.organizationId, 'member');
+    const patched = await orgA.admin.request('PATCH', `/api/users/${client.userId}`, { isActive: false });
+    expect(patched.statusCode).toBe(200);
+    expect((await client.request('GET', '/api/session')).statusCode).toBe(401);
+    const again = await app.anonymous.request('POST', '/api/session', {
+      email: client.email,
+      password: testPassword,
+    });
+    expect(again.statusCode).toBe(401);
+  });
+});
+
+describe('user management', () => {
+  it('lets an admin add, edit and list users; a member gets 403', async () => {
+    const created = await orgA.admin.request('POST', '/api/users', {
+      email: 'New.Person@Example.test',
+      name: 'New Person',
+      isLicensed: false,
+      language: 'en',
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({ role: 'member', isLicensed: false, language: 'en' });
+
+    const duplicate = await orgA.admin.request('POST', '/api/users', {
+      email: 'new.person@example.test',
+      name: 'Dup',
+    });
+    expect(duplicate.statusCode).toBe(409);
+
+    const edited = await orgA.admin.request('PATCH', `/api/users/${created.json().id}`, {
+      isLicensed: true,
+      role: 'admin',
+    });
+    expect(edited.json()).toMatchObject({ isLicensed: true, role: 'admin' });
+
+    const list = await orgA.admin.request('GET', '/api/users');
+    expect(list.json().users.map((u: { email: string }) => u.email)).toContain('New.Person@Example.test');
+    expect(list.json().users.every((u: { email: string }) => u.email !== orgB.admin.email)).toBe(true);
+
+    expect((await memberA.request('GET', '/api/users')).statusCode).toBe(403);
+    expect(
+      (await memberA.request('POST', '/api/users', { email: 'x@example.test', name: 'X' })).statusCode,
+    ).toBe(403);
+  });
+
+  it('keeps at least one active admin', async () => {
+    const { organizationId, admin } = await app.createOrganization('Solo');
+    const response = await admin.request('PATCH', `/api/users/${admin.userId}`, { role: 'member' });
+    expect(response.statusCode).toBe(409);
+    expect(organizationId).toBeTruthy();
+  });
+
+  it('imports users from CSV, reporting bad lines', async () => {
+    const csv = [
+      'email,name,role,licensed,language',
+      'alice@csv.test,Alice,member,yes,en',
+      'bob@csv.test,Bob,admin,non,fr',
+      'not-an-email,Broken,member,yes,fr',
+      'carol@csv.test,Carol,member,maybe,fr',
+      `${orgB.admin.email},Stolen,member,yes,fr`,
+    ].join('\n');
+    const response = await orgA.admin.request('POST', '/api/users/import', { csv });
+    expect(response.statusCode).toBe(200);
+    const result = response.json();
+    expect(result.created).toBe(2);
+    expect(result.errors.map((e: { line: number }) => e.line)).toEqual([4, 5, 6]);
+    const again = await orgA.admin.request('POST', '/api/users/import', {
+      csv: 'email,name,licensed\nalice@csv.test,Alice B,no',
+    });
+    expect(again.json()).toMatchObject({ created: 0, updated: 1 });
+  });
+
+  it('saves the language preference of the signed-in user', async () => {
+    const response = await memberA.request('PATCH', '/api/me', { language: 'en' });
+    expect(response.statusCode).toBe(200);
+    expect((await memberA.request('GET', '/api/session')).json().user.language).toBe('en');
+  });
+});
+
+describe('tenancy', () => {
+  it("answers 404 for another organisation's resource on every route that takes an id", async () => {
+    const victim = await app.createUserClient(orgB.organizationId, 'member');
+    const routesWithId = app.server!.routeTable.filter((route) => route.url.includes(':id'));
+    expect(routesWithId.length).toBeGreaterThan(0);
+    for (const route of routesWithId) {
+      const url = route.url.replace(':id', victim.userId);
+      const response = await orgA.admin.request(
+        route.method,
+        url,
+        route.method === 'GET' ? undefined : { name: 'Hijack' },
+      );
+      expect({ route: `${route.method} ${route.url}`, status: response.statusCode }).toEqual({
+        route: `${route.method} ${route.url}`,
+        status: 404,
+      });
+    }
+    const victimSession = await victim.request('GET', '/api/session');
+    expect(victimSession.json().user.name).not.toBe('Hijack');
+  });
+});

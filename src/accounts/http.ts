@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import {
+  createUserRequestSchema,
+  importUsersRequestSchema,
+  signInRequestSchema,
+  updateMyPreferencesRequestSchema,
+  updateUserRequestSchema,
+} from '../contract/index.ts';
+import type { Db } from '../db/index.ts';
+import { AppError } from '../lib/errors.ts';
+import type { App } from '../server/app.ts';
+import { sessionCookieName } from '../server/app.ts';
+import { getPrincipal, parseInput } from '../server/request.ts';
+import { importUsersCsv } from './import-users-csv.ts';
+import { createUser, editUser } from './manage-users.ts';
+import {
+  findOrganization,
+  findUserInOrganization,
+  listUsers,
+  toOrganization,
+  toUser,
+  updateOrganization,
+  updateUser,
+} from './queries.ts';
+import { closeSession, openSession } from './sessions.ts';
+import { signIn } from './sign-in.ts';
+
+export type AccountsRoutesOptions = {
+  db: Db;
+  sessionTtlHours: number;
+  cookieSecure: boolean;
+  isSandbox: boolean;
+};
+
+const idParamsSchema = z.object({ id: z.uuid({ message: 'not a user id' }) });
+const updateOrganizationRequestSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    productName: z.string().trim().min(1).max(100),
+    productUrl: z.url().max(500).nullable(),
+  })
+  .partial()
+  .strict();
+
+export function registerAccountsRoutes(options: AccountsRoutesOptions) {
+  const { db } = options;
+  return (app: App) => {
+    const buildSession = async (
+      userId: string,
+      organizationId: string,
+      reply: { generateCsrf(): string },
+    ) => {
+      const user = await findUserInOrganization(db, organizationId, userId);
+      const organization = await findOrganization(db, organizationId);
+      if (!user || !organization) throw new AppError('unauthenticated', 'Sign in first.');
+      return {
+        user: toUser(user),
+        organization: toOrganization(organization),
+        csrfToken: reply.generateCsrf(),
+        isSandbox: options.isSandbox,
+      };
+    };
+
+    app.post(
+      '/api/session',
+      {
+        config: {
+          access: 'public',
+          rateLimit: {
+            max: 10,
+            timeWindow: '1 minute',
+            keyGenerator: (request) =>
+              `${request.ip}:${String((request.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
+            errorResponseBuilder: () => ({
+              statusCode: 429,
+              message: 'Too many sign-in attempts for this address: wait a minute and try again.',
+            }),
+          },
+        },
+      },
+      async (request, reply) => {
+        const input = parseInput(signInRequestSchema, request.body);
+        const result = await signIn(db, input.email, input.password);
+        if (result.outcome === 'refused') {
+          throw new AppError('invalid_credentials', 'E-mail or password is incorrect.');
+        }
+        // A new session at every sign-in (and the old one closed) defeats session fixation.
+        await closeSession(db, request.cookies[sessionCookieName]);
+        const session = await openSession(db, result.user.id, options.sessionTtlHours);
+        reply.setCookie(sessionCookieName, session.token, {
+          path: '/',
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: options.cookieSecure,
+          expires: session.expiresAt,
+        });
+        return buildSession(result.user.id, result.user.organizationId, reply);
+      },
+    );
+
+    app.get('/api/session', { config: { access: 'user' } }, async (request, reply) => {
+      const principal = getPrincipal(request);
+      return buildSession(principal.userId, principal.organizationId, reply);
+    });
+
+    app.delete('/api/session', { config: { access: 'user' } }, async (request, reply) => {
+      await closeSession(db, request.cookies[sessionCookieName]);
+      reply.clearCookie(sessionCookieName, { path: '/' });
+      return reply.status(204).send();
+    });
+
+    app.patch('/api/me', { config: { access: 'user' } }, async (request) => {
+      const principal = getPrincipal(request);
+      const input = parseInput(updateMyPreferencesRequestSchema, request.body);
+      const user = await updateUser(db, principal.organizationId, principal.userId, input);
+      if (!user) throw new AppError('not_found', 'Your account no longer exists.');
+      return toUser(user);
+    });
+
+    app.get('/api/organization', { config: { access: 'user' } }, async (request) => {
+      const principal = getPrincipal(request);
+      const organization = await findOrganization(db, principal.organizationId);
+      if (!organization) throw new AppError('not_found', 'Your organisation no longer exists.');
+      return toOrganization(organization);
+    });
+
+    app.patch('/api/organization', { config: { access: 'admin' } }, async (request) => {
+      const principal = getPrincipal(request);
+      const input = parseInput(updateOrganizationRequestSchema, request.body);
+      const organization = await updateOrganization(db, principal.organizationId, input);
+      if (!organization) throw new AppError('not_found', 'Your organisation no longer exists.');
+      return toOrganization(organization);
+    });
+
+    app.get('/api/users', { config: { access: 'admin' } }, async (request) => {
+      const principal = getPrincipal(request);
+      const rows = await listUsers(db, principal.organizationId);
+      return { users: rows.map(toUser) };
+    });
+
+    app.post('/api/users', { config: { access: 'admin' } }, async (request, reply) => {
+      const principal = getPrincipal(request);
+      const input = parseInput(createUserRequestSchema, request.body);
+      const user = await createUser(db, principal.organizationId, principal.userId, input);
+      return reply.status(201).send(toUser(user));
+    });
+
+    app.patch('/api/users/:id', { config: { access: 'admin' } }, async (request) => {
+      const principal = getPrincipal(request);
+      const { id } = parseInput(idParamsSchema, request.params);
+      const changes = parseInput(updateUserRequestSchema, request.body);
+      const user = await editUser(db, principal.organizationId, principal.userId, id, changes);
+      return toUser(user);
+    });
+
+    app.post(
+      '/api/users/import',
+      { config: { access: 'admin' }, bodyLimit: 4 * 1024 * 1024 },
+      async (request) => {
+        const principal = getPrincipal(request);
+        const { csv } = parseInput(importUsersRequestSchema, request.body);
+        return importUsersCsv(db, principal.organizationId, principal.userId, csv);
+      },
+    );
+  };
+}

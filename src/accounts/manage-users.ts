@@ -1,0 +1,76 @@
+import type { CreateUserRequest, UpdateUserRequest } from '../contract/index.ts';
+import { createUserRequestSchema } from '../contract/index.ts';
+import type { Db } from '../db/index.ts';
+import { AppError } from '../lib/errors.ts';
+import { hashPassword } from './passwords.ts';
+import {
+  countActiveAdmins,
+  deleteUserSessions,
+  findUserByEmail,
+  findUserInOrganization,
+  insertAuditEntry,
+  insertUser,
+  type UserRow,
+  updateUser,
+} from './queries.ts';
+
+export async function createUser(
+  db: Db,
+  organizationId: string,
+  actorUserId: string | null,
+  request: CreateUserRequest,
+): Promise<UserRow> {
+  const input = createUserRequestSchema.parse(request);
+  const existing = await findUserByEmail(db, input.email);
+  if (existing) {
+    throw new AppError('conflict', `A Callport user with the e-mail ${input.email} already exists.`);
+  }
+  const user = await insertUser(db, {
+    organizationId,
+    email: input.email,
+    name: input.name,
+    role: input.role,
+    isLicensed: input.isLicensed,
+    language: input.language,
+    passwordHash: input.password ? await hashPassword(input.password) : null,
+  });
+  await insertAuditEntry(db, {
+    organizationId,
+    actorUserId,
+    action: 'user.created',
+    target: user.id,
+    details: { email: user.email, role: user.role, isLicensed: user.isLicensed },
+  });
+  return user;
+}
+
+export async function editUser(
+  db: Db,
+  organizationId: string,
+  actorUserId: string,
+  userId: string,
+  changes: UpdateUserRequest,
+): Promise<UserRow> {
+  const user = await findUserInOrganization(db, organizationId, userId);
+  if (!user) throw new AppError('not_found', 'No such user in your organisation.');
+  const losesAdmin =
+    user.role === 'admin' && user.isActive && (changes.role === 'member' || changes.isActive === false);
+  if (losesAdmin && (await countActiveAdmins(db, organizationId)) <= 1) {
+    throw new AppError('conflict', 'This is the last active admin: make someone else admin first.');
+  }
+  const { password, ...fields } = changes;
+  const updated = await updateUser(db, organizationId, userId, {
+    ...fields,
+    ...(password ? { passwordHash: await hashPassword(password) } : {}),
+  });
+  if (!updated) throw new AppError('not_found', 'No such user in your organisation.');
+  if (changes.isActive === false || password) await deleteUserSessions(db, userId);
+  await insertAuditEntry(db, {
+    organizationId,
+    actorUserId,
+    action: 'user.updated',
+    target: userId,
+    details: { ...fields, ...(password ? { password: 'changed' } : {}) },
+  });
+  return updated;
+}

@@ -1,0 +1,126 @@
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import type { Organization, User } from '../contract/index.ts';
+import type { Db } from '../db/index.ts';
+import { schema } from '../db/index.ts';
+
+const { organizations, users, sessions, auditLog } = schema;
+
+export type UserRow = typeof users.$inferSelect;
+export type OrganizationRow = typeof organizations.$inferSelect;
+
+export function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    isLicensed: row.isLicensed,
+    language: row.language,
+    isActive: row.isActive,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export function toOrganization(row: OrganizationRow): Organization {
+  return { id: row.id, name: row.name, productName: row.productName, productUrl: row.productUrl };
+}
+
+export async function insertOrganization(
+  db: Db,
+  values: { name: string; productName?: string; productUrl?: string },
+) {
+  const [row] = await db.insert(organizations).values(values).returning();
+  return row!;
+}
+
+export async function findOrganization(db: Db, organizationId: string) {
+  const [row] = await db.select().from(organizations).where(eq(organizations.id, organizationId));
+  return row;
+}
+
+export async function updateOrganization(
+  db: Db,
+  organizationId: string,
+  values: Partial<Pick<OrganizationRow, 'name' | 'productName' | 'productUrl'>>,
+) {
+  const [row] = await db
+    .update(organizations)
+    .set(values)
+    .where(eq(organizations.id, organizationId))
+    .returning();
+  return row;
+}
+
+export async function findUserByEmail(db: Db, email: string) {
+  const [row] = await db.select().from(users).where(sql`lower(${users.email}) = lower(${email.trim()})`);
+  return row;
+}
+
+/** A user of this organisation, or undefined: another organisation's user is never returned. */
+export async function findUserInOrganization(db: Db, organizationId: string, userId: string) {
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.id, userId), eq(users.organizationId, organizationId)));
+  return row;
+}
+
+export function listUsers(db: Db, organizationId: string) {
+  return db.select().from(users).where(eq(users.organizationId, organizationId)).orderBy(asc(users.name));
+}
+
+export async function insertUser(db: Db, values: typeof users.$inferInsert) {
+  const [row] = await db.insert(users).values(values).returning();
+  return row!;
+}
+
+export async function updateUser(
+  db: Db,
+  organizationId: string,
+  userId: string,
+  values: Partial<Omit<UserRow, 'id' | 'organizationId' | 'createdAt'>>,
+) {
+  const [row] = await db
+    .update(users)
+    .set({ ...values, updatedAt: new Date() })
+    .where(and(eq(users.id, userId), eq(users.organizationId, organizationId)))
+    .returning();
+  return row;
+}
+
+export async function countActiveAdmins(db: Db, organizationId: string): Promise<number> {
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(users)
+    .where(and(eq(users.organizationId, organizationId), eq(users.role, 'admin'), eq(users.isActive, true)));
+  return row?.count ?? 0;
+}
+
+export async function insertSession(db: Db, values: typeof sessions.$inferInsert) {
+  await db.insert(sessions).values(values);
+}
+
+export async function findSessionWithUser(db: Db, idHash: string, now: Date) {
+  const [row] = await db
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.idHash, idHash), gt(sessions.expiresAt, now)));
+  return row;
+}
+
+export async function deleteSession(db: Db, idHash: string) {
+  await db.delete(sessions).where(eq(sessions.idHash, idHash));
+}
+
+export async function deleteUserSessions(db: Db, userId: string) {
+  await db.delete(sessions).where(eq(sessions.userId, userId));
+}
+
+export async function deleteExpiredSessions(db: Db, now: Date): Promise<void> {
+  await db.delete(sessions).where(sql`${sessions.expiresAt} <= ${now}`);
+}
+
+export async function insertAuditEntry(db: Db, values: typeof auditLog.$inferInsert) {
+  await db.insert(auditLog).values(values);
+}

@@ -1,0 +1,164 @@
+import { parseArgs } from 'node:util';
+import {
+  createOrganizationWithAdmin,
+  editUser,
+  findUserByEmail,
+  generatePassword,
+} from './accounts/index.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { openDatabase } from './db/index.ts';
+import { type Callport, databaseOptionsFrom, type Role, startCallport } from './main.ts';
+import { seedSandbox } from './sandbox/seed-sandbox.ts';
+
+const usage = `Usage: callport <command> [options]
+
+Commands:
+  start                       web + worker in one process (embedded defaults, sandbox without Zoom credentials)
+  web                         HTTP API, web UI and webhook receiver only
+  worker                      background jobs only (sweeps, imports, audits)
+  migrate                     apply database migrations and exit
+  emulator [--port 9090] [--scenario sandbox|empty] [--seed N]
+                              run the bundled Zoom emulator on its own
+  users create-admin --email E --name N [--organization O] [--password P]
+                              create an organisation and its first admin (prints a generated password)
+  users reset-password --email E
+                              set a new generated password for a user and print it
+
+Configuration comes from environment variables: see README.md.`;
+
+export async function runCli(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'start':
+        return await runServer(['web', 'worker']);
+      case 'web':
+        return await runServer(['web']);
+      case 'worker':
+        return await runServer(['worker']);
+      case 'migrate':
+        return await migrate();
+      case 'emulator': {
+        const { runEmulatorCli } = await import('./zoom-emulator/cli.ts');
+        return await runEmulatorCli(rest);
+      }
+      case 'users':
+        return await runUsers(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(usage);
+        return command === undefined ? 2 : 0;
+      default:
+        console.error(`Unknown command "${command}".\n\n${usage}`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 78;
+    }
+    console.error(error instanceof Error ? error.message : error);
+    return 1;
+  }
+}
+
+async function runServer(roles: Role[]): Promise<number> {
+  const config = loadConfig();
+  const callport: Callport = await startCallport(config, { roles });
+  const { logger } = callport;
+  if (roles.includes('web')) {
+    if (config.isSandbox) {
+      const seed = await seedSandbox(callport.database.db);
+      printSandboxBanner(callport.url ?? config.publicUrl, seed.adminEmail, seed.adminPassword);
+    } else {
+      console.log(`Callport is running at ${callport.url}`);
+    }
+  }
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string) => {
+      logger.info({ signal }, 'shutting down');
+      resolve();
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
+  await callport.stop();
+  return 0;
+}
+
+function printSandboxBanner(url: string, email: string, password: string | undefined) {
+  const lines = [
+    '',
+    `  Callport is running at ${url.replace('127.0.0.1', 'localhost')}  (sandbox mode: no Zoom credentials set)`,
+    '',
+    `  Sign in as   ${email}`,
+    password
+      ? `  Password     ${password}`
+      : '  Password     shown at first start; `npx callport users reset-password --email ' +
+        email +
+        '` sets a new one',
+    '',
+  ];
+  console.log(lines.join('\n'));
+}
+
+async function migrate(): Promise<number> {
+  const config = loadConfig();
+  const database = await openDatabase(databaseOptionsFrom(config));
+  try {
+    await database.migrate();
+    console.log('Migrations applied.');
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+async function runUsers(argv: string[]): Promise<number> {
+  const [subcommand, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      email: { type: 'string' },
+      name: { type: 'string' },
+      organization: { type: 'string' },
+      password: { type: 'string' },
+    },
+  });
+  if (!values.email) {
+    console.error('--email is required.');
+    return 2;
+  }
+  const config = loadConfig();
+  const database = await openDatabase(databaseOptionsFrom(config));
+  try {
+    await database.migrate();
+    const password = values.password ?? generatePassword();
+    if (subcommand === 'create-admin') {
+      await createOrganizationWithAdmin(database.db, {
+        organizationName: values.organization ?? 'My company',
+        email: values.email,
+        name: values.name ?? values.email.split('@')[0]!,
+        password,
+      });
+      console.log(`Admin ${values.email} created.${values.password ? '' : ` Password: ${password}`}`);
+      return 0;
+    }
+    if (subcommand === 'reset-password') {
+      const user = await findUserByEmail(database.db, values.email);
+      if (!user) {
+        console.error(`No Callport user with the e-mail ${values.email}.`);
+        return 1;
+      }
+      await editUser(database.db, user.organizationId, user.id, user.id, { password });
+      console.log(`New password for ${user.email}: ${password}`);
+      return 0;
+    }
+    console.error(`Unknown users subcommand "${subcommand}". Use create-admin or reset-password.`);
+    return 2;
+  } finally {
+    await database.close();
+  }
+}

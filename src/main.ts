@@ -1,0 +1,97 @@
+import path from 'node:path';
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { deleteExpiredSessions, registerAccountsRoutes, resolveSession } from './accounts/index.ts';
+import type { Config } from './config.ts';
+import { type Database, type DatabaseOptions, openDatabase } from './db/index.ts';
+import { defineJob, JobQueue } from './jobs/index.ts';
+import { createLogger, type Logger } from './lib/logger.ts';
+import { type App, buildServer, sessionCookieName } from './server/app.ts';
+
+export type Role = 'web' | 'worker';
+
+export type Callport = {
+  config: Config;
+  logger: Logger;
+  database: Database;
+  queue: JobQueue;
+  server: App | undefined;
+  /** The address the web role listens on, once started. */
+  url: string | undefined;
+  stop(): Promise<void>;
+};
+
+const cleanupSessionsJob = defineJob({
+  name: 'accounts.cleanup-sessions',
+  payload: z.object({}).passthrough(),
+  retryLimit: 2,
+  retryDelaySeconds: 60,
+  retryBackoff: true,
+  timeoutSeconds: 60,
+  cron: '17 * * * *',
+});
+
+export function databaseOptionsFrom(config: Config): DatabaseOptions {
+  return config.DATABASE_URL
+    ? { kind: 'postgres', url: config.DATABASE_URL }
+    : { kind: 'pglite', dataDir: path.join(config.dataDir, 'pglite') };
+}
+
+/**
+ * The composition root: builds the database, job queue and HTTP server from the configuration and
+ * starts the requested roles. Every dependency is wired here by hand; nothing else reads the environment.
+ */
+export async function startCallport(
+  config: Config,
+  options: { roles: Role[]; logger?: Logger; listen?: boolean; database?: Database },
+): Promise<Callport> {
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
+  const database = options.database ?? (await openDatabase(databaseOptionsFrom(config)));
+  const stopSteps: Array<() => Promise<void>> = [() => database.close()];
+  const stop = async () => {
+    for (const step of stopSteps.splice(0).reverse()) {
+      await step().catch((error: unknown) => logger.error({ err: error }, 'error while stopping'));
+    }
+  };
+  try {
+    await database.migrate();
+    const { db } = database;
+    const queue = new JobQueue({ executeSql: database.executeSql, logger: logger.child({ module: 'jobs' }) });
+    queue.register(cleanupSessionsJob, async () => deleteExpiredSessions(db, new Date()));
+    await queue.start();
+    stopSteps.push(() => queue.stop());
+
+    let server: App | undefined;
+    let url: string | undefined;
+    if (options.roles.includes('web')) {
+      server = await buildServer({
+        logger,
+        cookieSecure: config.cookieSecure,
+        authenticate: (request: FastifyRequest) => resolveSession(db, request.cookies[sessionCookieName]),
+        checkReady: async () => {
+          await database.executeSql('SELECT 1');
+        },
+        routes: [
+          registerAccountsRoutes({
+            db,
+            sessionTtlHours: config.SESSION_TTL_HOURS,
+            cookieSecure: config.cookieSecure,
+            isSandbox: config.isSandbox,
+          }),
+        ],
+      });
+      const app = server;
+      stopSteps.push(() => app.close());
+      if (options.listen !== false) {
+        url = await app.listen({ port: config.PORT, host: config.HOST });
+      } else {
+        await app.ready();
+      }
+    }
+    if (options.roles.includes('worker')) await queue.work();
+    return { config, logger, database, queue, server, url, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,212 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyRequest,
+} from 'fastify';
+import { ZodError } from 'zod';
+import { AppError, type AppErrorCode, isAppError } from '../lib/errors.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { Access, Principal } from './types.ts';
+
+export type App = FastifyInstance;
+
+/** One registered route and who may call it: the authorisation tests walk this table. */
+export type RouteEntry = { method: string; url: string; access: Access };
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: RouteEntry[];
+  }
+}
+
+export type ServerOptions = {
+  logger: Logger;
+  cookieSecure: boolean;
+  /** Resolves the session cookie to a principal, or null. */
+  authenticate(request: FastifyRequest): Promise<Principal | null>;
+  /** Each feature's routes, mounted in order. */
+  routes: Array<(app: App) => void | Promise<void>>;
+  /** Readiness probe: throws when a dependency (database) is not usable. */
+  checkReady(): Promise<void>;
+  /** Folder of the built web UI; defaults to dist/web. */
+  webRoot?: string;
+  bodyLimitBytes?: number;
+};
+
+export const sessionCookieName = 'callport_session';
+const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const defaultWebRoot = fileURLToPath(new URL('../../dist/web', import.meta.url));
+
+/** Builds the HTTP application: security plugins, access control, error mapping, feature routes, web UI. */
+export async function buildServer(options: ServerOptions): Promise<App> {
+  const app: App = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
+    trustProxy: true,
+    requestIdHeader: false,
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        mediaSrc: ["'self'", 'blob:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: options.cookieSecure ? [] : null,
+      },
+    },
+    strictTransportSecurity: options.cookieSecure,
+  });
+  await app.register(cookie);
+  await app.register(csrf, {
+    cookieKey: 'callport_csrf',
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: options.cookieSecure },
+    getToken: (request) => request.headers['x-csrf-token'] as string | undefined,
+  });
+  // preHandler: the sign-in limit keys on the e-mail in the parsed body.
+  await app.register(rateLimit, { global: false, hook: 'preHandler' });
+
+  app.decorateRequest('principal', null);
+
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    const access = route.config?.access;
+    if (!access)
+      throw new Error(`Route ${route.method} ${route.url} declares no access level (config.access)`);
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routeTable.push({ method, url: route.url, access });
+    }
+  });
+
+  app.addHook('preHandler', async (request) => {
+    const access: Access | undefined = request.routeOptions.config.access;
+    if (access === 'public' || access === 'webhook' || access === undefined) return;
+    request.principal = await options.authenticate(request);
+    if (!request.principal) throw new AppError('unauthenticated', 'Sign in first.');
+    if (access === 'admin' && request.principal.role !== 'admin') {
+      throw new AppError('forbidden', 'Only a Callport admin can do this.');
+    }
+  });
+  // Cookie-authenticated writes carry the CSRF token from GET /api/session in `x-csrf-token`.
+  app.addHook('preHandler', (request, reply, done) => {
+    if (!request.principal || !unsafeMethods.has(request.method)) return done();
+    app.csrfProtection(request, reply, done);
+  });
+
+  app.setErrorHandler((error: FastifyError | Error, request, reply) => {
+    const { status, code, message, details } = toErrorResponse(error);
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code, status }, 'request refused');
+    void reply
+      .status(status)
+      .type('application/json')
+      .send({
+        error: { code, message: status >= 500 ? `${message} (request ${request.id})` : message, details },
+      });
+  });
+
+  app.get('/healthz', { config: { access: 'public' } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { access: 'public' } }, async (_request, reply) => {
+    try {
+      await options.checkReady();
+      return { status: 'ready' };
+    } catch (error) {
+      return reply.status(503).send({ error: { code: 'not_ready', message: (error as Error).message } });
+    }
+  });
+
+  for (const register of options.routes) await register(app);
+
+  await mountWebUi(app, options.webRoot ?? defaultWebRoot);
+  return app;
+}
+
+async function mountWebUi(app: App, webRoot: string): Promise<void> {
+  const indexFile = path.join(webRoot, 'index.html');
+  const hasUi = fs.existsSync(indexFile);
+  // Served without the static plugin's own routes so that every route declares its access level.
+  if (hasUi) await app.register(fastifyStatic, { root: webRoot, serve: false });
+  app.get('/assets/*', { config: { access: 'public' } }, (request, reply) => {
+    if (!hasUi)
+      return reply.status(404).send({ error: { code: 'not_found', message: 'The web UI is not built.' } });
+    const file = (request.params as { '*': string })['*'];
+    return reply
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .sendFile(file, path.join(webRoot, 'assets'));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const isApi = request.url.startsWith('/api/') || request.url.startsWith('/webhooks/');
+    if (isApi || request.method !== 'GET') {
+      return reply
+        .status(404)
+        .send({
+          error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` },
+        });
+    }
+    if (!hasUi) {
+      return reply.status(503).type('text/plain').send('The web UI is not built: run `npm run build:web`.');
+    }
+    return reply.header('cache-control', 'no-cache').sendFile('index.html', webRoot);
+  });
+}
+
+const statusCodes: Record<number, AppErrorCode> = {
+  400: 'bad_request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};
+
+function toErrorResponse(error: FastifyError | Error): {
+  status: number;
+  code: string;
+  message: string;
+  details?: unknown;
+} {
+  if (isAppError(error))
+    return { status: error.status, code: error.code, message: error.message, details: error.details };
+  if ((error as FastifyError).code?.startsWith('FST_CSRF_')) {
+    return {
+      status: 403,
+      code: 'csrf_invalid',
+      message: 'The page is out of date (its security token is missing or invalid): reload it and try again.',
+    };
+  }
+  if (error instanceof ZodError) {
+    return { status: 400, code: 'validation_failed', message: 'Invalid input.', details: error.issues };
+  }
+  const status = (error as FastifyError).statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const code = statusCodes[status] ?? 'bad_request';
+    const message =
+      status === 413
+        ? 'The request body is too large.'
+        : status === 429
+          ? error.message || 'Too many requests: wait a minute and try again.'
+          : error.message;
+    return { status, code, message };
+  }
+  return {
+    status: 500,
+    code: 'internal',
+    message: 'Callport failed to handle this request; the error was logged',
+  };
+}
