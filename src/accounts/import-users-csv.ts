@@ -86,6 +86,6 @@ function parseBoolean(value: string | undefined): boolean | undefined {
   if (value === undefined) return true;
   const normalized = value.trim().toLowerCase();
   if (truthy.has(normalized)) return true;
-  if (falsy.has(normalized)) return normalized === '' ? true : false;
+  if (falsy.has(normalized)) return normalized === '';
   return undefined;
 }

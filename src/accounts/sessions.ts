@@ -23,7 +23,7 @@ export async function resolveSession(db: Db, token: string | undefined): Promise
   if (!token || token.length > 200) return null;
   const idHash = hashSessionToken(token);
   const row = await findSessionWithUser(db, idHash, new Date());
-  if (!row || !row.user.isActive) return null;
+  if (!row?.user.isActive) return null;
   return {
     userId: row.user.id,
     organizationId: row.user.organizationId,

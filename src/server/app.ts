@@ -152,11 +152,9 @@ async function mountWebUi(app: App, webRoot: string): Promise<void> {
   app.setNotFoundHandler((request, reply) => {
     const isApi = request.url.startsWith('/api/') || request.url.startsWith('/webhooks/');
     if (isApi || request.method !== 'GET') {
-      return reply
-        .status(404)
-        .send({
-          error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` },
-        });
+      return reply.status(404).send({
+        error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` },
+      });
     }
     if (!hasUi) {
       return reply.status(503).type('text/plain').send('The web UI is not built: run `npm run build:web`.');
