@@ -1,0 +1,166 @@
+import type { z } from 'zod';
+import {
+  type CreateUserRequest,
+  errorResponseSchema,
+  type ImportUsersResult,
+  importUsersResultSchema,
+  type Language,
+  type Organization,
+  organizationSchema,
+  type Session,
+  type SignInRequest,
+  sessionSchema,
+  type UpdateUserRequest,
+  type User,
+  userSchema,
+  usersListSchema,
+} from '../../contract/index.ts';
+
+/** Client-side codes, in addition to the server's own (`invalid_credentials`, `forbidden`, …). */
+export type ClientErrorCode = 'network_error' | 'invalid_response';
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** Seconds, from `Retry-After` on 429 answers. */
+    readonly retryAfter: number | null = null,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+let csrfToken: string | null = null;
+let onUnauthenticated: (() => void) | null = null;
+
+/** The token from the current session, sent as `x-csrf-token` on every write. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Called when any request other than the session probe answers 401 (session expired or revoked). */
+export function setUnauthenticatedHandler(handler: (() => void) | null): void {
+  onUnauthenticated = handler;
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+interface RequestOptions {
+  body?: unknown;
+  /** When false, a 401 does not trigger the global sign-out (the sign-in and session probe calls). */
+  notifyUnauthenticated?: boolean;
+}
+
+function parseRetryAfter(response: Response): number | null {
+  const header = response.headers.get('retry-after');
+  if (!header) return null;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+async function request<S extends z.ZodType | null>(
+  method: Method,
+  path: string,
+  schema: S,
+  options: RequestOptions = {},
+): Promise<S extends z.ZodType ? z.infer<S> : undefined> {
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    'accept-language': document.documentElement.lang || 'en',
+  };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+  } catch (cause) {
+    throw new ApiError(0, 'network_error', `${method} ${path} failed: ${String(cause)}`, null, { cause });
+  }
+
+  const text = await response.text();
+  let json: unknown;
+  if (text) {
+    try {
+      json = JSON.parse(text);
+    } catch (cause) {
+      throw new ApiError(
+        response.status,
+        response.ok ? 'invalid_response' : 'unknown',
+        `${method} ${path} answered ${response.status} with a body that is not JSON`,
+        null,
+        { cause },
+      );
+    }
+  }
+
+  if (!response.ok) {
+    const parsed = errorResponseSchema.safeParse(json);
+    const error = parsed.success
+      ? new ApiError(
+          response.status,
+          parsed.data.error.code,
+          parsed.data.error.message,
+          parseRetryAfter(response),
+        )
+      : new ApiError(response.status, 'unknown', `${method} ${path} answered ${response.status}`);
+    if (response.status === 401 && options.notifyUnauthenticated !== false) onUnauthenticated?.();
+    throw error;
+  }
+
+  if (schema === null) return undefined as S extends z.ZodType ? z.infer<S> : undefined;
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    throw new ApiError(
+      response.status,
+      'invalid_response',
+      `${method} ${path}: unexpected response shape: ${parsed.error.message}`,
+      null,
+      { cause: parsed.error },
+    );
+  }
+  return parsed.data as S extends z.ZodType ? z.infer<S> : undefined;
+}
+
+export const api = {
+  /** Resolves to `null` when nobody is signed in. */
+  async getSession(): Promise<Session | null> {
+    try {
+      return await request('GET', '/api/session', sessionSchema, { notifyUnauthenticated: false });
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return null;
+      throw error;
+    }
+  },
+  signIn: (body: SignInRequest): Promise<Session> =>
+    request('POST', '/api/session', sessionSchema, { body, notifyUnauthenticated: false }),
+  signOut: (): Promise<undefined> =>
+    request('DELETE', '/api/session', null, { notifyUnauthenticated: false }),
+  updateMyLanguage: (language: Language): Promise<User> =>
+    request('PATCH', '/api/me', userSchema, { body: { language } }),
+
+  listUsers: async (): Promise<User[]> => (await request('GET', '/api/users', usersListSchema)).users,
+  createUser: (body: CreateUserRequest): Promise<User> => request('POST', '/api/users', userSchema, { body }),
+  updateUser: (id: string, body: UpdateUserRequest): Promise<User> =>
+    request('PATCH', `/api/users/${encodeURIComponent(id)}`, userSchema, { body }),
+  importUsers: (csv: string): Promise<ImportUsersResult> =>
+    request('POST', '/api/users/import', importUsersResultSchema, { body: { csv } }),
+
+  getOrganization: (): Promise<Organization> => request('GET', '/api/organization', organizationSchema),
+  updateOrganization: (
+    body: Partial<Pick<Organization, 'name' | 'productName' | 'productUrl'>>,
+  ): Promise<Organization> => request('PATCH', '/api/organization', organizationSchema, { body }),
+};
+
+/** Where the Connect button sends the browser (full page load: the server answers with a redirect to Zoom). */
+export const zoomConnectUrl = '/api/integrations/zoom/connect';

@@ -1,0 +1,53 @@
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Link, Navigate, Route, Routes } from 'react-router';
+import { EmptyState } from './components/empty-state.tsx';
+import { AppLayout } from './components/layout.tsx';
+import { RequireSession } from './components/require-session.tsx';
+import { useDocumentTitle } from './components/use-document-title.ts';
+import { CallsPage } from './pages/calls/calls-page.tsx';
+import { IntegrationsPage } from './pages/settings/integrations/integrations-page.tsx';
+import { UsersPage } from './pages/settings/users/users-page.tsx';
+import { SignInPage } from './pages/sign-in/sign-in-page.tsx';
+import { SessionProvider } from './session.tsx';
+
+function NotFoundPage() {
+  const { t } = useTranslation();
+  useDocumentTitle(t('notFound.title'));
+  return (
+    <EmptyState
+      icon="info"
+      title={t('notFound.title')}
+      actions={
+        <Link to="/calls" className="btn btn-primary">
+          {t('notFound.back')}
+        </Link>
+      }
+    >
+      <p>{t('notFound.body')}</p>
+    </EmptyState>
+  );
+}
+
+export function App() {
+  return (
+    <SessionProvider>
+      <BrowserRouter>
+        <Routes>
+          <Route path="/sign-in" element={<SignInPage />} />
+          <Route element={<RequireSession />}>
+            <Route element={<AppLayout />}>
+              <Route index element={<Navigate to="/calls" replace />} />
+              <Route path="calls" element={<CallsPage />} />
+              <Route path="settings">
+                <Route index element={<Navigate to="/settings/integrations" replace />} />
+                <Route path="integrations" element={<IntegrationsPage />} />
+                <Route path="users" element={<UsersPage />} />
+              </Route>
+              <Route path="*" element={<NotFoundPage />} />
+            </Route>
+          </Route>
+        </Routes>
+      </BrowserRouter>
+    </SessionProvider>
+  );
+}

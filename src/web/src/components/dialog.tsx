@@ -1,0 +1,85 @@
+import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Icon } from './icons.tsx';
+
+interface DialogProps {
+  isOpen: boolean;
+  title: ReactNode;
+  description?: ReactNode;
+  onClose: () => void;
+  children: ReactNode;
+  /** Buttons shown at the bottom right. */
+  footer?: ReactNode;
+  size?: 'md' | 'lg';
+  testId?: string;
+}
+
+/**
+ * A modal on the native `<dialog>`: the browser provides the focus trap, Escape to close, the backdrop
+ * and `role="dialog"` with `aria-modal`; focus goes back to the opener on close.
+ */
+export function Dialog({
+  isOpen,
+  title,
+  description,
+  onClose,
+  children,
+  footer,
+  size = 'md',
+  testId,
+}: DialogProps) {
+  const { t } = useTranslation();
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const descriptionId = useId();
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (isOpen && !dialog.open) dialog.showModal();
+    if (!isOpen && dialog.open) dialog.close();
+  }, [isOpen]);
+
+  return (
+    // Escape is handled natively (the cancel event); the backdrop click is a mouse-only extra.
+    // biome-ignore lint/a11y/useKeyWithClickEvents: keyboard users close with Escape or the Close button
+    <dialog
+      ref={ref}
+      className={`dialog dialog-${size}`}
+      aria-labelledby={titleId}
+      aria-describedby={description ? descriptionId : undefined}
+      onClose={onClose}
+      onCancel={(event) => {
+        event.preventDefault();
+        onClose();
+      }}
+      onClick={(event) => {
+        // A click on the backdrop lands on the <dialog> element itself.
+        if (event.target === ref.current) onClose();
+      }}
+      data-testid={testId}
+    >
+      {isOpen ? (
+        <div className="dialog-content">
+          <header className="dialog-header">
+            <div>
+              <h2 id={titleId} className="dialog-title">
+                {title}
+              </h2>
+              {description ? (
+                <p id={descriptionId} className="dialog-description">
+                  {description}
+                </p>
+              ) : null}
+            </div>
+            <button type="button" className="icon-button" onClick={onClose} aria-label={t('common.close')}>
+              <Icon name="close" />
+            </button>
+          </header>
+          <div className="dialog-body">{children}</div>
+          {footer ? <footer className="dialog-footer">{footer}</footer> : null}
+        </div>
+      ) : null}
+    </dialog>
+  );
+}

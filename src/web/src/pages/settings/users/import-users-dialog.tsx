@@ -1,0 +1,185 @@
+import { type FormEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ImportUsersResult } from '../../../../../contract/index.ts';
+import { api } from '../../../api.ts';
+import { Banner } from '../../../components/banner.tsx';
+import { Button } from '../../../components/button.tsx';
+import { Dialog } from '../../../components/dialog.tsx';
+import { describeError } from '../../../errors.ts';
+
+const example = `email,name,role,licensed,language
+camille.martin@example.com,Camille Martin,member,true,fr
+alex.smith@example.com,Alex Smith,admin,true,en`;
+
+interface ImportUsersDialogProps {
+  isOpen: boolean;
+  onClose: () => void;
+  /** Called after every import that reached the server, so the list can refresh. */
+  onImported: (result: ImportUsersResult) => void;
+}
+
+export function ImportUsersDialog(props: ImportUsersDialogProps) {
+  return props.isOpen ? <ImportUsersForm {...props} /> : null;
+}
+
+function ImportUsersForm({ onClose, onImported }: ImportUsersDialogProps) {
+  const { t } = useTranslation();
+  const fileId = useId();
+  const pasteId = useId();
+  const [csv, setCsv] = useState('');
+  const [fileName, setFileName] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [isImporting, setIsImporting] = useState(false);
+  const [result, setResult] = useState<ImportUsersResult | null>(null);
+
+  const readFile = async (file: File | undefined) => {
+    setError(null);
+    if (!file) return;
+    try {
+      setCsv(await file.text());
+      setFileName(file.name);
+    } catch {
+      setError(t('users.importDialog.fileReadError'));
+    }
+  };
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setError(null);
+    if (!csv.trim()) {
+      setError(t('users.importDialog.empty'));
+      return;
+    }
+    setIsImporting(true);
+    try {
+      const imported = await api.importUsers(csv);
+      setResult(imported);
+      onImported(imported);
+    } catch (caught) {
+      setError(describeError(t, caught));
+    } finally {
+      setIsImporting(false);
+    }
+  };
+
+  const reset = () => {
+    setResult(null);
+    setCsv('');
+    setFileName(null);
+  };
+
+  return (
+    <Dialog
+      isOpen
+      size="lg"
+      title={t('users.importDialog.title')}
+      description={result ? undefined : t('users.importDialog.help')}
+      onClose={onClose}
+      testId="import-dialog"
+      footer={
+        result ? (
+          <>
+            <Button onClick={reset}>{t('users.importDialog.importAnother')}</Button>
+            <Button variant="primary" onClick={onClose}>
+              {t('common.close')}
+            </Button>
+          </>
+        ) : (
+          <>
+            <Button onClick={onClose}>{t('common.cancel')}</Button>
+            <Button type="submit" form="import-users-form" variant="primary" isBusy={isImporting}>
+              {isImporting ? t('users.importDialog.importing') : t('users.importDialog.submit')}
+            </Button>
+          </>
+        )
+      }
+    >
+      {result ? (
+        <ImportResult result={result} />
+      ) : (
+        <form id="import-users-form" className="form" onSubmit={(event) => void submit(event)}>
+          {error ? <Banner tone="error">{error}</Banner> : null}
+          <details className="example">
+            <summary>{t('users.importDialog.example')}</summary>
+            <pre>{example}</pre>
+          </details>
+          <div className="field">
+            <label className="field-label" htmlFor={fileId}>
+              {t('users.importDialog.file')}
+            </label>
+            <input
+              id={fileId}
+              className="file-input"
+              type="file"
+              accept=".csv,text/csv,text/plain"
+              onChange={(event) => void readFile(event.target.files?.[0])}
+            />
+            {fileName ? <p className="field-hint">{fileName}</p> : null}
+          </div>
+          <div className="field">
+            <label className="field-label" htmlFor={pasteId}>
+              {t('users.importDialog.paste')}
+            </label>
+            <textarea
+              id={pasteId}
+              className="input textarea mono"
+              rows={8}
+              spellCheck={false}
+              placeholder={example}
+              value={csv}
+              onChange={(event) => {
+                setCsv(event.target.value);
+                setFileName(null);
+              }}
+            />
+          </div>
+        </form>
+      )}
+    </Dialog>
+  );
+}
+
+function ImportResult({ result }: { result: ImportUsersResult }) {
+  const { t } = useTranslation();
+  const hasErrors = result.errors.length > 0;
+  return (
+    <div className="import-result" data-testid="import-result">
+      <Banner tone={hasErrors ? 'warning' : 'success'} title={t('users.importDialog.resultTitle')}>
+        <ul className="import-counts">
+          <li data-testid="import-created">{t('users.importDialog.created', { count: result.created })}</li>
+          <li data-testid="import-updated">{t('users.importDialog.updated', { count: result.updated })}</li>
+          {hasErrors ? (
+            <li data-testid="import-errors">
+              {t('users.importDialog.errors', { count: result.errors.length })}
+            </li>
+          ) : null}
+        </ul>
+      </Banner>
+      {hasErrors ? (
+        <div className="table-wrap">
+          <table className="table table-compact" data-testid="import-errors-table">
+            <caption className="visually-hidden">
+              {t('users.importDialog.errors', { count: result.errors.length })}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col" className="col-narrow">
+                  {t('users.importDialog.line')}
+                </th>
+                <th scope="col">{t('users.importDialog.message')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.errors.map((error) => (
+                <tr key={`${error.line}-${error.message}`}>
+                  <td className="num">{error.line}</td>
+                  <td>{error.message}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </div>
+  );
+}

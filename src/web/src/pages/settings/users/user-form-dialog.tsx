@@ -1,0 +1,181 @@
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import {
+  type CreateUserRequest,
+  createUserRequestSchema,
+  type Language,
+  type Role,
+  type UpdateUserRequest,
+  type User,
+  updateUserRequestSchema,
+} from '../../../../../contract/index.ts';
+import { api } from '../../../api.ts';
+import { Banner } from '../../../components/banner.tsx';
+import { Button } from '../../../components/button.tsx';
+import { Dialog } from '../../../components/dialog.tsx';
+import { CheckboxField, SelectField, TextField } from '../../../components/field.tsx';
+import { describeError } from '../../../errors.ts';
+import { currentLanguage } from '../../../i18n.ts';
+
+type FieldName = 'email' | 'name' | 'password';
+
+interface UserFormDialogProps {
+  /** `null` to add a user, a user to edit them. */
+  user: User | null;
+  isOpen: boolean;
+  isSelf: boolean;
+  onClose: () => void;
+  onSaved: (user: User, kind: 'created' | 'updated') => void;
+}
+
+export function UserFormDialog(props: UserFormDialogProps) {
+  // Remount per opened user so the form starts from that user's values.
+  return props.isOpen ? <UserForm key={props.user?.id ?? 'new'} {...props} /> : null;
+}
+
+function UserForm({ user, isSelf, onClose, onSaved }: UserFormDialogProps) {
+  const { t } = useTranslation();
+  const isEdit = user !== null;
+  const [email, setEmail] = useState(user?.email ?? '');
+  const [name, setName] = useState(user?.name ?? '');
+  const [role, setRole] = useState<Role>(user?.role ?? 'member');
+  const [isLicensed, setIsLicensed] = useState(user?.isLicensed ?? true);
+  const [language, setLanguage] = useState<Language>(user?.language ?? currentLanguage());
+  const [password, setPassword] = useState('');
+  const [fieldErrors, setFieldErrors] = useState<Partial<Record<FieldName, string>>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [isSaving, setIsSaving] = useState(false);
+
+  const messageFor = (field: FieldName): string =>
+    field === 'email'
+      ? t('users.form.emailInvalid')
+      : field === 'name'
+        ? t('users.form.nameRequired')
+        : t('users.form.passwordTooShort');
+
+  const validate = (): CreateUserRequest | UpdateUserRequest | null => {
+    const candidate = isEdit
+      ? updateUserRequestSchema.safeParse({
+          name,
+          role,
+          isLicensed,
+          language,
+          ...(password ? { password } : {}),
+        })
+      : createUserRequestSchema.safeParse({
+          email,
+          name,
+          role,
+          isLicensed,
+          language,
+          ...(password ? { password } : {}),
+        });
+    if (candidate.success) return candidate.data;
+    const errors: Partial<Record<FieldName, string>> = {};
+    for (const issue of candidate.error.issues) {
+      const field = issue.path[0];
+      if (field === 'email' || field === 'name' || field === 'password') errors[field] = messageFor(field);
+    }
+    setFieldErrors(errors);
+    if (Object.keys(errors).length === 0) setFormError(candidate.error.message);
+    return null;
+  };
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setFieldErrors({});
+    setFormError(null);
+    const body = validate();
+    if (!body) return;
+    setIsSaving(true);
+    try {
+      if (user) onSaved(await api.updateUser(user.id, body as UpdateUserRequest), 'updated');
+      else onSaved(await api.createUser(body as CreateUserRequest), 'created');
+    } catch (error) {
+      setFormError(describeError(t, error));
+      setIsSaving(false);
+    }
+  };
+
+  const formId = isEdit ? 'edit-user-form' : 'add-user-form';
+  return (
+    <Dialog
+      isOpen
+      title={isEdit ? t('users.form.editTitle') : t('users.form.addTitle')}
+      description={isEdit ? user.email : undefined}
+      onClose={onClose}
+      testId="user-dialog"
+      footer={
+        <>
+          <Button onClick={onClose}>{t('common.cancel')}</Button>
+          <Button type="submit" form={formId} variant="primary" isBusy={isSaving}>
+            {isEdit ? t('users.form.submitEdit') : t('users.form.submitAdd')}
+          </Button>
+        </>
+      }
+    >
+      <form id={formId} className="form" onSubmit={(event) => void submit(event)} noValidate>
+        {formError ? <Banner tone="error">{formError}</Banner> : null}
+        {isEdit ? null : (
+          <TextField
+            label={t('users.form.email')}
+            type="email"
+            autoComplete="off"
+            required
+            autoFocus
+            value={email}
+            error={fieldErrors.email}
+            onChange={(event) => setEmail(event.target.value)}
+          />
+        )}
+        <TextField
+          label={t('users.form.name')}
+          autoComplete="off"
+          required
+          autoFocus={isEdit}
+          value={name}
+          error={fieldErrors.name}
+          onChange={(event) => setName(event.target.value)}
+        />
+        <div className="form-row">
+          <SelectField
+            label={t('users.form.role')}
+            value={role}
+            disabled={isSelf}
+            onChange={(event) => setRole(event.target.value === 'admin' ? 'admin' : 'member')}
+            options={[
+              { value: 'member', label: t('common.member') },
+              { value: 'admin', label: t('common.admin') },
+            ]}
+          />
+          <SelectField
+            label={t('users.form.language')}
+            value={language}
+            onChange={(event) => setLanguage(event.target.value === 'fr' ? 'fr' : 'en')}
+            options={[
+              { value: 'fr', label: t('language.fr') },
+              { value: 'en', label: t('language.en') },
+            ]}
+          />
+        </div>
+        <p className="field-hint form-note">{t('users.form.roleHint')}</p>
+        <CheckboxField
+          label={t('users.form.licensed')}
+          hint={t('users.form.licensedHint')}
+          checked={isLicensed}
+          onChange={(event) => setIsLicensed(event.target.checked)}
+        />
+        <TextField
+          label={`${isEdit ? t('users.form.newPassword') : t('users.form.password')} (${t('common.optional')})`}
+          type="password"
+          autoComplete="new-password"
+          minLength={12}
+          value={password}
+          hint={isEdit ? t('users.form.newPasswordHint') : t('users.form.passwordHint')}
+          error={fieldErrors.password}
+          onChange={(event) => setPassword(event.target.value)}
+        />
+      </form>
+    </Dialog>
+  );
+}
