@@ -1,0 +1,63 @@
+/**
+ * What went wrong with a Zoom call, in the terms the job layer decides on:
+ * retry later (`rate_limited`, `transient`), reconnect (`unauthorized`, `invalid_grant`),
+ * give up on this item (`not_found`, `forbidden`, `invalid_request`).
+ */
+export type ZoomErrorKind =
+  | 'unauthorized'
+  | 'invalid_grant'
+  | 'forbidden'
+  | 'not_found'
+  | 'rate_limited'
+  | 'transient'
+  | 'invalid_request';
+
+export class ZoomApiError extends Error {
+  readonly kind: ZoomErrorKind;
+  readonly status: number;
+  /** Zoom's numeric `code` (124, 300, 3301, 4700, …) or the OAuth `error` string. */
+  readonly zoomCode: number | string | undefined;
+  /** Milliseconds to wait before trying again, from Zoom's headers, when it said. */
+  readonly retryAfterMs: number | undefined;
+  readonly endpoint: string;
+  readonly fieldErrors: Array<{ field: string; message: string }>;
+
+  constructor(options: {
+    kind: ZoomErrorKind;
+    status: number;
+    message: string;
+    endpoint: string;
+    zoomCode?: number | string;
+    retryAfterMs?: number;
+    fieldErrors?: Array<{ field: string; message: string }>;
+    cause?: unknown;
+  }) {
+    super(
+      `Zoom ${options.endpoint}: ${options.message}`,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
+    this.name = 'ZoomApiError';
+    this.kind = options.kind;
+    this.status = options.status;
+    this.zoomCode = options.zoomCode;
+    this.retryAfterMs = options.retryAfterMs;
+    this.endpoint = options.endpoint;
+    this.fieldErrors = options.fieldErrors ?? [];
+  }
+}
+
+export function isZoomApiError(error: unknown): error is ZoomApiError {
+  return error instanceof ZoomApiError;
+}
+
+/** Maps an HTTP status and Zoom code to a kind (ref §6: 124 expired/invalid token, 4700 missing scope). */
+export function classifyZoomError(status: number, zoomCode: number | string | undefined): ZoomErrorKind {
+  if (status === 429) return 'rate_limited';
+  if (status >= 500 || status === 408) return 'transient';
+  if (zoomCode === 'invalid_grant') return 'invalid_grant';
+  if (status === 401 || zoomCode === 124) return 'unauthorized';
+  if (zoomCode === 4700 || zoomCode === 4711) return 'forbidden';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'not_found';
+  return 'invalid_request';
+}

@@ -1,0 +1,27 @@
+export {
+  encodeMeetingUuid,
+  parseRetryAfter,
+  type SettingsScope,
+  ZoomClient,
+  type ZoomTokenSource,
+} from './client.ts';
+export { type DownloadResponse, openRecordingDownload } from './download.ts';
+export { isZoomApiError, ZoomApiError, type ZoomErrorKind } from './errors.ts';
+export {
+  buildAuthorizeUrl,
+  createAuthorizationRequest,
+  exchangeAuthorizationCode,
+  refreshAccessToken,
+  requestAccountCredentialsToken,
+  revokeToken,
+  type ZoomAppCredentials,
+  type ZoomTokenSet,
+} from './oauth.ts';
+export { createLocalRateBudget, defaultRequestsPerSecond, type RateBudget } from './rate-budget.ts';
+export {
+  answerUrlValidation,
+  signWebhook,
+  verifyWebhookSignature,
+  type WebhookVerification,
+} from './webhooks.ts';
+export * from './wire.ts';
