@@ -6,7 +6,8 @@ import { applyLanguage } from './i18n.ts';
 type SessionState =
   | { status: 'loading' }
   | { status: 'error'; error: unknown }
-  | { status: 'signed-out'; expired: boolean }
+  /** `expired`: a request answered 401 mid-session; `signed-out`: the user clicked Sign out. */
+  | { status: 'signed-out'; reason: 'none' | 'expired' | 'signed-out' }
   | { status: 'signed-in'; session: Session };
 
 interface SessionContextValue {
@@ -41,7 +42,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       (session) => {
         if (!isCurrent) return;
         if (session) signedIn(session);
-        else setState({ status: 'signed-out', expired: false });
+        else setState({ status: 'signed-out', reason: 'none' });
       },
       (error: unknown) => {
         if (isCurrent) setState({ status: 'error', error });
@@ -55,7 +56,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     setUnauthenticatedHandler(() => {
       setCsrfToken(null);
-      setState({ status: 'signed-out', expired: true });
+      setState({ status: 'signed-out', reason: 'expired' });
     });
     return () => setUnauthenticatedHandler(null);
   }, []);
@@ -65,7 +66,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       await api.signOut();
     } finally {
       setCsrfToken(null);
-      setState({ status: 'signed-out', expired: false });
+      setState({ status: 'signed-out', reason: 'signed-out' });
     }
   }, []);
 

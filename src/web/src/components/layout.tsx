@@ -1,6 +1,6 @@
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Outlet, useNavigate } from 'react-router';
+import { Outlet } from 'react-router';
 import type { Language } from '../../../contract/index.ts';
 import { api } from '../api.ts';
 import { describeError } from '../errors.ts';
@@ -36,7 +36,6 @@ function Header() {
   const { t } = useTranslation();
   const session = useSession();
   const { signOut, updateUser } = useSessionContext();
-  const navigate = useNavigate();
   const [languageError, setLanguageError] = useState<string | null>(null);
   const [isSigningOut, setIsSigningOut] = useState(false);
 
@@ -81,12 +80,8 @@ function Header() {
             disabled={isSigningOut}
             onClick={() => {
               setIsSigningOut(true);
-              signOut()
-                .catch(() => undefined)
-                .finally(() => {
-                  setIsSigningOut(false);
-                  void navigate('/sign-in', { replace: true });
-                });
+              // Signed out locally even if the request fails; <RequireSession> then shows the sign-in page.
+              signOut().catch(() => setIsSigningOut(false));
             }}
           >
             <Icon name="logout" />

@@ -39,9 +39,11 @@ export function RequireSession() {
     );
   }
   if (state.status === 'signed-out') {
+    // After an explicit sign-out, the next person to sign in starts from the default page.
+    if (state.reason === 'signed-out') return <Navigate to="/sign-in" replace />;
     const next = `${location.pathname}${location.search}${location.hash}`;
     const params = new URLSearchParams({ next });
-    if (state.expired) params.set('expired', '1');
+    if (state.reason === 'expired') params.set('expired', '1');
     return <Navigate to={`/sign-in?${params.toString()}`} replace />;
   }
   return <Outlet />;

@@ -198,10 +198,9 @@ function UsersAdmin() {
       {list.status === 'ready' && list.users.length > 0 ? (
         <div className="card card-flush">
           <p className="table-summary" aria-live="polite">
-            {t('users.summary', {
-              count: list.users.filter((u) => u.isActive).length,
-              seats: list.users.filter((u) => u.isActive && u.isLicensed).length,
-            })}
+            {t('users.activeUsers', { count: list.users.filter((u) => u.isActive).length })}
+            {' · '}
+            {t('users.seatsUsed', { count: list.users.filter((u) => u.isActive && u.isLicensed).length })}
           </p>
           <Table caption={t('users.tableCaption')} columns={columns} testId="users-table">
             {visibleUsers.map((user) => {
@@ -215,7 +214,7 @@ function UsersAdmin() {
                 >
                   <th scope="row" className="cell-name">
                     {user.name}
-                    {isSelf ? <span className="muted"> ({t('users.you')})</span> : null}
+                    {isSelf ? <span className="badge badge-outline badge-you">{t('users.you')}</span> : null}
                   </th>
                   <td className="cell-email">{user.email}</td>
                   <td>
