@@ -1,6 +1,6 @@
-import { type ReactNode, useState } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Outlet } from 'react-router';
+import { Outlet, useLocation } from 'react-router';
 import type { Language } from '../../../contract/index.ts';
 import { api } from '../api.ts';
 import { describeError } from '../errors.ts';
@@ -100,8 +100,22 @@ function Header() {
   );
 }
 
+/** After a client-side navigation, move focus to the new page so screen readers announce it. */
+function useFocusMainOnNavigation() {
+  const { pathname } = useLocation();
+  const mainRef = useRef<HTMLElement>(null);
+  const previousPath = useRef(pathname);
+  useEffect(() => {
+    if (previousPath.current === pathname) return;
+    previousPath.current = pathname;
+    mainRef.current?.focus({ preventScroll: true });
+  }, [pathname]);
+  return mainRef;
+}
+
 export function AppLayout() {
   const { t } = useTranslation();
+  const mainRef = useFocusMainOnNavigation();
   return (
     <div className="app-shell">
       <a href="#main" className="skip-link">
@@ -115,7 +129,7 @@ export function AppLayout() {
       </aside>
       <div className="app-main">
         <Header />
-        <main id="main" className="content" tabIndex={-1}>
+        <main id="main" ref={mainRef} className="content" tabIndex={-1}>
           <Outlet />
         </main>
       </div>
