@@ -3,9 +3,11 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { deleteExpiredSessions, registerAccountsRoutes, resolveSession } from './accounts/index.ts';
 import type { Config } from './config.ts';
+import { ConnectionsFeature, registerConnectionsRoutes, type ZoomAppConfig } from './connections/index.ts';
 import { type Database, type DatabaseOptions, openDatabase } from './db/index.ts';
 import { defineJob, JobQueue } from './jobs/index.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
+import { loadKeyring, SecretBox } from './lib/secret-box.ts';
 import { type App, buildServer, sessionCookieName } from './server/app.ts';
 
 export type Role = 'web' | 'worker';
@@ -16,6 +18,7 @@ export type Callport = {
   database: Database;
   queue: JobQueue;
   server: App | undefined;
+  connections: ConnectionsFeature;
   /** The address the web role listens on, once started. */
   url: string | undefined;
   stop(): Promise<void>;
@@ -37,13 +40,27 @@ export function databaseOptionsFrom(config: Config): DatabaseOptions {
     : { kind: 'pglite', dataDir: path.join(config.dataDir, 'pglite') };
 }
 
+/** The Zoom app from configuration (production); sandbox mode passes the emulator's registration instead. */
+export function zoomAppFrom(config: Config): ZoomAppConfig {
+  return {
+    type: config.ZOOM_APP_TYPE,
+    clientId: config.ZOOM_CLIENT_ID ?? '',
+    clientSecret: config.ZOOM_CLIENT_SECRET ?? '',
+    accountId: config.ZOOM_ACCOUNT_ID,
+    webhookSecretToken: config.ZOOM_WEBHOOK_SECRET_TOKEN,
+    oauthUrl: config.ZOOM_OAUTH_URL,
+    apiUrl: config.ZOOM_API_URL,
+    redirectUri: `${config.publicUrl}/api/integrations/zoom/callback`,
+  };
+}
+
 /**
  * The composition root: builds the database, job queue and HTTP server from the configuration and
  * starts the requested roles. Every dependency is wired here by hand; nothing else reads the environment.
  */
 export async function startCallport(
   config: Config,
-  options: { roles: Role[]; logger?: Logger; listen?: boolean; database?: Database },
+  options: { roles: Role[]; logger?: Logger; listen?: boolean; database?: Database; zoomApp?: ZoomAppConfig },
 ): Promise<Callport> {
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
   const database = options.database ?? (await openDatabase(databaseOptionsFrom(config)));
@@ -58,6 +75,18 @@ export async function startCallport(
     const { db } = database;
     const queue = new JobQueue({ executeSql: database.executeSql, logger: logger.child({ module: 'jobs' }) });
     queue.register(cleanupSessionsJob, async () => deleteExpiredSessions(db, new Date()));
+    const box = new SecretBox(
+      await loadKeyring({ configured: config.CALLPORT_ENCRYPTION_KEY, dataDir: config.dataDir }),
+    );
+    const connections = new ConnectionsFeature({
+      db,
+      box,
+      queue,
+      logger: logger.child({ module: 'connections' }),
+      app: options.zoomApp ?? zoomAppFrom(config),
+      publicUrl: config.publicUrl,
+      isSandbox: config.isSandbox,
+    });
     await queue.start();
     stopSteps.push(() => queue.stop());
 
@@ -78,6 +107,7 @@ export async function startCallport(
             cookieSecure: config.cookieSecure,
             isSandbox: config.isSandbox,
           }),
+          registerConnectionsRoutes(connections),
         ],
       });
       const app = server;
@@ -89,7 +119,7 @@ export async function startCallport(
       }
     }
     if (options.roles.includes('worker')) await queue.work();
-    return { config, logger, database, queue, server, url, stop };
+    return { config, logger, database, queue, server, url, connections, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
+import type { ZoomAppConfig } from '../connections/index.ts';
 import type { LightMyRequestResponse } from 'fastify';
 import { createOrganizationWithAdmin, createUser } from '../accounts/index.ts';
 import { loadConfig } from '../config.ts';
@@ -34,7 +36,7 @@ export const testPassword = 'correct horse battery staple';
 
 /** Starts Callport in process on a fresh test database; requests go through Fastify's inject(). */
 export async function startTestApp(
-  options: { roles?: Role[]; env?: Record<string, string>; database?: Database } = {},
+  options: { roles?: Role[]; env?: Record<string, string>; database?: Database; zoomApp?: ZoomAppConfig } = {},
 ): Promise<TestApp> {
   const logs: string[] = [];
   const destination = new Writable({
@@ -53,6 +55,7 @@ export async function startTestApp(
     roles: options.roles ?? ['web'],
     listen: false,
     database,
+    ...(options.zoomApp ? { zoomApp: options.zoomApp } : {}),
     logger: createLogger({ level: 'info', destination }),
   });
   const server = callport.server!;

@@ -1,0 +1,90 @@
+import type { Prerequisite } from '../contract/index.ts';
+import { isZoomApiError, type ZoomClient, type ZoomUser } from '../zoom/index.ts';
+
+/**
+ * Classic scopes Callport needs (ref §1.5). Granular equivalents are listed in the README; Zoom grants
+ * an app the scopes configured on it in the Marketplace.
+ */
+export const requiredScopes = [
+  'user:read:admin',
+  'account:read:admin',
+  'account:write:admin',
+  'group:read:admin',
+  'group:write:admin',
+  'recording:read:admin',
+  'meeting:read:admin',
+];
+
+// Privileges behind the endpoints Callport calls (the specs' `x-permissions`, ref §2.2).
+const neededPermissions = ['AccountSetting:Edit', 'Group:Edit', 'User:Read'];
+
+/**
+ * The guide's prerequisites, checked against Zoom right after connecting: Zoom role or permissions,
+ * granted scopes, a Business-like plan (Zoom has no plan endpoint for ordinary accounts: signals only,
+ * so the best answer is "likely", ref §2.2) and read access to the account's settings.
+ */
+export async function checkPrerequisites(options: {
+  client: ZoomClient;
+  me: ZoomUser;
+  grantedScopes: string[];
+  isCallportAdmin: boolean;
+}): Promise<Prerequisite[]> {
+  const { client, me, grantedScopes } = options;
+  const results: Prerequisite[] = [
+    { id: 'callport_admin', status: options.isCallportAdmin ? 'pass' : 'fail', values: {} },
+  ];
+
+  const roleName = me.role_name ?? '';
+  const isOwnerOrAdmin = /^(owner|admin)/i.test(roleName) || me.role_id === '0';
+  let missingPermissions: string[] = [];
+  if (!isOwnerOrAdmin) {
+    const permissions = await client.getUserPermissions('me').catch(() => [] as string[]);
+    missingPermissions = neededPermissions.filter((permission) => !permissions.includes(permission));
+  }
+  results.push({
+    id: 'zoom_role',
+    status: isOwnerOrAdmin || missingPermissions.length === 0 ? 'pass' : 'fail',
+    values: { roleName, missingPermissions },
+  });
+
+  const missingScopes = requiredScopes.filter((scope) => !hasScope(grantedScopes, scope));
+  results.push({
+    id: 'scopes',
+    status: missingScopes.length === 0 ? 'pass' : 'fail',
+    values: { missingScopes },
+  });
+
+  let settingsReadable = false;
+  let settingsError = '';
+  try {
+    await client.getSettings({ kind: 'account' }, { customQueryFields: ['recording'] });
+    settingsReadable = true;
+  } catch (error) {
+    settingsError = isZoomApiError(error) ? error.message : String(error);
+  }
+  results.push({
+    id: 'settings_access',
+    status: settingsReadable ? 'pass' : 'fail',
+    values: { error: settingsError },
+  });
+
+  // Licensed (type 2) users exist only on paid plans; a bundle type names the plan outright.
+  const isLicensed = me.type === 2;
+  const bundle = String((me as { plan_united_type?: unknown }).plan_united_type ?? '');
+  results.push({
+    id: 'plan',
+    status: isLicensed && settingsReadable ? 'pass' : 'warn',
+    values: { likely: isLicensed && settingsReadable, userType: me.type, bundle },
+  });
+  return results;
+}
+
+/** A granted granular scope (`recording:read:list_user_recordings:admin`) covers its classic family too. */
+function hasScope(granted: string[], scope: string): boolean {
+  if (granted.includes(scope)) return true;
+  const [resource, action] = scope.split(':');
+  const family = resource === 'recording' ? 'cloud_recording' : resource;
+  return granted.some(
+    (candidate) => candidate.startsWith(`${family}:${action}:`) && candidate.endsWith(':admin'),
+  );
+}

@@ -1,0 +1,143 @@
+import { createHash } from 'node:crypto';
+import { insertAuditEntry } from '../accounts/index.ts';
+import type { Db } from '../db/index.ts';
+import { AppError } from '../lib/errors.ts';
+import type { SecretBox } from '../lib/secret-box.ts';
+import {
+  buildAuthorizeUrl,
+  createAuthorizationRequest,
+  exchangeAuthorizationCode,
+  isZoomApiError,
+  requestAccountCredentialsToken,
+  type ZoomTokenSet,
+} from '../zoom/index.ts';
+import { checkPrerequisites } from './check-prerequisites.ts';
+import {
+  findConnectionByOrganization,
+  insertOAuthState,
+  takeOAuthState,
+  upsertConnection,
+} from './queries.ts';
+import type { ZoomAccess } from './zoom-access.ts';
+
+type Deps = { db: Db; box: SecretBox; access: ZoomAccess };
+
+const stateLifetimeMs = 10 * 60_000;
+
+function hashState(state: string) {
+  return createHash('sha256').update(state).digest('hex');
+}
+
+/** Starts the OAuth round trip (Réglages > Intégrations > Zoom > Connecter): returns Zoom's consent URL. */
+export async function startZoomAuthorization(
+  deps: Deps,
+  principal: { organizationId: string; userId: string },
+) {
+  const request = createAuthorizationRequest();
+  await insertOAuthState(deps.db, {
+    stateHash: hashState(request.state),
+    organizationId: principal.organizationId,
+    userId: principal.userId,
+    codeVerifierSealed: deps.box.seal(request.codeVerifier),
+    expiresAt: new Date(Date.now() + stateLifetimeMs),
+  });
+  return buildAuthorizeUrl(deps.access.app, {
+    redirectUri: deps.access.app.redirectUri,
+    state: request.state,
+    codeChallenge: request.codeChallenge,
+  });
+}
+
+export type ConnectOutcome =
+  | { outcome: 'connected'; connectionId: string }
+  | { outcome: 'failed'; reason: string };
+
+/** Zoom redirected back with `code` and `state`: exchange, identify the account, check, store. */
+export async function completeZoomAuthorization(
+  deps: Deps,
+  principal: { organizationId: string; userId: string },
+  query: { code?: string; state?: string; error?: string },
+): Promise<ConnectOutcome> {
+  if (query.error)
+    return { outcome: 'failed', reason: query.error === 'access_denied' ? 'access_denied' : 'zoom_error' };
+  if (!query.code || !query.state) return { outcome: 'failed', reason: 'missing_code' };
+  const state = await takeOAuthState(deps.db, hashState(query.state));
+  if (!state || state.userId !== principal.userId || state.organizationId !== principal.organizationId) {
+    return { outcome: 'failed', reason: 'invalid_state' };
+  }
+  let tokens: ZoomTokenSet;
+  try {
+    tokens = await exchangeAuthorizationCode(deps.access.app, {
+      code: query.code,
+      redirectUri: deps.access.app.redirectUri,
+      codeVerifier: deps.box.open(state.codeVerifierSealed),
+    });
+  } catch (error) {
+    if (isZoomApiError(error)) return { outcome: 'failed', reason: 'code_exchange_failed' };
+    throw error;
+  }
+  return storeConnection(deps, principal, tokens, 'general');
+}
+
+/** Server-to-Server OAuth app: no consent page, the app's own account credentials. */
+export async function connectServerToServer(
+  deps: Deps,
+  principal: { organizationId: string; userId: string },
+) {
+  const { app } = deps.access;
+  if (!app.accountId)
+    throw new AppError('bad_request', 'ZOOM_ACCOUNT_ID is not configured for the Server-to-Server app.');
+  let tokens: ZoomTokenSet;
+  try {
+    tokens = await requestAccountCredentialsToken(app, app.accountId);
+  } catch (error) {
+    if (isZoomApiError(error)) return { outcome: 'failed' as const, reason: 'code_exchange_failed' };
+    throw error;
+  }
+  return storeConnection(deps, principal, tokens, 'server_to_server');
+}
+
+async function storeConnection(
+  deps: Deps,
+  principal: { organizationId: string; userId: string },
+  tokens: ZoomTokenSet,
+  appType: 'general' | 'server_to_server',
+): Promise<ConnectOutcome> {
+  const probe = deps.access.clientForTokens(tokens, `oauth:${principal.organizationId}`);
+  const me = await probe.getMe();
+  const accountId = String((me as { account_id?: unknown }).account_id ?? deps.access.app.accountId ?? '');
+  if (!accountId) return { outcome: 'failed', reason: 'no_account' };
+  const previous = await findConnectionByOrganization(deps.db, principal.organizationId);
+  if (previous && previous.status === 'connected' && previous.zoomAccountId !== accountId) {
+    return { outcome: 'failed', reason: 'other_account' };
+  }
+  const prerequisites = await checkPrerequisites({
+    client: deps.access.clientForTokens(tokens, accountId),
+    me,
+    grantedScopes: tokens.scopes,
+    isCallportAdmin: true,
+  });
+  const connection = await upsertConnection(deps.db, {
+    organizationId: principal.organizationId,
+    appType,
+    status: 'connected',
+    zoomAccountId: accountId,
+    zoomUserId: me.id,
+    zoomUserEmail: me.email,
+    zoomRoleName: me.role_name ?? null,
+    scopes: tokens.scopes,
+    connectedByUserId: principal.userId,
+    connectedAt: new Date(),
+    prerequisites,
+    lastApiSuccessAt: new Date(),
+    ...deps.access.sealTokens(tokens),
+  });
+  await insertAuditEntry(deps.db, {
+    organizationId: principal.organizationId,
+    actorUserId: principal.userId,
+    action: previous ? 'zoom.reconnected' : 'zoom.connected',
+    target: connection.id,
+    details: { zoomAccountId: accountId, zoomUser: me.email, scopes: tokens.scopes },
+  });
+  return { outcome: 'connected', connectionId: connection.id };
+}

@@ -1,0 +1,190 @@
+import { listUsers } from '../accounts/index.ts';
+import type { ZoomConnection, ZoomIntegration } from '../contract/index.ts';
+import { updateZoomIntegrationRequestSchema } from '../contract/index.ts';
+import { AppError } from '../lib/errors.ts';
+import type { App } from '../server/app.ts';
+import { getPrincipal, parseInput } from '../server/request.ts';
+import { checkPrerequisites, requiredScopes } from './check-prerequisites.ts';
+import { completeZoomAuthorization, connectServerToServer, startZoomAuthorization } from './connect-zoom.ts';
+import { disconnectZoom } from './disconnect-zoom.ts';
+import type { ConnectionsFeature } from './feature.ts';
+import { type ConnectionRow, findConnectionByOrganization, updateConnection } from './queries.ts';
+import { receiveZoomWebhook } from './receive-webhook.ts';
+
+const webhookBodyLimit = 256 * 1024;
+
+export function registerConnectionsRoutes(feature: ConnectionsFeature) {
+  const { db, access, publicUrl } = feature.deps;
+  const integrationsPage = `${publicUrl}/settings/integrations`;
+
+  return async (app: App) => {
+    app.get(
+      '/api/integrations/zoom',
+      { config: { access: 'user' } },
+      async (request): Promise<ZoomIntegration> => {
+        const principal = getPrincipal(request);
+        const connection = await findConnectionByOrganization(db, principal.organizationId);
+        return {
+          connection: connection ? await toZoomConnection(connection) : null,
+          appType: access.app.type,
+          isSandbox: feature.deps.isSandbox,
+          redirectUri: access.app.redirectUri,
+          webhookUrl: `${publicUrl}/webhooks/zoom`,
+          requiredScopes,
+        };
+      },
+    );
+
+    app.get('/api/integrations/zoom/connect', { config: { access: 'admin' } }, async (request, reply) => {
+      const principal = getPrincipal(request);
+      if (access.app.type === 'server_to_server') {
+        const result = await connectServerToServer(feature.deps, principal);
+        return reply.redirect(
+          result.outcome === 'connected'
+            ? `${integrationsPage}?zoom=connected`
+            : `${integrationsPage}?zoom=error&reason=${result.reason}`,
+        );
+      }
+      return reply.redirect(await startZoomAuthorization(feature.deps, principal));
+    });
+
+    app.get('/api/integrations/zoom/callback', { config: { access: 'user' } }, async (request, reply) => {
+      const principal = getPrincipal(request);
+      if (principal.role !== 'admin')
+        return reply.redirect(`${integrationsPage}?zoom=error&reason=not_admin`);
+      const query = request.query as { code?: string; state?: string; error?: string };
+      const result = await completeZoomAuthorization(feature.deps, principal, {
+        code: typeof query.code === 'string' ? query.code : undefined,
+        state: typeof query.state === 'string' ? query.state : undefined,
+        error: typeof query.error === 'string' ? query.error : undefined,
+      });
+      if (result.outcome === 'connected') feature.afterConnect(result.connectionId);
+      return reply.redirect(
+        result.outcome === 'connected'
+          ? `${integrationsPage}?zoom=connected`
+          : `${integrationsPage}?zoom=error&reason=${result.reason}`,
+      );
+    });
+
+    app.post('/api/integrations/zoom/check', { config: { access: 'admin' } }, async (request) => {
+      const principal = getPrincipal(request);
+      const connection = await requireConnection(principal.organizationId);
+      const client = access.clientFor(connection);
+      const me = await client.getMe();
+      const prerequisites = await checkPrerequisites({
+        client,
+        me,
+        grantedScopes: connection.scopes,
+        isCallportAdmin: true,
+      });
+      const updated = await updateConnection(db, connection.id, {
+        prerequisites,
+        zoomRoleName: me.role_name ?? null,
+      });
+      return toZoomConnection(updated ?? connection);
+    });
+
+    app.patch('/api/integrations/zoom', { config: { access: 'admin' } }, async (request) => {
+      const principal = getPrincipal(request);
+      const input = parseInput(updateZoomIntegrationRequestSchema, request.body);
+      const connection = await requireConnection(principal.organizationId);
+      const updated = await updateConnection(db, connection.id, input);
+      return toZoomConnection(updated ?? connection);
+    });
+
+    app.post('/api/integrations/zoom/disconnect', { config: { access: 'admin' } }, async (request) => {
+      const principal = getPrincipal(request);
+      const connection = await requireConnection(principal.organizationId);
+      return disconnectZoom(feature.deps, connection, principal.userId);
+    });
+
+    await app.register(async (scope) => {
+      // The signature covers the exact bytes Zoom sent: keep them raw, parse after verifying.
+      scope.addContentTypeParser(
+        'application/json',
+        { parseAs: 'buffer', bodyLimit: webhookBodyLimit },
+        (_request, body, done) => done(null, body),
+      );
+      scope.post(
+        '/webhooks/zoom',
+        { config: { access: 'webhook' }, bodyLimit: webhookBodyLimit },
+        async (request, reply) => {
+          const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.from('');
+          const receipt = await receiveZoomWebhook(
+            { db, secretToken: access.app.webhookSecretToken },
+            {
+              rawBody,
+              signature: headerOf(request.headers['x-zm-signature']),
+              timestamp: headerOf(request.headers['x-zm-request-timestamp']),
+            },
+          );
+          switch (receipt.outcome) {
+            case 'rejected':
+              feature.metrics?.webhookRejected(receipt.reason);
+              request.log.warn({ reason: receipt.reason }, 'webhook rejected');
+              return reply
+                .status(receipt.status)
+                .send({ error: { code: 'webhook_rejected', message: receipt.reason } });
+            case 'validated':
+              return reply.status(200).send(receipt.body);
+            case 'duplicate':
+              return reply.status(200).send({ status: 'duplicate' });
+            case 'stored':
+              for (const eventId of receipt.eventIds) await feature.enqueueWebhook(eventId);
+              return reply.status(200).send({ status: 'accepted' });
+          }
+        },
+      );
+    });
+  };
+
+  async function requireConnection(organizationId: string): Promise<ConnectionRow> {
+    const connection = await findConnectionByOrganization(db, organizationId);
+    if (!connection)
+      throw new AppError(
+        'zoom_not_connected',
+        'Zoom is not connected: connect it in Settings > Integrations.',
+      );
+    return connection;
+  }
+
+  async function toZoomConnection(row: ConnectionRow): Promise<ZoomConnection> {
+    const connectedBy = row.connectedByUserId
+      ? (await listUsers(db, row.organizationId)).find((user) => user.id === row.connectedByUserId)
+      : undefined;
+    const now = Date.now();
+    return {
+      id: row.id,
+      status: row.status,
+      appType: row.appType,
+      zoomAccountId: row.zoomAccountId,
+      zoomUserEmail: row.zoomUserEmail,
+      zoomRoleName: row.zoomRoleName,
+      connectedBy: connectedBy
+        ? { id: connectedBy.id, name: connectedBy.name, email: connectedBy.email }
+        : null,
+      connectedAt: row.connectedAt.toISOString(),
+      scopes: row.scopes,
+      prerequisites: row.prerequisites as ZoomConnection['prerequisites'],
+      health: {
+        lastApiSuccessAt: row.lastApiSuccessAt?.toISOString() ?? null,
+        lastWebhookAt: row.lastWebhookAt?.toISOString() ?? null,
+        tokenExpiresAt: row.tokenExpiresAt?.toISOString() ?? null,
+        tokenRefreshedAt: row.tokenRefreshedAt?.toISOString() ?? null,
+        tokenState: !row.accessTokenSealed
+          ? 'none'
+          : (row.tokenExpiresAt?.getTime() ?? 0) > now
+            ? 'valid'
+            : 'expired',
+        lastError: row.lastError,
+      },
+      uninstallDataPolicy: row.uninstallDataPolicy,
+      uninstallDeleteAfterDays: row.uninstallDeleteAfterDays,
+      endedAt: row.endedAt?.toISOString() ?? null,
+    };
+  }
+}
+
+function headerOf(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,15 @@
+export { requiredScopes } from './check-prerequisites.ts';
+export {
+  type ConnectionsDeps,
+  ConnectionsFeature,
+  type StoredWebhookEvent,
+  type WebhookHandler,
+} from './feature.ts';
+export { registerConnectionsRoutes } from './http.ts';
+export {
+  type ConnectionRow,
+  findConnection,
+  findConnectionByOrganization,
+  listActiveConnections,
+} from './queries.ts';
+export type { ConnectionEvent, ZoomAppConfig } from './zoom-access.ts';

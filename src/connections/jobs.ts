@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { defineJob } from '../jobs/index.ts';
+
+export const handleWebhookJob = defineJob({
+  name: 'connections.handle-webhook',
+  payload: z.object({ eventId: z.uuid() }),
+  retryLimit: 8,
+  retryDelaySeconds: 10,
+  retryBackoff: true,
+  timeoutSeconds: 120,
+  concurrency: 2,
+});
+
+export const purgeConnectionDataJob = defineJob({
+  name: 'connections.purge-data',
+  payload: z.object({ connectionId: z.uuid() }),
+  retryLimit: 5,
+  retryDelaySeconds: 60,
+  retryBackoff: true,
+  timeoutSeconds: 3600,
+});

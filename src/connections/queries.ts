@@ -1,0 +1,119 @@
+import { and, eq, lt, ne, sql } from 'drizzle-orm';
+import type { Db } from '../db/index.ts';
+import { schema } from '../db/index.ts';
+
+const { zoomConnections, oauthStates, webhookEvents } = schema;
+
+export type ConnectionRow = typeof zoomConnections.$inferSelect;
+
+export async function findConnectionByOrganization(db: Db, organizationId: string) {
+  const [row] = await db
+    .select()
+    .from(zoomConnections)
+    .where(eq(zoomConnections.organizationId, organizationId));
+  return row;
+}
+
+export async function findConnection(db: Db, connectionId: string) {
+  const [row] = await db.select().from(zoomConnections).where(eq(zoomConnections.id, connectionId));
+  return row;
+}
+
+export function findConnectionsByZoomAccount(db: Db, zoomAccountId: string) {
+  return db.select().from(zoomConnections).where(eq(zoomConnections.zoomAccountId, zoomAccountId));
+}
+
+export function listActiveConnections(db: Db) {
+  return db.select().from(zoomConnections).where(eq(zoomConnections.status, 'connected'));
+}
+
+/** Creates or replaces the organisation's connection (reconnecting keeps its id and its data). */
+export async function upsertConnection(db: Db, values: typeof zoomConnections.$inferInsert) {
+  const { organizationId: _, ...changes } = values;
+  const [row] = await db
+    .insert(zoomConnections)
+    .values(values)
+    .onConflictDoUpdate({
+      target: zoomConnections.organizationId,
+      set: { ...changes, endedAt: null, lastError: null },
+    })
+    .returning();
+  return row!;
+}
+
+export async function updateConnection(
+  db: Db,
+  connectionId: string,
+  values: Partial<Omit<ConnectionRow, 'id' | 'organizationId'>>,
+) {
+  const [row] = await db
+    .update(zoomConnections)
+    .set(values)
+    .where(eq(zoomConnections.id, connectionId))
+    .returning();
+  return row;
+}
+
+export async function lockConnection(db: Db, connectionId: string) {
+  const [row] = await db
+    .select()
+    .from(zoomConnections)
+    .where(eq(zoomConnections.id, connectionId))
+    .for('update');
+  return row;
+}
+
+export async function insertOAuthState(db: Db, values: typeof oauthStates.$inferInsert) {
+  await db.delete(oauthStates).where(lt(oauthStates.expiresAt, new Date()));
+  await db.insert(oauthStates).values(values);
+}
+
+/** Takes the state (single use): returns it only if it exists, is not expired, and is then deleted. */
+export async function takeOAuthState(db: Db, stateHash: string) {
+  const [row] = await db.delete(oauthStates).where(eq(oauthStates.stateHash, stateHash)).returning();
+  return row && row.expiresAt > new Date() ? row : undefined;
+}
+
+/** Stores a webhook delivery once; returns undefined when the same event was already stored. */
+export async function insertWebhookEvent(db: Db, values: typeof webhookEvents.$inferInsert) {
+  const [row] = await db
+    .insert(webhookEvents)
+    .values(values)
+    .onConflictDoNothing()
+    .returning({ id: webhookEvents.id });
+  return row;
+}
+
+export async function findWebhookEvent(db: Db, eventId: string) {
+  const [row] = await db.select().from(webhookEvents).where(eq(webhookEvents.id, eventId));
+  return row;
+}
+
+export async function markWebhookEventProcessed(db: Db, eventId: string, outcome: string) {
+  await db
+    .update(webhookEvents)
+    .set({ processedAt: new Date(), outcome })
+    .where(eq(webhookEvents.id, eventId));
+}
+
+export async function touchConnectionWebhook(db: Db, zoomAccountId: string) {
+  await db
+    .update(zoomConnections)
+    .set({ lastWebhookAt: new Date() })
+    .where(and(eq(zoomConnections.zoomAccountId, zoomAccountId), ne(zoomConnections.status, 'disconnected')));
+}
+
+export async function touchConnectionApiSuccess(db: Db, connectionId: string) {
+  await db
+    .update(zoomConnections)
+    .set({ lastApiSuccessAt: new Date() })
+    .where(eq(zoomConnections.id, connectionId));
+}
+
+export async function countWebhookEvents(db: Db, connectionId: string): Promise<number> {
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(webhookEvents)
+    .where(eq(webhookEvents.connectionId, connectionId));
+  return row?.count ?? 0;
+}

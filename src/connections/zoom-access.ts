@@ -1,0 +1,216 @@
+import { insertAuditEntry } from '../accounts/index.ts';
+import type { Db } from '../db/index.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { SecretBox } from '../lib/secret-box.ts';
+import {
+  type RateBudget,
+  refreshAccessToken,
+  requestAccountCredentialsToken,
+  ZoomApiError,
+  type ZoomAppCredentials,
+  ZoomClient,
+  type ZoomTokenSet,
+} from '../zoom/index.ts';
+import {
+  type ConnectionRow,
+  findConnection,
+  lockConnection,
+  touchConnectionApiSuccess,
+  updateConnection,
+} from './queries.ts';
+
+/** The Zoom app Callport is, from configuration (or the sandbox emulator's registration). */
+export type ZoomAppConfig = ZoomAppCredentials & {
+  type: 'general' | 'server_to_server';
+  apiUrl: string;
+  redirectUri: string;
+  /** Server-to-Server apps: the account the app belongs to. */
+  accountId?: string | undefined;
+  webhookSecretToken?: string | undefined;
+};
+
+export type ConnectionEvent = {
+  type: 'reconnect_needed' | 'uninstalled' | 'disconnected';
+  connectionId: string;
+  organizationId: string;
+};
+
+// Refresh a few minutes early: a token must not expire between the check and the request.
+const refreshMarginMs = 5 * 60_000;
+
+/**
+ * The token vault and Zoom client factory for connections. Tokens are sealed at rest; a refresh takes
+ * the connection row's lock, so exactly one refresh is in flight per connection across all processes,
+ * and the newest (rotated) refresh token is always the one stored (ref §1.3).
+ */
+export class ZoomAccess {
+  readonly #inFlight = new Map<string, Promise<string>>();
+  readonly #lastTouched = new Map<string, number>();
+
+  constructor(
+    private readonly deps: {
+      db: Db;
+      box: SecretBox;
+      app: ZoomAppConfig;
+      rateBudget: RateBudget;
+      logger: Logger;
+      onConnectionEvent?: (event: ConnectionEvent) => void;
+      /** Counts Zoom requests (metrics). */
+      onZoomResponse?: (event: { endpoint: string; status: number; category: string }) => void;
+    },
+  ) {}
+
+  get app(): ZoomAppConfig {
+    return this.deps.app;
+  }
+
+  /** A Zoom client acting for the connection; every call fails fast once the connection has ended. */
+  clientFor(connection: Pick<ConnectionRow, 'id' | 'zoomAccountId'>): ZoomClient {
+    return new ZoomClient({
+      apiUrl: this.deps.app.apiUrl,
+      accountKey: connection.zoomAccountId,
+      rateBudget: this.deps.rateBudget,
+      tokens: {
+        getAccessToken: () => this.getAccessToken(connection.id),
+        renew: (rejected) => this.renewAccessToken(connection.id, rejected),
+      },
+      onResponse: (event) => {
+        this.deps.onZoomResponse?.(event);
+        if (event.status < 300) this.#touch(connection.id);
+      },
+    });
+  }
+
+  /** A client on a token set not stored yet (the OAuth callback, before the connection exists). */
+  clientForTokens(tokens: ZoomTokenSet, accountKey: string): ZoomClient {
+    return new ZoomClient({
+      apiUrl: this.deps.app.apiUrl,
+      accountKey,
+      rateBudget: this.deps.rateBudget,
+      tokens: {
+        getAccessToken: async () => tokens.accessToken,
+        renew: async () => {
+          throw new ZoomApiError({
+            kind: 'unauthorized',
+            status: 401,
+            message: 'new token refused',
+            endpoint: 'callback',
+          });
+        },
+      },
+    });
+  }
+
+  sealTokens(tokens: ZoomTokenSet) {
+    return {
+      accessTokenSealed: this.deps.box.seal(tokens.accessToken),
+      refreshTokenSealed: tokens.refreshToken ? this.deps.box.seal(tokens.refreshToken) : null,
+      tokenExpiresAt: tokens.expiresAt,
+      tokenRefreshedAt: new Date(),
+    };
+  }
+
+  async getAccessToken(connectionId: string): Promise<string> {
+    const connection = await findConnection(this.deps.db, connectionId);
+    const usable = this.#usableToken(connection);
+    if (usable) return usable;
+    return this.renewAccessToken(connectionId, undefined);
+  }
+
+  /** Refreshes unless another process already did (then returns its token); one refresh per process at a time. */
+  renewAccessToken(connectionId: string, rejectedToken: string | undefined): Promise<string> {
+    const running = this.#inFlight.get(connectionId);
+    if (running) return running;
+    const refresh = this.#refreshUnderLock(connectionId, rejectedToken).finally(() =>
+      this.#inFlight.delete(connectionId),
+    );
+    this.#inFlight.set(connectionId, refresh);
+    return refresh;
+  }
+
+  async #refreshUnderLock(connectionId: string, rejectedToken: string | undefined): Promise<string> {
+    const { db, box, app, logger } = this.deps;
+    const result = await db.transaction(async (tx) => {
+      const connection = await lockConnection(tx, connectionId);
+      const current = this.#usableToken(connection);
+      if (current && current !== rejectedToken) return { outcome: 'token' as const, token: current };
+      if (!connection || connection.status !== 'connected') return { outcome: 'ended' as const };
+      try {
+        const tokens =
+          connection.appType === 'server_to_server'
+            ? await requestAccountCredentialsToken(app, app.accountId ?? connection.zoomAccountId)
+            : await refreshAccessToken(app, box.open(connection.refreshTokenSealed ?? ''));
+        // Stored before anything else can fail: the old refresh token is dead from this moment on.
+        await updateConnection(tx, connectionId, { ...this.sealTokens(tokens), lastError: null });
+        return { outcome: 'token' as const, token: tokens.accessToken };
+      } catch (error) {
+        if (
+          error instanceof ZoomApiError &&
+          (error.kind === 'invalid_grant' ||
+            error.kind === 'invalid_request' ||
+            error.kind === 'unauthorized')
+        ) {
+          return { outcome: 'dead' as const, error, connection };
+        }
+        throw error;
+      }
+    });
+    if (result.outcome === 'token') return result.token;
+    if (result.outcome === 'dead') {
+      logger.warn(
+        { connectionId, zoomCode: result.error.zoomCode },
+        'Zoom refused the refresh token: reconnect needed',
+      );
+      await updateConnection(db, connectionId, {
+        status: 'reconnect_needed',
+        lastError: `Zoom refused to renew access (${result.error.message}). An admin must reconnect Zoom.`,
+      });
+      await insertAuditEntry(db, {
+        organizationId: result.connection.organizationId,
+        actorUserId: null,
+        action: 'zoom.reconnect_needed',
+        target: connectionId,
+        details: { zoomCode: result.error.zoomCode ?? null },
+      });
+      this.deps.onConnectionEvent?.({
+        type: 'reconnect_needed',
+        connectionId,
+        organizationId: result.connection.organizationId,
+      });
+    }
+    throw new ZoomApiError({
+      kind: 'unauthorized',
+      status: 401,
+      message: 'the Zoom connection is not active: reconnect Zoom in Settings > Integrations',
+      endpoint: 'token vault',
+    });
+  }
+
+  #usableToken(connection: ConnectionRow | undefined): string | undefined {
+    if (
+      !connection ||
+      connection.status !== 'connected' ||
+      !connection.accessTokenSealed ||
+      !connection.tokenExpiresAt
+    ) {
+      if (connection && connection.status !== 'connected') {
+        throw new ZoomApiError({
+          kind: 'unauthorized',
+          status: 401,
+          message: `the Zoom connection is ${connection.status.replace('_', ' ')}`,
+          endpoint: 'token vault',
+        });
+      }
+      return undefined;
+    }
+    if (connection.tokenExpiresAt.getTime() - Date.now() < refreshMarginMs) return undefined;
+    return this.deps.box.open(connection.accessTokenSealed);
+  }
+
+  #touch(connectionId: string) {
+    const now = Date.now();
+    if (now - (this.#lastTouched.get(connectionId) ?? 0) < 30_000) return;
+    this.#lastTouched.set(connectionId, now);
+    touchConnectionApiSuccess(this.deps.db, connectionId).catch(() => {});
+  }
+}
