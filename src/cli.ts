@@ -7,8 +7,10 @@ import {
 } from './accounts/index.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/index.ts';
+import { createLogger } from './lib/logger.ts';
 import { type Callport, databaseOptionsFrom, type Role, startCallport } from './main.ts';
 import { seedSandbox } from './sandbox/seed-sandbox.ts';
+import { startSandboxZoom } from './sandbox/start-sandbox.ts';
 
 const usage = `Usage: callport <command> [options]
 
@@ -66,8 +68,21 @@ export async function runCli(argv: string[]): Promise<number> {
 
 async function runServer(roles: Role[]): Promise<number> {
   const config = loadConfig();
-  const callport: Callport = await startCallport(config, { roles });
-  const { logger } = callport;
+  const logger = createLogger({ level: config.LOG_LEVEL });
+  let sandbox: Awaited<ReturnType<typeof startSandboxZoom>> | undefined;
+  if (config.isSandbox) {
+    sandbox = await startSandboxZoom({
+      dataDir: config.dataDir,
+      publicUrl: config.publicUrl,
+      port: config.SANDBOX_EMULATOR_PORT,
+      logger: logger.child({ module: 'zoom-emulator' }),
+    });
+  }
+  const callport: Callport = await startCallport(config, {
+    roles,
+    logger,
+    ...(sandbox ? { zoomApp: sandbox.zoomApp } : {}),
+  });
   if (roles.includes('web')) {
     if (config.isSandbox) {
       const seed = await seedSandbox(callport.database.db);
@@ -85,6 +100,7 @@ async function runServer(roles: Role[]): Promise<number> {
     process.once('SIGTERM', shutdown);
   });
   await callport.stop();
+  await sandbox?.emulator.close();
   return 0;
 }
 

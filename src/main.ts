@@ -8,7 +8,7 @@ import { type Database, type DatabaseOptions, openDatabase } from './db/index.ts
 import { defineJob, JobQueue } from './jobs/index.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { loadKeyring, SecretBox } from './lib/secret-box.ts';
-import { type App, buildServer, sessionCookieName } from './server/app.ts';
+import { type App, buildServer, type ServerOptions, sessionCookieName } from './server/app.ts';
 
 export type Role = 'web' | 'worker';
 
@@ -87,6 +87,20 @@ export async function startCallport(
       publicUrl: config.publicUrl,
       isSandbox: config.isSandbox,
     });
+    const routes: ServerOptions['routes'] = [
+      registerAccountsRoutes({
+        db,
+        sessionTtlHours: config.SESSION_TTL_HOURS,
+        cookieSecure: config.cookieSecure,
+        isSandbox: config.isSandbox,
+      }),
+      registerConnectionsRoutes(connections),
+    ];
+    const featureDeps = { db, queue, logger, config, connections };
+    // Features built on the connection register their jobs, webhook handlers and routes here, before
+    // the queue starts (user mapping, recording policy, import, calls).
+    void featureDeps;
+
     await queue.start();
     stopSteps.push(() => queue.stop());
 
@@ -100,15 +114,7 @@ export async function startCallport(
         checkReady: async () => {
           await database.executeSql('SELECT 1');
         },
-        routes: [
-          registerAccountsRoutes({
-            db,
-            sessionTtlHours: config.SESSION_TTL_HOURS,
-            cookieSecure: config.cookieSecure,
-            isSandbox: config.isSandbox,
-          }),
-          registerConnectionsRoutes(connections),
-        ],
+        routes,
       });
       const app = server;
       stopSteps.push(() => app.close());

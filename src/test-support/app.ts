@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import type { ZoomAppConfig } from '../connections/index.ts';
 import type { LightMyRequestResponse } from 'fastify';
 import { createOrganizationWithAdmin, createUser } from '../accounts/index.ts';
 import { loadConfig } from '../config.ts';
+import type { ZoomAppConfig } from '../connections/index.ts';
 import type { Role as UserRole } from '../contract/index.ts';
 import type { Database } from '../db/index.ts';
 import { createLogger } from '../lib/logger.ts';
@@ -36,7 +36,14 @@ export const testPassword = 'correct horse battery staple';
 
 /** Starts Callport in process on a fresh test database; requests go through Fastify's inject(). */
 export async function startTestApp(
-  options: { roles?: Role[]; env?: Record<string, string>; database?: Database; zoomApp?: ZoomAppConfig } = {},
+  options: {
+    roles?: Role[];
+    env?: Record<string, string>;
+    database?: Database;
+    zoomApp?: ZoomAppConfig;
+    /** Listen on PORT for real HTTP (webhooks, browsers); requests still work through inject(). */
+    listen?: boolean;
+  } = {},
 ): Promise<TestApp> {
   const logs: string[] = [];
   const destination = new Writable({
@@ -53,7 +60,7 @@ export async function startTestApp(
   const database = options.database ?? (await createTestDatabase());
   const callport = await startCallport(config, {
     roles: options.roles ?? ['web'],
-    listen: false,
+    listen: options.listen ?? false,
     database,
     ...(options.zoomApp ? { zoomApp: options.zoomApp } : {}),
     logger: createLogger({ level: 'info', destination }),

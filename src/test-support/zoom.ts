@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import { requiredScopes, type ZoomAppConfig } from '../connections/index.ts';
+import { startEmulator, type ZoomEmulator } from '../zoom-emulator/index.ts';
+import { startTestApp, type TestApp, type TestClient } from './app.ts';
+
+export type ZoomTestBed = {
+  app: TestApp;
+  emulator: ZoomEmulator;
+  zoomApp: ZoomAppConfig;
+  /** Callport's real HTTP address (the emulator delivers webhooks there). */
+  callportUrl: string;
+  organizationId: string;
+  admin: TestClient;
+  /** Runs the OAuth round trip as the admin's browser would; returns the final redirect. */
+  connect(options?: { zoomUserId?: string; decision?: 'allow' | 'deny' }): Promise<string>;
+  stop(): Promise<void>;
+};
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Callport listening on a real port plus an in-process Zoom emulator with Callport's app registered
+ * (webhooks delivered over HTTP), and an organisation whose admin is signed in.
+ */
+export async function startZoomTestBed(
+  options: {
+    scenario?: 'sandbox' | 'empty';
+    roles?: Array<'web' | 'worker'>;
+    env?: Record<string, string>;
+    startClock?: Date;
+  } = {},
+): Promise<ZoomTestBed> {
+  const port = await freePort();
+  const callportUrl = `http://127.0.0.1:${port}`;
+  const credentials = {
+    clientId: `test-${randomBytes(4).toString('hex')}`,
+    clientSecret: randomBytes(16).toString('hex'),
+    webhookSecretToken: randomBytes(16).toString('hex'),
+  };
+  const redirectUri = `${callportUrl}/api/integrations/zoom/callback`;
+  const emulator = await startEmulator({
+    port: 0,
+    scenario: options.scenario ?? 'sandbox',
+    seed: 1,
+    ...(options.startClock ? { startClock: options.startClock } : {}),
+    apps: [
+      {
+        type: 'general',
+        ...credentials,
+        redirectUris: [redirectUri],
+        scopes: requiredScopes,
+        webhookUrl: `${callportUrl}/webhooks/zoom`,
+      },
+    ],
+  });
+  const zoomApp: ZoomAppConfig = {
+    type: 'general',
+    ...credentials,
+    oauthUrl: emulator.oauthUrl,
+    apiUrl: emulator.apiUrl,
+    redirectUri,
+  };
+  const app = await startTestApp({
+    roles: options.roles ?? ['web', 'worker'],
+    zoomApp,
+    listen: true,
+    env: { PORT: String(port), PUBLIC_URL: callportUrl, ...options.env },
+  });
+  const { organizationId, admin } = await app.createOrganization('Acme SAS');
+
+  const connect = async (connectOptions: { zoomUserId?: string; decision?: 'allow' | 'deny' } = {}) => {
+    const start = await admin.request('GET', '/api/integrations/zoom/connect');
+    if (start.statusCode !== 302)
+      throw new Error(`connect did not redirect: ${start.statusCode} ${start.body}`);
+    const authorizeUrl = new URL(String(start.headers.location));
+    const form = new URLSearchParams(authorizeUrl.searchParams);
+    form.set('decision', connectOptions.decision ?? 'allow');
+    if (connectOptions.zoomUserId) form.set('user_id', connectOptions.zoomUserId);
+    const consent = await fetch(new URL('/oauth/authorize', emulator.oauthUrl), {
+      method: 'POST',
+      body: form,
+      redirect: 'manual',
+    });
+    const back = new URL(String(consent.headers.get('location')));
+    const callback = await admin.request('GET', `${back.pathname}${back.search}`);
+    return String(callback.headers.location);
+  };
+
+  return {
+    app,
+    emulator,
+    zoomApp,
+    callportUrl,
+    organizationId,
+    admin,
+    connect,
+    stop: async () => {
+      await app.stop();
+      await emulator.close();
+    },
+  };
+}
