@@ -1,0 +1,113 @@
+/**
+ * Fault injection: 5xx error rates per endpoint, 429 bursts, slow responses, connection resets and
+ * truncated bodies on downloads. Random choices come from a generator seeded with `--seed`, so a run with
+ * the same seed and the same request order fails the same requests.
+ */
+import { deriveSeed, SeededRandom } from './random.ts';
+
+/**
+ * An endpoint as `METHOD /route/pattern` with Fastify's `:param` syntax (`GET /v2/users/:userId/recordings`),
+ * a route pattern without method (any method), or `*` for every Zoom endpoint (not `/_emulator`).
+ */
+export type EndpointSelector = string;
+
+export type FaultSettings = {
+  /** Fail a share of requests with a 5xx and Zoom's error body. `rate` is 0..1. */
+  errorRates: { endpoint: EndpointSelector; rate: number; status?: 500 | 502 | 503 | 504 }[];
+  /** The next `count` REST calls (matching `endpoint`, default all) get 429. */
+  rateLimitBurst: { count: number; type?: 'QPS' | 'Daily-limit'; endpoint?: EndpointSelector } | null;
+  /** Delay responses of matching endpoints. */
+  slowResponses: { endpoint: EndpointSelector; delayMs: number }[];
+  /** Destroy the socket after this many body bytes of a file download (signed URL). */
+  resetDownloadsAfterBytes: number | null;
+  /** End a file download after this many body bytes while `Content-Length` promised the full size. */
+  truncateDownloadsAfterBytes: number | null;
+  /** The signed download URL rejects requests that still carry an `Authorization` header (ref §2.4, UNCONFIRMED). */
+  signedUrlRejectsAuthorization: boolean;
+};
+
+export function defaultFaults(): FaultSettings {
+  return {
+    errorRates: [],
+    rateLimitBurst: null,
+    slowResponses: [],
+    resetDownloadsAfterBytes: null,
+    truncateDownloadsAfterBytes: null,
+    signedUrlRejectsAuthorization: false,
+  };
+}
+
+export function matchesEndpoint(selector: EndpointSelector, method: string, route: string): boolean {
+  if (selector === '*') return !route.startsWith('/_emulator');
+  const space = selector.indexOf(' ');
+  if (space === -1) return selector === route;
+  return (
+    selector.slice(0, space).toUpperCase() === method.toUpperCase() && selector.slice(space + 1) === route
+  );
+}
+
+export class FaultController {
+  private settings = defaultFaults();
+  private random: SeededRandom;
+
+  constructor(private readonly seed: number) {
+    this.random = new SeededRandom(deriveSeed(seed, 'faults'));
+  }
+
+  get(): FaultSettings {
+    return structuredClone(this.settings);
+  }
+
+  /** Replaces the given switches (others keep their value); resets the random sequence for determinism. */
+  set(patch: Partial<FaultSettings>): FaultSettings {
+    this.settings = { ...this.settings, ...structuredClone(patch) };
+    this.random = new SeededRandom(deriveSeed(this.seed, 'faults'));
+    return this.get();
+  }
+
+  reset(): void {
+    this.set(defaultFaults());
+  }
+
+  /** The 5xx status to answer with, or null. */
+  pickError(method: string, route: string): number | null {
+    for (const rule of this.settings.errorRates) {
+      if (!matchesEndpoint(rule.endpoint, method, route)) continue;
+      if (this.random.next() < rule.rate) return rule.status ?? 500;
+    }
+    return null;
+  }
+
+  /** Consumes one forced 429, if a burst is active for this endpoint. */
+  takeRateLimitBurst(method: string, route: string): 'QPS' | 'Daily-limit' | null {
+    const burst = this.settings.rateLimitBurst;
+    if (!burst || burst.count <= 0) return null;
+    if (burst.endpoint && !matchesEndpoint(burst.endpoint, method, route)) return null;
+    burst.count -= 1;
+    const type = burst.type ?? 'QPS';
+    if (burst.count <= 0) this.settings.rateLimitBurst = null;
+    return type;
+  }
+
+  delayFor(method: string, route: string): number {
+    let delay = 0;
+    for (const rule of this.settings.slowResponses) {
+      if (matchesEndpoint(rule.endpoint, method, route)) delay = Math.max(delay, rule.delayMs);
+    }
+    return delay;
+  }
+
+  downloadCut(): { mode: 'reset' | 'truncate'; afterBytes: number } | null {
+    if (this.settings.resetDownloadsAfterBytes !== null) {
+      return { mode: 'reset', afterBytes: this.settings.resetDownloadsAfterBytes };
+    }
+    if (this.settings.truncateDownloadsAfterBytes !== null) {
+      return { mode: 'truncate', afterBytes: this.settings.truncateDownloadsAfterBytes };
+    }
+    return null;
+  }
+
+  signedUrlRejectsAuthorization(): boolean {
+    return this.settings.signedUrlRejectsAuthorization;
+  }
+}

@@ -1,0 +1,778 @@
+/**
+ * Meetings and cloud recordings: simulation (recorded only when the host's effective settings say so),
+ * processing, transcript, auto-delete → trash → deletion, the recording webhooks, and the REST routes
+ * (ref §2.1, §2.3, §4.2, §7).
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZoomRecordingFile, ZoomRecordingMeeting } from '../zoom/wire.ts';
+import {
+  buildChatText,
+  buildTimelineJson,
+  buildTranscriptVtt,
+  contentSize,
+  type FileContent,
+  sampleCallCues,
+  sampleCallSeconds,
+} from './media.ts';
+import { paginate } from './paging.ts';
+import { requestInfo, sendZoomError, tokenOf, zoomRoute } from './server.ts';
+import { effectiveUserSettings } from './settings-routes.ts';
+import type { AppRecord } from './state.ts';
+import {
+  type ChatLine,
+  type EmulatorContext,
+  EmulatorInputError,
+  isoSeconds,
+  type MeetingInstance,
+  type MeetingSettingsSnapshot,
+  type Participant,
+  type RecordingFileRecord,
+  type TranscriptLine,
+} from './state.ts';
+import { resolveUserParam } from './users.ts';
+
+export const downloadTokenSeconds = 24 * 3600;
+export const trashRetentionDays = 30;
+
+export type SimulateMeetingOptions = {
+  hostEmail?: string;
+  hostId?: string;
+  topic: string;
+  /** Default: the meeting ends now. */
+  startTime?: Date;
+  durationMinutes: number;
+  participants?: Participant[];
+  /** Spoken lines for the VTT transcript. Default (non-synthetic media): the sample call's lines. */
+  transcript?: TranscriptLine[];
+  chat?: ChatLine[];
+  /** Stop/restart: recorded spans in minutes from the start. Default: one span over the whole meeting. */
+  segments?: { startMinute: number; endMinute: number }[];
+  /** Synthetic MP4/M4A sizes in bytes (implies synthetic media for that file type). */
+  fileSizes?: { mp4?: number; m4a?: number };
+  /** Synthetic media instead of the playable sample call. */
+  synthetic?: boolean;
+  /** Seconds after the meeting ends until the files are `completed` (default 60). */
+  processingSeconds?: number;
+  /** Seconds after completion until the transcript is ready (default 60). */
+  transcriptSeconds?: number;
+  /** Reuse a meeting number for another instance (recurring meeting, PMI). */
+  meetingId?: number;
+  /** Force an instance UUID (e.g. one with `/`, `+` or a leading `/`). */
+  uuid?: string;
+  /** The host pressed "Record to the cloud" (needs cloud recording on, whatever auto_recording says). */
+  cloudRecordingManual?: boolean;
+  /** Add a closed-caption (CC) file. */
+  closedCaptions?: boolean;
+  /** Meeting type (2 scheduled, 3/8 recurring, 4 PMI...). */
+  type?: number;
+};
+
+export type SimulateMeetingResult = { meetingId: number; uuid: string; recorded: boolean; reason?: string };
+
+function snapshot(settings: Record<string, unknown>): MeetingSettingsSnapshot {
+  const recording = (settings.recording ?? {}) as Record<string, unknown>;
+  const bool = (key: string) => recording[key] === true;
+  return {
+    cloud_recording: bool('cloud_recording'),
+    auto_recording: String(recording.auto_recording ?? 'local'),
+    record_speaker_view: bool('record_speaker_view'),
+    display_participant_name: bool('display_participant_name'),
+    recording_thumbnails: bool('recording_thumbnails'),
+    recording_disclaimer: bool('recording_disclaimer'),
+    ask_participants_to_consent_disclaimer: bool('ask_participants_to_consent_disclaimer'),
+    ask_host_to_confirm_disclaimer: bool('ask_host_to_confirm_disclaimer'),
+    host_pause_stop_recording: bool('host_pause_stop_recording'),
+    auto_delete_cmr: bool('auto_delete_cmr'),
+    auto_delete_cmr_days: Number(recording.auto_delete_cmr_days ?? 30),
+    recording_audio_transcript: bool('recording_audio_transcript'),
+  };
+}
+
+function utcDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+function fileNameStamp(ms: number): string {
+  return `GMT${new Date(ms).toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}`;
+}
+
+/**
+ * Runs a meeting. It produces a cloud recording only when the host may record to the cloud (licensed,
+ * `cloud_recording` on) and either auto_recording is "cloud" or the host started a cloud recording.
+ */
+export function simulateMeeting(
+  ctx: EmulatorContext,
+  options: SimulateMeetingOptions,
+  internal: { silent?: boolean } = {},
+): SimulateMeetingResult {
+  const host = options.hostId
+    ? ctx.state.users.get(options.hostId)
+    : options.hostEmail
+      ? ctx.state.findUser(options.hostEmail)
+      : undefined;
+  if (!host)
+    throw new EmulatorInputError(`Unknown host: ${options.hostId ?? options.hostEmail ?? '(none)'}`, 404);
+  if (host.status !== 'active')
+    throw new EmulatorInputError(`The host ${host.email} is ${host.status} and cannot host meetings.`);
+  if (!(options.durationMinutes > 0)) throw new EmulatorInputError('durationMinutes must be positive');
+  if (options.uuid && ctx.state.meetings.has(options.uuid))
+    throw new EmulatorInputError(`Meeting instance ${options.uuid} exists`, 409);
+
+  const settings = snapshot(effectiveUserSettings(ctx, host));
+  const durationMs = options.durationMinutes * 60_000;
+  const start = options.startTime?.getTime() ?? ctx.clock.now() - durationMs;
+  const end = start + durationMs;
+  const meeting: MeetingInstance = {
+    uuid: options.uuid ?? ctx.ids.meetingUuid(),
+    meetingId: options.meetingId ?? ctx.ids.meetingNumber(),
+    hostId: host.id,
+    topic: options.topic,
+    type: options.type ?? (options.meetingId ? 8 : 2),
+    startTime: start,
+    durationMinutes: options.durationMinutes,
+    timezone: host.timezone,
+    password: randomBytes(4).toString('hex'),
+    participants: options.participants ?? [],
+    transcript: [],
+    chat: options.chat ?? [],
+    settingsInForce: settings,
+    recorded: false,
+    recording: null,
+  };
+
+  let reason: string | undefined;
+  if (host.type === 1) reason = 'The host is a Basic user: cloud recording needs a licensed (type 2) user.';
+  else if (!settings.cloud_recording) reason = 'Cloud recording is turned off for the host.';
+  else if (settings.auto_recording !== 'cloud' && !options.cloudRecordingManual) {
+    reason = `Automatic recording is "${settings.auto_recording}" and the host did not start a cloud recording.`;
+  }
+  meeting.recorded = reason === undefined;
+  meeting.reason = reason;
+  ctx.state.meetings.set(meeting.uuid, meeting);
+  if (!meeting.recorded)
+    return { meetingId: meeting.meetingId, uuid: meeting.uuid, recorded: false, reason: reason as string };
+
+  const hostName = `${host.firstName} ${host.lastName}`;
+  const useSample = !options.synthetic;
+  if (options.transcript) meeting.transcript = options.transcript;
+  else if (useSample) {
+    // The sample call's first speaker becomes the host, so the VTT names the host and matches the speech.
+    const first = sampleCallCues()[0]?.speaker;
+    meeting.transcript = sampleCallCues().map((cue) => ({
+      ...cue,
+      speaker: cue.speaker === first ? hostName : cue.speaker,
+    }));
+  }
+
+  const segments = options.segments ?? [{ startMinute: 0, endMinute: options.durationMinutes }];
+  const files: RecordingFileRecord[] = [];
+  const newKey = () => randomBytes(18).toString('base64url');
+  for (const [index, segment] of segments.entries()) {
+    const segStart = start + segment.startMinute * 60_000;
+    const segEnd = start + segment.endMinute * 60_000;
+    const seconds = Math.max(1, Math.round((segEnd - segStart) / 1000));
+    const mp4Size = options.fileSizes?.mp4;
+    const m4aSize = options.fileSizes?.m4a;
+    const key = newKey();
+    const video: FileContent =
+      options.synthetic || mp4Size !== undefined
+        ? {
+            kind: 'synthetic',
+            size: mp4Size ?? seconds * 40_000,
+            contentType: 'video/mp4',
+            key: `${meeting.uuid}:${index}:mp4:${key}`,
+            container: 'mp4',
+          }
+        : { kind: 'static', name: 'sandbox-call.mp4', contentType: 'video/mp4' };
+    const audio: FileContent =
+      options.synthetic || m4aSize !== undefined
+        ? {
+            kind: 'synthetic',
+            size: m4aSize ?? seconds * 4_000,
+            contentType: 'audio/mp4',
+            key: `${meeting.uuid}:${index}:m4a:${key}`,
+            container: 'm4a',
+          }
+        : { kind: 'static', name: 'sandbox-call.m4a', contentType: 'audio/mp4' };
+    // Segments of one instance share the uuid and differ by recording_start (ref §7).
+    const base = {
+      recordingStart: segStart,
+      recordingEnd: segEnd,
+      isTranscript: false,
+      isParticipantAudio: false,
+    };
+    files.push({
+      ...base,
+      key,
+      id: ctx.ids.fileId(),
+      fileType: 'MP4',
+      fileExtension: 'MP4',
+      recordingType: settings.record_speaker_view ? 'shared_screen_with_speaker_view' : 'active_speaker',
+      fileName: `${fileNameStamp(segStart)}_Recording_1920x1080.mp4`,
+      content: video,
+    });
+    files.push({
+      ...base,
+      key: newKey(),
+      id: ctx.ids.fileId(),
+      fileType: 'M4A',
+      fileExtension: 'M4A',
+      recordingType: 'audio_only',
+      fileName: `${fileNameStamp(segStart)}_Recording.m4a`,
+      content: audio,
+    });
+    // TIMELINE files have no id, status, size or recording_type (ref §2.3).
+    files.push({
+      ...base,
+      key: newKey(),
+      fileType: 'TIMELINE',
+      fileExtension: 'JSON',
+      fileName: `${fileNameStamp(segStart)}_Recording.timeline.json`,
+      content: {
+        kind: 'text',
+        contentType: 'application/json',
+        text: buildTimelineJson(
+          [{ name: hostName, userId: host.id }, ...meeting.participants.map((p) => ({ name: p.name }))],
+          segEnd - segStart,
+        ),
+      },
+    });
+  }
+  const first = segments[0] ?? { startMinute: 0, endMinute: options.durationMinutes };
+  const last = segments[segments.length - 1] ?? first;
+  const span = {
+    recordingStart: start + first.startMinute * 60_000,
+    recordingEnd: start + last.endMinute * 60_000,
+    isParticipantAudio: false,
+  };
+  if (meeting.chat.length > 0) {
+    files.push({
+      ...span,
+      key: newKey(),
+      id: ctx.ids.fileId(),
+      fileType: 'CHAT',
+      fileExtension: 'TXT',
+      recordingType: 'chat_file',
+      fileName: 'meeting_saved_chat.txt',
+      content: { kind: 'text', contentType: 'text/plain', text: buildChatText(meeting.chat) },
+      isTranscript: false,
+    });
+  }
+  if (options.closedCaptions) {
+    files.push({
+      ...span,
+      key: newKey(),
+      fileType: 'CC',
+      fileExtension: 'VTT',
+      fileName: 'closed_caption.vtt',
+      content: { kind: 'text', contentType: 'text/vtt', text: buildTranscriptVtt(meeting.transcript) },
+      isTranscript: false,
+    });
+  }
+  const hasTranscript = settings.recording_audio_transcript && meeting.transcript.length > 0;
+  if (hasTranscript) {
+    files.push({
+      ...span,
+      key: newKey(),
+      id: ctx.ids.fileId(),
+      fileType: 'TRANSCRIPT',
+      fileExtension: 'VTT',
+      recordingType: 'audio_transcript',
+      fileName: `${fileNameStamp(span.recordingStart)}_Recording.transcript.vtt`,
+      content: { kind: 'text', contentType: 'text/vtt', text: buildTranscriptVtt(meeting.transcript) },
+      isTranscript: true,
+    });
+  }
+
+  const completesAt = end + (options.processingSeconds ?? 60) * 1000;
+  meeting.recording = {
+    status: 'processing',
+    completesAt,
+    transcriptReadyAt: hasTranscript ? completesAt + (options.transcriptSeconds ?? 60) * 1000 : null,
+    location: 'active',
+    trashedAt: null,
+    autoDeleteDate: null,
+    playPasscode: randomBytes(16).toString('base64url'),
+    shareKey: randomBytes(24).toString('base64url'),
+    files,
+  };
+  if (internal.silent && completesAt <= ctx.clock.now()) {
+    completeRecording(ctx, meeting, { silent: true });
+  } else {
+    ctx.clock.schedule(completesAt, `recording completed ${meeting.uuid}`, () =>
+      completeRecording(ctx, meeting, internal),
+    );
+  }
+  return { meetingId: meeting.meetingId, uuid: meeting.uuid, recorded: true };
+}
+
+const purgeTasks = new WeakMap<MeetingInstance, number>();
+
+function completeRecording(
+  ctx: EmulatorContext,
+  meeting: MeetingInstance,
+  internal: { silent?: boolean },
+): void {
+  const recording = meeting.recording;
+  if (!recording || recording.status === 'completed') return;
+  recording.status = 'completed';
+  const settings = meeting.settingsInForce;
+  if (settings.auto_delete_cmr) {
+    // Auto-delete counts days from the recording; files go to the trash for 30 days, then are deleted.
+    const deleteAt = meeting.startTime + settings.auto_delete_cmr_days * 86_400_000;
+    recording.autoDeleteDate = utcDate(deleteAt);
+    ctx.clock.schedule(deleteAt, `auto-delete ${meeting.uuid}`, () => {
+      if (meeting.recording?.location === 'active') trashRecording(ctx, meeting, 'auto_delete');
+    });
+  }
+  if (!internal.silent) emitRecordingEvent(ctx, meeting, 'recording.completed');
+  if (recording.transcriptReadyAt !== null) {
+    const readyAt = recording.transcriptReadyAt;
+    if (internal.silent && readyAt <= ctx.clock.now()) return;
+    // recording.transcript_completed always comes after recording.completed (ref §4.2).
+    ctx.clock.schedule(Math.max(readyAt, ctx.clock.now()), `transcript completed ${meeting.uuid}`, () => {
+      if (meeting.recording?.location !== 'deleted')
+        emitRecordingEvent(ctx, meeting, 'recording.transcript_completed');
+    });
+  }
+}
+
+/** Moves a recording to the trash (manual or auto-delete); it is deleted for good 30 days later. */
+export function trashRecording(
+  ctx: EmulatorContext,
+  meeting: MeetingInstance,
+  by: 'user' | 'auto_delete' = 'user',
+): void {
+  const recording = meeting.recording;
+  if (recording?.location !== 'active')
+    throw new EmulatorInputError('There is no recording for this meeting.', 404);
+  recording.location = 'trash';
+  recording.trashedAt = ctx.clock.now();
+  purgeTasks.set(
+    meeting,
+    ctx.clock.schedule(recording.trashedAt + trashRetentionDays * 86_400_000, `purge ${meeting.uuid}`, () => {
+      if (meeting.recording?.location === 'trash') deleteRecording(ctx, meeting);
+    }),
+  );
+  emitRecordingEvent(ctx, meeting, 'recording.trashed', by);
+}
+
+export function recoverRecording(ctx: EmulatorContext, meeting: MeetingInstance): void {
+  const recording = meeting.recording;
+  if (recording?.location !== 'trash')
+    throw new EmulatorInputError('There is no recording in the trash for this meeting.', 404);
+  recording.location = 'active';
+  recording.trashedAt = null;
+  const task = purgeTasks.get(meeting);
+  if (task !== undefined) ctx.clock.cancel(task);
+  emitRecordingEvent(ctx, meeting, 'recording.recovered');
+}
+
+export function deleteRecording(ctx: EmulatorContext, meeting: MeetingInstance): void {
+  const recording = meeting.recording;
+  if (!recording || recording.location === 'deleted')
+    throw new EmulatorInputError('There is no recording for this meeting.', 404);
+  recording.location = 'deleted';
+  const task = purgeTasks.get(meeting);
+  if (task !== undefined) ctx.clock.cancel(task);
+  emitRecordingEvent(ctx, meeting, 'recording.deleted');
+}
+
+type UrlMode = { kind: 'api' } | { kind: 'webhook'; nonce: string };
+
+/** Files visible now: the transcript only once ready (it arrives after recording.completed). */
+export function visibleFiles(ctx: EmulatorContext, meeting: MeetingInstance): RecordingFileRecord[] {
+  const recording = meeting.recording;
+  if (!recording) return [];
+  const transcriptReady =
+    recording.transcriptReadyAt !== null &&
+    recording.transcriptReadyAt <= ctx.clock.now() &&
+    recording.status === 'completed';
+  return recording.files.filter((file) => !file.isTranscript || transcriptReady);
+}
+
+function fileToWire(
+  ctx: EmulatorContext,
+  meeting: MeetingInstance,
+  file: RecordingFileRecord,
+  mode: UrlMode,
+  inTrash: boolean,
+): ZoomRecordingFile {
+  const base = ctx.baseUrl();
+  const status = meeting.recording?.status === 'completed' ? 'completed' : 'processing';
+  const downloadUrl =
+    mode.kind === 'webhook'
+      ? `${base}/rec/webhook_download/${file.key}/${mode.nonce}`
+      : `${base}/rec/download/${file.key}`;
+  const wire: ZoomRecordingFile = {
+    meeting_id: meeting.uuid,
+    recording_start: isoSeconds(file.recordingStart),
+    recording_end: isoSeconds(file.recordingEnd),
+    file_type: file.fileType,
+    file_extension: file.fileExtension,
+    download_url: downloadUrl,
+  };
+  if (file.fileType !== 'CC' && file.fileType !== 'TIMELINE') {
+    // Only CC and TIMELINE files lack these fields (ref §2.3).
+    wire.id = file.id;
+    wire.file_size = contentSize(file.content);
+    wire.play_url = `${base}/rec/play/${file.key}`;
+    wire.status = status;
+    wire.recording_type = file.recordingType;
+  }
+  if (mode.kind === 'webhook' && file.fileName) wire.file_name = file.fileName;
+  if (inTrash && meeting.recording?.trashedAt) wire.deleted_time = isoSeconds(meeting.recording.trashedAt);
+  return wire;
+}
+
+/** The meeting-with-recordings object of the REST API and of recording webhooks (ref §2.3, §4.2). */
+export function meetingToWire(
+  ctx: EmulatorContext,
+  meeting: MeetingInstance,
+  options: { mode?: UrlMode; inTrash?: boolean; single?: boolean; onlyTranscript?: boolean } = {},
+): ZoomRecordingMeeting {
+  const recording = meeting.recording;
+  const host = ctx.state.users.get(meeting.hostId);
+  const mode = options.mode ?? { kind: 'api' };
+  let files = visibleFiles(ctx, meeting);
+  if (options.onlyTranscript) files = files.filter((file) => file.isTranscript);
+  const totalSize = files.reduce(
+    (sum, file) =>
+      sum + (file.fileType === 'CC' || file.fileType === 'TIMELINE' ? 0 : contentSize(file.content)),
+    0,
+  );
+  const wire: ZoomRecordingMeeting = {
+    uuid: meeting.uuid,
+    id: meeting.meetingId,
+    account_id: ctx.state.account.id,
+    host_id: meeting.hostId,
+    host_email: host?.email ?? '',
+    topic: meeting.topic,
+    // Integer, as Zoom sends it, although the 2024 spec declares a string enum (ref §2.3).
+    type: meeting.type,
+    start_time: isoSeconds(meeting.startTime),
+    timezone: meeting.timezone,
+    duration: meeting.durationMinutes,
+    total_size: totalSize,
+    recording_count: files.length,
+    share_url: `${ctx.baseUrl()}/rec/share/${recording?.shareKey ?? ''}`,
+    recording_play_passcode: recording?.playPasscode ?? '',
+    recording_files: files.map((file) => fileToWire(ctx, meeting, file, mode, options.inTrash ?? false)),
+  };
+  if (recording?.autoDeleteDate) {
+    wire.auto_delete = true;
+    wire.auto_delete_date = recording.autoDeleteDate;
+  } else {
+    wire.auto_delete = false;
+  }
+  if (options.single) wire.password = meeting.password;
+  return wire;
+}
+
+/** A download token for one meeting's files: webhooks' `download_token` (24 h) or `download_access_token`. */
+export function issueDownloadToken(
+  ctx: EmulatorContext,
+  meeting: MeetingInstance,
+  source: 'webhook' | 'download_access_token',
+  ttlSeconds = downloadTokenSeconds,
+): string {
+  const token = randomBytes(36).toString('base64url');
+  ctx.state.downloadTokens.set(token, {
+    token,
+    meetingUuid: meeting.uuid,
+    expiresAt: ctx.clock.now() + ttlSeconds * 1000,
+    source,
+  });
+  return token;
+}
+
+function emitRecordingEvent(
+  ctx: EmulatorContext,
+  meeting: MeetingInstance,
+  event:
+    | 'recording.completed'
+    | 'recording.transcript_completed'
+    | 'recording.trashed'
+    | 'recording.deleted'
+    | 'recording.recovered',
+  by: 'user' | 'auto_delete' = 'user',
+): void {
+  const now = ctx.clock.now();
+  const host = ctx.state.users.get(meeting.hostId);
+  const build = (_app: AppRecord, _copy: number) => {
+    // Each delivery (and each duplicate) gets its own download token and URLs, as Zoom's duplicates do (ref §7).
+    const nonce = randomBytes(12).toString('base64url');
+    const object = meetingToWire(ctx, meeting, {
+      mode: { kind: 'webhook', nonce },
+      inTrash: event === 'recording.trashed',
+      onlyTranscript: event === 'recording.transcript_completed',
+      single: true,
+    }) as Record<string, unknown>;
+    object.on_prem = false;
+    if (event !== 'recording.transcript_completed') object.participant_audio_files = [];
+    const envelope: Record<string, unknown> = { event, event_ts: now };
+    if (
+      event === 'recording.completed' ||
+      event === 'recording.transcript_completed' ||
+      event === 'recording.trashed'
+    ) {
+      envelope.download_token = issueDownloadToken(ctx, meeting, 'webhook');
+    }
+    const payload: Record<string, unknown> = { account_id: ctx.state.account.id, object };
+    if (event === 'recording.trashed' || event === 'recording.deleted' || event === 'recording.recovered') {
+      const operator = by === 'auto_delete' ? ctx.state.owner() : (host ?? ctx.state.owner());
+      payload.operator = operator.email;
+      payload.operator_id = operator.id;
+    }
+    envelope.payload = payload;
+    return envelope;
+  };
+  ctx.webhooks.emit(event, build);
+}
+
+/** Decodes a `{meetingId}` path value: UUIDs may arrive double-encoded (ref §2.1). */
+export function decodeMeetingParam(raw: string): string {
+  let value = raw;
+  // Fastify decoded once; a double-encoded UUID still has %XX sequences.
+  if (/%[0-9A-Fa-f]{2}/.test(value)) {
+    try {
+      value = decodeURIComponent(value);
+    } catch {
+      // keep as is
+    }
+  }
+  return value;
+}
+
+/**
+ * Finds the instance for `{meetingId}`: a number means the latest instance (ref §2.1); otherwise a UUID.
+ * Like Zoom, a UUID that starts with `/` or contains `//` must be double-encoded: sent single-encoded it
+ * is not found.
+ */
+export function findMeetingForParam(
+  ctx: EmulatorContext,
+  raw: string,
+  wasDoubleEncoded: boolean,
+): MeetingInstance | undefined {
+  const value = decodeMeetingParam(raw);
+  if (/^\d+$/.test(value)) {
+    const instances = ctx.state
+      .instancesOf(Number(value))
+      .filter((m) => m.recording && m.recording.location === 'active');
+    return instances[instances.length - 1];
+  }
+  if ((value.startsWith('/') || value.includes('//')) && !wasDoubleEncoded) return undefined;
+  return ctx.state.meetings.get(value);
+}
+
+function rawMeetingParam(request: FastifyRequest): { raw: string; doubleEncoded: boolean } {
+  const raw = (request.params as { meetingId: string }).meetingId;
+  // The raw URL tells whether the client double-encoded ('%25' = an encoded '%').
+  const path = request.raw.url?.split('?')[0] ?? '';
+  return { raw, doubleEncoded: /%25[0-9A-Fa-f]{2}/.test(path) };
+}
+
+function addMonthsUtc(date: string, months: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const target = new Date(Date.UTC(y, m - 1 + months, 1));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(d, lastDay));
+  return target.toISOString().slice(0, 10);
+}
+
+const datePattern = /^\d{4}-\d{2}-\d{2}$/;
+
+const recordingReadScopes = [
+  'recording:read',
+  'recording:read:admin',
+  'cloud_recording:read:list_recording_files',
+  'cloud_recording:read:list_recording_files:admin',
+];
+const recordingWriteScopes = [
+  'recording:write',
+  'recording:write:admin',
+  'cloud_recording:delete:meeting_cloud_recording',
+  'cloud_recording:delete:meeting_cloud_recording:admin',
+];
+
+function hostAllowed(
+  _ctx: EmulatorContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  meeting: MeetingInstance,
+): boolean {
+  if (meeting.hostId === tokenOf(request).userId || requestInfo(request).hasAdminScope) return true;
+  sendZoomError(reply, 400, 200, 'No permission.');
+  return false;
+}
+
+export function registerRecordingRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
+  zoomRoute(
+    app,
+    ctx,
+    'GET',
+    '/users/:userId/recordings',
+    {
+      category: 'Medium',
+      scopes: [
+        'recording:read:admin',
+        'recording:read',
+        'cloud_recording:read:list_user_recordings',
+        'cloud_recording:read:list_user_recordings:admin',
+      ],
+    },
+    async (request, reply) => {
+      const user = resolveUserParam(ctx, request, reply, (request.params as { userId: string }).userId);
+      if (!user) return reply;
+      const query = request.query as Record<string, string | undefined>;
+      const trash = query.trash === 'true';
+      const today = utcDate(ctx.clock.now());
+      // Defaults: from = today, to = tomorrow (ref §2.1 notes). Dates are UTC; bounds are inclusive here.
+      const from = query.from ?? today;
+      const to = query.to ?? (query.from ? today : utcDate(ctx.clock.now() + 86_400_000));
+      const errors: { field: string; message: string }[] = [];
+      if (!datePattern.test(from) || Number.isNaN(Date.parse(from)))
+        errors.push({ field: 'from', message: 'Invalid field.' });
+      if (!datePattern.test(to) || Number.isNaN(Date.parse(to)))
+        errors.push({ field: 'to', message: 'Invalid field.' });
+      if (errors.length > 0) return sendZoomError(reply, 400, 300, 'Validation Failed.', errors);
+      if (!trash) {
+        if (to < from)
+          return sendZoomError(reply, 400, 300, 'The "to" date must be on or after the "from" date.');
+        // "The maximum range can be a month" (ref §2.1): a calendar month here (UNCONFIRMED in Zoom's docs).
+        if (to > addMonthsUtc(from, 1))
+          return sendZoomError(reply, 400, 300, 'The date range must not exceed one month.');
+      }
+      const meetingFilter = query.meeting_id ? Number(query.meeting_id) : null;
+      const meetings = [...ctx.state.meetings.values()]
+        .filter((m) => m.hostId === user.id && m.recording !== null)
+        .filter((m) => (trash ? m.recording?.location === 'trash' : m.recording?.location === 'active'))
+        // `from`/`to` don't apply to the trash (ref §2.1).
+        .filter((m) => trash || (utcDate(m.startTime) >= from && utcDate(m.startTime) <= to))
+        .filter((m) => meetingFilter === null || m.meetingId === meetingFilter)
+        .sort((a, b) => b.startTime - a.startTime);
+      const scope = `recordings:${user.id}:${from}:${to}:${trash}:${meetingFilter ?? ''}`;
+      const page = paginate(ctx, scope, meetings, query, { defaultSize: 30, maxSize: 300 });
+      if (!page.ok) return sendZoomError(reply, 400, 300, page.message);
+      return {
+        from,
+        to,
+        page_count: page.page_count,
+        page_size: page.page_size,
+        total_records: page.total_records,
+        next_page_token: page.next_page_token,
+        meetings: page.items.map((m) => meetingToWire(ctx, m, { inTrash: trash })),
+      };
+    },
+  );
+
+  zoomRoute(
+    app,
+    ctx,
+    'GET',
+    '/meetings/:meetingId/recordings',
+    { category: 'Light', scopes: recordingReadScopes },
+    async (request, reply) => {
+      const { raw, doubleEncoded } = rawMeetingParam(request);
+      const meeting = findMeetingForParam(ctx, raw, doubleEncoded);
+      if (meeting.recording?.location !== 'active') {
+        return sendZoomError(reply, 404, 3301, 'There is no recording for this meeting.');
+      }
+      if (!hostAllowed(ctx, request, reply, meeting)) return reply;
+      const query = request.query as Record<string, string | undefined>;
+      const wire = meetingToWire(ctx, meeting, { single: true });
+      if (query.include_fields === 'download_access_token') {
+        const ttl = query.ttl === undefined ? downloadTokenSeconds : Number(query.ttl);
+        if (!Number.isInteger(ttl) || ttl < 0 || ttl > 604_800) {
+          return sendZoomError(reply, 400, 300, 'Validation Failed.', [
+            { field: 'ttl', message: 'Invalid field. 0 to 604800 seconds.' },
+          ]);
+        }
+        wire.download_access_token = issueDownloadToken(ctx, meeting, 'download_access_token', ttl);
+      }
+      (wire as Record<string, unknown>).participant_audio_files = [];
+      return wire;
+    },
+  );
+
+  zoomRoute(
+    app,
+    ctx,
+    'DELETE',
+    '/meetings/:meetingId/recordings',
+    { category: 'Light', scopes: recordingWriteScopes },
+    async (request, reply) => {
+      const { raw, doubleEncoded } = rawMeetingParam(request);
+      const meeting = findMeetingForParam(ctx, raw, doubleEncoded);
+      if (!meeting?.recording || meeting.recording.location === 'deleted') {
+        return sendZoomError(reply, 404, 3301, 'There is no recording for this meeting.');
+      }
+      if (!hostAllowed(ctx, request, reply, meeting)) return reply;
+      const action = (request.query as Record<string, string | undefined>).action ?? 'trash';
+      if (action === 'delete') deleteRecording(ctx, meeting);
+      else if (meeting.recording.location === 'active') trashRecording(ctx, meeting);
+      return reply.status(204).send();
+    },
+  );
+
+  zoomRoute(
+    app,
+    ctx,
+    'PUT',
+    '/meetings/:meetingId/recordings/status',
+    {
+      category: 'Light',
+      scopes: [
+        'recording:write',
+        'recording:write:admin',
+        'cloud_recording:update:recover_meeting_recordings',
+        'cloud_recording:update:recover_meeting_recordings:admin',
+      ],
+    },
+    async (request, reply) => {
+      const { raw } = rawMeetingParam(request);
+      const meeting = ctx.state.meetings.get(decodeMeetingParam(raw));
+      if ((request.body as { action?: string } | null)?.action !== 'recover') {
+        return sendZoomError(reply, 400, 300, 'Validation Failed.', [
+          { field: 'action', message: 'Invalid field.' },
+        ]);
+      }
+      if (meeting.recording?.location !== 'trash')
+        return sendZoomError(reply, 404, 3301, 'There is no recording for this meeting.');
+      if (!hostAllowed(ctx, request, reply, meeting)) return reply;
+      recoverRecording(ctx, meeting);
+      return reply.status(204).send();
+    },
+  );
+
+  zoomRoute(
+    app,
+    ctx,
+    'GET',
+    '/past_meetings/:meetingId/instances',
+    {
+      category: 'Medium',
+      scopes: [
+        'meeting:read',
+        'meeting:read:admin',
+        'meeting:read:list_past_instances',
+        'meeting:read:list_past_instances:admin',
+      ],
+    },
+    async (request, reply) => {
+      const { meetingId } = request.params as { meetingId: string };
+      const instances = /^\d+$/.test(meetingId) ? ctx.state.instancesOf(Number(meetingId)) : [];
+      if (instances.length === 0)
+        return sendZoomError(reply, 404, 3001, `Meeting does not exist: ${meetingId}.`);
+      return { meetings: instances.map((m) => ({ uuid: m.uuid, start_time: isoSeconds(m.startTime) })) };
+    },
+  );
+}
+
+/** Files and contents for the admin API (`getRecording`). */
+export function recordingFileRecords(meeting: MeetingInstance): RecordingFileRecord[] {
+  return meeting.recording?.files ?? [];
+}
+
+export { sampleCallSeconds };

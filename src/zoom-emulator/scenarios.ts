@@ -1,0 +1,266 @@
+/**
+ * Starting states: `sandbox` (the Acme SAS account that `npm start` shows, settings deliberately off the
+ * guide's policy, a few weeks of recordings) and `empty` (an account and its owner, for tests).
+ */
+
+import { simulateMeeting } from './recordings.ts';
+import { deepMerge, defaultAccountSettings, defaultLockSettings } from './settings.ts';
+import type { EmulatorAppRegistration, EmulatorContext } from './state.ts';
+import { builtInRoles, type CreateUserInput, createUser } from './users.ts';
+
+export type ScenarioName = 'sandbox' | 'empty';
+export const scenarioNames: ScenarioName[] = ['sandbox', 'empty'];
+
+export const sandboxAccountId = 'acme-sandbox-account';
+
+/** The General app the CLI registers when none is given (match Callport's sandbox configuration to it). */
+export const defaultSandboxApp: EmulatorAppRegistration = {
+  clientId: 'callport-sandbox-client',
+  clientSecret: 'callport-sandbox-secret',
+  redirectUris: [
+    'http://localhost:3000/api/zoom/oauth/callback',
+    'http://127.0.0.1:3000/api/zoom/oauth/callback',
+  ],
+  scopes: [
+    'user:read:admin',
+    'account:read:admin',
+    'account:write:admin',
+    'group:read:admin',
+    'group:write:admin',
+    'role:read:admin',
+    'recording:read:admin',
+    'meeting:read:admin',
+  ],
+  webhookUrl: 'http://localhost:3000/api/zoom/webhook',
+  webhookSecretToken: 'callport-sandbox-webhook-secret',
+  type: 'general',
+};
+
+function setupAccount(
+  ctx: EmulatorContext,
+  input: { id: string; name: string; owner: CreateUserInput },
+): void {
+  ctx.state.roles.splice(
+    0,
+    ctx.state.roles.length,
+    ...builtInRoles.map((role) => ({ ...role, permissions: [...role.permissions] })),
+  );
+  ctx.state.account = {
+    id: input.id,
+    name: input.name,
+    accountNumber: ctx.ids.int(100_000_000, 999_999_999),
+    plan: 'business',
+    ownerId: '',
+    settings: defaultAccountSettings(),
+    locks: defaultLockSettings(),
+    createdAt: ctx.clock.now() - 400 * 86_400_000,
+  };
+  const owner = createUser(ctx, { ...input.owner, roleId: '0' }, { silent: true });
+  ctx.state.account.ownerId = owner.id;
+}
+
+/** `empty`: one Business account with its owner only. */
+export function applyEmptyScenario(ctx: EmulatorContext): void {
+  setupAccount(ctx, {
+    id: 'emulator-account',
+    name: 'Emulator Test Account',
+    owner: { email: 'owner@example.test', firstName: 'Olivia', lastName: 'Owner', type: 2 },
+  });
+}
+
+const sandboxUsers: (CreateUserInput & { note?: string })[] = [
+  { firstName: 'Louis', lastName: 'Bernard', email: 'louis.bernard@acme.example', roleId: '1', type: 2 },
+  { firstName: 'Emma', lastName: 'Dubois', email: 'emma.dubois@acme.example', type: 2, dept: 'Sales' },
+  { firstName: 'Hugo', lastName: 'Thomas', email: 'hugo.thomas@acme.example', type: 2, dept: 'Sales' },
+  { firstName: 'Léa', lastName: 'Robert', email: 'lea.robert@acme.example', type: 2, dept: 'Sales' },
+  // Callport knows this person as jules.richard@acme.example: the emails differ only by case.
+  { firstName: 'Jules', lastName: 'Richard', email: 'Jules.Richard@Acme.example', type: 2, dept: 'Sales' },
+  { firstName: 'Chloé', lastName: 'Petit', email: 'chloe.petit@acme.example', type: 2, dept: 'Sales' },
+  { firstName: 'Nathan', lastName: 'Durand', email: 'nathan.durand@acme.example', type: 2, dept: 'Support' },
+  { firstName: 'Manon', lastName: 'Leroy', email: 'manon.leroy@acme.example', type: 2, dept: 'Marketing' },
+  { firstName: 'Théo', lastName: 'Laurent', email: 'theo.laurent@acme.example', type: 1, dept: 'Sales' },
+  {
+    firstName: 'Lucas',
+    lastName: 'Moreau',
+    email: 'lucas.moreau@acme.example',
+    type: 2,
+    status: 'inactive',
+    dept: 'Sales',
+  },
+  {
+    firstName: 'Inès',
+    lastName: 'Simon',
+    email: 'ines.simon@acme.example',
+    type: 2,
+    status: 'pending',
+    dept: 'Sales',
+  },
+];
+
+/** UUIDs that exercise Zoom's encoding rules (ref §2.1): a leading `/` with `//` and `+`, and `/` and `+` inside. */
+export const sandboxTrickyUuids = {
+  leadingSlash: '/Xq9+tW2Rk6Jb//k3mFv0w==',
+  slashAndPlus: 'hR4+Yz/9TmqXe1Lw0bKf2A==',
+};
+export const sandboxRecurringMeetingId = 85_012_345_678;
+
+/** `sandbox`: Acme SAS, twelve people, settings off the guide's policy, a few weeks of recordings. */
+export function applySandboxScenario(ctx: EmulatorContext): void {
+  const now = ctx.clock.now();
+  const yearAgo = new Date(now - 365 * 86_400_000);
+  setupAccount(ctx, {
+    id: sandboxAccountId,
+    name: 'Acme SAS',
+    owner: {
+      firstName: 'Camille',
+      lastName: 'Martin',
+      email: 'camille.martin@acme.example',
+      type: 2,
+      createdAt: yearAgo,
+      dept: 'Management',
+    },
+  });
+  sandboxUsers.forEach((input, index) => {
+    createUser(
+      ctx,
+      {
+        ...input,
+        createdAt: new Date(yearAgo.getTime() + (index + 1) * 86_400_000),
+        lastLoginAt: input.status === 'pending' ? null : new Date(now - (index + 1) * 3_600_000),
+      },
+      { silent: true },
+    );
+  });
+  // Off the guide's policy on purpose, so the sandbox has something to fix (no locks anywhere).
+  ctx.state.account.settings = deepMerge(ctx.state.account.settings, {
+    recording: {
+      cloud_recording: true,
+      auto_recording: 'none',
+      record_speaker_view: false,
+      display_participant_name: false,
+      recording_thumbnails: false,
+      recording_disclaimer: false,
+      ask_participants_to_consent_disclaimer: false,
+      host_pause_stop_recording: false,
+      auto_delete_cmr: false,
+      recording_audio_transcript: true,
+    },
+    email_notification: { cloud_recording_available_reminder: true },
+    security: { sign_again_period_for_inactivity_on_web: 0, sign_again_period_for_inactivity_on_client: 0 },
+  });
+}
+
+/** The sandbox's past meetings; run after the apps are registered. */
+export function seedSandboxMeetings(ctx: EmulatorContext): void {
+  const now = ctx.clock.now();
+  const at = (daysAgo: number, hourUtc: number, minute = 0) => {
+    const day = new Date(now - daysAgo * 86_400_000);
+    return new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), hourUtc, minute));
+  };
+  const silent = { silent: true };
+  const paul = { name: 'Paul Girard', email: 'paul.girard@globex.example' };
+  simulateMeeting(
+    ctx,
+    {
+      hostEmail: 'emma.dubois@acme.example',
+      topic: 'Discovery call: Globex',
+      startTime: at(21, 9),
+      durationMinutes: 32,
+      participants: [paul],
+      cloudRecordingManual: true,
+    },
+    silent,
+  );
+  simulateMeeting(
+    ctx,
+    {
+      hostEmail: 'hugo.thomas@acme.example',
+      topic: 'Weekly pipeline review',
+      startTime: at(14, 8),
+      durationMinutes: 45,
+      meetingId: sandboxRecurringMeetingId,
+      type: 8,
+      cloudRecordingManual: true,
+    },
+    silent,
+  );
+  simulateMeeting(
+    ctx,
+    {
+      hostEmail: 'hugo.thomas@acme.example',
+      topic: 'Weekly pipeline review',
+      startTime: at(7, 8),
+      durationMinutes: 45,
+      meetingId: sandboxRecurringMeetingId,
+      type: 8,
+      cloudRecordingManual: true,
+    },
+    silent,
+  );
+  // Stopped and restarted: two segments under one uuid.
+  simulateMeeting(
+    ctx,
+    {
+      hostEmail: 'camille.martin@acme.example',
+      topic: 'Board preparation',
+      startTime: at(10, 14),
+      durationMinutes: 60,
+      segments: [
+        { startMinute: 0, endMinute: 20 },
+        { startMinute: 35, endMinute: 60 },
+      ],
+      cloudRecordingManual: true,
+    },
+    silent,
+  );
+  simulateMeeting(
+    ctx,
+    {
+      hostEmail: 'nathan.durand@acme.example',
+      topic: 'Support escalation: Initech',
+      startTime: at(5, 13, 30),
+      durationMinutes: 25,
+      uuid: sandboxTrickyUuids.leadingSlash,
+      cloudRecordingManual: true,
+      chat: [
+        { sender: 'Nathan Durand', text: 'Sharing the ticket link now.' },
+        { sender: 'Peter Gibbons', text: 'Thanks, got it.' },
+      ],
+    },
+    silent,
+  );
+  simulateMeeting(
+    ctx,
+    {
+      hostEmail: 'emma.dubois@acme.example',
+      topic: 'Demo: Initech',
+      startTime: at(3, 15),
+      durationMinutes: 40,
+      uuid: sandboxTrickyUuids.slashAndPlus,
+      participants: [{ name: 'Peter Gibbons' }],
+      cloudRecordingManual: true,
+    },
+    silent,
+  );
+  // Not recorded: auto_recording is "none" and nobody pressed Record.
+  simulateMeeting(
+    ctx,
+    {
+      hostEmail: 'chloe.petit@acme.example',
+      topic: 'Intro call: Umbrella',
+      startTime: at(4, 10),
+      durationMinutes: 20,
+    },
+    silent,
+  );
+  // Still processing: ended 10 minutes ago, files complete in an hour (then recording.completed is sent).
+  simulateMeeting(ctx, {
+    hostEmail: 'emma.dubois@acme.example',
+    topic: 'Follow-up: Globex',
+    startTime: new Date(now - 40 * 60_000),
+    durationMinutes: 30,
+    participants: [paul],
+    cloudRecordingManual: true,
+    processingSeconds: 3600,
+  });
+}

@@ -1,0 +1,256 @@
+/**
+ * The emulator's HTTP server: Zoom's hosts in one Fastify app (`/oauth/*` of zoom.us, `/v2/*` of
+ * api.zoom.us, `/rec/*` downloads) plus the admin API under `/_emulator/*`.
+ *
+ * Every Zoom REST route goes through one guard that behaves like Zoom's gateway, in this order: a token in
+ * the query string is refused (124), the Bearer token is checked (124), its scopes are checked (4700), the
+ * account's rate limit is applied (429 with Zoom's headers), then injected faults (5xx, slowness).
+ */
+import { randomBytes } from 'node:crypto';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type RouteHandlerMethod,
+} from 'fastify';
+import type { ZoomRateLimitCategory } from '../zoom/wire.ts';
+import { checkAccessToken } from './oauth.ts';
+import type { AccessTokenRecord, EmulatorContext } from './state.ts';
+
+/** What a Zoom REST route declares: its rate-limit label and the scopes that grant it (ref §1.5, §5). */
+export type ZoomRouteMeta = { category: ZoomRateLimitCategory; scopes: string[] };
+
+/** Per-request facts, for the handler and the request log. */
+export type RequestInfo = {
+  startedAt: number;
+  token: AccessTokenRecord | null;
+  accessToken: string | null;
+  tokenKind: 'access' | 'download' | 'unknown' | null;
+  category: ZoomRateLimitCategory | null;
+  fault: string | null;
+  /** True when the token holds an `:admin` scope for this route (account-wide access). */
+  hasAdminScope: boolean;
+};
+
+const infos = new WeakMap<FastifyRequest, RequestInfo>();
+
+export function requestInfo(request: FastifyRequest): RequestInfo {
+  let info = infos.get(request);
+  if (!info) {
+    info = {
+      startedAt: Date.now(),
+      token: null,
+      accessToken: null,
+      tokenKind: null,
+      category: null,
+      fault: null,
+      hasAdminScope: false,
+    };
+    infos.set(request, info);
+  }
+  return info;
+}
+
+/** Zoom's error body `{code, message}` (+ `errors[]` for validation, ref §6). */
+export function sendZoomError(
+  reply: FastifyReply,
+  status: number,
+  code: number,
+  message: string,
+  errors?: { field: string; message: string }[],
+) {
+  return reply.status(status).send(errors ? { code, message, errors } : { code, message });
+}
+
+/** The authenticated token of a REST request (set by the guard). */
+export function tokenOf(request: FastifyRequest): AccessTokenRecord {
+  const token = requestInfo(request).token;
+  if (!token) throw new Error('route used without the Zoom API guard');
+  return token;
+}
+
+function bearerToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (!header) return null;
+  const match = /^Bearer\s+(.+)$/i.exec(header);
+  return match?.[1]?.trim() ?? null;
+}
+
+export { bearerToken };
+
+function nextUtcMidnight(ms: number): string {
+  const date = new Date(ms);
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() + 1))
+    .toISOString()
+    .replace('.000', '');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function zoomGuard(
+  ctx: EmulatorContext,
+  meta: ZoomRouteMeta,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
+  const info = requestInfo(request);
+  info.category = meta.category;
+  const query = request.query as Record<string, unknown>;
+  const headerToken = bearerToken(request);
+  // Since 2023-02-14 REST calls accept the token only in the Authorization header (ref §1.5, S10).
+  if (query && 'access_token' in query) {
+    info.accessToken = typeof query.access_token === 'string' ? query.access_token : null;
+    info.tokenKind = 'unknown';
+    return sendZoomError(reply, 401, 124, 'Invalid access token.');
+  }
+  if (!headerToken) return sendZoomError(reply, 401, 124, 'Invalid access token.');
+  info.accessToken = headerToken;
+  const check = checkAccessToken(ctx, headerToken);
+  if (!check.ok) {
+    info.tokenKind = ctx.state.accessTokens.has(headerToken) ? 'access' : 'unknown';
+    return sendZoomError(reply, 401, 124, check.message);
+  }
+  info.token = check.token;
+  info.tokenKind = 'access';
+  const granted = meta.scopes.filter((scope) => check.token.scopes.includes(scope));
+  if (granted.length === 0) {
+    return sendZoomError(
+      reply,
+      400,
+      4700,
+      `Invalid access token, does not contain scopes:[${meta.scopes.join(', ')}].`,
+    );
+  }
+  info.hasAdminScope = granted.some((scope) => scope.includes(':admin') || scope.includes(':master'));
+
+  const method = request.method;
+  const route = request.routeOptions.url ?? request.url;
+  const burst = ctx.faults.takeRateLimitBurst(method, route);
+  const decision = ctx.rateLimiter.take(
+    check.token.accountId,
+    meta.category,
+    new Date(ctx.clock.now()).toISOString().slice(0, 10),
+  );
+  reply.header('X-RateLimit-Category', meta.category);
+  reply.header('X-RateLimit-Limit', String(decision.limit));
+  reply.header('X-RateLimit-Remaining', String(decision.remaining));
+  const exceeded = burst ?? decision.exceeded;
+  if (exceeded) {
+    if (burst) info.fault = `429 burst (${burst})`;
+    reply.header('X-RateLimit-Remaining', '0');
+    reply.header('X-RateLimit-Type', exceeded);
+    if (exceeded === 'Daily-limit') {
+      // Daily limits carry Retry-After as an ISO date-time: the next 00:00 UTC (ref §5).
+      reply.header('Retry-After', nextUtcMidnight(ctx.clock.now()));
+      return sendZoomError(
+        reply,
+        429,
+        429,
+        `You have exceeded the daily rate limit (${decision.limit}) of ${meta.category} API requests permitted for this account. You may resume these requests at GMT 00:00:00.`,
+      );
+    }
+    // QPS Retry-After in seconds: an emulator choice, Zoom's QPS headers vary (ref §5, UNCONFIRMED).
+    reply.header('Retry-After', '1');
+    return sendZoomError(
+      reply,
+      429,
+      429,
+      'You have reached the maximum per-second rate limit for this API. Try again later.',
+    );
+  }
+  const errorStatus = ctx.faults.pickError(method, route);
+  if (errorStatus !== null) {
+    info.fault = `injected ${errorStatus}`;
+    return sendZoomError(reply, errorStatus, errorStatus, 'Internal Error (injected by the Zoom emulator).');
+  }
+  const delay = ctx.faults.delayFor(method, route);
+  if (delay > 0) {
+    info.fault = `slow ${delay} ms`;
+    await sleep(delay);
+  }
+  return undefined;
+}
+
+/** Adds a Zoom REST route (under `/v2`) behind the guard. */
+export function zoomRoute(
+  app: FastifyInstance,
+  ctx: EmulatorContext,
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+  url: string,
+  meta: ZoomRouteMeta,
+  handler: RouteHandlerMethod,
+): void {
+  app.route({
+    method,
+    url: `/v2${url}`,
+    preHandler: async (request, reply) => zoomGuard(ctx, meta, request, reply),
+    handler,
+  });
+}
+
+/** Builds the Fastify app with Zoom's cross-cutting behaviour; feature routes are added by the caller. */
+export function createServer(ctx: EmulatorContext): FastifyInstance {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 5 * 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    },
+  );
+
+  app.addHook('onRequest', async (request, reply) => {
+    const info = requestInfo(request);
+    // Every Zoom response carries a tracking id (ref §2).
+    reply.header('x-zm-trackingid', `v=2.0;clid=us06;rid=WEB_${randomBytes(16).toString('hex')}`);
+    // Log on socket-level completion, so hijacked and aborted downloads are logged too.
+    reply.raw.once('close', () => {
+      const route = request.routeOptions.url ?? request.url.split('?')[0] ?? request.url;
+      if (route.startsWith('/_emulator')) return;
+      ctx.requestLog.add({
+        at: new Date(ctx.clock.now()).toISOString(),
+        method: request.method,
+        path: request.url.split('?')[0] ?? request.url,
+        route,
+        status: reply.raw.statusCode,
+        category: info.category,
+        accessToken: info.accessToken,
+        tokenKind: info.tokenKind,
+        clientId: info.token?.clientId ?? null,
+        fault: info.fault,
+        durationMs: Date.now() - info.startedAt,
+      });
+    });
+  });
+
+  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
+    if (
+      error.statusCode === 400 ||
+      error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+      error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+    ) {
+      return sendZoomError(reply, 400, 300, 'Request Body should be a valid JSON object.');
+    }
+    if (error.statusCode === 415) return sendZoomError(reply, 415, 300, 'Unsupported Content-Type.');
+    ctx.logger.error({ err: error, url: request.url.split('?')[0] }, 'emulator route failed');
+    return sendZoomError(reply, 500, 500, error.message);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    return sendZoomError(
+      reply,
+      404,
+      404,
+      `No such endpoint on the Zoom emulator: ${request.method} ${request.url.split('?')[0]}`,
+    );
+  });
+
+  return app;
+}

@@ -1,0 +1,355 @@
+/**
+ * Settings and lock settings at account, group and user level (ref §2.1, §3): REST routes, the admin
+ * operations, and the `account.settings_updated` / `account.lock_settings_updated` events (ref §4.2).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZoomSettings } from '../zoom/wire.ts';
+import { sendZoomError, tokenOf, zoomRoute } from './server.ts';
+import {
+  deepMerge,
+  defaultLockSettings,
+  filterByQueryFields,
+  getPath,
+  leaves,
+  lockOptionView,
+  resolveGroupLocks,
+  resolveSettings,
+  restrictToLevel,
+  type SettingsLevel,
+  setPath,
+  settingsOptionView,
+  type ValidationError,
+  validateSettingsPatch,
+} from './settings.ts';
+import { type EmulatorContext, EmulatorInputError, type GroupRecord, type UserRecord } from './state.ts';
+import { resolveUserParam } from './users.ts';
+
+/** Settings validation failed: Zoom's 400 code 300 "Validation Failed." with `errors[]` (ref §6). */
+export class SettingsValidationError extends EmulatorInputError {
+  constructor(readonly errors: ValidationError[]) {
+    super('Validation Failed.', 400, errors);
+  }
+}
+
+export function primaryGroup(ctx: EmulatorContext, user: UserRecord): GroupRecord | undefined {
+  const id = user.groupIds[0];
+  return id ? ctx.state.groups.get(id) : undefined;
+}
+
+/** A group's effective settings: the account's, overridden by the group's where the account doesn't lock. */
+export function effectiveGroupSettings(ctx: EmulatorContext, group: GroupRecord): ZoomSettings {
+  const { account } = ctx.state;
+  return restrictToLevel(
+    resolveSettings({
+      account: account.settings,
+      accountLocks: account.locks,
+      group: { settings: group.settings, locks: group.locks },
+    }),
+    'group',
+  );
+}
+
+/** A user's effective settings: account ← (primary) group ← user, locks winning (ref §3). */
+export function effectiveUserSettings(ctx: EmulatorContext, user: UserRecord): ZoomSettings {
+  const { account } = ctx.state;
+  const group = primaryGroup(ctx, user);
+  return restrictToLevel(
+    resolveSettings({
+      account: account.settings,
+      accountLocks: account.locks,
+      group: group ? { settings: group.settings, locks: group.locks } : undefined,
+      user: user.settings,
+    }),
+    'user',
+  );
+}
+
+function oldValues(current: ZoomSettings, patch: ZoomSettings): ZoomSettings {
+  const old: ZoomSettings = {};
+  for (const [path] of leaves(patch)) {
+    const value = getPath(current, path);
+    if (value !== undefined) setPath(old, path, structuredClone(value));
+  }
+  return old;
+}
+
+function validate(patch: unknown, template: ZoomSettings, level: SettingsLevel, locks = false): ZoomSettings {
+  const errors = validateSettingsPatch(patch, template, level, { locks });
+  if (errors.length > 0) throw new SettingsValidationError(errors);
+  return patch as ZoomSettings;
+}
+
+function emitSettingsEvent(
+  ctx: EmulatorContext,
+  event: 'account.settings_updated' | 'account.lock_settings_updated',
+  operator: UserRecord,
+  changed: ZoomSettings,
+  old: ZoomSettings,
+): void {
+  const now = ctx.clock.now();
+  const accountId = ctx.state.account.id;
+  ctx.webhooks.emit(event, () => ({
+    event,
+    event_ts: now,
+    payload: {
+      account_id: accountId,
+      operator: operator.email,
+      operator_id: operator.id,
+      time_stamp: now,
+      object: { id: accountId, settings: structuredClone(changed) },
+      old_object: { id: accountId, settings: old },
+    },
+  }));
+}
+
+/** PATCH account settings (deep merge) and emit `account.settings_updated` with the operator and the changes. */
+export function updateAccountSettings(ctx: EmulatorContext, patch: unknown, operator: UserRecord): void {
+  const { account } = ctx.state;
+  const body = validate(patch, account.settings, 'account');
+  const old = oldValues(account.settings, body);
+  account.settings = deepMerge(account.settings, body);
+  emitSettingsEvent(ctx, 'account.settings_updated', operator, body, old);
+}
+
+/** PATCH account lock settings and emit `account.lock_settings_updated`. */
+export function updateAccountLocks(ctx: EmulatorContext, patch: unknown, operator: UserRecord): void {
+  const { account } = ctx.state;
+  const body = validate(patch, defaultLockSettings(), 'account', true);
+  const old = oldValues(account.locks, body);
+  account.locks = deepMerge(account.locks, body);
+  emitSettingsEvent(ctx, 'account.lock_settings_updated', operator, body, old);
+}
+
+export function updateGroupSettings(ctx: EmulatorContext, group: GroupRecord, patch: unknown): void {
+  const body = validate(patch, restrictToLevel(ctx.state.account.settings, 'group'), 'group');
+  group.settings = deepMerge(group.settings, body);
+}
+
+export function updateGroupLocks(_ctx: EmulatorContext, group: GroupRecord, patch: unknown): void {
+  const body = validate(patch, defaultLockSettings(), 'group', true);
+  group.locks = deepMerge(group.locks, body);
+}
+
+/** Stores user overrides; while a higher level locks a field, its override has no effect. */
+export function updateUserSettings(ctx: EmulatorContext, user: UserRecord, patch: unknown): void {
+  const body = validate(patch, restrictToLevel(ctx.state.account.settings, 'user'), 'user');
+  user.settings = deepMerge(user.settings, body);
+}
+
+const settingsOptions = [
+  'meeting_authentication',
+  'recording_authentication',
+  'security',
+  'meeting_security',
+];
+
+/** GET view: `option` selects an alternative shape, `custom_query_fields` filters (ref §3). */
+function settingsView(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  effective: ZoomSettings,
+  allowed: string[],
+) {
+  const query = request.query as Record<string, string | undefined>;
+  if (query.option) {
+    if (!allowed.includes(query.option)) {
+      return sendZoomError(reply, 400, 300, 'Validation Failed.', [
+        { field: 'option', message: 'Invalid field.' },
+      ]);
+    }
+    const view = settingsOptionView(query.option, effective);
+    if (view) return reply.send(view);
+  }
+  return reply.send(
+    query.custom_query_fields ? filterByQueryFields(effective, query.custom_query_fields) : effective,
+  );
+}
+
+function lockView(reply: FastifyReply, request: FastifyRequest, locks: ZoomSettings) {
+  const query = request.query as Record<string, string | undefined>;
+  if (query.option) {
+    const view = lockOptionView(query.option);
+    if (!view)
+      return sendZoomError(reply, 400, 300, 'Validation Failed.', [
+        { field: 'option', message: 'Invalid field.' },
+      ]);
+    return reply.send(view);
+  }
+  return reply.send(
+    query.custom_query_fields ? filterByQueryFields(locks, query.custom_query_fields) : locks,
+  );
+}
+
+/** Runs a settings change and maps validation errors to Zoom's code 300 reply. */
+function applyPatch(reply: FastifyReply, change: () => void) {
+  try {
+    change();
+  } catch (error) {
+    if (error instanceof SettingsValidationError)
+      return sendZoomError(reply, 400, 300, 'Validation Failed.', error.errors);
+    throw error;
+  }
+  return reply.status(204).send();
+}
+
+function accountOr404(ctx: EmulatorContext, request: FastifyRequest, reply: FastifyReply): boolean {
+  const { accountId } = request.params as { accountId: string };
+  if (accountId === 'me' || accountId === ctx.state.account.id) return true;
+  sendZoomError(reply, 404, 2001, `Account does not exist: ${accountId}.`);
+  return false;
+}
+
+function groupOr404(ctx: EmulatorContext, request: FastifyRequest, reply: FastifyReply): GroupRecord | null {
+  const { groupId } = request.params as { groupId: string };
+  const group = ctx.state.groups.get(groupId);
+  if (!group) sendZoomError(reply, 404, 4130, `A group with this ${groupId} does not exist.`);
+  return group ?? null;
+}
+
+function operatorOf(ctx: EmulatorContext, request: FastifyRequest): UserRecord {
+  return ctx.state.users.get(tokenOf(request).userId) ?? ctx.state.owner();
+}
+
+export function registerSettingsRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
+  const paidOnly = (reply: FastifyReply) => {
+    if (ctx.state.account.plan !== 'free') return false;
+    sendZoomError(reply, 400, 200, 'Only available for paid accounts.');
+    return true;
+  };
+
+  zoomRoute(
+    app,
+    ctx,
+    'GET',
+    '/accounts/:accountId/settings',
+    { category: 'Medium', scopes: ['account:read:admin', 'account:read:settings:admin'] },
+    async (request, reply) => {
+      if (!accountOr404(ctx, request, reply)) return reply;
+      return settingsView(reply, request, structuredClone(ctx.state.account.settings), settingsOptions);
+    },
+  );
+  zoomRoute(
+    app,
+    ctx,
+    'PATCH',
+    '/accounts/:accountId/settings',
+    { category: 'Medium', scopes: ['account:write:admin', 'account:update:settings:admin'] },
+    async (request, reply) => {
+      if (!accountOr404(ctx, request, reply) || paidOnly(reply)) return reply;
+      return applyPatch(reply, () => updateAccountSettings(ctx, request.body, operatorOf(ctx, request)));
+    },
+  );
+  zoomRoute(
+    app,
+    ctx,
+    'GET',
+    '/accounts/:accountId/lock_settings',
+    {
+      category: 'Medium',
+      scopes: ['account:read:admin', 'account:read:lock_settings:admin', 'account:read:lock_settings:master'],
+    },
+    async (request, reply) => {
+      if (!accountOr404(ctx, request, reply)) return reply;
+      return lockView(reply, request, structuredClone(ctx.state.account.locks));
+    },
+  );
+  zoomRoute(
+    app,
+    ctx,
+    'PATCH',
+    '/accounts/:accountId/lock_settings',
+    { category: 'Medium', scopes: ['account:write:admin', 'account:update:lock_settings:admin'] },
+    async (request, reply) => {
+      if (!accountOr404(ctx, request, reply) || paidOnly(reply)) return reply;
+      return applyPatch(reply, () => updateAccountLocks(ctx, request.body, operatorOf(ctx, request)));
+    },
+  );
+
+  zoomRoute(
+    app,
+    ctx,
+    'GET',
+    '/groups/:groupId/settings',
+    { category: 'Medium', scopes: ['group:read:admin', 'group:read:settings:admin'] },
+    async (request, reply) => {
+      const group = groupOr404(ctx, request, reply);
+      if (!group) return reply;
+      return settingsView(reply, request, effectiveGroupSettings(ctx, group), [
+        'meeting_authentication',
+        'recording_authentication',
+        'meeting_security',
+      ]);
+    },
+  );
+  zoomRoute(
+    app,
+    ctx,
+    'PATCH',
+    '/groups/:groupId/settings',
+    { category: 'Medium', scopes: ['group:write:admin', 'group:update:settings:admin'] },
+    async (request, reply) => {
+      const group = groupOr404(ctx, request, reply);
+      if (!group) return reply;
+      return applyPatch(reply, () => updateGroupSettings(ctx, group, request.body));
+    },
+  );
+  zoomRoute(
+    app,
+    ctx,
+    'GET',
+    '/groups/:groupId/lock_settings',
+    { category: 'Medium', scopes: ['group:read:admin', 'group:read:lock_settings:admin'] },
+    async (request, reply) => {
+      const group = groupOr404(ctx, request, reply);
+      if (!group) return reply;
+      return lockView(reply, request, resolveGroupLocks(ctx.state.account.locks, group.locks));
+    },
+  );
+  zoomRoute(
+    app,
+    ctx,
+    'PATCH',
+    '/groups/:groupId/lock_settings',
+    { category: 'Medium', scopes: ['group:write:admin', 'group:update:lock_settings:admin'] },
+    async (request, reply) => {
+      const group = groupOr404(ctx, request, reply);
+      if (!group) return reply;
+      return applyPatch(reply, () => updateGroupLocks(ctx, group, request.body));
+    },
+  );
+
+  zoomRoute(
+    app,
+    ctx,
+    'GET',
+    '/users/:userId/settings',
+    {
+      category: 'Medium',
+      scopes: ['user:read', 'user:read:admin', 'user:read:settings', 'user:read:settings:admin'],
+    },
+    async (request, reply) => {
+      const user = resolveUserParam(ctx, request, reply, (request.params as { userId: string }).userId);
+      if (!user) return reply;
+      return settingsView(reply, request, effectiveUserSettings(ctx, user), [
+        'meeting_authentication',
+        'recording_authentication',
+        'meeting_security',
+      ]);
+    },
+  );
+  zoomRoute(
+    app,
+    ctx,
+    'PATCH',
+    '/users/:userId/settings',
+    {
+      category: 'Medium',
+      scopes: ['user:write', 'user:write:admin', 'user:update:settings', 'user:update:settings:admin'],
+    },
+    async (request, reply) => {
+      const user = resolveUserParam(ctx, request, reply, (request.params as { userId: string }).userId);
+      if (!user) return reply;
+      return applyPatch(reply, () => updateUserSettings(ctx, user, request.body));
+    },
+  );
+}
