@@ -54,12 +54,13 @@ function UserForm({ user, isSelf, onClose, onSaved }: UserFormDialogProps) {
         : t('users.form.passwordTooShort');
 
   const validate = (): CreateUserRequest | UpdateUserRequest | null => {
-    const candidate = isEdit
-      ? updateUserRequestSchema.safeParse({
-          name,
-          role,
-          isLicensed,
-          language,
+    const candidate = user
+      ? // Only what changed: the list may hold an older copy of a field changed elsewhere (e.g. one's language).
+        updateUserRequestSchema.safeParse({
+          ...(name.trim() !== user.name ? { name } : {}),
+          ...(role !== user.role ? { role } : {}),
+          ...(isLicensed !== user.isLicensed ? { isLicensed } : {}),
+          ...(language !== user.language ? { language } : {}),
           ...(password ? { password } : {}),
         })
       : createUserRequestSchema.safeParse({

@@ -76,6 +76,16 @@ function UsersAdmin() {
     void load();
   }, [load]);
 
+  // Keep one's own row in step with changes made from the header (language).
+  const sessionUser = session.user;
+  useEffect(() => {
+    setList((current) =>
+      current.status === 'ready'
+        ? { status: 'ready', users: current.users.map((u) => (u.id === sessionUser.id ? sessionUser : u)) }
+        : current,
+    );
+  }, [sessionUser]);
+
   const replaceUser = (user: User) => {
     setList((current) =>
       current.status === 'ready'
