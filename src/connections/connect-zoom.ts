@@ -14,6 +14,7 @@ import {
 import { checkPrerequisites } from './check-prerequisites.ts';
 import {
   findConnectionByOrganization,
+  findConnectionsByZoomAccount,
   insertOAuthState,
   takeOAuthState,
   upsertConnection,
@@ -107,6 +108,13 @@ async function storeConnection(
   const me = await probe.getMe();
   const accountId = String((me as { account_id?: unknown }).account_id ?? deps.access.app.accountId ?? '');
   if (!accountId) return { outcome: 'failed', reason: 'no_account' };
+  // One Zoom account keeps one token set per app (ref §1.3): it can serve one Callport organisation only.
+  const others = await findConnectionsByZoomAccount(deps.db, accountId);
+  if (
+    others.some((other) => other.organizationId !== principal.organizationId && other.status === 'connected')
+  ) {
+    return { outcome: 'failed', reason: 'account_in_use' };
+  }
   const previous = await findConnectionByOrganization(deps.db, principal.organizationId);
   if (previous && previous.status === 'connected' && previous.zoomAccountId !== accountId) {
     return { outcome: 'failed', reason: 'other_account' };

@@ -1,0 +1,282 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SecretBox } from '../lib/secret-box.ts';
+import { startZoomTestBed, type ZoomTestBed } from '../test-support/zoom.ts';
+import { signWebhook } from '../zoom/index.ts';
+import { findConnectionByOrganization } from './queries.ts';
+import { createDatabaseRateBudget } from './rate-budget.ts';
+import { ZoomAccess } from './zoom-access.ts';
+
+let bed: ZoomTestBed;
+
+beforeAll(async () => {
+  bed = await startZoomTestBed();
+});
+afterAll(() => bed?.stop());
+
+async function connection() {
+  const row = await findConnectionByOrganization(bed.app.database.db, bed.organizationId);
+  if (!row) throw new Error('not connected');
+  return row;
+}
+
+function signed(body: string, options: { timestamp?: number; secret?: string } = {}) {
+  const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
+  return {
+    'content-type': 'application/json',
+    'x-zm-request-timestamp': timestamp,
+    'x-zm-signature': signWebhook(options.secret ?? bed.zoomApp.webhookSecretToken!, timestamp, body),
+  };
+}
+
+describe('connecting Zoom', () => {
+  it('refuses a denied consent and a forged state', async () => {
+    expect(await bed.connect({ decision: 'deny' })).toContain('zoom=error&reason=access_denied');
+    const forged = await bed.admin.request('GET', '/api/integrations/zoom/callback?code=abc&state=forged');
+    expect(String(forged.headers.location)).toContain('reason=invalid_state');
+  });
+
+  it('connects through OAuth and shows the account, scopes and passing prerequisites', async () => {
+    expect(await bed.connect()).toContain('/settings/integrations?zoom=connected');
+    const response = await bed.admin.request('GET', '/api/integrations/zoom');
+    const { connection } = response.json();
+    expect(connection).toMatchObject({ status: 'connected', zoomUserEmail: 'camille.martin@acme.example' });
+    expect(connection.connectedBy.email).toBe(bed.admin.email);
+    expect(connection.health.tokenState).toBe('valid');
+    expect(
+      Object.fromEntries(
+        connection.prerequisites.map((p: { id: string; status: string }) => [p.id, p.status]),
+      ),
+    ).toEqual({
+      callport_admin: 'pass',
+      zoom_role: 'pass',
+      scopes: 'pass',
+      settings_access: 'pass',
+      plan: 'pass',
+    });
+  });
+
+  it('lets only admins connect or disconnect', async () => {
+    const member = await bed.app.createUserClient(bed.organizationId, 'member');
+    expect((await member.request('GET', '/api/integrations/zoom/connect')).statusCode).toBe(403);
+    expect((await member.request('POST', '/api/integrations/zoom/disconnect')).statusCode).toBe(403);
+    expect((await member.request('GET', '/api/integrations/zoom')).statusCode).toBe(200);
+  });
+
+  it('keeps no token or client secret in plain text in the database or the logs', async () => {
+    const issued = bed.emulator.control.listAccessTokensIssued().map((token) => token.token);
+    expect(issued.length).toBeGreaterThan(0);
+    const tables = ['zoom_connections', 'oauth_states', 'webhook_events', 'audit_log', 'users', 'sessions'];
+    let dump = '';
+    for (const table of tables) {
+      const rows = await bed.app.database.executeSql(`SELECT row_to_json(t)::text AS row FROM ${table} t`);
+      dump += rows.rows.map((row) => row.row).join('\n');
+    }
+    const logs = bed.app.logs.join('\n');
+    for (const secret of [...issued, bed.zoomApp.clientSecret, bed.zoomApp.webhookSecretToken!]) {
+      expect(dump).not.toContain(secret);
+      expect(logs).not.toContain(secret);
+    }
+    // The tokens are there, sealed.
+    expect(dump).toMatch(/"access_token_sealed":"v1\./);
+  });
+});
+
+describe('token vault', () => {
+  it('makes exactly one refresh for 50 concurrent requests from two processes', async () => {
+    const row = await connection();
+    const { db } = bed.app.database;
+    await db.execute(
+      sql`UPDATE zoom_connections SET token_expires_at = now() - interval '1 minute' WHERE id = ${row.id}`,
+    );
+    const tokensBefore = bed.emulator.control.listAccessTokensIssued().length;
+    // Two vaults on the same database stand for two worker processes: only the row lock coordinates them.
+    const box = (bed.app.connections.access as unknown as { deps: { box: SecretBox } }).deps.box;
+    const vaults = [0, 1].map(
+      () =>
+        new ZoomAccess({
+          db,
+          box,
+          app: bed.zoomApp,
+          rateBudget: createDatabaseRateBudget(db),
+          logger: bed.app.logger,
+        }),
+    );
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) => vaults[i % 2]!.clientFor(row).getMe()),
+    );
+    expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
+    expect(bed.emulator.control.listAccessTokensIssued().length - tokensBefore).toBe(1);
+    const after = await connection();
+    expect(after.tokenExpiresAt!.getTime()).toBeGreaterThan(Date.now() + 30 * 60_000);
+  });
+
+  it('honours Zoom 429s and still succeeds', async () => {
+    const row = await connection();
+    bed.emulator.control.setFaults({ rateLimitBurst: { count: 2, type: 'QPS' } });
+    const before = bed.emulator.control.requestLog().length;
+    const me = await bed.app.connections.access.clientFor(row).getMe();
+    expect(me.email).toBe('camille.martin@acme.example');
+    const statuses = bed.emulator.control
+      .requestLog()
+      .slice(before)
+      .map((entry) => entry.status);
+    expect(statuses).toEqual([429, 429, 200]);
+    bed.emulator.control.resetFaults();
+  });
+});
+
+describe('webhook receiver', () => {
+  const event = (extra: Record<string, unknown> = {}) =>
+    JSON.stringify({
+      event: 'user.updated',
+      event_ts: Date.now(),
+      payload: { account_id: 'x', object: { id: 'u1', first_name: 'Eve' }, ...extra },
+    });
+
+  it('answers URL validation only when signed', async () => {
+    const body = JSON.stringify({
+      event: 'endpoint.url_validation',
+      event_ts: Date.now(),
+      payload: { plainToken: 'abc123' },
+    });
+    const ok = await bed.app.anonymous.request('POST', '/webhooks/zoom', body, signed(body));
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().plainToken).toBe('abc123');
+    expect(ok.json().encryptedToken).toMatch(/^[0-9a-f]{64}$/);
+    const unsigned = await bed.app.anonymous.request('POST', '/webhooks/zoom', body, {
+      'content-type': 'application/json',
+    });
+    expect(unsigned.statusCode).toBe(401);
+    expect(unsigned.body).not.toContain('encryptedToken');
+  });
+
+  it('rejects forged, stale, oversized and malformed deliveries without storing them', async () => {
+    const { db } = bed.app.database;
+    const count = async () =>
+      Number((await bed.app.database.executeSql('SELECT count(*)::int AS n FROM webhook_events')).rows[0]!.n);
+    const before = await count();
+    const body = event();
+    const forged = await bed.app.anonymous.request(
+      'POST',
+      '/webhooks/zoom',
+      body,
+      signed(body, { secret: 'wrong' }),
+    );
+    const stale = await bed.app.anonymous.request(
+      'POST',
+      '/webhooks/zoom',
+      body,
+      signed(body, { timestamp: Math.floor(Date.now() / 1000) - 3600 }),
+    );
+    const tampered = await bed.app.anonymous.request(
+      'POST',
+      '/webhooks/zoom',
+      body.replace('Eve', 'Mallory'),
+      signed(body),
+    );
+    const big = JSON.stringify({ event: 'user.updated', payload: { pad: 'x'.repeat(300_000) } });
+    const oversized = await bed.app.anonymous.request('POST', '/webhooks/zoom', big, signed(big));
+    const notJson = '{"event": nope';
+    const malformed = await bed.app.anonymous.request('POST', '/webhooks/zoom', notJson, signed(notJson));
+    expect([forged, stale, tampered, oversized, malformed].map((r) => r.statusCode)).toEqual([
+      401, 401, 401, 413, 400,
+    ]);
+    expect(await count()).toBe(before);
+    expect(db).toBeDefined();
+  });
+
+  it('stores a replayed or duplicated event once', async () => {
+    const row = await connection();
+    const body = JSON.stringify({
+      event: 'user.updated',
+      event_ts: Date.now(),
+      payload: { account_id: row.zoomAccountId, object: { id: 'zz', first_name: 'Replay' } },
+    });
+    const headers = signed(body);
+    const first = await bed.app.anonymous.request('POST', '/webhooks/zoom', body, headers);
+    const second = await bed.app.anonymous.request('POST', '/webhooks/zoom', body, headers);
+    expect(first.json()).toEqual({ status: 'accepted' });
+    expect(second.json()).toEqual({ status: 'duplicate' });
+  });
+});
+
+describe('disconnect and uninstall', () => {
+  it('stops every Zoom call after app_deauthorized and can reconnect', async () => {
+    const row = await connection();
+    bed.emulator.control.uninstallApp(bed.zoomApp.clientId, row.zoomAccountId);
+    await bed.emulator.control.flushWebhooks();
+    await expect.poll(async () => (await connection()).status, { timeout: 15_000 }).toBe('uninstalled');
+    const ended = await connection();
+    expect(ended.accessTokenSealed).toBeNull();
+    expect(ended.refreshTokenSealed).toBeNull();
+    const before = bed.emulator.control.requestLog().length;
+    await expect(bed.app.connections.access.clientFor(row).getMe()).rejects.toThrow(/uninstalled/);
+    expect(bed.emulator.control.requestLog().length).toBe(before);
+
+    expect(await bed.connect()).toContain('zoom=connected');
+    expect((await connection()).status).toBe('connected');
+  });
+
+  it('disconnects: revokes at Zoom and forgets the tokens', async () => {
+    const response = await bed.admin.request('POST', '/api/integrations/zoom/disconnect');
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ revokedAtZoom: true });
+    const row = await connection();
+    expect(row.status).toBe('disconnected');
+    expect(row.accessTokenSealed).toBeNull();
+    const audit = await bed.app.database.executeSql(
+      `SELECT action FROM audit_log WHERE organization_id = '${bed.organizationId}' ORDER BY created_at`,
+    );
+    expect(audit.rows.map((r) => r.action)).toEqual(
+      expect.arrayContaining(['zoom.connected', 'zoom.uninstalled', 'zoom.reconnected', 'zoom.disconnected']),
+    );
+  });
+});
+
+describe('prerequisites', () => {
+  let second: ZoomTestBed;
+  beforeAll(async () => {
+    second = await startZoomTestBed();
+  });
+  afterAll(() => second?.stop());
+
+  it('flags a connecting Zoom user who is neither owner nor admin', async () => {
+    const other = { admin: second.admin };
+    const member = second.emulator.control
+      .listUsers()
+      .find((user) => user.email === 'emma.dubois@acme.example')!;
+    const start = await other.admin.request('GET', '/api/integrations/zoom/connect');
+    const authorize = new URL(String(start.headers.location));
+    const form = new URLSearchParams(authorize.searchParams);
+    form.set('decision', 'allow');
+    form.set('user_id', String(member.id));
+    const consent = await fetch(new URL('/oauth/authorize', second.emulator.oauthUrl), {
+      method: 'POST',
+      body: form,
+      redirect: 'manual',
+    });
+    const back = new URL(String(consent.headers.get('location')));
+    await other.admin.request('GET', `${back.pathname}${back.search}`);
+    const { connection } = (await other.admin.request('GET', '/api/integrations/zoom')).json();
+    const role = connection.prerequisites.find((p: { id: string }) => p.id === 'zoom_role');
+    expect(role.status).toBe('fail');
+    expect(role.values.missingPermissions.length).toBeGreaterThan(0);
+  });
+
+  it('refuses a Zoom account already connected to another organisation', async () => {
+    expect(await second.connect()).toContain('zoom=connected');
+    const other = await second.app.createOrganization('Other org');
+    const start = await other.admin.request('GET', '/api/integrations/zoom/connect');
+    const form = new URLSearchParams(new URL(String(start.headers.location)).searchParams);
+    form.set('decision', 'allow');
+    const consent = await fetch(new URL('/oauth/authorize', second.emulator.oauthUrl), {
+      method: 'POST',
+      body: form,
+      redirect: 'manual',
+    });
+    const back = new URL(String(consent.headers.get('location')));
+    const done = await other.admin.request('GET', `${back.pathname}${back.search}`);
+    expect(String(done.headers.location)).toContain('reason=account_in_use');
+  });
+});
