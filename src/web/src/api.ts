@@ -14,6 +14,8 @@ import {
   type User,
   userSchema,
   usersListSchema,
+  type ZoomIntegration,
+  zoomIntegrationSchema,
 } from '../../contract/index.ts';
 
 /** Client-side codes, in addition to the server's own (`invalid_credentials`, `forbidden`, …). */
@@ -155,6 +157,9 @@ export const api = {
     request('PATCH', `/api/users/${encodeURIComponent(id)}`, userSchema, { body }),
   importUsers: (csv: string): Promise<ImportUsersResult> =>
     request('POST', '/api/users/import', importUsersResultSchema, { body: { csv } }),
+
+  getZoomIntegration: (): Promise<ZoomIntegration> =>
+    request('GET', '/api/integrations/zoom', zoomIntegrationSchema),
 
   getOrganization: (): Promise<Organization> => request('GET', '/api/organization', organizationSchema),
   updateOrganization: (

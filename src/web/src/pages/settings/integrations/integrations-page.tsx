@@ -1,20 +1,25 @@
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
+import type { ZoomIntegration } from '../../../../../contract/index.ts';
+import { ApiError, api } from '../../../api.ts';
 import { Banner } from '../../../components/banner.tsx';
 import { PageHeader } from '../../../components/layout.tsx';
 import { useDocumentTitle } from '../../../components/use-document-title.ts';
+import { describeError } from '../../../errors.ts';
 import { useSession } from '../../../session.tsx';
-import { ZoomCard } from './zoom-card.tsx';
+import { ZoomCard, type ZoomStatus } from './zoom-card.tsx';
 
+/** The `reason` values the server puts in `?zoom=error&reason=…` after the OAuth round trip. */
 const knownReasons = new Set([
   'access_denied',
+  'zoom_error',
+  'missing_code',
   'invalid_state',
-  'missing_scopes',
+  'code_exchange_failed',
+  'no_account',
+  'other_account',
   'not_admin',
-  'plan_not_supported',
-  'forbidden',
-  'token_exchange_failed',
-  'already_connected',
 ]);
 
 /** The outcome of the OAuth round trip, which the server reports as `?zoom=connected|error&reason=…`. */
@@ -50,10 +55,44 @@ function ZoomResultBanner() {
   return null;
 }
 
+type IntegrationState =
+  | { status: 'loading' }
+  | { status: 'ready'; integration: ZoomIntegration | null }
+  | { status: 'error'; error: unknown };
+
+function useZoomIntegration(): IntegrationState {
+  const [state, setState] = useState<IntegrationState>({ status: 'loading' });
+  useEffect(() => {
+    let isCurrent = true;
+    api.getZoomIntegration().then(
+      (integration) => {
+        if (isCurrent) setState({ status: 'ready', integration });
+      },
+      (error: unknown) => {
+        if (!isCurrent) return;
+        // A server without the connections feature: Zoom is simply not connected.
+        if (error instanceof ApiError && error.status === 404)
+          setState({ status: 'ready', integration: null });
+        else setState({ status: 'error', error });
+      },
+    );
+    return () => {
+      isCurrent = false;
+    };
+  }, []);
+  return state;
+}
+
 export function IntegrationsPage() {
   const { t } = useTranslation();
   const { isAdmin } = useSession();
+  const integration = useZoomIntegration();
   useDocumentTitle(t('integrations.title'));
+
+  const connection = integration.status === 'ready' ? (integration.integration?.connection ?? null) : null;
+  const status: ZoomStatus =
+    integration.status === 'loading' ? 'loading' : connection ? connection.status : 'not_connected';
+
   return (
     <>
       <PageHeader
@@ -63,14 +102,18 @@ export function IntegrationsPage() {
       />
       <div className="banner-area">
         <ZoomResultBanner />
+        {integration.status === 'error' ? (
+          <Banner tone="error">
+            {t('integrations.zoom.statusFailed', { message: describeError(t, integration.error) })}
+          </Banner>
+        ) : null}
       </div>
       <section aria-labelledby="all-integrations">
         <h2 id="all-integrations" className="section-title">
           {t('integrations.allIntegrations')}
         </h2>
         <div className="integration-grid">
-          {/* The connection status comes from the server once the connections API exists. */}
-          <ZoomCard status="not_connected" isAdmin={isAdmin} />
+          <ZoomCard status={status} connection={connection} isAdmin={isAdmin} />
         </div>
       </section>
     </>

@@ -1,10 +1,13 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { ZoomConnection } from '../../../../../contract/index.ts';
 import { zoomConnectUrl } from '../../../api.ts';
 import { Button } from '../../../components/button.tsx';
 import { Icon } from '../../../components/icons.tsx';
+import { currentLanguage } from '../../../i18n.ts';
 
-export type ZoomStatus = 'not_connected' | 'connected';
+/** `loading` while the status is fetched; `not_connected` when the organisation never connected Zoom. */
+export type ZoomStatus = 'loading' | 'not_connected' | ZoomConnection['status'];
 
 /** A video-camera mark in Zoom's blue; not Zoom's trademarked logo. */
 function ZoomMark() {
@@ -21,10 +24,33 @@ function ZoomMark() {
   );
 }
 
-export function ZoomCard({ status, isAdmin }: { status: ZoomStatus; isAdmin: boolean }) {
+const pillTone: Record<ZoomStatus, string> = {
+  loading: 'status-pill-neutral',
+  not_connected: 'status-pill-neutral',
+  connected: 'status-pill-success',
+  reconnect_needed: 'status-pill-danger',
+  disconnected: 'status-pill-neutral',
+  uninstalled: 'status-pill-neutral',
+};
+
+function formatDate(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(currentLanguage(), { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+}
+
+interface ZoomCardProps {
+  status: ZoomStatus;
+  connection: ZoomConnection | null;
+  isAdmin: boolean;
+}
+
+export function ZoomCard({ status, connection, isAdmin }: ZoomCardProps) {
   const { t } = useTranslation();
   const [isRedirecting, setIsRedirecting] = useState(false);
-  const isConnected = status === 'connected';
+  const canConnect = status !== 'loading' && status !== 'connected';
+  const isLive = connection && (status === 'connected' || status === 'reconnect_needed');
+  const hasFooter = isAdmin ? canConnect : status !== 'connected' && status !== 'loading';
   return (
     <article className="card integration-card" data-testid="zoom-card" aria-labelledby="zoom-card-title">
       <div className="integration-card-head">
@@ -33,22 +59,44 @@ export function ZoomCard({ status, isAdmin }: { status: ZoomStatus; isAdmin: boo
           <h3 id="zoom-card-title" className="integration-name">
             {t('integrations.zoom.name')}
           </h3>
-          <span
-            className={`status-pill ${isConnected ? 'status-pill-success' : 'status-pill-neutral'}`}
-            data-testid="zoom-status"
-          >
+          <span className={`status-pill ${pillTone[status]}`} data-testid="zoom-status" data-status={status}>
             <span className="status-dot" aria-hidden="true" />
-            <span className="visually-hidden">{t('integrations.status.label')}: </span>
             {t(`integrations.status.${status}`)}
           </span>
         </div>
       </div>
       <p className="integration-description">{t('integrations.zoom.description')}</p>
-      <div className="integration-card-footer">
-        {isAdmin ? (
-          isConnected ? null : (
+      {isLive ? (
+        <div className="integration-facts">
+          <dl>
+            <dt>{t('integrations.zoom.account')}</dt>
+            <dd data-testid="zoom-account">{connection.zoomUserEmail}</dd>
+          </dl>
+          <p className="muted">
+            {connection.connectedBy
+              ? t('integrations.zoom.connectedBy', {
+                  name: connection.connectedBy.name,
+                  date: formatDate(connection.connectedAt),
+                })
+              : t('integrations.zoom.connectedAt', { date: formatDate(connection.connectedAt) })}
+          </p>
+        </div>
+      ) : null}
+      {status === 'reconnect_needed' ? (
+        <p className="field-error">{t('integrations.zoom.reconnectHint')}</p>
+      ) : null}
+      {hasFooter ? (
+        <div className="integration-card-footer">
+          {!isAdmin ? (
+            <p className="muted integration-hint" data-testid="zoom-ask-admin">
+              <Icon name="lock" />
+              <span>{t('integrations.zoom.askAdmin')}</span>
+            </p>
+          ) : (
             <>
-              <p className="field-hint">{t('integrations.zoom.adminRequirement')}</p>
+              {status === 'reconnect_needed' ? null : (
+                <p className="field-hint">{t('integrations.zoom.adminRequirement')}</p>
+              )}
               <Button
                 variant="primary"
                 isBusy={isRedirecting}
@@ -58,17 +106,16 @@ export function ZoomCard({ status, isAdmin }: { status: ZoomStatus; isAdmin: boo
                   window.location.assign(zoomConnectUrl);
                 }}
               >
-                {isRedirecting ? t('integrations.zoom.redirecting') : t('integrations.zoom.connect')}
+                {isRedirecting
+                  ? t('integrations.zoom.redirecting')
+                  : status === 'reconnect_needed'
+                    ? t('integrations.zoom.reconnect')
+                    : t('integrations.zoom.connect')}
               </Button>
             </>
-          )
-        ) : (
-          <p className="muted integration-hint" data-testid="zoom-ask-admin">
-            <Icon name="lock" />
-            <span>{t('integrations.zoom.askAdmin')}</span>
-          </p>
-        )}
-      </div>
+          )}
+        </div>
+      ) : null}
     </article>
   );
 }

@@ -93,7 +93,9 @@ function UserForm({ user, isSelf, onClose, onSaved }: UserFormDialogProps) {
       if (user) onSaved(await api.updateUser(user.id, body as UpdateUserRequest), 'updated');
       else onSaved(await api.createUser(body as CreateUserRequest), 'created');
     } catch (error) {
-      setFormError(describeError(t, error));
+      setFormError(
+        describeError(t, error, { conflict: isEdit ? t('errors.last_admin') : t('errors.conflict') }),
+      );
       setIsSaving(false);
     }
   };

@@ -111,7 +111,7 @@ function UsersAdmin() {
       setNotice(t(isActive ? 'users.reactivated_toast' : 'users.deactivated_toast', { name: updated.name }));
       setDialog({ kind: 'none' });
     } catch (error) {
-      setActionError(describeError(t, error));
+      setActionError(describeError(t, error, { conflict: t('errors.last_admin') }));
       setDialog({ kind: 'none' });
     } finally {
       setBusyUserId(null);
