@@ -39,7 +39,9 @@ describe('OAuth (reference §1, checklist §8.1–8.3)', () => {
     for (const scope of testApp.scopes) expect(html).toContain(scope);
     expect(html).toContain('value="allow"');
     expect(html).toContain('value="deny"');
-    expect(html).toMatch(/<option value="[^"]+" selected>Camille Martin &#60;camille.martin@acme.example&#62; · Owner/);
+    expect(html).toMatch(
+      /<option value="[^"]+" selected>Camille Martin &#60;camille.martin@acme.example&#62; · Owner/,
+    );
     expect(html).toContain('Louis Bernard');
     // inactive and pending users cannot sign in
     expect(html).not.toContain('lucas.moreau@acme.example');
@@ -57,7 +59,12 @@ describe('OAuth (reference §1, checklist §8.1–8.3)', () => {
   });
 
   it('Deny redirects with error=access_denied and the state', async () => {
-    const location = await authorize(emulator, { client_id: testApp.clientId, redirect_uri: redirectUri, state: 's-1', decision: 'deny' });
+    const location = await authorize(emulator, {
+      client_id: testApp.clientId,
+      redirect_uri: redirectUri,
+      state: 's-1',
+      decision: 'deny',
+    });
     expect(location.origin + location.pathname).toBe(redirectUri);
     expect(location.searchParams.get('error')).toBe('access_denied');
     expect(location.searchParams.get('state')).toBe('s-1');
@@ -65,7 +72,11 @@ describe('OAuth (reference §1, checklist §8.1–8.3)', () => {
   });
 
   it('Allow redirects with a code and the state; the code works once and gives a Zoom-shaped token set', async () => {
-    const location = await authorize(emulator, { client_id: testApp.clientId, redirect_uri: redirectUri, state: 's-2' });
+    const location = await authorize(emulator, {
+      client_id: testApp.clientId,
+      redirect_uri: redirectUri,
+      state: 's-2',
+    });
     expect(location.searchParams.get('state')).toBe('s-2');
     const code = location.searchParams.get('code') as string;
     const first = await exchangeCode(emulator, code);
@@ -81,7 +92,11 @@ describe('OAuth (reference §1, checklist §8.1–8.3)', () => {
 
   it('signs in as the user chosen on the consent page', async () => {
     const hugo = emulator.control.getUser('hugo.thomas@acme.example');
-    const location = await authorize(emulator, { client_id: testApp.clientId, redirect_uri: redirectUri, user_id: hugo.id });
+    const location = await authorize(emulator, {
+      client_id: testApp.clientId,
+      redirect_uri: redirectUri,
+      user_id: hugo.id,
+    });
     const tokens = await exchangeCode(emulator, location.searchParams.get('code') as string);
     const me = await api(emulator, tokens.body.access_token, '/users/me');
     expect(me.body.email).toBe('hugo.thomas@acme.example');
@@ -98,13 +113,36 @@ describe('OAuth (reference §1, checklist §8.1–8.3)', () => {
   it('supports PKCE S256 and plain, and rejects a wrong verifier with invalid_grant', async () => {
     const verifier = 'a-verifier-that-is-long-enough-0123456789-abcdefghij';
     const challenge = createHash('sha256').update(verifier).digest('base64url');
-    const s256 = await authorize(emulator, { client_id: testApp.clientId, redirect_uri: redirectUri, code_challenge: challenge, code_challenge_method: 'S256' });
-    expect((await exchangeCode(emulator, s256.searchParams.get('code') as string, { code_verifier: 'wrong' })).body.error).toBe('invalid_grant');
-    const s256b = await authorize(emulator, { client_id: testApp.clientId, redirect_uri: redirectUri, code_challenge: challenge, code_challenge_method: 'S256' });
-    expect((await exchangeCode(emulator, s256b.searchParams.get('code') as string, { code_verifier: verifier })).status).toBe(200);
+    const s256 = await authorize(emulator, {
+      client_id: testApp.clientId,
+      redirect_uri: redirectUri,
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    });
+    expect(
+      (await exchangeCode(emulator, s256.searchParams.get('code') as string, { code_verifier: 'wrong' })).body
+        .error,
+    ).toBe('invalid_grant');
+    const s256b = await authorize(emulator, {
+      client_id: testApp.clientId,
+      redirect_uri: redirectUri,
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    });
+    expect(
+      (await exchangeCode(emulator, s256b.searchParams.get('code') as string, { code_verifier: verifier }))
+        .status,
+    ).toBe(200);
     // plain is the default method
-    const plain = await authorize(emulator, { client_id: testApp.clientId, redirect_uri: redirectUri, code_challenge: verifier });
-    expect((await exchangeCode(emulator, plain.searchParams.get('code') as string, { code_verifier: verifier })).status).toBe(200);
+    const plain = await authorize(emulator, {
+      client_id: testApp.clientId,
+      redirect_uri: redirectUri,
+      code_challenge: verifier,
+    });
+    expect(
+      (await exchangeCode(emulator, plain.searchParams.get('code') as string, { code_verifier: verifier }))
+        .status,
+    ).toBe(200);
   });
 
   it('requires Basic client authentication on the token endpoint', async () => {
@@ -112,20 +150,36 @@ describe('OAuth (reference §1, checklist §8.1–8.3)', () => {
     const response = await fetch(`${emulator.oauthUrl}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: location.searchParams.get('code') as string, redirect_uri: redirectUri, client_id: testApp.clientId, client_secret: testApp.clientSecret }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: location.searchParams.get('code') as string,
+        redirect_uri: redirectUri,
+        client_id: testApp.clientId,
+        client_secret: testApp.clientSecret,
+      }),
     });
     expect(response.status).toBe(401);
-    expect(await response.json()).toEqual({ reason: 'Invalid client_id or client_secret', error: 'invalid_client' });
-    const wrongSecret = await fetch(`${emulator.oauthUrl}/oauth/token?grant_type=refresh_token&refresh_token=x`, {
-      method: 'POST',
-      headers: { authorization: basicAuth(testApp.clientId, 'nope') },
+    expect(await response.json()).toEqual({
+      reason: 'Invalid client_id or client_secret',
+      error: 'invalid_client',
     });
+    const wrongSecret = await fetch(
+      `${emulator.oauthUrl}/oauth/token?grant_type=refresh_token&refresh_token=x`,
+      {
+        method: 'POST',
+        headers: { authorization: basicAuth(testApp.clientId, 'nope') },
+      },
+    );
     expect(wrongSecret.status).toBe(401);
   });
 
   it('accepts token parameters in the query string too', async () => {
     const location = await authorize(emulator, { client_id: testApp.clientId, redirect_uri: redirectUri });
-    const query = new URLSearchParams({ grant_type: 'authorization_code', code: location.searchParams.get('code') as string, redirect_uri: redirectUri });
+    const query = new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: location.searchParams.get('code') as string,
+      redirect_uri: redirectUri,
+    });
     const response = await fetch(`${emulator.oauthUrl}/oauth/token?${query}`, {
       method: 'POST',
       headers: { authorization: basicAuth(testApp.clientId, testApp.clientSecret) },
@@ -175,7 +229,10 @@ describe('OAuth (reference §1, checklist §8.1–8.3)', () => {
     const before = receiver.events('app_deauthorized').length;
     const response = await fetch(`${emulator.oauthUrl}/oauth/revoke`, {
       method: 'POST',
-      headers: { authorization: basicAuth(testApp.clientId, testApp.clientSecret), 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        authorization: basicAuth(testApp.clientId, testApp.clientSecret),
+        'content-type': 'application/x-www-form-urlencoded',
+      },
       body: new URLSearchParams({ token: tokens.access_token }),
     });
     expect(response.status).toBe(200);
@@ -189,7 +246,9 @@ describe('OAuth (reference §1, checklist §8.1–8.3)', () => {
     expect(parsed.payload.client_id).toBe(testApp.clientId);
     expect(parsed.payload.account_id).toBe(emulator.control.account().id);
     const timestamp = Number(event.headers['x-zm-request-timestamp']);
-    expect(event.headers['x-zm-signature']).toBe(signWebhookBody(testApp.webhookSecretToken, timestamp, event.body));
+    expect(event.headers['x-zm-signature']).toBe(
+      signWebhookBody(testApp.webhookSecretToken, timestamp, event.body),
+    );
     expect((await api(emulator, tokens.access_token, '/users/me')).status).toBe(401);
     expect((await refresh(emulator, tokens.refresh_token as string)).body.error).toBe('invalid_grant');
     const issued = emulator.control.listAccessTokensIssued().find((t) => t.token === tokens.access_token);
@@ -208,7 +267,10 @@ describe('OAuth (reference §1, checklist §8.1–8.3)', () => {
   it('rejects unsupported grant types', async () => {
     const response = await fetch(`${emulator.oauthUrl}/oauth/token`, {
       method: 'POST',
-      headers: { authorization: basicAuth(testApp.clientId, testApp.clientSecret), 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        authorization: basicAuth(testApp.clientId, testApp.clientSecret),
+        'content-type': 'application/x-www-form-urlencoded',
+      },
       body: new URLSearchParams({ grant_type: 'password' }),
     });
     expect(response.status).toBe(400);
@@ -218,15 +280,23 @@ describe('OAuth (reference §1, checklist §8.1–8.3)', () => {
 
 describe('Server-to-Server OAuth (account_credentials)', () => {
   it('issues owner tokens without refresh token, with api_url; several stay valid', async () => {
-    const s2s = { ...testApp, clientId: 's2s-client', clientSecret: 's2s-secret', type: 'server_to_server' as const };
+    const s2s = {
+      ...testApp,
+      clientId: 's2s-client',
+      clientSecret: 's2s-secret',
+      type: 'server_to_server' as const,
+    };
     const emulator = await startTestEmulator({ scenario: 'empty', apps: [s2s] });
     try {
       const accountId = emulator.control.account().id;
       const get = async (account: string) => {
-        const response = await fetch(`${emulator.oauthUrl}/oauth/token?grant_type=account_credentials&account_id=${account}`, {
-          method: 'POST',
-          headers: { authorization: basicAuth(s2s.clientId, s2s.clientSecret) },
-        });
+        const response = await fetch(
+          `${emulator.oauthUrl}/oauth/token?grant_type=account_credentials&account_id=${account}`,
+          {
+            method: 'POST',
+            headers: { authorization: basicAuth(s2s.clientId, s2s.clientSecret) },
+          },
+        );
         return { status: response.status, body: (await response.json()) as Record<string, string> };
       };
       const first = await get(accountId);

@@ -4,7 +4,12 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type EmulatorAppRegistration, startEmulator, type StartEmulatorOptions, type ZoomEmulator } from './index.ts';
+import {
+  type EmulatorAppRegistration,
+  type StartEmulatorOptions,
+  startEmulator,
+  type ZoomEmulator,
+} from './index.ts';
 import { urlValidationToken } from './webhooks.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests inspect Zoom's JSON loosely and validate it separately.
@@ -30,7 +35,9 @@ export async function startWebhookReceiver(secretToken: string) {
         if (json.event === 'endpoint.url_validation' && behaviour.validate) {
           const plainToken = (json.payload as { plainToken: string }).plainToken;
           response.writeHead(200, { 'content-type': 'application/json' });
-          response.end(JSON.stringify({ plainToken, encryptedToken: urlValidationToken(secretToken, plainToken) }));
+          response.end(
+            JSON.stringify({ plainToken, encryptedToken: urlValidationToken(secretToken, plainToken) }),
+          );
           return;
         }
         response.writeHead(behaviour.status, { 'content-type': 'application/json' });
@@ -46,7 +53,8 @@ export async function startWebhookReceiver(secretToken: string) {
     url: `http://127.0.0.1:${port}/zoom/webhook`,
     received,
     behaviour,
-    events: (name?: string) => received.filter((r) => r.json.event !== 'endpoint.url_validation' && (!name || r.json.event === name)),
+    events: (name?: string) =>
+      received.filter((r) => r.json.event !== 'endpoint.url_validation' && (!name || r.json.event === name)),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -61,6 +69,7 @@ export const testApp: EmulatorAppRegistration = {
   redirectUris: ['http://127.0.0.1:5999/callback'],
   scopes: [
     'user:read:admin',
+    'user:write:admin',
     'account:read:admin',
     'account:write:admin',
     'group:read:admin',
@@ -75,7 +84,9 @@ export const testApp: EmulatorAppRegistration = {
 };
 
 /** A frozen-clock emulator with the test app registered (no webhook URL unless given). */
-export function startTestEmulator(options: StartEmulatorOptions & { webhookUrl?: string } = {}): Promise<ZoomEmulator> {
+export function startTestEmulator(
+  options: StartEmulatorOptions & { webhookUrl?: string } = {},
+): Promise<ZoomEmulator> {
   return startEmulator({
     port: 0,
     freezeClock: true,
@@ -100,15 +111,29 @@ export async function authorize(
     body: form,
     redirect: 'manual',
   });
-  if (response.status !== 302) throw new Error(`authorize answered ${response.status}: ${await response.text()}`);
+  if (response.status !== 302)
+    throw new Error(`authorize answered ${response.status}: ${await response.text()}`);
   return new URL(response.headers.get('location') as string);
 }
 
-export async function exchangeCode(emulator: ZoomEmulator, code: string, extra: Record<string, string> = {}, app = testApp) {
+export async function exchangeCode(
+  emulator: ZoomEmulator,
+  code: string,
+  extra: Record<string, string> = {},
+  app = testApp,
+) {
   const response = await fetch(`${emulator.oauthUrl}/oauth/token`, {
     method: 'POST',
-    headers: { authorization: basicAuth(app.clientId, app.clientSecret), 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: app.redirectUris[0] as string, ...extra }),
+    headers: {
+      authorization: basicAuth(app.clientId, app.clientSecret),
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: app.redirectUris[0] as string,
+      ...extra,
+    }),
   });
   return { status: response.status, body: (await response.json()) as Json };
 }
@@ -116,7 +141,10 @@ export async function exchangeCode(emulator: ZoomEmulator, code: string, extra: 
 export async function refresh(emulator: ZoomEmulator, refreshToken: string, app = testApp) {
   const response = await fetch(`${emulator.oauthUrl}/oauth/token`, {
     method: 'POST',
-    headers: { authorization: basicAuth(app.clientId, app.clientSecret), 'content-type': 'application/x-www-form-urlencoded' },
+    headers: {
+      authorization: basicAuth(app.clientId, app.clientSecret),
+      'content-type': 'application/x-www-form-urlencoded',
+    },
     body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
   });
   return { status: response.status, body: (await response.json()) as Json };
@@ -126,7 +154,11 @@ export async function refresh(emulator: ZoomEmulator, refreshToken: string, app 
 export async function api(emulator: ZoomEmulator, token: string, path: string, init: RequestInit = {}) {
   const response = await fetch(`${emulator.apiUrl}${path}`, {
     ...init,
-    headers: { authorization: `Bearer ${token}`, ...(init.body ? { 'content-type': 'application/json' } : {}), ...(init.headers ?? {}) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(init.body ? { 'content-type': 'application/json' } : {}),
+      ...(init.headers ?? {}),
+    },
   });
   const text = await response.text();
   let body: unknown = text;
