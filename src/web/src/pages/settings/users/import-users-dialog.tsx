@@ -158,9 +158,7 @@ function ImportResult({ result }: { result: ImportUsersResult }) {
       {hasErrors ? (
         <div className="table-wrap">
           <table className="table table-compact" data-testid="import-errors-table">
-            <caption className="visually-hidden">
-              {t('users.importDialog.errors', { count: result.errors.length })}
-            </caption>
+            <caption className="visually-hidden">{t('users.importDialog.errorsCaption')}</caption>
             <thead>
               <tr>
                 <th scope="col" className="col-narrow">
