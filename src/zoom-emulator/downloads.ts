@@ -160,7 +160,16 @@ export function registerDownloadRoutes(app: FastifyInstance, ctx: EmulatorContex
     };
     if (status === 206) headers['content-range'] = `bytes ${start}-${end}/${size}`;
     const cut = ctx.faults.downloadCut();
-    if (request.method === 'HEAD') return reply.status(status).headers(headers).send();
+    if (request.method === 'HEAD') {
+      // Fastify would set Content-Length to the (empty) body's length: write the real one ourselves.
+      reply.hijack();
+      reply.raw.writeHead(status, {
+        ...headers,
+        'x-zm-trackingid': String(reply.getHeader('x-zm-trackingid') ?? ''),
+      });
+      reply.raw.end();
+      return reply;
+    }
     if (!cut)
       return reply
         .status(status)
