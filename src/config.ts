@@ -49,6 +49,7 @@ export const configSchema = z
       .default(5),
     BACKFILL_DAYS: z.coerce.number().int().min(0).max(365).default(30),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   })
   .superRefine((env, ctx) => {
     if (env.ZOOM_CLIENT_ID && !env.ZOOM_CLIENT_SECRET) {

@@ -7,8 +7,10 @@ import { ConnectionsFeature, registerConnectionsRoutes, type ZoomAppConfig } fro
 import { type Database, type DatabaseOptions, openDatabase } from './db/index.ts';
 import { defineJob, JobQueue } from './jobs/index.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
+import { createMetrics, type Metrics } from './lib/metrics.ts';
 import { loadKeyring, SecretBox } from './lib/secret-box.ts';
 import { type App, buildServer, type ServerOptions, sessionCookieName } from './server/app.ts';
+import { registerMetricsRoute } from './server/metrics-route.ts';
 
 export type Role = 'web' | 'worker';
 
@@ -19,6 +21,7 @@ export type Callport = {
   queue: JobQueue;
   server: App | undefined;
   connections: ConnectionsFeature;
+  metrics: Metrics;
   /** The address the web role listens on, once started. */
   url: string | undefined;
   stop(): Promise<void>;
@@ -78,8 +81,10 @@ export async function startCallport(
     const box = new SecretBox(
       await loadKeyring({ configured: config.CALLPORT_ENCRYPTION_KEY, dataDir: config.dataDir }),
     );
+    const metrics = createMetrics();
     const connections = new ConnectionsFeature({
       db,
+      metrics,
       box,
       queue,
       logger: logger.child({ module: 'connections' }),
@@ -95,8 +100,9 @@ export async function startCallport(
         isSandbox: config.isSandbox,
       }),
       registerConnectionsRoutes(connections),
+      registerMetricsRoute({ metrics, queue, token: config.METRICS_TOKEN }),
     ];
-    const featureDeps = { db, queue, logger, config, connections };
+    const featureDeps = { db, queue, logger, config, connections, metrics };
     // Features built on the connection register their jobs, webhook handlers and routes here, before
     // the queue starts (user mapping, recording policy, import, calls).
     void featureDeps;
@@ -125,7 +131,7 @@ export async function startCallport(
       }
     }
     if (options.roles.includes('worker')) await queue.work();
-    return { config, logger, database, queue, server, url, connections, stop };
+    return { config, logger, database, queue, server, url, connections, metrics, stop };
   } catch (error) {
     await stop();
     throw error;

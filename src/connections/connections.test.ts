@@ -201,6 +201,46 @@ describe('webhook receiver', () => {
   });
 });
 
+describe('metrics', () => {
+  it('exposes Zoom request, refresh and webhook counters on /metrics to this machine only', async () => {
+    const row = await connection();
+    await bed.app.database.db.execute(
+      sql`UPDATE zoom_connections SET token_expires_at = now() - interval '1 minute' WHERE id = ${row.id}`,
+    );
+    await bed.app.connections.access.clientFor(row).getMe();
+    const before = await (await fetch(`${bed.callportUrl}/metrics`)).text();
+    const body = JSON.stringify({
+      event: 'user.updated',
+      event_ts: Date.now(),
+      payload: { account_id: 'nobody' },
+    });
+    await bed.app.anonymous.request('POST', '/webhooks/zoom', body, signed(body, { secret: 'forged' }));
+    const response = await fetch(`${bed.callportUrl}/metrics`);
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    const value = (source: string, series: string) =>
+      Number(
+        source
+          .split('\n')
+          .find((line) => line.startsWith(series))
+          ?.split(' ')
+          .at(-1) ?? 0,
+      );
+    expect(value(text, 'callport_webhook_rejected_total{reason="bad_signature"}')).toBe(
+      value(before, 'callport_webhook_rejected_total{reason="bad_signature"}') + 1,
+    );
+    expect(text).toMatch(/callport_zoom_requests_total\{category="Light",status="200"\} \d+/);
+    expect(text).toMatch(/callport_token_refreshes_total\{outcome="refreshed"\} [1-9]/);
+    expect(text).toContain('callport_queue_depth{queue="connections.handle-webhook"}');
+    const remote = await bed.app.server!.inject({
+      method: 'GET',
+      url: '/metrics',
+      remoteAddress: '10.1.2.3',
+    });
+    expect(remote.statusCode).toBe(403);
+  });
+});
+
 describe('disconnect and uninstall', () => {
   it('stops every Zoom call after app_deauthorized and can reconnect', async () => {
     const row = await connection();

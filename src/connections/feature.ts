@@ -1,6 +1,7 @@
 import type { Db } from '../db/index.ts';
 import type { JobQueue } from '../jobs/index.ts';
 import type { Logger } from '../lib/logger.ts';
+import type { Metrics } from '../lib/metrics.ts';
 import type { SecretBox } from '../lib/secret-box.ts';
 import { handleAppDeauthorized } from './disconnect-zoom.ts';
 import { handleWebhookJob, purgeConnectionDataJob } from './jobs.ts';
@@ -33,6 +34,7 @@ export type ConnectionsDeps = {
   app: ZoomAppConfig;
   publicUrl: string;
   isSandbox: boolean;
+  metrics?: Metrics;
 };
 
 /**
@@ -45,7 +47,6 @@ export class ConnectionsFeature {
   readonly #connectListeners: Array<(connectionId: string) => Promise<void>> = [];
   readonly #purgeHandlers: Array<(connection: ConnectionRow) => Promise<void>> = [];
   readonly #eventListeners: Array<(event: ConnectionEvent) => void> = [];
-  metrics: { webhookRejected(reason: string): void } | undefined;
 
   constructor(deps: ConnectionsDeps) {
     const access = new ZoomAccess({
@@ -54,6 +55,7 @@ export class ConnectionsFeature {
       app: deps.app,
       rateBudget: createDatabaseRateBudget(deps.db),
       logger: deps.logger,
+      ...(deps.metrics ? { metrics: deps.metrics } : {}),
       onConnectionEvent: (event) => this.#emit(event),
     });
     this.deps = { ...deps, access };

@@ -120,7 +120,7 @@ export function registerConnectionsRoutes(feature: ConnectionsFeature) {
           );
           switch (receipt.outcome) {
             case 'rejected':
-              feature.metrics?.webhookRejected(receipt.reason);
+              feature.deps.metrics?.webhookRejected.inc({ reason: receipt.reason });
               request.log.warn({ reason: receipt.reason }, 'webhook rejected');
               return reply
                 .status(receipt.status)

@@ -1,6 +1,7 @@
 import { insertAuditEntry } from '../accounts/index.ts';
 import type { Db } from '../db/index.ts';
 import type { Logger } from '../lib/logger.ts';
+import type { Metrics } from '../lib/metrics.ts';
 import type { SecretBox } from '../lib/secret-box.ts';
 import {
   type RateBudget,
@@ -55,8 +56,7 @@ export class ZoomAccess {
       rateBudget: RateBudget;
       logger: Logger;
       onConnectionEvent?: (event: ConnectionEvent) => void;
-      /** Counts Zoom requests (metrics). */
-      onZoomResponse?: (event: { endpoint: string; status: number; category: string }) => void;
+      metrics?: Metrics;
     },
   ) {}
 
@@ -75,7 +75,8 @@ export class ZoomAccess {
         renew: (rejected) => this.renewAccessToken(connection.id, rejected),
       },
       onResponse: (event) => {
-        this.deps.onZoomResponse?.(event);
+        this.deps.metrics?.zoomRequests.inc({ category: event.category, status: String(event.status) });
+        if (event.status === 429) this.deps.metrics?.zoomRateLimited.inc({ category: event.category });
         if (event.status < 300) this.#touch(connection.id);
       },
     });
@@ -142,6 +143,7 @@ export class ZoomAccess {
             : await refreshAccessToken(app, box.open(connection.refreshTokenSealed ?? ''));
         // Stored before anything else can fail: the old refresh token is dead from this moment on.
         await updateConnection(tx, connectionId, { ...this.sealTokens(tokens), lastError: null });
+        this.deps.metrics?.tokenRefreshes.inc({ outcome: 'refreshed' });
         return { outcome: 'token' as const, token: tokens.accessToken };
       } catch (error) {
         if (
@@ -150,8 +152,10 @@ export class ZoomAccess {
             error.kind === 'invalid_request' ||
             error.kind === 'unauthorized')
         ) {
+          this.deps.metrics?.tokenRefreshes.inc({ outcome: 'dead_grant' });
           return { outcome: 'dead' as const, error, connection };
         }
+        this.deps.metrics?.tokenRefreshes.inc({ outcome: 'error' });
         throw error;
       }
     });

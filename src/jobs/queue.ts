@@ -127,6 +127,11 @@ export class JobQueue {
     }
   }
 
+  /** Names of every registered job. */
+  queueNames(): string[] {
+    return [...this.#registrations.keys()];
+  }
+
   /** Counts of jobs per state, for health pages and tests. */
   async getQueueSize(name: string): Promise<number> {
     return this.#boss.getQueueSize(name);
