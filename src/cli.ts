@@ -6,8 +6,10 @@ import {
   generatePassword,
 } from './accounts/index.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { resealSecrets } from './connections/index.ts';
 import { openDatabase } from './db/index.ts';
 import { createLogger } from './lib/logger.ts';
+import { loadKeyring, rotateKeyFile, SecretBox } from './lib/secret-box.ts';
 import { type Callport, databaseOptionsFrom, type Role, startCallport } from './main.ts';
 import { seedSandbox } from './sandbox/seed-sandbox.ts';
 import { startSandboxZoom } from './sandbox/start-sandbox.ts';
@@ -25,6 +27,9 @@ Commands:
                               create an organisation and its first admin (prints a generated password)
   users reset-password --email E
                               set a new generated password for a user and print it
+  keys rotate [--drop-old]    re-seal stored Zoom tokens with the newest encryption key
+                              (embedded mode: adds a new key to <data>/encryption.key first;
+                              with CALLPORT_ENCRYPTION_KEY: put the new key first, old keys after)
 
 Configuration comes from environment variables: see README.md.`;
 
@@ -46,6 +51,8 @@ export async function runCli(argv: string[]): Promise<number> {
       }
       case 'users':
         return await runUsers(rest);
+      case 'keys':
+        return await runKeys(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -174,6 +181,39 @@ async function runUsers(argv: string[]): Promise<number> {
     }
     console.error(`Unknown users subcommand "${subcommand}". Use create-admin or reset-password.`);
     return 2;
+  } finally {
+    await database.close();
+  }
+}
+
+async function runKeys(argv: string[]): Promise<number> {
+  const [subcommand, ...rest] = argv;
+  const { values } = parseArgs({ args: rest, options: { 'drop-old': { type: 'boolean', default: false } } });
+  if (subcommand !== 'rotate') {
+    console.error('Usage: callport keys rotate [--drop-old]');
+    return 2;
+  }
+  const config = loadConfig();
+  const database = await openDatabase(databaseOptionsFrom(config));
+  try {
+    await database.migrate();
+    let keys: Buffer[];
+    if (config.CALLPORT_ENCRYPTION_KEY) {
+      keys = await loadKeyring({ configured: config.CALLPORT_ENCRYPTION_KEY, dataDir: config.dataDir });
+    } else {
+      keys = await rotateKeyFile(config.dataDir, { dropOld: false });
+    }
+    const count = await resealSecrets(database.db, new SecretBox(keys));
+    console.log(`Re-sealed ${count} stored secret(s) with the newest key.`);
+    if (values['drop-old']) {
+      if (config.CALLPORT_ENCRYPTION_KEY) {
+        console.log('Now remove the old keys from CALLPORT_ENCRYPTION_KEY (keep only the first).');
+      } else {
+        await rotateKeyFile(config.dataDir, { dropOld: true });
+        console.log('Old keys removed from the key file.');
+      }
+    }
+    return 0;
   } finally {
     await database.close();
   }

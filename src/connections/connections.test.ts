@@ -1,10 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SecretBox } from '../lib/secret-box.ts';
+import { SecretBox } from '../lib/secret-box.ts';
 import { startZoomTestBed, type ZoomTestBed } from '../test-support/zoom.ts';
 import { signWebhook } from '../zoom/index.ts';
 import { findConnectionByOrganization } from './queries.ts';
 import { createDatabaseRateBudget } from './rate-budget.ts';
+import { resealSecrets } from './reseal-secrets.ts';
 import { ZoomAccess } from './zoom-access.ts';
 
 let bed: ZoomTestBed;
@@ -238,6 +240,21 @@ describe('metrics', () => {
       remoteAddress: '10.1.2.3',
     });
     expect(remote.statusCode).toBe(403);
+  });
+});
+
+describe('key rotation', () => {
+  it('re-seals stored tokens with a new key, which alone then opens them', async () => {
+    const oldBox = (bed.app.connections.access as unknown as { deps: { box: SecretBox } }).deps.box;
+    const newKey = randomBytes(32);
+    const oldKeys = [Buffer.from(bed.app.config.CALLPORT_ENCRYPTION_KEY!, 'base64')];
+    const rotated = new SecretBox([newKey, ...oldKeys]);
+    expect(await resealSecrets(bed.app.database.db, rotated)).toBeGreaterThan(0);
+    const row = await connection();
+    expect(new SecretBox([newKey]).open(row.accessTokenSealed!)).toEqual(expect.any(String));
+    expect(() => oldBox.open(row.accessTokenSealed!)).toThrow(/unknown key/);
+    // Put the original key back for the tests that follow (they use the app's own box).
+    await resealSecrets(bed.app.database.db, new SecretBox([...oldKeys, newKey]));
   });
 });
 

@@ -12,4 +12,5 @@ export {
   findConnectionByOrganization,
   listActiveConnections,
 } from './queries.ts';
+export { resealSecrets } from './reseal-secrets.ts';
 export type { ConnectionEvent, ZoomAppConfig } from './zoom-access.ts';

@@ -58,6 +58,18 @@ export class SecretBox {
 }
 
 /**
+ * Embedded mode's key rotation: a new key goes first in `<dataDir>/encryption.key`, older keys stay
+ * below it (to open what they sealed) until `dropOld` after a re-seal.
+ */
+export async function rotateKeyFile(dataDir: string, options: { dropOld: boolean }): Promise<Buffer[]> {
+  const file = path.join(dataDir, 'encryption.key');
+  const existing = await loadKeyring({ configured: undefined, dataDir });
+  const keys = options.dropOld ? existing.slice(0, 1) : [randomBytes(32), ...existing];
+  await fs.writeFile(file, `${keys.map((key) => key.toString('base64')).join('\n')}\n`, { mode: 0o600 });
+  return keys;
+}
+
+/**
  * The keyring: `CALLPORT_ENCRYPTION_KEY` (comma-separated base64 keys, newest first) when set;
  * otherwise a key generated once into `<dataDir>/encryption.key` with owner-only permissions.
  */

@@ -55,6 +55,7 @@ export async function startTestApp(
   const config = loadConfig({
     NODE_ENV: 'test',
     CALLPORT_DATA_DIR: '/tmp/callport-test-unused',
+    CALLPORT_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ...options.env,
   });
   const database = options.database ?? (await createTestDatabase());
