@@ -43,6 +43,7 @@ export async function updateOrganization(
   organizationId: string,
   values: Partial<Pick<OrganizationRow, 'name' | 'productName' | 'productUrl'>>,
 ) {
+  if (Object.keys(values).length === 0) return findOrganization(db, organizationId);
   const [row] = await db
     .update(organizations)
     .set(values)

@@ -46,6 +46,7 @@ export async function updateConnection(
   connectionId: string,
   values: Partial<Omit<ConnectionRow, 'id' | 'organizationId'>>,
 ) {
+  if (Object.keys(values).length === 0) return findConnection(db, connectionId);
   const [row] = await db
     .update(zoomConnections)
     .set(values)
