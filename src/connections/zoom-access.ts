@@ -135,7 +135,7 @@ export class ZoomAccess {
       const connection = await lockConnection(tx, connectionId);
       const current = this.#usableToken(connection);
       if (current && current !== rejectedToken) return { outcome: 'token' as const, token: current };
-      if (!connection || connection.status !== 'connected') return { outcome: 'ended' as const };
+      if (connection?.status !== 'connected') return { outcome: 'ended' as const };
       try {
         const tokens =
           connection.appType === 'server_to_server'
@@ -191,24 +191,19 @@ export class ZoomAccess {
   }
 
   #usableToken(connection: ConnectionRow | undefined): string | undefined {
-    if (
-      !connection ||
-      connection.status !== 'connected' ||
-      !connection.accessTokenSealed ||
-      !connection.tokenExpiresAt
-    ) {
-      if (connection && connection.status !== 'connected') {
-        throw new ZoomApiError({
-          kind: 'unauthorized',
-          status: 401,
-          message: `the Zoom connection is ${connection.status.replace('_', ' ')}`,
-          endpoint: 'token vault',
-        });
-      }
-      return undefined;
+    if (!connection) return undefined;
+    if (connection.status !== 'connected') {
+      throw new ZoomApiError({
+        kind: 'unauthorized',
+        status: 401,
+        message: `the Zoom connection is ${connection.status.replace('_', ' ')}`,
+        endpoint: 'token vault',
+      });
     }
-    if (connection.tokenExpiresAt.getTime() - Date.now() < refreshMarginMs) return undefined;
-    return this.deps.box.open(connection.accessTokenSealed);
+    const { accessTokenSealed, tokenExpiresAt } = connection;
+    if (!accessTokenSealed || !tokenExpiresAt) return undefined;
+    if (tokenExpiresAt.getTime() - Date.now() < refreshMarginMs) return undefined;
+    return this.deps.box.open(accessTokenSealed);
   }
 
   #touch(connectionId: string) {

@@ -92,7 +92,9 @@ export const zoomConnections = pgTable(
       .notNull()
       .references(() => organizations.id, { onDelete: 'cascade' }),
     appType: text('app_type', { enum: ['general', 'server_to_server'] }).notNull(),
-    status: text('status', { enum: ['connected', 'reconnect_needed', 'disconnected', 'uninstalled'] }).notNull(),
+    status: text('status', {
+      enum: ['connected', 'reconnect_needed', 'disconnected', 'uninstalled'],
+    }).notNull(),
     zoomAccountId: text('zoom_account_id').notNull(),
     zoomUserId: text('zoom_user_id').notNull(),
     zoomUserEmail: text('zoom_user_email').notNull(),
@@ -109,7 +111,9 @@ export const zoomConnections = pgTable(
     lastWebhookAt: timestamp('last_webhook_at', { withTimezone: true }),
     lastError: text('last_error'),
     /** What happens to imported calls after an uninstall: keep them, or delete them after N days. */
-    uninstallDataPolicy: text('uninstall_data_policy', { enum: ['keep', 'delete'] }).notNull().default('delete'),
+    uninstallDataPolicy: text('uninstall_data_policy', { enum: ['keep', 'delete'] })
+      .notNull()
+      .default('delete'),
     uninstallDeleteAfterDays: integer('uninstall_delete_after_days').notNull().default(7),
     endedAt: timestamp('ended_at', { withTimezone: true }),
   },
