@@ -158,7 +158,7 @@ export function defaultLockSettings(): ZoomSettings {
       chat: false,
       private_chat: false,
       auto_saving_chat: false,
-      entry_exit_chime: false,
+      // No entry_exit_chime lock: the accounts spec types that lock as a string, not a boolean.
       feedback: false,
       co_host: false,
       polling: false,

@@ -1,0 +1,435 @@
+/**
+ * Contract tests: every response the emulator serves for an endpoint of Zoom's published OpenAPI specs
+ * (`shared/zoom-openapi/{accounts,users,meetings}.json`) validates against that endpoint's response schema
+ * in each spec that has the endpoint.
+ *
+ * The specs are OpenAPI 3.0; the schemas are converted for Ajv (JSON Schema draft-07) as follows, and each
+ * exemption below is deliberate:
+ * 1. `nullable: true` → the type also allows `null` (OpenAPI 3.0 semantics). `$ref`s are inlined.
+ * 2. `oneOf` → `anyOf`. The specs use `oneOf` for alternative shapes that are not mutually exclusive (no
+ *    `required`, no `additionalProperties: false`; e.g. GET /accounts/{accountId}/settings offers "Account
+ *    settings", an untyped "Account Authentication Settings", "Meeting or Webinar Security Account Settings"
+ *    and "Video SDK Account Settings"): any object matches several branches, so `oneOf` would reject every
+ *    valid response. Where `option` selects a branch we additionally check the response against the branch
+ *    whose properties it uses (see `settingsBranch`).
+ * 3. A `type: "string"` whose `enum` lists integers (the recording meeting `type`, "enum":[1,2,…,99]) also
+ *    accepts integers: Zoom sends the integer (reference §2.3: "The 2024 spec declares it as a string enum…
+ *    Older examples and webhooks send an integer. Emulate an integer").
+ * 4. Recording files: `file_type` also accepts `TIMELINE` and `status` also accepts `processing`. The spec's
+ *    enums list neither, but Zoom sends both: reference §2.3 lists `TIMELINE` among file types ("JSON; its
+ *    time is in the host's timezone"; the spec's own `recording_type` enum has `timeline`) and says of
+ *    `status`: "spec enum lists only `completed`. Real ingesters guard against other values such as
+ *    `processing` [S17]"; reference §7 "Files still processing".
+ * 5. Unknown formats (`int64`, `int32`, `double`, `float`, `binary`) are accepted; `date-time`, `date` and
+ *    `email` are checked by ajv-formats.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ZoomEmulator } from './index.ts';
+import { sandboxRecurringMeetingId, sandboxTrickyUuids } from './scenarios.ts';
+import { api, type Json, startTestEmulator, testApp } from './test-helpers.ts';
+
+const specDir = new URL('../../../shared/zoom-openapi/', import.meta.url);
+const specNames = ['accounts', 'users', 'meetings'] as const;
+const hasSpecs = specNames.every((name) => existsSync(new URL(`${name}.json`, specDir)));
+
+type Spec = { paths: Record<string, Record<string, Json>>; components?: Json };
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+function resolveRef(spec: Spec, ref: string): Json {
+  if (!ref.startsWith('#/')) throw new Error(`external $ref not supported: ${ref}`);
+  let node: Json = spec;
+  for (const part of ref.slice(2).split('/')) node = node?.[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+  if (node === undefined) throw new Error(`unresolved $ref ${ref}`);
+  return node;
+}
+
+/** OpenAPI 3.0 schema → draft-07 schema Ajv accepts, applying the documented exemptions. */
+function convert(spec: Spec, schema: Json, seen: string[] = []): Json {
+  if (Array.isArray(schema)) return schema.map((item) => convert(spec, item, seen));
+  if (schema === null || typeof schema !== 'object') return schema;
+  if (typeof schema.$ref === 'string') {
+    if (seen.includes(schema.$ref)) return {};
+    return convert(spec, resolveRef(spec, schema.$ref), [...seen, schema.$ref]);
+  }
+  const out: Json = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (
+      key === 'example' ||
+      key === 'examples' ||
+      key.startsWith('x-') ||
+      key === 'nullable' ||
+      key === 'deprecated' ||
+      key === 'xml'
+    )
+      continue;
+    if (key === 'oneOf') out.anyOf = convert(spec, value, seen);
+    else if (key === 'properties') {
+      out.properties = Object.fromEntries(
+        Object.entries(value as Json).map(([name, sub]) => {
+          const converted = convert(spec, sub, seen);
+          // Exemption 4 (see the header).
+          if (name === 'file_type' && Array.isArray(converted.enum) && converted.enum.includes('MP4')) {
+            converted.enum = [...converted.enum, 'TIMELINE'];
+          }
+          if (
+            name === 'status' &&
+            Array.isArray(converted.enum) &&
+            converted.enum.length === 1 &&
+            converted.enum[0] === 'completed'
+          ) {
+            converted.enum = ['completed', 'processing'];
+          }
+          return [name, converted];
+        }),
+      );
+    } else out[key] = convert(spec, value, seen);
+  }
+  if (
+    schema.type === 'string' &&
+    Array.isArray(schema.enum) &&
+    schema.enum.some((v: unknown) => typeof v === 'number')
+  ) {
+    out.type = ['string', 'integer'];
+  }
+  if (schema.nullable === true && typeof out.type === 'string') out.type = [out.type, 'null'];
+  return out;
+}
+
+const specs = new Map<string, Spec>();
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
+addFormats(ajv);
+for (const format of ['int64', 'int32', 'double', 'float', 'binary', 'byte', 'password'])
+  ajv.addFormat(format, true);
+const validators = new Map<string, ValidateFunction>();
+
+function responseSchema(specName: string, method: string, path: string, status: number): Json | null {
+  const spec = specs.get(specName) as Spec;
+  const operation = spec.paths[path]?.[method.toLowerCase()];
+  const content = operation?.responses?.[String(status)]?.content;
+  const schema =
+    content?.['application/json']?.schema ?? content?.['application/json; charset=utf-8']?.schema;
+  return schema ? convert(spec, schema) : null;
+}
+
+/** Validates a body against the endpoint's response schema in every spec that defines it. */
+function validateAgainstSpecs(
+  method: string,
+  path: string,
+  status: number,
+  body: unknown,
+): { checked: string[]; errors: string[] } {
+  const checked: string[] = [];
+  const errors: string[] = [];
+  for (const name of specNames) {
+    const key = `${name} ${method} ${path} ${status}`;
+    let validate = validators.get(key);
+    if (!validate) {
+      const schema = responseSchema(name, method, path, status);
+      if (!schema) continue;
+      validate = ajv.compile(schema);
+      validators.set(key, validate);
+    }
+    checked.push(name);
+    if (!validate(body)) errors.push(`${key}: ${ajv.errorsText(validate.errors, { separator: '\n  ' })}`);
+  }
+  return { checked, errors };
+}
+
+/** For `option` views: the oneOf branch whose top-level properties the response uses. */
+function settingsBranch(
+  specName: string,
+  method: string,
+  path: string,
+  body: Json,
+): { title: string; ok: boolean; errors: string } | null {
+  const spec = specs.get(specName) as Spec;
+  const schema = spec.paths[path]?.[method]?.responses?.['200']?.content?.['application/json']?.schema;
+  if (!schema?.oneOf) return null;
+  const keys = Object.keys(body);
+  const branch = (schema.oneOf as Json[]).find((candidate) => {
+    const props = Object.keys(convert(spec, candidate).properties ?? {});
+    return props.length > 0 && keys.every((key) => props.includes(key));
+  });
+  if (!branch) return null;
+  const validate = ajv.compile(convert(spec, branch));
+  return {
+    title: branch.title ?? '(untitled)',
+    ok: validate(body) as boolean,
+    errors: ajv.errorsText(validate.errors),
+  };
+}
+
+describe.skipIf(!hasSpecs)('Contract: emulator responses validate against Zoom’s OpenAPI specs', () => {
+  let emulator: ZoomEmulator;
+  let token: string;
+  let groupId: string;
+  const coverage = new Map<string, string[]>();
+
+  beforeAll(async () => {
+    for (const name of specNames)
+      specs.set(name, JSON.parse(readFileSync(new URL(`${name}.json`, specDir), 'utf8')) as Spec);
+    emulator = await startTestEmulator({ scenario: 'sandbox' });
+    token = emulator.control.installApp(testApp.clientId).access_token;
+    groupId = emulator.control.createGroup('Contract group', [
+      'emma.dubois@acme.example',
+      'hugo.thomas@acme.example',
+    ]).id;
+    emulator.control.simulateMeeting({
+      hostEmail: 'emma.dubois@acme.example',
+      topic: 'Contract CC',
+      durationMinutes: 5,
+      cloudRecordingManual: true,
+      closedCaptions: true,
+      chat: [{ sender: 'Emma Dubois', text: 'hi' }],
+      processingSeconds: 0,
+    });
+    await emulator.control.advanceClock(300);
+    token = emulator.control.installApp(testApp.clientId).access_token;
+  });
+  afterAll(() => emulator?.close());
+
+  const uuidPath = (uuid: string) => encodeURIComponent(encodeURIComponent(uuid));
+  const cases: {
+    name: string;
+    method: 'GET' | 'POST';
+    path: string;
+    url: () => string;
+    body?: () => unknown;
+    status: number;
+  }[] = [
+    { name: 'me', method: 'GET', path: '/users/{userId}', url: () => '/users/me', status: 200 },
+    {
+      name: 'user by email',
+      method: 'GET',
+      path: '/users/{userId}',
+      url: () => '/users/jules.richard@acme.example',
+      status: 200,
+    },
+    { name: 'users (active)', method: 'GET', path: '/users', url: () => '/users?page_size=5', status: 200 },
+    {
+      name: 'users (pending, no id)',
+      method: 'GET',
+      path: '/users',
+      url: () => '/users?status=pending',
+      status: 200,
+    },
+    {
+      name: 'users (inactive)',
+      method: 'GET',
+      path: '/users',
+      url: () => '/users?status=inactive&page_number=1',
+      status: 200,
+    },
+    {
+      name: 'email check',
+      method: 'GET',
+      path: '/users/email',
+      url: () => '/users/email?email=emma.dubois@acme.example',
+      status: 200,
+    },
+    {
+      name: 'permissions',
+      method: 'GET',
+      path: '/users/{userId}/permissions',
+      url: () => '/users/me/permissions',
+      status: 200,
+    },
+    {
+      name: 'user settings',
+      method: 'GET',
+      path: '/users/{userId}/settings',
+      url: () => '/users/emma.dubois@acme.example/settings',
+      status: 200,
+    },
+    {
+      name: 'user settings filtered',
+      method: 'GET',
+      path: '/users/{userId}/settings',
+      url: () => '/users/me/settings?custom_query_fields=auto_recording',
+      status: 200,
+    },
+    {
+      name: 'user settings meeting_authentication',
+      method: 'GET',
+      path: '/users/{userId}/settings',
+      url: () => '/users/me/settings?option=meeting_authentication',
+      status: 200,
+    },
+    {
+      name: 'user settings meeting_security',
+      method: 'GET',
+      path: '/users/{userId}/settings',
+      url: () => '/users/me/settings?option=meeting_security',
+      status: 200,
+    },
+    {
+      name: 'account settings',
+      method: 'GET',
+      path: '/accounts/{accountId}/settings',
+      url: () => '/accounts/me/settings',
+      status: 200,
+    },
+    {
+      name: 'account settings security',
+      method: 'GET',
+      path: '/accounts/{accountId}/settings',
+      url: () => '/accounts/me/settings?option=security',
+      status: 200,
+    },
+    {
+      name: 'account settings recording_authentication',
+      method: 'GET',
+      path: '/accounts/{accountId}/settings',
+      url: () => '/accounts/me/settings?option=recording_authentication',
+      status: 200,
+    },
+    {
+      name: 'account settings meeting_security',
+      method: 'GET',
+      path: '/accounts/{accountId}/settings',
+      url: () => '/accounts/me/settings?option=meeting_security',
+      status: 200,
+    },
+    {
+      name: 'account settings filtered',
+      method: 'GET',
+      path: '/accounts/{accountId}/settings',
+      url: () => '/accounts/me/settings?custom_query_fields=auto_recording,host_video',
+      status: 200,
+    },
+    {
+      name: 'account lock settings',
+      method: 'GET',
+      path: '/accounts/{accountId}/lock_settings',
+      url: () => '/accounts/me/lock_settings',
+      status: 200,
+    },
+    { name: 'groups', method: 'GET', path: '/groups', url: () => '/groups', status: 200 },
+    {
+      name: 'create group',
+      method: 'POST',
+      path: '/groups',
+      url: () => '/groups',
+      body: () => ({ name: `Contract ${Date.now()}` }),
+      status: 201,
+    },
+    { name: 'group', method: 'GET', path: '/groups/{groupId}', url: () => `/groups/${groupId}`, status: 200 },
+    {
+      name: 'group members',
+      method: 'GET',
+      path: '/groups/{groupId}/members',
+      url: () => `/groups/${groupId}/members`,
+      status: 200,
+    },
+    {
+      name: 'add group members',
+      method: 'POST',
+      path: '/groups/{groupId}/members',
+      url: () => `/groups/${groupId}/members`,
+      body: () => ({ members: [{ email: 'lea.robert@acme.example' }] }),
+      status: 201,
+    },
+    {
+      name: 'group settings',
+      method: 'GET',
+      path: '/groups/{groupId}/settings',
+      url: () => `/groups/${groupId}/settings`,
+      status: 200,
+    },
+    {
+      name: 'group lock settings',
+      method: 'GET',
+      path: '/groups/{groupId}/lock_settings',
+      url: () => `/groups/${groupId}/lock_settings`,
+      status: 200,
+    },
+    { name: 'roles', method: 'GET', path: '/roles', url: () => '/roles', status: 200 },
+    {
+      name: 'user recordings',
+      method: 'GET',
+      path: '/users/{userId}/recordings',
+      url: () => '/users/emma.dubois@acme.example/recordings?from=2026-02-10&to=2026-03-10',
+      status: 200,
+    },
+    {
+      name: 'user recordings (segments)',
+      method: 'GET',
+      path: '/users/{userId}/recordings',
+      url: () => '/users/camille.martin@acme.example/recordings?from=2026-02-10&to=2026-03-10',
+      status: 200,
+    },
+    {
+      name: 'meeting recordings by uuid',
+      method: 'GET',
+      path: '/meetings/{meetingId}/recordings',
+      url: () => `/meetings/${uuidPath(sandboxTrickyUuids.leadingSlash)}/recordings`,
+      status: 200,
+    },
+    {
+      name: 'meeting recordings by id with download_access_token',
+      method: 'GET',
+      path: '/meetings/{meetingId}/recordings',
+      url: () => `/meetings/${sandboxRecurringMeetingId}/recordings?include_fields=download_access_token`,
+      status: 200,
+    },
+    {
+      name: 'past meeting instances',
+      method: 'GET',
+      path: '/past_meetings/{meetingId}/instances',
+      url: () => `/past_meetings/${sandboxRecurringMeetingId}/instances`,
+      status: 200,
+    },
+  ];
+
+  for (const testCase of cases) {
+    it(`${testCase.method} ${testCase.path} — ${testCase.name}`, async () => {
+      const body = testCase.body?.();
+      const response = await api(emulator, token, testCase.url(), {
+        method: testCase.method,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      expect(response.status).toBe(testCase.status);
+      const { checked, errors } = validateAgainstSpecs(
+        testCase.method,
+        testCase.path,
+        testCase.status,
+        response.body,
+      );
+      expect(
+        checked.length,
+        `no spec defines ${testCase.method} ${testCase.path} ${testCase.status}`,
+      ).toBeGreaterThan(0);
+      expect(errors).toEqual([]);
+      coverage.set(`${testCase.method} ${testCase.path}`, checked);
+      for (const specName of checked) {
+        const branch = settingsBranch(specName, testCase.method.toLowerCase(), testCase.path, response.body);
+        if (branch) expect(branch.ok, `${specName} branch "${branch.title}": ${branch.errors}`).toBe(true);
+      }
+    });
+  }
+
+  it('a trash listing validates too', async () => {
+    emulator.control.trashRecording(sandboxTrickyUuids.slashAndPlus);
+    const response = await api(emulator, token, '/users/emma.dubois@acme.example/recordings?trash=true');
+    expect(response.body.meetings.length).toBeGreaterThan(0);
+    expect(validateAgainstSpecs('GET', '/users/{userId}/recordings', 200, response.body).errors).toEqual([]);
+  });
+
+  it('the validator is not vacuous: a wrong shape fails', () => {
+    const { checked, errors } = validateAgainstSpecs('GET', '/users', 200, {
+      users: [{ email: 42 }],
+      total_records: 'many',
+    });
+    expect(checked.length).toBeGreaterThan(0);
+    expect(errors.length).toBe(checked.length);
+    expect(
+      validateAgainstSpecs('GET', '/users/{userId}/recordings', 200, {
+        meetings: [{ recording_files: [{ file_size: 'big' }] }],
+      }).errors.length,
+    ).toBeGreaterThan(0);
+  });
+});
