@@ -676,7 +676,7 @@ export function registerRecordingRoutes(app: FastifyInstance, ctx: EmulatorConte
     async (request, reply) => {
       const { raw, doubleEncoded } = rawMeetingParam(request);
       const meeting = findMeetingForParam(ctx, raw, doubleEncoded);
-      if (!meeting || meeting.recording?.location !== 'active') {
+      if (meeting?.recording?.location !== 'active') {
         return sendZoomError(reply, 404, 3301, 'There is no recording for this meeting.');
       }
       if (!hostAllowed(ctx, request, reply, meeting)) return reply;
@@ -738,7 +738,7 @@ export function registerRecordingRoutes(app: FastifyInstance, ctx: EmulatorConte
           { field: 'action', message: 'Invalid field.' },
         ]);
       }
-      if (!meeting || meeting.recording?.location !== 'trash')
+      if (meeting?.recording?.location !== 'trash')
         return sendZoomError(reply, 404, 3301, 'There is no recording for this meeting.');
       if (!hostAllowed(ctx, request, reply, meeting)) return reply;
       recoverRecording(ctx, meeting);
