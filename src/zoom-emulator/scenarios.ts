@@ -18,8 +18,8 @@ export const defaultSandboxApp: EmulatorAppRegistration = {
   clientId: 'callport-sandbox-client',
   clientSecret: 'callport-sandbox-secret',
   redirectUris: [
-    'http://localhost:3000/api/zoom/oauth/callback',
-    'http://127.0.0.1:3000/api/zoom/oauth/callback',
+    'http://localhost:3000/api/integrations/zoom/callback',
+    'http://127.0.0.1:3000/api/integrations/zoom/callback',
   ],
   scopes: [
     'user:read:admin',
@@ -27,11 +27,10 @@ export const defaultSandboxApp: EmulatorAppRegistration = {
     'account:write:admin',
     'group:read:admin',
     'group:write:admin',
-    'role:read:admin',
     'recording:read:admin',
     'meeting:read:admin',
   ],
-  webhookUrl: 'http://localhost:3000/api/zoom/webhook',
+  webhookUrl: 'http://localhost:3000/webhooks/zoom',
   webhookSecretToken: 'callport-sandbox-webhook-secret',
   type: 'general',
 };
