@@ -130,7 +130,10 @@ export async function startCallport(
         await app.ready();
       }
     }
-    if (options.roles.includes('worker')) await queue.work();
+    if (options.roles.includes('worker')) {
+      await queue.work();
+      logger.info({ roles: options.roles }, 'worker started');
+    }
     return { config, logger, database, queue, server, url, connections, metrics, stop };
   } catch (error) {
     await stop();

@@ -1,0 +1,68 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const bin = fileURLToPath(new URL('../../bin/callport.js', import.meta.url));
+
+export type CallportProcess = {
+  role: 'web' | 'worker' | 'start';
+  child: ChildProcess;
+  /** Everything the process printed (stdout and stderr). */
+  output(): string;
+  /** Resolves when the process has exited. */
+  exited: Promise<number | null>;
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
+};
+
+/**
+ * Runs `callport <role>` as a real child process (multi-process and crash tests). The environment is
+ * the whole configuration, as in production: DATABASE_URL, ZOOM_* pointing at an emulator, PORT…
+ * For `web`, resolves once /readyz answers; for `worker`, once the process logs that it works.
+ */
+export async function spawnCallport(
+  role: 'web' | 'worker' | 'start',
+  env: Record<string, string>,
+  options: { readyTimeoutMs?: number } = {},
+): Promise<CallportProcess> {
+  const child = spawn(process.execPath, [bin, role], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += String(chunk);
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += String(chunk);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const handle: CallportProcess = {
+    role,
+    child,
+    output: () => output,
+    exited,
+    kill: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`callport ${role} exited early (${child.exitCode}):\n${output}`);
+    if (role === 'worker' ? output.includes('"msg":"worker started"') : await isReady(env)) return handle;
+    if (Date.now() > deadline) {
+      await handle.kill('SIGKILL');
+      throw new Error(`callport ${role} did not become ready:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function isReady(env: Record<string, string>): Promise<boolean> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${env.PORT ?? '3000'}/readyz`);
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
