@@ -509,6 +509,14 @@ function emitRecordingEvent(
       onlyTranscript: event === 'recording.transcript_completed',
       single: true,
     }) as Record<string, unknown>;
+    if (event === 'recording.completed' && ctx.webhooks.getSettings().firstSegmentOnly) {
+      const files = object.recording_files as ZoomRecordingFile[];
+      const first = files.map((f) => f.recording_start ?? '').sort()[0];
+      const kept = files.filter((f) => f.recording_start === first);
+      object.recording_files = kept;
+      object.recording_count = kept.length;
+      object.total_size = kept.reduce((sum, f) => sum + (f.file_size ?? 0), 0);
+    }
     object.on_prem = false;
     if (event !== 'recording.transcript_completed') object.participant_audio_files = [];
     const envelope: Record<string, unknown> = { event, event_ts: now };

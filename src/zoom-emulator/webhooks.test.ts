@@ -163,6 +163,23 @@ describe('Webhooks (checklist §8.8, reference §4)', () => {
     );
   });
 
+  it('can list only the first segment in recording.completed (Zoom quirk), while the API lists all', async () => {
+    emulator.control.setWebhooks({ firstSegmentOnly: true });
+    const result = record({
+      transcript: [],
+      segments: [
+        { startMinute: 0, endMinute: 5 },
+        { startMinute: 8, endMinute: 15 },
+      ],
+    });
+    await emulator.control.advanceClock(60);
+    const event = receiver.events('recording.completed')[0]?.json;
+    const starts = new Set(event.payload.object.recording_files.map((f: Json) => f.recording_start));
+    expect(starts.size).toBe(1);
+    const info = await emulator.control.getRecording(result.uuid);
+    expect(new Set(info?.files.map((f) => f.recordingStart)).size).toBe(2);
+  });
+
   it('drops, disables and delays events on demand', async () => {
     emulator.control.setWebhooks({ dropRate: 1 });
     emulator.control.createUser({ email: 'dropped@example.test', firstName: 'Drop', lastName: 'Ped' });

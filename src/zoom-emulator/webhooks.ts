@@ -31,6 +31,11 @@ export type WebhookSettings = {
   outOfOrder: boolean;
   /** Ack window; Zoom's is 3 s. */
   ackTimeoutMs: number;
+  /**
+   * `recording.completed` lists only the first segment's files of a stopped/restarted recording (a known
+   * Zoom issue reported in client code, ref §7, UNCONFIRMED). The REST API still lists every segment.
+   */
+  firstSegmentOnly: boolean;
 };
 
 export function defaultWebhookSettings(): WebhookSettings {
@@ -41,6 +46,7 @@ export function defaultWebhookSettings(): WebhookSettings {
     delaySeconds: 0,
     outOfOrder: false,
     ackTimeoutMs: 3000,
+    firstSegmentOnly: false,
   };
 }
 
