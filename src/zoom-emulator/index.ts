@@ -27,9 +27,10 @@ import { type EmulatorAppRegistration, type EmulatorContext, EmulatorState } fro
 import { registerUserRoutes } from './users.ts';
 import { WebhookDispatcher } from './webhooks.ts';
 
-export type { EmulatorControl } from './control.ts';
+export type { EmulatorControl, RecordingInfo } from './control.ts';
 export type { FaultSettings } from './faults.ts';
 export type { SimulateMeetingOptions, SimulateMeetingResult } from './recordings.ts';
+export type { ScenarioName } from './scenarios.ts';
 export {
   defaultSandboxApp,
   sandboxAccountId,

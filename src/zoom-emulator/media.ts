@@ -34,9 +34,6 @@ export function sampleCallCues(): Required<TranscriptLine>[] {
   ) as Required<TranscriptLine>[];
 }
 
-/** Length in seconds of the sample call's media. */
-export const sampleCallSeconds = 21;
-
 export function contentSize(content: FileContent): number {
   switch (content.kind) {
     case 'static':

@@ -13,7 +13,6 @@ import {
   contentSize,
   type FileContent,
   sampleCallCues,
-  sampleCallSeconds,
 } from './media.ts';
 import { paginate } from './paging.ts';
 import { requestInfo, sendZoomError, tokenOf, zoomRoute } from './server.ts';
@@ -777,10 +776,3 @@ export function registerRecordingRoutes(app: FastifyInstance, ctx: EmulatorConte
     },
   );
 }
-
-/** Files and contents for the admin API (`getRecording`). */
-export function recordingFileRecords(meeting: MeetingInstance): RecordingFileRecord[] {
-  return meeting.recording?.files ?? [];
-}
-
-export { sampleCallSeconds };

@@ -69,14 +69,13 @@ export function tokenOf(request: FastifyRequest): AccessTokenRecord {
   return token;
 }
 
-function bearerToken(request: FastifyRequest): string | null {
+/** The token of `Authorization: Bearer …`, if any. */
+export function bearerToken(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
   if (!header) return null;
   const match = /^Bearer\s+(.+)$/i.exec(header);
   return match?.[1]?.trim() ?? null;
 }
-
-export { bearerToken };
 
 function nextUtcMidnight(ms: number): string {
   const date = new Date(ms);
