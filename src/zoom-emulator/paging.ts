@@ -59,6 +59,10 @@ export function paginate<T>(
   }
   const slice = items.slice(offset, offset + pageSize);
   let next = '';
+  if (ctx.state.pageTokens.size > 1000) {
+    for (const [key, token] of ctx.state.pageTokens)
+      if (token.expiresAt <= ctx.clock.now()) ctx.state.pageTokens.delete(key);
+  }
   if (offset + pageSize < items.length) {
     next = randomBytes(24).toString('base64url');
     ctx.state.pageTokens.set(next, {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { zoomRecordingLifecycleEventSchema } from '../zoom/wire.ts';
 import type { ZoomEmulator } from './index.ts';
 import { sandboxRecurringMeetingId, sandboxTrickyUuids } from './scenarios.ts';
 import { api, type Json, startTestEmulator, startWebhookReceiver, testApp } from './test-helpers.ts';
@@ -383,6 +384,10 @@ describe('Recordings (checklist §8.7, reference §2.3, §7)', () => {
       'recording.recovered',
       'recording.deleted',
     ]);
+    for (const name of ['recording.trashed', 'recording.recovered', 'recording.deleted']) {
+      const parsed = zoomRecordingLifecycleEventSchema.safeParse(receiver.events(name).at(-1)?.json);
+      expect(parsed.success, name).toBe(true);
+    }
     const deleted = receiver.events('recording.deleted').at(-1);
     expect(deleted?.json.payload.operator).toBe('nathan.durand@acme.example');
   });

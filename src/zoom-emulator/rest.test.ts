@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { zoomSettingsUpdatedEventSchema } from '../zoom/wire.ts';
 import type { ZoomEmulator } from './index.ts';
 import { api, startTestEmulator, startWebhookReceiver, testApp } from './test-helpers.ts';
 
@@ -291,6 +292,7 @@ describe('Settings (checklist §8.6, reference §3)', () => {
     expect(after.body.security.sign_again_period_for_inactivity_on_web).toBe(30);
     await emulator.control.flushWebhooks();
     const event = receiver.events('account.settings_updated').at(-1);
+    expect(zoomSettingsUpdatedEventSchema.safeParse(event?.json).success).toBe(true);
     expect(event?.json.payload.operator).toBe('camille.martin@acme.example');
     expect(event?.json.payload.object.settings).toEqual({
       recording: { auto_recording: 'cloud', auto_delete_cmr: true, auto_delete_cmr_days: 90 },
