@@ -268,9 +268,12 @@ export function createControl(ctx: EmulatorContext) {
     getAccountSettings(): ZoomSettings {
       return structuredClone(ctx.state.account.settings);
     },
-    /** Changes account settings as an admin would in Zoom's web portal; emits `account.settings_updated`. */
+    /**
+     * Changes account settings as an admin would in Zoom's web portal (portal rules: e.g. any auto-delete
+     * period, where the API accepts only 30/60/90/120 days); emits `account.settings_updated`.
+     */
     updateAccountSettings(patch: ZoomSettings, operatorEmail?: string): ZoomSettings {
-      updateAccountSettings(ctx, patch, operatorEmail ? user(operatorEmail) : ctx.state.owner());
+      updateAccountSettings(ctx, patch, operatorEmail ? user(operatorEmail) : ctx.state.owner(), 'portal');
       return structuredClone(ctx.state.account.settings);
     },
     getAccountLockSettings(): ZoomSettings {
@@ -286,7 +289,7 @@ export function createControl(ctx: EmulatorContext) {
     },
     updateGroupSettings(groupIdOrName: string, patch: ZoomSettings): ZoomSettings {
       const target = group(groupIdOrName);
-      updateGroupSettings(ctx, target, patch);
+      updateGroupSettings(ctx, target, patch, 'portal');
       return effectiveGroupSettings(ctx, target);
     },
     updateGroupLockSettings(groupIdOrName: string, patch: ZoomSettings): ZoomSettings {
@@ -300,7 +303,7 @@ export function createControl(ctx: EmulatorContext) {
     },
     updateUserSettings(idOrEmail: string, patch: ZoomSettings): ZoomSettings {
       const target = user(idOrEmail);
-      updateUserSettings(ctx, target, patch);
+      updateUserSettings(ctx, target, patch, 'portal');
       return effectiveUserSettings(ctx, target);
     },
     /** One effective setting of a user, by dotted path (`recording.auto_recording`). */

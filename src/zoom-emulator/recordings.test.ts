@@ -431,6 +431,27 @@ describe('Recordings (checklist §8.7, reference §2.3, §7)', () => {
       'recording.deleted',
     ]);
   });
+
+  it('honours a 7-day retention set in the web portal (the API refuses it)', async () => {
+    const refused = await api(emulator, token, '/users/lea.robert@acme.example/settings', {
+      method: 'PATCH',
+      body: JSON.stringify({ recording: { auto_delete_cmr: true, auto_delete_cmr_days: 7 } }),
+    });
+    expect(refused.status).toBe(400);
+    emulator.control.updateUserSettings('lea.robert@acme.example', {
+      recording: { auto_delete_cmr: true, auto_delete_cmr_days: 7, cloud_recording: true },
+    });
+    const result = emulator.control.simulateMeeting({
+      hostEmail: 'lea.robert@acme.example',
+      topic: 'Seven days',
+      durationMinutes: 10,
+      processingSeconds: 0,
+      cloudRecordingManual: true,
+    });
+    await emulator.control.advanceClock(1);
+    await emulator.control.advanceClock(7 * 86_400);
+    expect((await emulator.control.getRecording(result.uuid))?.location).toBe('trash');
+  });
 });
 
 describe('Synthetic media and download faults', () => {

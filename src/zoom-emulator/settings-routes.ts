@@ -16,6 +16,7 @@ import {
   resolveSettings,
   restrictToLevel,
   type SettingsLevel,
+  type SettingsRules,
   setPath,
   settingsOptionView,
   type ValidationError,
@@ -73,8 +74,13 @@ function oldValues(current: ZoomSettings, patch: ZoomSettings): ZoomSettings {
   return old;
 }
 
-function validate(patch: unknown, template: ZoomSettings, level: SettingsLevel, locks = false): ZoomSettings {
-  const errors = validateSettingsPatch(patch, template, level, { locks });
+function validate(
+  patch: unknown,
+  template: ZoomSettings,
+  level: SettingsLevel,
+  options: { locks?: boolean; rules?: SettingsRules } = {},
+): ZoomSettings {
+  const errors = validateSettingsPatch(patch, template, level, options);
   if (errors.length > 0) throw new SettingsValidationError(errors);
   return patch as ZoomSettings;
 }
@@ -103,9 +109,14 @@ function emitSettingsEvent(
 }
 
 /** PATCH account settings (deep merge) and emit `account.settings_updated` with the operator and the changes. */
-export function updateAccountSettings(ctx: EmulatorContext, patch: unknown, operator: UserRecord): void {
+export function updateAccountSettings(
+  ctx: EmulatorContext,
+  patch: unknown,
+  operator: UserRecord,
+  rules: SettingsRules = 'api',
+): void {
   const { account } = ctx.state;
-  const body = validate(patch, account.settings, 'account');
+  const body = validate(patch, account.settings, 'account', { rules });
   const old = oldValues(account.settings, body);
   account.settings = deepMerge(account.settings, body);
   emitSettingsEvent(ctx, 'account.settings_updated', operator, body, old);
@@ -114,25 +125,35 @@ export function updateAccountSettings(ctx: EmulatorContext, patch: unknown, oper
 /** PATCH account lock settings and emit `account.lock_settings_updated`. */
 export function updateAccountLocks(ctx: EmulatorContext, patch: unknown, operator: UserRecord): void {
   const { account } = ctx.state;
-  const body = validate(patch, defaultLockSettings(), 'account', true);
+  const body = validate(patch, defaultLockSettings(), 'account', { locks: true });
   const old = oldValues(account.locks, body);
   account.locks = deepMerge(account.locks, body);
   emitSettingsEvent(ctx, 'account.lock_settings_updated', operator, body, old);
 }
 
-export function updateGroupSettings(ctx: EmulatorContext, group: GroupRecord, patch: unknown): void {
-  const body = validate(patch, restrictToLevel(ctx.state.account.settings, 'group'), 'group');
+export function updateGroupSettings(
+  ctx: EmulatorContext,
+  group: GroupRecord,
+  patch: unknown,
+  rules: SettingsRules = 'api',
+): void {
+  const body = validate(patch, restrictToLevel(ctx.state.account.settings, 'group'), 'group', { rules });
   group.settings = deepMerge(group.settings, body);
 }
 
 export function updateGroupLocks(_ctx: EmulatorContext, group: GroupRecord, patch: unknown): void {
-  const body = validate(patch, defaultLockSettings(), 'group', true);
+  const body = validate(patch, defaultLockSettings(), 'group', { locks: true });
   group.locks = deepMerge(group.locks, body);
 }
 
 /** Stores user overrides; while a higher level locks a field, its override has no effect. */
-export function updateUserSettings(ctx: EmulatorContext, user: UserRecord, patch: unknown): void {
-  const body = validate(patch, restrictToLevel(ctx.state.account.settings, 'user'), 'user');
+export function updateUserSettings(
+  ctx: EmulatorContext,
+  user: UserRecord,
+  patch: unknown,
+  rules: SettingsRules = 'api',
+): void {
+  const body = validate(patch, restrictToLevel(ctx.state.account.settings, 'user'), 'user', { rules });
   user.settings = deepMerge(user.settings, body);
 }
 

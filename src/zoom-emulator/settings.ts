@@ -253,6 +253,20 @@ const enumValues: Record<string, readonly (string | number)[]> = {
   'in_meeting.entry_exit_chime': ['host', 'all', 'none'],
 };
 
+/**
+ * Whose rules a change follows: Zoom's REST API (`api`) or an admin in Zoom's web portal (`portal`, the
+ * emulator's control surface). The portal offers retention periods the API refuses — the guide asks for
+ * 7 days, which only the web portal can set (design §1, ref §3: the API enum is 30/60/90/120).
+ */
+export type SettingsRules = 'api' | 'portal';
+
+const portalRules: Record<string, { check: (value: unknown) => boolean; message: string }> = {
+  'recording.auto_delete_cmr_days': {
+    check: (value) => Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 3650,
+    message: 'Days between 1 and 3650.',
+  },
+};
+
 /** Lock keys that cover more than the field of the same name (ref §3: one lock for the auto-delete pair). */
 const lockAliases: Record<string, string> = {
   'recording.auto_delete_cmr_days': 'recording.auto_delete_cmr',
@@ -272,7 +286,7 @@ export function validateSettingsPatch(
   body: unknown,
   template: ZoomSettings,
   level: SettingsLevel,
-  options: { locks?: boolean } = {},
+  options: { locks?: boolean; rules?: SettingsRules } = {},
 ): ValidationError[] {
   if (!isSettingsObject(body)) return [{ field: '', message: 'Request Body should be a valid JSON object.' }];
   const errors: ValidationError[] = [];
@@ -299,6 +313,12 @@ export function validateSettingsPatch(
           field: path,
           message: `Invalid field. Expected a ${Array.isArray(expected) ? 'list' : typeof expected}.`,
         });
+        continue;
+      }
+      const portalRule = options.rules === 'portal' ? portalRules[path] : undefined;
+      if (portalRule) {
+        if (!portalRule.check(item))
+          errors.push({ field: path, message: `Invalid field. ${portalRule.message}` });
         continue;
       }
       const allowed = enumValues[path];
