@@ -433,6 +433,7 @@ describe('Recordings (checklist §8.7, reference §2.3, §7)', () => {
   });
 
   it('honours a 7-day retention set in the web portal (the API refuses it)', async () => {
+    token = emulator.control.installApp(testApp.clientId).access_token;
     const refused = await api(emulator, token, '/users/lea.robert@acme.example/settings', {
       method: 'PATCH',
       body: JSON.stringify({ recording: { auto_delete_cmr: true, auto_delete_cmr_days: 7 } }),
