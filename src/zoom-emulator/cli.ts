@@ -17,7 +17,7 @@ import { defaultSandboxApp, type ScenarioName, scenarioNames } from './scenarios
 import type { EmulatorAppRegistration } from './state.ts';
 
 const usage = `Usage:
-  callport emulator [--port 9090] [--host 127.0.0.1] [--scenario sandbox|empty] [--seed N]
+  callport emulator [--port 9090] [--host 127.0.0.1] [--public-url URL] [--scenario sandbox|empty] [--seed N]
                     [--start-clock ISO-DATE] [--freeze-clock]
                     [--client-id ID --client-secret SECRET --redirect-uri URL (repeatable)
                      --webhook-url URL --webhook-secret SECRET --scope SCOPE (repeatable) --app-type general|server_to_server]
@@ -99,6 +99,7 @@ export async function runEmulatorCli(argv: string[]): Promise<number> {
       options: {
         port: { type: 'string', default: '9090' },
         host: { type: 'string', default: '127.0.0.1' },
+        'public-url': { type: 'string' },
         scenario: { type: 'string', default: 'sandbox' },
         seed: { type: 'string', default: '1' },
         'start-clock': { type: 'string' },
@@ -146,6 +147,7 @@ export async function runEmulatorCli(argv: string[]): Promise<number> {
   const emulator = await startEmulator({
     port,
     host: values.host as string,
+    ...(values['public-url'] ? { publicUrl: values['public-url'] as string } : {}),
     scenario: scenario as ScenarioName,
     seed,
     apps: [app],

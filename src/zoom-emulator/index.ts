@@ -45,6 +45,8 @@ export type StartEmulatorOptions = {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /** Base URL to advertise in URLs (download, share) when clients reach the emulator by another address. */
+  publicUrl?: string;
   /** Default `sandbox`. */
   scenario?: ScenarioName;
   /** Seeds ids and faults (same seed, same ids and same injected failures). Default 1. */
@@ -114,7 +116,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   await app.listen({ port: options.port ?? 0, host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  baseUrl =
+    options.publicUrl?.replace(/\/$/, '') ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   // Apps after listening (URLs in payloads need the base URL), meetings after apps.
   for (const registration of options.apps ?? []) registerApp(ctx, registration);
