@@ -198,6 +198,11 @@ describe('OAuth (reference §1, checklist §8.1–8.3)', () => {
     expect(reused.status).toBe(400);
     expect(reused.body).toEqual({ reason: 'Invalid Token!', error: 'invalid_grant' });
     expect((await refresh(emulator, rotated.body.refresh_token)).status).toBe(200);
+    const attempts = emulator.control
+      .requestLog()
+      .filter((e) => e.tokenKind === 'refresh' && e.accessToken === tokens.refresh_token);
+    expect(attempts.map((e) => e.status)).toEqual([200, 400]);
+    expect(attempts[0]?.clientId).toBe(testApp.clientId);
   });
 
   it('a new authorization invalidates the older token set (refresh and access)', async () => {

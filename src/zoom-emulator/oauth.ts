@@ -5,6 +5,7 @@
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { requestInfo } from './server.ts';
 import type {
   AccessTokenRecord,
   AppRecord,
@@ -355,6 +356,13 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: EmulatorContext):
       ...(request.query as Record<string, string>),
       ...((request.body as Record<string, string> | undefined) ?? {}),
     };
+    const info = requestInfo(request);
+    info.clientId = client.clientId;
+    if (params.grant_type === 'refresh_token') {
+      // Logged, so a test can assert that a revoked connection's refresh token is never tried again.
+      info.accessToken = params.refresh_token ?? null;
+      info.tokenKind = 'refresh';
+    }
     switch (params.grant_type) {
       case 'authorization_code': {
         const code = params.code ? ctx.state.authCodes.get(params.code) : undefined;

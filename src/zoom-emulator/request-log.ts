@@ -12,9 +12,12 @@ export type RequestLogEntry = {
   route: string;
   status: number;
   category: ZoomRateLimitCategory | null;
-  /** The bearer token the request carried (header or, on download URLs, `access_token`), if any. */
+  /**
+   * The token the request carried: the Bearer token (header or, on download URLs, `access_token`), or the
+   * refresh token sent to /oauth/token.
+   */
   accessToken: string | null;
-  tokenKind: 'access' | 'download' | 'unknown' | null;
+  tokenKind: 'access' | 'download' | 'refresh' | 'unknown' | null;
   clientId: string | null;
   /** The injected fault that shaped the response, if any. */
   fault: string | null;

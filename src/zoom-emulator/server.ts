@@ -25,7 +25,9 @@ export type RequestInfo = {
   startedAt: number;
   token: AccessTokenRecord | null;
   accessToken: string | null;
-  tokenKind: 'access' | 'download' | 'unknown' | null;
+  tokenKind: 'access' | 'download' | 'refresh' | 'unknown' | null;
+  /** The OAuth client, when known (REST token, or Basic auth on /oauth/*). */
+  clientId: string | null;
   category: ZoomRateLimitCategory | null;
   fault: string | null;
   /** True when the token holds an `:admin` scope for this route (account-wide access). */
@@ -42,6 +44,7 @@ export function requestInfo(request: FastifyRequest): RequestInfo {
       token: null,
       accessToken: null,
       tokenKind: null,
+      clientId: null,
       category: null,
       fault: null,
       hasAdminScope: false,
@@ -222,7 +225,7 @@ export function createServer(ctx: EmulatorContext): FastifyInstance {
         category: info.category,
         accessToken: info.accessToken,
         tokenKind: info.tokenKind,
-        clientId: info.token?.clientId ?? null,
+        clientId: info.token?.clientId ?? info.clientId,
         fault: info.fault,
         durationMs: Date.now() - info.startedAt,
       });
