@@ -131,12 +131,12 @@ export function registerControlRoutes(app: FastifyInstance, control: EmulatorCon
     run(reply, () => control.getMeeting((request.query as Record<string, string>).uuid ?? '')),
   );
   app.get(`${p}/recordings/by-uuid`, async (request, reply) =>
-    run(
-      reply,
-      async () =>
-        (await control.getRecording((request.query as Record<string, string>).uuid ?? '')) ??
-        Promise.reject(new EmulatorInputError('No recording', 404)),
-    ),
+    run(reply, async () => {
+      const uuid = (request.query as Record<string, string>).uuid ?? '';
+      const recording = await control.getRecording(uuid);
+      if (!recording) throw new EmulatorInputError(`No recording for meeting instance ${uuid}`, 404);
+      return recording;
+    }),
   );
   app.post(`${p}/recordings/by-uuid/:action`, async (request, reply) =>
     run(reply, () => {
