@@ -169,3 +169,197 @@ export const zoomRateWindows = pgTable(
   },
   (table) => [primaryKey({ columns: [table.accountKey, table.category] })],
 );
+
+/** Zoom users of a connection, as last synced (pending users have no Zoom id yet). */
+export const zoomUsers = pgTable(
+  'zoom_users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    connectionId: uuid('connection_id')
+      .notNull()
+      .references(() => zoomConnections.id, { onDelete: 'cascade' }),
+    zoomUserId: text('zoom_user_id'),
+    email: text('email').notNull(),
+    displayName: text('display_name').notNull().default(''),
+    type: integer('type'),
+    status: text('status', { enum: ['active', 'inactive', 'pending'] }).notNull(),
+    roleName: text('role_name'),
+    syncedAt: timestamp('synced_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('zoom_users_email_unique').on(table.connectionId, sql`lower(${table.email})`),
+    index('zoom_users_zoom_id_idx').on(table.connectionId, table.zoomUserId),
+  ],
+);
+
+/** Callport user ↔ Zoom user, per connection (the guide's "Associer les utilisateurs"). */
+export const userLinks = pgTable(
+  'user_links',
+  {
+    connectionId: uuid('connection_id')
+      .notNull()
+      .references(() => zoomConnections.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    zoomUserId: text('zoom_user_id').notNull(),
+    zoomEmail: text('zoom_email').notNull(),
+    method: text('method', { enum: ['automatic', 'manual'] }).notNull(),
+    linkedByUserId: uuid('linked_by_user_id'),
+    linkedAt: timestamp('linked_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.connectionId, table.userId] }),
+    uniqueIndex('user_links_zoom_user_unique').on(table.connectionId, table.zoomUserId),
+  ],
+);
+
+/** Hosts whose recordings were seen but who are not linked: the unmatched inbox. */
+export const seenHosts = pgTable(
+  'seen_hosts',
+  {
+    connectionId: uuid('connection_id')
+      .notNull()
+      .references(() => zoomConnections.id, { onDelete: 'cascade' }),
+    zoomUserId: text('zoom_user_id').notNull(),
+    email: text('email'),
+    recordingsSeen: integer('recordings_seen').notNull().default(1),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    isIgnored: boolean('is_ignored').notNull().default(false),
+  },
+  (table) => [primaryKey({ columns: [table.connectionId, table.zoomUserId] })],
+);
+
+/** One Zoom meeting instance (UUID) with cloud recordings, and where its import stands. */
+export const recordings = pgTable(
+  'recordings',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    connectionId: uuid('connection_id')
+      .notNull()
+      .references(() => zoomConnections.id, { onDelete: 'cascade' }),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    meetingUuid: text('meeting_uuid').notNull(),
+    meetingId: bigint('meeting_id', { mode: 'number' }).notNull(),
+    topic: text('topic').notNull(),
+    hostZoomId: text('host_zoom_id').notNull(),
+    hostEmail: text('host_email'),
+    startTime: timestamp('start_time', { withTimezone: true }).notNull(),
+    durationMinutes: integer('duration_minutes').notNull().default(0),
+    recordingEnd: timestamp('recording_end', { withTimezone: true }),
+    autoDeleteDate: timestamp('auto_delete_date', { withTimezone: true }),
+    status: text('status', {
+      enum: ['discovered', 'importing', 'waiting', 'imported', 'skipped', 'failed', 'trashed', 'deleted'],
+    }).notNull(),
+    statusReason: text('status_reason'),
+    attempts: integer('attempts').notNull().default(0),
+    discoveredVia: text('discovered_via', { enum: ['webhook', 'sweep', 'manual'] }).notNull(),
+    discoveredAt: timestamp('discovered_at', { withTimezone: true }).notNull().defaultNow(),
+    importedAt: timestamp('imported_at', { withTimezone: true }),
+    downloadTokenSealed: text('download_token_sealed'),
+    downloadTokenExpiresAt: timestamp('download_token_expires_at', { withTimezone: true }),
+    /** The job holding the import; another job waits until the lease ends. */
+    claimedByJob: text('claimed_by_job'),
+    claimedUntil: timestamp('claimed_until', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('recordings_instance_unique').on(table.connectionId, table.meetingUuid),
+    index('recordings_org_status_idx').on(table.organizationId, table.status),
+    index('recordings_meeting_idx').on(table.connectionId, table.meetingId),
+  ],
+);
+
+/** A file of a recording; `fileKey` is Zoom's file id, or type + start for CC/TIMELINE files without one. */
+export const recordingFiles = pgTable(
+  'recording_files',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    recordingId: uuid('recording_id')
+      .notNull()
+      .references(() => recordings.id, { onDelete: 'cascade' }),
+    fileKey: text('file_key').notNull(),
+    fileType: text('file_type').notNull(),
+    recordingType: text('recording_type'),
+    recordingStart: timestamp('recording_start', { withTimezone: true }),
+    recordingEnd: timestamp('recording_end', { withTimezone: true }),
+    expectedSize: bigint('expected_size', { mode: 'number' }),
+    zoomStatus: text('zoom_status'),
+    downloadUrl: text('download_url'),
+    storageKey: text('storage_key'),
+    storedSize: bigint('stored_size', { mode: 'number' }),
+    sha256: text('sha256'),
+    storedAt: timestamp('stored_at', { withTimezone: true }),
+  },
+  (table) => [uniqueIndex('recording_files_key_unique').on(table.recordingId, table.fileKey)],
+);
+
+/** Every status change of a recording, for the timeline and latency figures. */
+export const recordingEvents = pgTable(
+  'recording_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    recordingId: uuid('recording_id')
+      .notNull()
+      .references(() => recordings.id, { onDelete: 'cascade' }),
+    status: text('status').notNull(),
+    detail: text('detail'),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('recording_events_recording_idx').on(table.recordingId, table.at)],
+);
+
+/** A call in the library: one per meeting instance. */
+export const calls = pgTable(
+  'calls',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    recordingId: uuid('recording_id')
+      .notNull()
+      .references(() => recordings.id, { onDelete: 'cascade' }),
+    hostUserId: uuid('host_user_id').references(() => users.id, { onDelete: 'set null' }),
+    topic: text('topic').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    durationSeconds: integer('duration_seconds').notNull(),
+    participants: jsonb('participants').$type<string[]>().notNull().default([]),
+    chat: jsonb('chat').$type<Array<{ at: string; sender: string; text: string }>>().notNull().default([]),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('calls_recording_unique').on(table.recordingId),
+    index('calls_org_started_idx').on(table.organizationId, table.startedAt),
+  ],
+);
+
+export const transcriptLines = pgTable(
+  'transcript_lines',
+  {
+    callId: uuid('call_id')
+      .notNull()
+      .references(() => calls.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    speaker: text('speaker').notNull(),
+    startMs: integer('start_ms').notNull(),
+    endMs: integer('end_ms').notNull(),
+    text: text('text').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.callId, table.seq] })],
+);
+
+/** Per connection: the sweep's progress, for health and overlapping windows. */
+export const importSweeps = pgTable('import_sweeps', {
+  connectionId: uuid('connection_id')
+    .primaryKey()
+    .references(() => zoomConnections.id, { onDelete: 'cascade' }),
+  lastStartedAt: timestamp('last_started_at', { withTimezone: true }),
+  lastFinishedAt: timestamp('last_finished_at', { withTimezone: true }),
+  lastWindowFrom: text('last_window_from'),
+  recordingsFound: integer('recordings_found').notNull().default(0),
+  requestsMade: integer('requests_made').notNull().default(0),
+  lastError: text('last_error'),
+});
