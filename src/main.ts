@@ -11,6 +11,7 @@ import { createMetrics, type Metrics } from './lib/metrics.ts';
 import { loadKeyring, SecretBox } from './lib/secret-box.ts';
 import { type App, buildServer, type ServerOptions, sessionCookieName } from './server/app.ts';
 import { registerMetricsRoute } from './server/metrics-route.ts';
+import { registerUserMappingRoutes, UserMappingFeature } from './user-mapping/index.ts';
 
 export type Role = 'web' | 'worker';
 
@@ -104,8 +105,9 @@ export async function startCallport(
     ];
     const featureDeps = { db, queue, logger, config, connections, metrics };
     // Features built on the connection register their jobs, webhook handlers and routes here, before
-    // the queue starts (user mapping, recording policy, import, calls).
-    void featureDeps;
+    // the queue starts.
+    const userMapping = new UserMappingFeature(featureDeps);
+    routes.push(registerUserMappingRoutes(userMapping));
 
     await queue.start();
     stopSteps.push(() => queue.stop());

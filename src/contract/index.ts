@@ -1,2 +1,3 @@
 export * from './accounts.ts';
 export * from './connections.ts';
+export * from './user-mapping.ts';

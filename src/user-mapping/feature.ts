@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { type ConnectionsFeature, findConnection, listActiveConnections } from '../connections/index.ts';
+import type { Db } from '../db/index.ts';
+import { defineJob, type JobQueue } from '../jobs/index.ts';
+import type { Logger } from '../lib/logger.ts';
+import { setZoomUserStatus } from './queries.ts';
+import { syncZoomUsers } from './sync-zoom-users.ts';
+
+export const syncZoomUsersJob = defineJob({
+  name: 'user-mapping.sync-zoom-users',
+  payload: z.object({ connectionId: z.uuid() }),
+  retryLimit: 5,
+  retryDelaySeconds: 30,
+  retryBackoff: true,
+  timeoutSeconds: 1800,
+  dedupe: 'queued',
+});
+
+export const resyncAllJob = defineJob({
+  name: 'user-mapping.daily-resync',
+  payload: z.object({}).passthrough(),
+  retryLimit: 2,
+  retryDelaySeconds: 300,
+  retryBackoff: true,
+  timeoutSeconds: 300,
+  cron: '23 3 * * *',
+});
+
+/** Keeps each connection's Zoom users fresh: after connecting, on `user.*` events, and daily. */
+export class UserMappingFeature {
+  constructor(readonly deps: { db: Db; queue: JobQueue; logger: Logger; connections: ConnectionsFeature }) {
+    const { queue, connections, db } = deps;
+    queue.register(syncZoomUsersJob, async ({ connectionId }) => {
+      const connection = await findConnection(db, connectionId);
+      if (connection?.status !== 'connected') return;
+      await syncZoomUsers(db, connectionId, connections.access.clientFor(connection));
+    });
+    queue.register(resyncAllJob, async () => {
+      for (const connection of await listActiveConnections(db)) await this.requestSync(connection.id);
+    });
+    connections.onConnected((connectionId) => this.requestSync(connectionId));
+    for (const event of [
+      'user.created',
+      'user.updated',
+      'user.activated',
+      'user.deleted',
+      'user.disassociated',
+    ]) {
+      connections.onWebhook(event, async (stored) => {
+        await this.requestSync(stored.connection.id);
+        return 'users resync queued';
+      });
+    }
+    connections.onWebhook('user.deactivated', async (stored) => {
+      const id = (stored.body.payload as { object?: { id?: string } } | undefined)?.object?.id;
+      if (id) await setZoomUserStatus(db, stored.connection.id, id, 'inactive');
+      return 'user marked inactive';
+    });
+  }
+
+  async requestSync(connectionId: string): Promise<void> {
+    await this.deps.queue.send(syncZoomUsersJob, { connectionId }, { singletonKey: connectionId });
+  }
+}

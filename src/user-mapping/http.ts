@@ -1,0 +1,120 @@
+import { listUsers } from '../accounts/index.ts';
+import { findConnectionByOrganization } from '../connections/index.ts';
+import { saveLinksRequestSchema, type UserMapping } from '../contract/index.ts';
+import { AppError } from '../lib/errors.ts';
+import type { App } from '../server/app.ts';
+import { getPrincipal, parseInput } from '../server/request.ts';
+import type { UserMappingFeature } from './feature.ts';
+import { proposeAutomaticLinks, saveLinks } from './link-users.ts';
+import { ignoreSeenHost, listLinks, listSeenHosts, listZoomUsers } from './queries.ts';
+import { syncZoomUsers } from './sync-zoom-users.ts';
+
+export function registerUserMappingRoutes(feature: UserMappingFeature) {
+  const { db, connections } = feature.deps;
+  const requireConnection = async (organizationId: string) => {
+    const connection = await findConnectionByOrganization(db, organizationId);
+    if (connection?.status !== 'connected') {
+      throw new AppError(
+        'zoom_not_connected',
+        'Zoom is not connected: connect it in Settings > Integrations.',
+      );
+    }
+    return connection;
+  };
+
+  return (app: App) => {
+    app.get(
+      '/api/integrations/zoom/users',
+      { config: { access: 'admin' } },
+      async (request): Promise<UserMapping> => {
+        const principal = getPrincipal(request);
+        const connection = await requireConnection(principal.organizationId);
+        const [people, zoomUsers, links, seen] = await Promise.all([
+          listUsers(db, principal.organizationId),
+          listZoomUsers(db, connection.id),
+          listLinks(db, connection.id),
+          listSeenHosts(db, connection.id),
+        ]);
+        const linkByUser = new Map(links.map((link) => [link.userId, link]));
+        const linkedZoomIds = new Set(links.map((link) => link.zoomUserId));
+        return {
+          users: people.map((person) => {
+            const link = linkByUser.get(person.id);
+            return {
+              id: person.id,
+              name: person.name,
+              email: person.email,
+              isLicensed: person.isLicensed,
+              isActive: person.isActive,
+              link: link
+                ? { zoomUserId: link.zoomUserId, zoomEmail: link.zoomEmail, method: link.method }
+                : null,
+            };
+          }),
+          zoomUsers: zoomUsers.map((user) => ({
+            zoomUserId: user.zoomUserId,
+            email: user.email,
+            displayName: user.displayName,
+            status: user.status,
+            isLinkable: Boolean(user.zoomUserId) && user.status !== 'pending',
+          })),
+          seenHosts: seen
+            .filter((host) => !host.isIgnored && !linkedZoomIds.has(host.zoomUserId))
+            .map((host) => ({
+              zoomUserId: host.zoomUserId,
+              email: host.email,
+              recordingsSeen: host.recordingsSeen,
+            })),
+          lastSyncedAt: zoomUsers.reduce<string | null>((latest, user) => {
+            const at = user.syncedAt.toISOString();
+            return !latest || at > latest ? at : latest;
+          }, null),
+        };
+      },
+    );
+
+    app.post(
+      '/api/integrations/zoom/users/auto-associate',
+      { config: { access: 'admin' } },
+      async (request) => {
+        const principal = getPrincipal(request);
+        const connection = await requireConnection(principal.organizationId);
+        return { proposals: await proposeAutomaticLinks(db, principal.organizationId, connection.id) };
+      },
+    );
+
+    app.put('/api/integrations/zoom/users/links', { config: { access: 'admin' } }, async (request, reply) => {
+      const principal = getPrincipal(request);
+      const input = parseInput(saveLinksRequestSchema, request.body);
+      const connection = await requireConnection(principal.organizationId);
+      await saveLinks(
+        db,
+        {
+          organizationId: principal.organizationId,
+          connectionId: connection.id,
+          actorUserId: principal.userId,
+        },
+        input,
+      );
+      return reply.status(204).send();
+    });
+
+    app.post('/api/integrations/zoom/users/sync', { config: { access: 'admin' } }, async (request) => {
+      const principal = getPrincipal(request);
+      const connection = await requireConnection(principal.organizationId);
+      return syncZoomUsers(db, connection.id, connections.access.clientFor(connection));
+    });
+
+    app.post(
+      '/api/integrations/zoom/users/seen-hosts/:zoomUserId/ignore',
+      { config: { access: 'admin' } },
+      async (request, reply) => {
+        const principal = getPrincipal(request);
+        const connection = await requireConnection(principal.organizationId);
+        const { zoomUserId } = request.params as { zoomUserId: string };
+        await ignoreSeenHost(db, connection.id, zoomUserId);
+        return reply.status(204).send();
+      },
+    );
+  };
+}

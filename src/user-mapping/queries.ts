@@ -1,0 +1,117 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/index.ts';
+import { schema } from '../db/index.ts';
+
+const { zoomUsers, userLinks, seenHosts, users } = schema;
+
+export type ZoomUserRow = typeof zoomUsers.$inferSelect;
+export type UserLinkRow = typeof userLinks.$inferSelect;
+
+export function listZoomUsers(db: Db, connectionId: string) {
+  return db.select().from(zoomUsers).where(eq(zoomUsers.connectionId, connectionId)).orderBy(zoomUsers.email);
+}
+
+/** Inserts or refreshes one synced Zoom user, keyed by e-mail (pending users have no id). */
+export async function upsertZoomUser(
+  db: Db,
+  connectionId: string,
+  values: {
+    zoomUserId: string | null;
+    email: string;
+    displayName: string;
+    type: number | null;
+    status: string;
+    roleName: string | null;
+  },
+) {
+  await db.execute(sql`
+    INSERT INTO zoom_users (connection_id, zoom_user_id, email, display_name, type, status, role_name, synced_at)
+    VALUES (${connectionId}, ${values.zoomUserId}, ${values.email}, ${values.displayName}, ${values.type}, ${values.status}, ${values.roleName}, now())
+    ON CONFLICT (connection_id, lower(email)) DO UPDATE SET
+      zoom_user_id = EXCLUDED.zoom_user_id, email = EXCLUDED.email, display_name = EXCLUDED.display_name,
+      type = EXCLUDED.type, status = EXCLUDED.status, role_name = EXCLUDED.role_name, synced_at = now()`);
+}
+
+export async function deleteZoomUsersNotSyncedSince(db: Db, connectionId: string, since: Date) {
+  await db
+    .delete(zoomUsers)
+    .where(and(eq(zoomUsers.connectionId, connectionId), sql`${zoomUsers.syncedAt} < ${since}`));
+}
+
+export async function setZoomUserStatus(
+  db: Db,
+  connectionId: string,
+  zoomUserId: string,
+  status: 'active' | 'inactive',
+) {
+  await db
+    .update(zoomUsers)
+    .set({ status, syncedAt: new Date() })
+    .where(and(eq(zoomUsers.connectionId, connectionId), eq(zoomUsers.zoomUserId, zoomUserId)));
+}
+
+export function listLinks(db: Db, connectionId: string) {
+  return db.select().from(userLinks).where(eq(userLinks.connectionId, connectionId));
+}
+
+/** Licensed, active Callport users linked to a Zoom user: the people whose calls are imported. */
+export async function listLinkedLicensedZoomUsers(db: Db, connectionId: string) {
+  return db
+    .select({
+      callportUserId: userLinks.userId,
+      zoomUserId: userLinks.zoomUserId,
+      zoomEmail: userLinks.zoomEmail,
+    })
+    .from(userLinks)
+    .innerJoin(users, eq(users.id, userLinks.userId))
+    .where(
+      and(eq(userLinks.connectionId, connectionId), eq(users.isLicensed, true), eq(users.isActive, true)),
+    );
+}
+
+/** The Callport user linked to a Zoom host (by Zoom id, else by e-mail), with their licence. */
+export async function findLinkByZoomUser(
+  db: Db,
+  connectionId: string,
+  host: { zoomUserId?: string; email?: string },
+) {
+  const condition = host.zoomUserId
+    ? eq(userLinks.zoomUserId, host.zoomUserId)
+    : sql`lower(${userLinks.zoomEmail}) = lower(${host.email ?? ''})`;
+  const [row] = await db
+    .select({ userId: users.id, name: users.name, isLicensed: users.isLicensed, isActive: users.isActive })
+    .from(userLinks)
+    .innerJoin(users, eq(users.id, userLinks.userId))
+    .where(and(eq(userLinks.connectionId, connectionId), condition));
+  return row;
+}
+
+/** Notes a host whose recordings were seen but who is not linked (the unmatched inbox). */
+export async function recordSeenHost(
+  db: Db,
+  connectionId: string,
+  host: { zoomUserId: string; email?: string | null },
+) {
+  await db
+    .insert(seenHosts)
+    .values({ connectionId, zoomUserId: host.zoomUserId, email: host.email ?? null })
+    .onConflictDoUpdate({
+      target: [seenHosts.connectionId, seenHosts.zoomUserId],
+      set: {
+        recordingsSeen: sql`${seenHosts.recordingsSeen} + 1`,
+        lastSeenAt: new Date(),
+        email: host.email ?? null,
+      },
+    });
+}
+
+export function listSeenHosts(db: Db, connectionId: string) {
+  return db.select().from(seenHosts).where(eq(seenHosts.connectionId, connectionId));
+}
+
+export async function ignoreSeenHost(db: Db, connectionId: string, zoomUserId: string) {
+  await db
+    .update(seenHosts)
+    .set({ isIgnored: true })
+    .where(and(eq(seenHosts.connectionId, connectionId), eq(seenHosts.zoomUserId, zoomUserId)));
+}
