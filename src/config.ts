@@ -21,7 +21,12 @@ export const configSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
       .optional(),
-    STORAGE_URL: z.string().optional(),
+    STORAGE_URL: z
+      .string()
+      .regex(/^(s3|file):\/\//, 'must be s3://bucket/prefix or file:///path')
+      .optional(),
+    AWS_ENDPOINT_URL: z.url().optional(),
+    AWS_REGION: z.string().min(1).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SESSION_TTL_HOURS: z.coerce
       .number()

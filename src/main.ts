@@ -2,15 +2,18 @@ import path from 'node:path';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { deleteExpiredSessions, registerAccountsRoutes, resolveSession } from './accounts/index.ts';
+import { registerCallsRoutes } from './calls/index.ts';
 import type { Config } from './config.ts';
 import { ConnectionsFeature, registerConnectionsRoutes, type ZoomAppConfig } from './connections/index.ts';
 import { type Database, type DatabaseOptions, openDatabase } from './db/index.ts';
+import { ImportFeature, registerImportRoutes } from './import/index.ts';
 import { defineJob, JobQueue } from './jobs/index.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { createMetrics, type Metrics } from './lib/metrics.ts';
 import { loadKeyring, SecretBox } from './lib/secret-box.ts';
 import { type App, buildServer, type ServerOptions, sessionCookieName } from './server/app.ts';
 import { registerMetricsRoute } from './server/metrics-route.ts';
+import { type BlobStore, openBlobStore } from './storage/index.ts';
 import { registerUserMappingRoutes, UserMappingFeature } from './user-mapping/index.ts';
 
 export type Role = 'web' | 'worker';
@@ -23,6 +26,8 @@ export type Callport = {
   server: App | undefined;
   connections: ConnectionsFeature;
   metrics: Metrics;
+  importer: ImportFeature;
+  store: BlobStore;
   /** The address the web role listens on, once started. */
   url: string | undefined;
   stop(): Promise<void>;
@@ -108,6 +113,14 @@ export async function startCallport(
     // the queue starts.
     const userMapping = new UserMappingFeature(featureDeps);
     routes.push(registerUserMappingRoutes(userMapping));
+    const store = openBlobStore({
+      storageUrl: config.STORAGE_URL,
+      dataDir: config.dataDir,
+      storageEndpoint: config.AWS_ENDPOINT_URL,
+      region: config.AWS_REGION,
+    });
+    const importer = new ImportFeature({ ...featureDeps, box, store });
+    routes.push(registerImportRoutes(importer), registerCallsRoutes({ db, store }));
 
     await queue.start();
     stopSteps.push(() => queue.stop());
@@ -136,7 +149,7 @@ export async function startCallport(
       await queue.work();
       logger.info({ roles: options.roles }, 'worker started');
     }
-    return { config, logger, database, queue, server, url, connections, metrics, stop };
+    return { config, logger, database, queue, server, url, connections, metrics, importer, store, stop };
   } catch (error) {
     await stop();
     throw error;

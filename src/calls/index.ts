@@ -1,0 +1,2 @@
+export { registerCallsRoutes } from './http.ts';
+export { findCall, listCalls } from './queries.ts';

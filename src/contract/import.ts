@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+export const recordingImportSchema = z.object({
+  id: z.string(),
+  meetingId: z.number(),
+  meetingUuid: z.string(),
+  topic: z.string(),
+  hostEmail: z.string().nullable(),
+  startTime: z.string(),
+  status: z.enum([
+    'discovered',
+    'importing',
+    'waiting',
+    'imported',
+    'skipped',
+    'failed',
+    'trashed',
+    'deleted',
+  ]),
+  reason: z.string().nullable(),
+  autoDeleteDate: z.string().nullable(),
+  /** Not imported and Zoom deletes it within 24 hours. */
+  isAtRisk: z.boolean(),
+  callId: z.string().nullable(),
+  events: z.array(z.object({ status: z.string(), detail: z.string().nullable(), at: z.string() })),
+});
+
+export const importsOverviewSchema = z.object({
+  lastSweep: z
+    .object({
+      startedAt: z.string().nullable(),
+      finishedAt: z.string().nullable(),
+      recordingsFound: z.number(),
+      error: z.string().nullable(),
+    })
+    .nullable(),
+  lastWebhookAt: z.string().nullable(),
+  sweepIntervalMinutes: z.number(),
+  counts: z.record(z.string(), z.number()),
+  atRisk: z.number(),
+  recordings: z.array(recordingImportSchema),
+});
+export type ImportsOverview = z.infer<typeof importsOverviewSchema>;
+
+export const diagnoseRequestSchema = z.object({ meeting: z.string().trim().min(1).max(500) });
+export const diagnosisSchema = z.object({
+  verdict: z.enum([
+    'imported',
+    'importing',
+    'host_not_linked',
+    'host_not_licensed',
+    'not_recorded_in_cloud',
+    'processing',
+    'trashed',
+    'deleted',
+    'failed_retrying',
+    'failed',
+    'not_found',
+  ]),
+  meetingId: z.number().nullable(),
+  callId: z.string().nullable(),
+  detail: z.string(),
+});
+export type Diagnosis = z.infer<typeof diagnosisSchema>;

@@ -1,0 +1,149 @@
+import { eq } from 'drizzle-orm';
+import type { ConnectionRow } from '../connections/index.ts';
+import type { Diagnosis } from '../contract/index.ts';
+import type { Db } from '../db/index.ts';
+import { schema } from '../db/index.ts';
+import { findLinkByZoomUser } from '../user-mapping/index.ts';
+import { isZoomApiError, type ZoomClient } from '../zoom/index.ts';
+import type { ImportFeature } from './feature.ts';
+import { findRecordingByUuid, findRecordingsByMeetingId, type RecordingRow } from './queries.ts';
+
+/** A meeting id (spaces allowed), a Zoom join link (`/j/<id>`), or an instance UUID. */
+export function parseMeetingReference(input: string): { meetingId: number } | { uuid: string } | undefined {
+  const link = /\/j\/(\d{9,12})/.exec(input);
+  if (link) return { meetingId: Number(link[1]) };
+  const digits = input.replace(/[\s-]/g, '');
+  if (/^\d{9,12}$/.test(digits)) return { meetingId: Number(digits) };
+  if (/^[A-Za-z0-9+/=]{16,40}$/.test(input.trim())) return { uuid: input.trim() };
+  return undefined;
+}
+
+/**
+ * "Tester votre premier appel": why a meeting is, or is not, in the library. Known recordings answer
+ * from their status; unknown ones are looked up at Zoom (and queued for import when they should be).
+ */
+export async function diagnoseMeeting(
+  deps: { db: Db; client: ZoomClient; importer: ImportFeature },
+  connection: ConnectionRow,
+  input: string,
+): Promise<Diagnosis> {
+  const reference = parseMeetingReference(input);
+  if (!reference) {
+    return {
+      verdict: 'not_found',
+      meetingId: null,
+      callId: null,
+      detail: 'Enter a Zoom meeting ID (9 to 12 digits) or a meeting link.',
+    };
+  }
+  const known =
+    'uuid' in reference
+      ? [await findRecordingByUuid(deps.db, connection.id, reference.uuid)].filter(
+          (row): row is RecordingRow => Boolean(row),
+        )
+      : await findRecordingsByMeetingId(deps.db, connection.id, reference.meetingId);
+  const latest = known.at(-1);
+  if (latest) return fromStatus(deps.db, latest);
+
+  const meetingId = 'meetingId' in reference ? reference.meetingId : null;
+  let meeting: Awaited<ReturnType<ZoomClient['getMeetingRecordings']>>;
+  try {
+    meeting = await deps.client.getMeetingRecordings(
+      'uuid' in reference ? reference.uuid : String(reference.meetingId),
+    );
+  } catch (error) {
+    if (isZoomApiError(error) && error.kind === 'not_found') {
+      return {
+        verdict: 'not_recorded_in_cloud',
+        meetingId,
+        callId: null,
+        detail:
+          'Zoom has no cloud recording for this meeting: it was not recorded, was recorded on a computer (local recording), or the recording was deleted. Check the recording policy: automatic recording in the cloud.',
+      };
+    }
+    throw error;
+  }
+  const host = await findLinkByZoomUser(deps.db, connection.id, { zoomUserId: meeting.host_id });
+  if (!host) {
+    return {
+      verdict: 'host_not_linked',
+      meetingId: meeting.id,
+      callId: null,
+      detail: `The host (${meeting.host_email ?? meeting.host_id}) is not linked to a Callport user: link them in the Users tab, then Save.`,
+    };
+  }
+  if (!host.isLicensed) {
+    return {
+      verdict: 'host_not_licensed',
+      meetingId: meeting.id,
+      callId: null,
+      detail: `${host.name} has no Callport licence: only licensed users' calls are imported.`,
+    };
+  }
+  await deps.importer.discover(connection, meeting, 'manual');
+  return {
+    verdict: 'importing',
+    meetingId: meeting.id,
+    callId: null,
+    detail: 'Callport had not seen this recording yet: it is being imported now.',
+  };
+}
+
+async function fromStatus(db: Db, recording: RecordingRow): Promise<Diagnosis> {
+  const base = { meetingId: recording.meetingId, callId: null as string | null };
+  switch (recording.status) {
+    case 'imported': {
+      const [call] = await db
+        .select({ id: schema.calls.id })
+        .from(schema.calls)
+        .where(eq(schema.calls.recordingId, recording.id));
+      return {
+        ...base,
+        verdict: 'imported',
+        callId: call?.id ?? null,
+        detail: 'This call is in the library.',
+      };
+    }
+    case 'skipped':
+      return recording.statusReason === 'host_not_licensed'
+        ? {
+            ...base,
+            verdict: 'host_not_licensed',
+            detail: "The host has no Callport licence: only licensed users' calls are imported.",
+          }
+        : {
+            ...base,
+            verdict: 'host_not_linked',
+            detail:
+              'The host is not linked to a Callport user: link them in the Users tab, Save, then import again.',
+          };
+    case 'waiting':
+      return recording.statusReason?.startsWith('retrying')
+        ? {
+            ...base,
+            verdict: 'failed_retrying',
+            detail: `The import failed and will be retried: ${recording.statusReason}`,
+          }
+        : {
+            ...base,
+            verdict: 'processing',
+            detail: recording.statusReason ?? 'Zoom is still processing the recording.',
+          };
+    case 'trashed':
+      return {
+        ...base,
+        verdict: 'trashed',
+        detail: `The recording was moved to Zoom's trash before import (${recording.statusReason ?? ''}). Recover it in Zoom to import it.`,
+      };
+    case 'deleted':
+      return {
+        ...base,
+        verdict: 'deleted',
+        detail: 'The recording was deleted in Zoom before it could be imported.',
+      };
+    case 'failed':
+      return { ...base, verdict: 'failed', detail: recording.statusReason ?? 'The import failed.' };
+    default:
+      return { ...base, verdict: 'importing', detail: 'The recording is being imported.' };
+  }
+}

@@ -1,0 +1,80 @@
+import type { ConnectionRow } from '../connections/index.ts';
+import type { Db } from '../db/index.ts';
+import type { SecretBox } from '../lib/secret-box.ts';
+import type { ZoomRecordingFile, ZoomRecordingMeeting } from '../zoom/index.ts';
+import { upsertRecording, upsertRecordingFiles } from './queries.ts';
+
+/** The files Callport keeps: video, audio, transcript, chat and timeline (ref §2.3). */
+export const wantedFileTypes = new Set(['MP4', 'M4A', 'TRANSCRIPT', 'CHAT', 'TIMELINE']);
+
+/** CC and TIMELINE files carry no id (ref §2.3): type + segment start identifies them. */
+export function fileKeyOf(file: ZoomRecordingFile): string {
+  return file.id ?? `${file.file_type}:${file.recording_start ?? ''}`;
+}
+
+export type Discovery = { recordingId: string; isNew: boolean; status: string; autoDeleteDate: Date | null };
+
+/**
+ * Records a meeting instance Zoom told us about (webhook, sweep or manual lookup) and its files.
+ * Discovery never imports: the caller enqueues the one import job of the recording.
+ */
+export async function discoverRecording(
+  deps: { db: Db; box: SecretBox },
+  connection: ConnectionRow,
+  meeting: ZoomRecordingMeeting,
+  options: { via: 'webhook' | 'sweep' | 'manual'; downloadToken?: string | undefined },
+): Promise<Discovery> {
+  const files = meeting.recording_files ?? [];
+  const ends = files
+    .map((file) => Date.parse(file.recording_end ?? ''))
+    .filter((time) => !Number.isNaN(time));
+  const autoDeleteDate = meeting.auto_delete_date
+    ? new Date(`${meeting.auto_delete_date.slice(0, 10)}T00:00:00Z`)
+    : null;
+  const { row, isNew } = await upsertRecording(deps.db, {
+    connectionId: connection.id,
+    organizationId: connection.organizationId,
+    meetingUuid: meeting.uuid,
+    meetingId: meeting.id,
+    topic: meeting.topic,
+    hostZoomId: meeting.host_id,
+    hostEmail: meeting.host_email ?? null,
+    startTime: new Date(meeting.start_time),
+    durationMinutes: Math.round(meeting.duration ?? 0),
+    recordingEnd: ends.length > 0 ? new Date(Math.max(...ends)) : null,
+    autoDeleteDate,
+    status: 'discovered',
+    discoveredVia: options.via,
+    // A webhook's download token is good for 24 hours (ref §4.3).
+    ...(options.downloadToken
+      ? {
+          downloadTokenSealed: deps.box.seal(options.downloadToken),
+          downloadTokenExpiresAt: new Date(Date.now() + 23 * 3600_000),
+        }
+      : {}),
+  });
+  await upsertRecordingFiles(
+    deps.db,
+    row.id,
+    files
+      .filter((file) => wantedFileTypes.has(file.file_type))
+      .map((file) => ({
+        fileKey: fileKeyOf(file),
+        fileType: file.file_type,
+        recordingType: file.recording_type ?? null,
+        recordingStart: file.recording_start ? new Date(file.recording_start) : null,
+        recordingEnd: file.recording_end ? new Date(file.recording_end) : null,
+        expectedSize: file.file_size ?? null,
+        zoomStatus: file.status ?? null,
+        downloadUrl: file.download_url ?? null,
+      })),
+  );
+  return { recordingId: row.id, isNew, status: row.status, autoDeleteDate: row.autoDeleteDate };
+}
+
+/** pg-boss runs higher priorities first: the sooner Zoom deletes a recording, the sooner we import it. */
+export function priorityFor(autoDeleteDate: Date | null): number {
+  if (!autoDeleteDate) return 0;
+  const daysLeft = (autoDeleteDate.getTime() - Date.now()) / 86_400_000;
+  return Math.max(1, Math.min(1000, Math.round(1000 - daysLeft * 10)));
+}

@@ -1,0 +1,177 @@
+import type { Config } from '../config.ts';
+import {
+  type ConnectionRow,
+  type ConnectionsFeature,
+  findConnection,
+  listActiveConnections,
+} from '../connections/index.ts';
+import type { Db } from '../db/index.ts';
+import type { JobQueue } from '../jobs/index.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { Metrics } from '../lib/metrics.ts';
+import type { SecretBox } from '../lib/secret-box.ts';
+import type { BlobStore } from '../storage/index.ts';
+import { isZoomApiError, type ZoomRecordingMeeting, zoomRecordingMeetingSchema } from '../zoom/index.ts';
+import { discoverRecording, priorityFor } from './discover-recording.ts';
+import { importRecording } from './import-recording.ts';
+import { importRecordingJob, sweepConnectionJob, sweepDispatchJob } from './jobs.ts';
+import { findRecordingByUuid, findSweep, setRecordingStatus } from './queries.ts';
+import { sweepConnection } from './sweep-connection.ts';
+
+export type ImportFeatureDeps = {
+  db: Db;
+  box: SecretBox;
+  queue: JobQueue;
+  logger: Logger;
+  config: Config;
+  connections: ConnectionsFeature;
+  store: BlobStore;
+  metrics?: Metrics;
+};
+
+/**
+ * Import: discovery by webhook (fast path) and by sweep (safety net), then one idempotent import job
+ * per meeting instance UUID.
+ */
+export class ImportFeature {
+  constructor(readonly deps: ImportFeatureDeps) {
+    const { queue, connections, db, config, logger } = deps;
+    const importDeps = {
+      db,
+      box: deps.box,
+      store: deps.store,
+      access: connections.access,
+      logger,
+      metrics: deps.metrics,
+    };
+
+    queue.register(
+      { ...importRecordingJob, concurrency: config.WORKER_CONCURRENCY },
+      async ({ recordingId }, job) => {
+        let result: Awaited<ReturnType<typeof importRecording>>;
+        try {
+          result = await importRecording(importDeps, recordingId, job.id);
+        } catch (error) {
+          deps.metrics?.imports.inc({ outcome: 'retry' });
+          if (isZoomApiError(error) && (error.kind === 'forbidden' || error.kind === 'invalid_request')) {
+            await setRecordingStatus(db, recordingId, 'failed', error.message).catch(() => {});
+            deps.metrics?.imports.inc({ outcome: 'failed' });
+            return;
+          }
+          await setRecordingStatus(
+            db,
+            recordingId,
+            'waiting',
+            `retrying: ${error instanceof Error ? error.message : String(error)}`,
+          ).catch(() => {});
+          throw error;
+        }
+        deps.metrics?.imports.inc({ outcome: result.outcome });
+        if (result.outcome === 'retry') {
+          await this.enqueueImport(recordingId, null, result.afterSeconds);
+        } else if (result.outcome === 'busy') {
+          // Another job holds the recording: look again after its lease, so nothing is lost if it died.
+          await this.enqueueImport(recordingId, null, 60);
+        }
+      },
+    );
+
+    queue.register(sweepConnectionJob, async ({ connectionId, since, userEmail }) => {
+      const connection = await findConnection(db, connectionId);
+      if (connection?.status !== 'connected') return;
+      await sweepConnection(
+        { db, client: connections.access.clientFor(connection) },
+        connection,
+        { since, userEmail, backfillDays: config.BACKFILL_DAYS },
+        (meeting) => this.discover(connection, meeting, 'sweep'),
+      );
+    });
+
+    queue.register(sweepDispatchJob, async () => {
+      for (const connection of await listActiveConnections(db)) {
+        const sweep = await findSweep(db, connection.id);
+        const dueAt = (sweep?.lastStartedAt?.getTime() ?? 0) + config.SWEEP_INTERVAL_MINUTES * 60_000;
+        if (Date.now() >= dueAt - 5_000) await this.requestSweep(connection.id);
+      }
+    });
+
+    connections.onConnected((connectionId) => this.requestSweep(connectionId));
+
+    for (const event of ['recording.completed', 'recording.transcript_completed', 'recording.recovered']) {
+      connections.onWebhook(event, async (stored) => {
+        const parsed = zoomRecordingMeetingSchema.safeParse(
+          (stored.body.payload as { object?: unknown } | undefined)?.object,
+        );
+        if (!parsed.success) return 'ignored: no meeting object';
+        const downloadToken =
+          typeof stored.body.download_token === 'string' ? stored.body.download_token : undefined;
+        if (event === 'recording.recovered') {
+          const known = await findRecordingByUuid(db, stored.connection.id, parsed.data.uuid);
+          if (known?.status === 'trashed')
+            await setRecordingStatus(db, known.id, 'discovered', 'recovered from the trash');
+        }
+        await this.discover(stored.connection, parsed.data, 'webhook', downloadToken);
+        return `import queued for ${parsed.data.uuid}`;
+      });
+    }
+    for (const [event, status] of [
+      ['recording.trashed', 'trashed'],
+      ['recording.deleted', 'deleted'],
+    ] as const) {
+      connections.onWebhook(event, async (stored) => {
+        const uuid = (stored.body.payload as { object?: { uuid?: string } } | undefined)?.object?.uuid;
+        const known = uuid ? await findRecordingByUuid(db, stored.connection.id, uuid) : undefined;
+        if (!known || known.status === 'deleted') return 'unknown recording';
+        // An imported call stays in the library; Zoom's copy going away only matters before import.
+        if (known.status === 'imported') return 'already imported';
+        await setRecordingStatus(
+          db,
+          known.id,
+          status,
+          `${status} in Zoom by ${(stored.body.payload as { operator?: string }).operator ?? 'someone'}`,
+        );
+        return status;
+      });
+    }
+  }
+
+  async discover(
+    connection: ConnectionRow,
+    meeting: ZoomRecordingMeeting,
+    via: 'webhook' | 'sweep' | 'manual',
+    downloadToken?: string,
+  ) {
+    const discovery = await discoverRecording({ db: this.deps.db, box: this.deps.box }, connection, meeting, {
+      via,
+      downloadToken,
+    });
+    // Already imported and seen again by a sweep: nothing new to fetch.
+    if (
+      via === 'sweep' &&
+      !discovery.isNew &&
+      ['imported', 'skipped', 'deleted', 'trashed'].includes(discovery.status)
+    )
+      return;
+    await this.enqueueImport(discovery.recordingId, discovery.autoDeleteDate);
+  }
+
+  async enqueueImport(recordingId: string, autoDeleteDate: Date | null, startAfterSeconds?: number) {
+    await this.deps.queue.send(
+      importRecordingJob,
+      { recordingId },
+      {
+        singletonKey: recordingId,
+        priority: priorityFor(autoDeleteDate),
+        ...(startAfterSeconds ? { startAfterSeconds } : {}),
+      },
+    );
+  }
+
+  async requestSweep(connectionId: string, options: { since?: string; userEmail?: string } = {}) {
+    await this.deps.queue.send(
+      sweepConnectionJob,
+      { connectionId, ...options },
+      { singletonKey: connectionId },
+    );
+  }
+}

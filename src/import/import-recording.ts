@@ -1,0 +1,232 @@
+import { text } from 'node:stream/consumers';
+import { type ConnectionRow, findConnection } from '../connections/index.ts';
+import type { ZoomAccess } from '../connections/zoom-access.ts';
+import type { Db } from '../db/index.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { Metrics } from '../lib/metrics.ts';
+import type { SecretBox } from '../lib/secret-box.ts';
+import type { BlobStore } from '../storage/index.ts';
+import { findLinkByZoomUser, recordSeenHost } from '../user-mapping/index.ts';
+import { isZoomApiError, openRecordingDownload, ZoomApiError } from '../zoom/index.ts';
+import { discoverRecording } from './discover-recording.ts';
+import {
+  claimRecording,
+  extendClaim,
+  findRecording,
+  listRecordingFiles,
+  markFileStored,
+  type RecordingFileRow,
+  type RecordingRow,
+  releaseRecording,
+  replaceTranscript,
+  setRecordingStatus,
+  upsertCall,
+} from './queries.ts';
+import { parseChat, parseVtt } from './vtt.ts';
+
+export type ImportDeps = {
+  db: Db;
+  box: SecretBox;
+  store: BlobStore;
+  access: ZoomAccess;
+  logger: Logger;
+  metrics?: Metrics | undefined;
+};
+
+/** What one run of the import job decided; `retry` asks the caller to run it again later. */
+export type ImportOutcome =
+  | { outcome: 'imported'; callId: string }
+  | { outcome: 'skipped'; reason: string }
+  | { outcome: 'retry'; afterSeconds: number; reason: string }
+  | { outcome: 'busy' }
+  | { outcome: 'gone'; reason: string };
+
+const leaseSeconds = 600;
+
+/**
+ * The one import job of a meeting instance. Idempotent: files already stored are not fetched again, a
+ * partly downloaded file continues where it stopped, the call is keyed on the recording. A crash at
+ * any point leaves only what the next run continues from.
+ */
+export async function importRecording(
+  deps: ImportDeps,
+  recordingId: string,
+  jobId: string,
+): Promise<ImportOutcome> {
+  const { db } = deps;
+  const recording = await findRecording(db, recordingId);
+  if (!recording) return { outcome: 'gone', reason: 'recording removed' };
+  if (recording.status === 'deleted' || recording.status === 'trashed')
+    return { outcome: 'gone', reason: recording.status };
+  const connection = await findConnection(db, recording.connectionId);
+  if (connection?.status !== 'connected') {
+    return { outcome: 'skipped', reason: 'the Zoom connection is not active' };
+  }
+  if (!(await claimRecording(db, recordingId, jobId, leaseSeconds))) return { outcome: 'busy' };
+  try {
+    return await runImport(deps, connection, recording, jobId);
+  } finally {
+    await releaseRecording(db, recordingId, jobId);
+  }
+}
+
+async function runImport(
+  deps: ImportDeps,
+  connection: ConnectionRow,
+  recording: RecordingRow,
+  jobId: string,
+): Promise<ImportOutcome> {
+  const { db, logger } = deps;
+  const host = await findLinkByZoomUser(db, connection.id, { zoomUserId: recording.hostZoomId });
+  if (!host) {
+    await recordSeenHost(db, connection.id, { zoomUserId: recording.hostZoomId, email: recording.hostEmail });
+    await setRecordingStatus(db, recording.id, 'skipped', 'host_not_linked');
+    return { outcome: 'skipped', reason: 'host_not_linked' };
+  }
+  if (!host.isLicensed || !host.isActive) {
+    await setRecordingStatus(db, recording.id, 'skipped', 'host_not_licensed');
+    return { outcome: 'skipped', reason: 'host_not_licensed' };
+  }
+  await setRecordingStatus(db, recording.id, 'importing');
+
+  // Always re-read the instance from the API: webhook file lists can be incomplete (first segment
+  // only, ref §7) and duplicated webhooks carry differing URLs. One Light request per recording.
+  const client = deps.access.clientFor(connection);
+  try {
+    const meeting = await client.getMeetingRecordings(recording.meetingUuid);
+    await discoverRecording(deps, connection, meeting, { via: recording.discoveredVia });
+  } catch (error) {
+    if (isZoomApiError(error) && error.kind === 'not_found') {
+      await setRecordingStatus(
+        db,
+        recording.id,
+        'deleted',
+        'Zoom no longer has this recording (deleted or trashed)',
+      );
+      return { outcome: 'gone', reason: 'deleted at Zoom' };
+    }
+    throw error;
+  }
+
+  const files = await listRecordingFiles(db, recording.id);
+  const processing = files.filter((file) => file.zoomStatus && file.zoomStatus !== 'completed');
+  if (processing.length > 0) {
+    await setRecordingStatus(
+      db,
+      recording.id,
+      'waiting',
+      `Zoom is still processing ${processing.map((f) => f.fileType).join(', ')}`,
+    );
+    return { outcome: 'retry', afterSeconds: 60, reason: 'files still processing' };
+  }
+  if (!files.some((file) => file.fileType === 'MP4' || file.fileType === 'M4A')) {
+    await setRecordingStatus(db, recording.id, 'waiting', 'no audio or video file yet');
+    return { outcome: 'retry', afterSeconds: 120, reason: 'no media yet' };
+  }
+
+  for (const file of files) {
+    if (file.storageKey && file.storedSize !== null) continue;
+    await storeFile(deps, connection, recording, file);
+    await extendClaim(db, recording.id, jobId, leaseSeconds);
+  }
+
+  const stored = await listRecordingFiles(db, recording.id);
+  const callId = await buildCall(deps, recording, stored, host.userId, host.name);
+  const updated = await setRecordingStatus(db, recording.id, 'imported');
+  if (updated?.recordingEnd)
+    deps.metrics?.importLatency.observe((Date.now() - updated.recordingEnd.getTime()) / 1000);
+  logger.info({ recordingId: recording.id, callId, files: stored.length }, 'recording imported');
+  return { outcome: 'imported', callId };
+}
+
+/** Streams one file to storage, continuing a partial download with `Range` when the store kept one. */
+async function storeFile(
+  deps: ImportDeps,
+  connection: ConnectionRow,
+  recording: RecordingRow,
+  file: RecordingFileRow,
+) {
+  if (!file.downloadUrl)
+    throw new ZoomApiError({
+      kind: 'transient',
+      status: 0,
+      message: `no download URL for ${file.fileType}`,
+      endpoint: 'import',
+    });
+  const key = `${recording.organizationId}/${recording.id}/${safeName(file.fileKey)}.${extensionOf(file.fileType)}`;
+  const token = await deps.access.getAccessToken(connection.id);
+  let resumeFrom = await deps.store.partialSize(key);
+  if (file.expectedSize !== null && resumeFrom >= file.expectedSize) resumeFrom = 0;
+  const download = await openRecordingDownload(file.downloadUrl, {
+    token,
+    rangeStart: resumeFrom,
+    timeoutMs: 60_000,
+  });
+  const append = resumeFrom > 0 && download.isPartial;
+  const result = await deps.store.put(key, download.body, { append, contentType: download.contentType });
+  if (file.expectedSize !== null && result.size !== file.expectedSize) {
+    await deps.store.delete(key);
+    throw new ZoomApiError({
+      kind: 'transient',
+      status: 0,
+      message: `${file.fileType} arrived with ${result.size} bytes instead of ${file.expectedSize}`,
+      endpoint: 'download',
+    });
+  }
+  await markFileStored(deps.db, file.id, { storageKey: key, size: result.size, sha256: result.sha256 });
+}
+
+async function buildCall(
+  deps: ImportDeps,
+  recording: RecordingRow,
+  files: RecordingFileRow[],
+  hostUserId: string,
+  hostName: string,
+) {
+  const transcriptFile = files.find((file) => file.fileType === 'TRANSCRIPT' && file.storageKey);
+  const chatFile = files.find((file) => file.fileType === 'CHAT' && file.storageKey);
+  const transcript = transcriptFile
+    ? parseVtt(await text(await deps.store.get(transcriptFile.storageKey!)))
+    : [];
+  const chat = chatFile ? parseChat(await text(await deps.store.get(chatFile.storageKey!))) : [];
+  const starts = files
+    .map((file) => file.recordingStart?.getTime())
+    .filter((time): time is number => time !== undefined);
+  const ends = files
+    .map((file) => file.recordingEnd?.getTime())
+    .filter((time): time is number => time !== undefined);
+  // Zoom sometimes reports a duration of 0 (ref §7): the files' own times are the truth.
+  const durationSeconds =
+    starts.length > 0 && ends.length > 0
+      ? Math.round((Math.max(...ends) - Math.min(...starts)) / 1000)
+      : recording.durationMinutes * 60;
+  const participants = [
+    ...new Set(
+      [hostName, ...transcript.map((line) => line.speaker), ...chat.map((m) => m.sender)].filter(Boolean),
+    ),
+  ];
+  const call = await upsertCall(deps.db, {
+    organizationId: recording.organizationId,
+    recordingId: recording.id,
+    hostUserId,
+    topic: recording.topic,
+    startedAt: recording.startTime,
+    durationSeconds,
+    participants,
+    chat,
+  });
+  await replaceTranscript(deps.db, call.id, transcript);
+  return call.id;
+}
+
+function safeName(value: string): string {
+  return value.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 120) || 'file';
+}
+
+function extensionOf(fileType: string): string {
+  return (
+    ({ MP4: 'mp4', M4A: 'm4a', TRANSCRIPT: 'vtt', CHAT: 'txt', TIMELINE: 'json' } as Record<string, string>)[
+      fileType
+    ] ?? 'bin'
+  );
+}

@@ -1,0 +1,6 @@
+export { fileKeyOf, wantedFileTypes } from './discover-recording.ts';
+export { ImportFeature } from './feature.ts';
+export { registerImportRoutes } from './http.ts';
+export { importRecordingJob, sweepConnectionJob } from './jobs.ts';
+export { dateWindows } from './sweep-connection.ts';
+export { parseChat, parseVtt } from './vtt.ts';

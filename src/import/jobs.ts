@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { defineJob } from '../jobs/index.ts';
+
+export const importRecordingJob = defineJob({
+  name: 'import.import-recording',
+  payload: z.object({ recordingId: z.uuid() }),
+  retryLimit: 12,
+  retryDelaySeconds: 15,
+  retryBackoff: true,
+  timeoutSeconds: 3 * 3600,
+  // One queued job per recording: duplicate discoveries (webhook + sweep, Zoom's duplicate events) merge.
+  dedupe: 'queued',
+  concurrency: 4,
+});
+
+export const sweepConnectionJob = defineJob({
+  name: 'import.sweep-connection',
+  payload: z.object({
+    connectionId: z.uuid(),
+    /** YYYY-MM-DD (UTC): look back to this day instead of the last sweep (backfill). */
+    since: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional(),
+    userEmail: z.string().optional(),
+  }),
+  retryLimit: 5,
+  retryDelaySeconds: 30,
+  retryBackoff: true,
+  timeoutSeconds: 3600,
+  dedupe: 'queued',
+  concurrency: 2,
+});
+
+export const sweepDispatchJob = defineJob({
+  name: 'import.sweep-dispatch',
+  payload: z.object({}).passthrough(),
+  retryLimit: 1,
+  retryDelaySeconds: 30,
+  retryBackoff: false,
+  timeoutSeconds: 120,
+  cron: '* * * * *',
+});

@@ -1,0 +1,245 @@
+import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Db } from '../db/index.ts';
+import { schema } from '../db/index.ts';
+import { canTransition, type RecordingStatus } from './status.ts';
+
+const { recordings, recordingFiles, recordingEvents, calls, transcriptLines, importSweeps } = schema;
+
+export type RecordingRow = typeof recordings.$inferSelect;
+export type RecordingFileRow = typeof recordingFiles.$inferSelect;
+
+/** Inserts a newly discovered instance, or refreshes what Zoom says of a known one (never its status). */
+export async function upsertRecording(
+  db: Db,
+  values: typeof recordings.$inferInsert,
+): Promise<{ row: RecordingRow; isNew: boolean }> {
+  const [inserted] = await db.insert(recordings).values(values).onConflictDoNothing().returning();
+  if (inserted) {
+    await db
+      .insert(recordingEvents)
+      .values({
+        recordingId: inserted.id,
+        status: inserted.status,
+        detail: `discovered by ${values.discoveredVia}`,
+      });
+    return { row: inserted, isNew: true };
+  }
+  const [row] = await db
+    .update(recordings)
+    .set({
+      topic: values.topic,
+      durationMinutes: values.durationMinutes,
+      ...(values.autoDeleteDate ? { autoDeleteDate: values.autoDeleteDate } : {}),
+      ...(values.recordingEnd ? { recordingEnd: values.recordingEnd } : {}),
+      ...(values.hostEmail ? { hostEmail: values.hostEmail } : {}),
+      ...(values.downloadTokenSealed
+        ? {
+            downloadTokenSealed: values.downloadTokenSealed,
+            downloadTokenExpiresAt: values.downloadTokenExpiresAt,
+          }
+        : {}),
+      updatedAt: new Date(),
+    })
+    .where(
+      and(eq(recordings.connectionId, values.connectionId), eq(recordings.meetingUuid, values.meetingUuid)),
+    )
+    .returning();
+  return { row: row!, isNew: false };
+}
+
+export async function upsertRecordingFiles(
+  db: Db,
+  recordingId: string,
+  files: Array<Omit<typeof recordingFiles.$inferInsert, 'recordingId'>>,
+) {
+  for (const file of files) {
+    await db
+      .insert(recordingFiles)
+      .values({ ...file, recordingId })
+      .onConflictDoUpdate({
+        target: [recordingFiles.recordingId, recordingFiles.fileKey],
+        set: {
+          downloadUrl: file.downloadUrl ?? null,
+          zoomStatus: file.zoomStatus ?? null,
+          expectedSize: file.expectedSize ?? null,
+          recordingStart: file.recordingStart ?? null,
+          recordingEnd: file.recordingEnd ?? null,
+          recordingType: file.recordingType ?? null,
+        },
+      });
+  }
+}
+
+export async function findRecording(db: Db, recordingId: string) {
+  const [row] = await db.select().from(recordings).where(eq(recordings.id, recordingId));
+  return row;
+}
+
+export async function findRecordingByUuid(db: Db, connectionId: string, meetingUuid: string) {
+  const [row] = await db
+    .select()
+    .from(recordings)
+    .where(and(eq(recordings.connectionId, connectionId), eq(recordings.meetingUuid, meetingUuid)));
+  return row;
+}
+
+export function findRecordingsByMeetingId(db: Db, connectionId: string, meetingId: number) {
+  return db
+    .select()
+    .from(recordings)
+    .where(and(eq(recordings.connectionId, connectionId), eq(recordings.meetingId, meetingId)))
+    .orderBy(asc(recordings.startTime));
+}
+
+export function listRecordingFiles(db: Db, recordingId: string) {
+  return db
+    .select()
+    .from(recordingFiles)
+    .where(eq(recordingFiles.recordingId, recordingId))
+    .orderBy(asc(recordingFiles.recordingStart));
+}
+
+/** Changes a recording's status through the transition table and records the change with its time. */
+export async function setRecordingStatus(db: Db, recordingId: string, to: RecordingStatus, detail?: string) {
+  const current = await findRecording(db, recordingId);
+  if (!current) return undefined;
+  if (!canTransition(current.status, to)) {
+    throw new Error(`recording ${recordingId}: no transition from ${current.status} to ${to}`);
+  }
+  const [row] = await db
+    .update(recordings)
+    .set({
+      status: to,
+      statusReason: detail ?? null,
+      updatedAt: new Date(),
+      ...(to === 'imported' ? { importedAt: new Date() } : {}),
+    })
+    .where(eq(recordings.id, recordingId))
+    .returning();
+  if (current.status !== to || detail !== current.statusReason) {
+    await db.insert(recordingEvents).values({ recordingId, status: to, detail: detail ?? null });
+  }
+  return row;
+}
+
+/**
+ * Takes the recording for one job: free, already this job's (a retry of the same job keeps its id),
+ * or its lease expired (the holder died). Two workers never import the same recording at once.
+ */
+export async function claimRecording(
+  db: Db,
+  recordingId: string,
+  jobId: string,
+  leaseSeconds: number,
+): Promise<boolean> {
+  const rows = await db
+    .update(recordings)
+    .set({
+      claimedByJob: jobId,
+      claimedUntil: new Date(Date.now() + leaseSeconds * 1000),
+      attempts: sql`${recordings.attempts} + 1`,
+    })
+    .where(
+      and(
+        eq(recordings.id, recordingId),
+        or(
+          isNull(recordings.claimedByJob),
+          eq(recordings.claimedByJob, jobId),
+          lt(recordings.claimedUntil, new Date()),
+        ),
+      ),
+    )
+    .returning({ id: recordings.id });
+  return rows.length === 1;
+}
+
+export async function extendClaim(db: Db, recordingId: string, jobId: string, leaseSeconds: number) {
+  await db
+    .update(recordings)
+    .set({ claimedUntil: new Date(Date.now() + leaseSeconds * 1000) })
+    .where(and(eq(recordings.id, recordingId), eq(recordings.claimedByJob, jobId)));
+}
+
+export async function releaseRecording(db: Db, recordingId: string, jobId: string) {
+  await db
+    .update(recordings)
+    .set({ claimedByJob: null, claimedUntil: null })
+    .where(and(eq(recordings.id, recordingId), eq(recordings.claimedByJob, jobId)));
+}
+
+export async function markFileStored(
+  db: Db,
+  fileId: string,
+  stored: { storageKey: string; size: number; sha256: string },
+) {
+  await db
+    .update(recordingFiles)
+    .set({
+      storageKey: stored.storageKey,
+      storedSize: stored.size,
+      sha256: stored.sha256,
+      storedAt: new Date(),
+    })
+    .where(eq(recordingFiles.id, fileId));
+}
+
+/** One call per meeting instance: created once, refreshed when files arrive later. */
+export async function upsertCall(db: Db, values: typeof calls.$inferInsert) {
+  const [row] = await db
+    .insert(calls)
+    .values(values)
+    .onConflictDoUpdate({
+      target: calls.recordingId,
+      set: {
+        topic: values.topic,
+        startedAt: values.startedAt,
+        durationSeconds: values.durationSeconds,
+        hostUserId: values.hostUserId ?? null,
+        participants: values.participants ?? [],
+        chat: values.chat ?? [],
+      },
+    })
+    .returning();
+  return row!;
+}
+
+export async function replaceTranscript(
+  db: Db,
+  callId: string,
+  lines: Array<{ speaker: string; startMs: number; endMs: number; text: string }>,
+) {
+  await db.transaction(async (tx) => {
+    await tx.delete(transcriptLines).where(eq(transcriptLines.callId, callId));
+    for (let start = 0; start < lines.length; start += 500) {
+      const batch = lines
+        .slice(start, start + 500)
+        .map((line, index) => ({ callId, seq: start + index, ...line }));
+      if (batch.length > 0) await tx.insert(transcriptLines).values(batch);
+    }
+  });
+}
+
+export async function listRecordingEvents(db: Db, recordingIds: string[]) {
+  if (recordingIds.length === 0) return [];
+  return db
+    .select()
+    .from(recordingEvents)
+    .where(inArray(recordingEvents.recordingId, recordingIds))
+    .orderBy(asc(recordingEvents.at));
+}
+
+export async function findSweep(db: Db, connectionId: string) {
+  const [row] = await db.select().from(importSweeps).where(eq(importSweeps.connectionId, connectionId));
+  return row;
+}
+
+export async function saveSweep(
+  db: Db,
+  connectionId: string,
+  values: Partial<typeof importSweeps.$inferInsert>,
+) {
+  await db
+    .insert(importSweeps)
+    .values({ connectionId, ...values })
+    .onConflictDoUpdate({ target: importSweeps.connectionId, set: values });
+}
