@@ -6,7 +6,9 @@ let bed: ZoomTestBed;
 const emma = 'emma.dubois@acme.example';
 
 async function calls() {
-  return (await bed.admin.request('GET', '/api/calls')).json() as { calls: Array<{ id: string; topic: string; hasTranscript: boolean }> };
+  return (await bed.admin.request('GET', '/api/calls')).json() as {
+    calls: Array<{ id: string; topic: string; hasTranscript: boolean }>;
+  };
 }
 
 beforeAll(async () => {
@@ -14,11 +16,15 @@ beforeAll(async () => {
   await bed.admin.request('POST', '/api/users', { email: emma, name: 'Emma Dubois' });
   await bed.connect();
   await bed.admin.request('POST', '/api/integrations/zoom/users/sync');
-  const { proposals } = (await bed.admin.request('POST', '/api/integrations/zoom/users/auto-associate')).json();
+  const { proposals } = (
+    await bed.admin.request('POST', '/api/integrations/zoom/users/auto-associate')
+  ).json();
   await bed.admin.request('PUT', '/api/integrations/zoom/users/links', {
     links: proposals.map((p: object) => ({ ...p, method: 'automatic' })),
   });
-  bed.emulator.control.updateAccountSettings({ recording: { cloud_recording: true, auto_recording: 'cloud' } });
+  bed.emulator.control.updateAccountSettings({
+    recording: { cloud_recording: true, auto_recording: 'cloud' },
+  });
 });
 afterAll(() => bed?.stop());
 
@@ -34,7 +40,11 @@ describe('import', () => {
     expect(meeting.recorded).toBe(true);
     await bed.emulator.control.advanceClock(5);
     await bed.emulator.control.flushWebhooks();
-    await expect.poll(async () => (await calls()).calls.find((c) => c.topic === 'Démo Acme')?.hasTranscript, { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(async () => (await calls()).calls.find((c) => c.topic === 'Démo Acme')?.hasTranscript, {
+        timeout: 30_000,
+      })
+      .toBe(true);
 
     const call = (await calls()).calls.find((c) => c.topic === 'Démo Acme')!;
     const detail = (await bed.admin.request('GET', `/api/calls/${call.id}`)).json();
@@ -48,7 +58,9 @@ describe('import', () => {
     expect(ranged.headers['content-range']).toBe(`bytes 0-99/${video.size}`);
 
     const full = await bed.admin.request('GET', video.url);
-    const zoomFile = (await bed.emulator.control.getRecording(meeting.uuid)).files.find((f) => f.fileType === 'MP4')!;
+    const zoomFile = (await bed.emulator.control.getRecording(meeting.uuid))!.files.find(
+      (f) => f.fileType === 'MP4',
+    )!;
     expect(createHash('sha256').update(full.rawPayload).digest('hex')).toBe(zoomFile.sha256);
 
     const outsider = await bed.app.createOrganization('Outsider');
@@ -58,11 +70,21 @@ describe('import', () => {
 
   it('finds a recording after the next sweep when webhooks are off, and never duplicates a call', async () => {
     bed.emulator.control.setWebhooks({ enabled: false });
-    bed.emulator.control.simulateMeeting({ hostEmail: emma, topic: 'Sans webhook', durationMinutes: 1, processingSeconds: 1, transcriptSeconds: 1 });
+    bed.emulator.control.simulateMeeting({
+      hostEmail: emma,
+      topic: 'Sans webhook',
+      durationMinutes: 1,
+      processingSeconds: 1,
+      transcriptSeconds: 1,
+    });
     await bed.emulator.control.advanceClock(5);
     expect((await calls()).calls.some((c) => c.topic === 'Sans webhook')).toBe(false);
     expect((await bed.admin.request('POST', '/api/integrations/zoom/imports/sweep')).statusCode).toBe(202);
-    await expect.poll(async () => (await calls()).calls.filter((c) => c.topic === 'Sans webhook').length, { timeout: 30_000 }).toBe(1);
+    await expect
+      .poll(async () => (await calls()).calls.filter((c) => c.topic === 'Sans webhook').length, {
+        timeout: 30_000,
+      })
+      .toBe(1);
     await bed.admin.request('POST', '/api/integrations/zoom/imports/sweep');
     await new Promise((resolve) => setTimeout(resolve, 3000));
     const topics = (await calls()).calls.map((c) => c.topic).sort();
@@ -71,15 +93,25 @@ describe('import', () => {
   });
 
   it('explains why a meeting was not imported', async () => {
-    const notLinked = bed.emulator.control.simulateMeeting({ hostEmail: 'nathan.durand@acme.example', topic: 'Support', durationMinutes: 1, processingSeconds: 1 });
+    const notLinked = bed.emulator.control.simulateMeeting({
+      hostEmail: 'nathan.durand@acme.example',
+      topic: 'Support',
+      durationMinutes: 1,
+      processingSeconds: 1,
+    });
     await bed.emulator.control.advanceClock(5);
-    const diagnose = async (meeting: string) => (await bed.admin.request('POST', '/api/import/diagnose', { meeting })).json();
-    await expect.poll(async () => (await diagnose(String(notLinked.meetingId))).verdict, { timeout: 20_000 }).toBe('host_not_linked');
+    const diagnose = async (meeting: string) =>
+      (await bed.admin.request('POST', '/api/import/diagnose', { meeting })).json();
+    await expect
+      .poll(async () => (await diagnose(String(notLinked.meetingId))).verdict, { timeout: 20_000 })
+      .toBe('host_not_linked');
     expect((await diagnose('999 999 9999')).verdict).toBe('not_recorded_in_cloud');
     const imported = (await calls()).calls.find((c) => c.topic === 'Démo Acme')!;
     const overview = (await bed.admin.request('GET', '/api/integrations/zoom/imports')).json();
     const row = overview.recordings.find((r: { topic: string }) => r.topic === 'Démo Acme');
     expect((await diagnose(String(row.meetingId))).callId).toBe(imported.id);
-    expect(row.events.map((e: { status: string }) => e.status)).toEqual(expect.arrayContaining(['discovered', 'importing', 'imported']));
+    expect(row.events.map((e: { status: string }) => e.status)).toEqual(
+      expect.arrayContaining(['discovered', 'importing', 'imported']),
+    );
   });
 });

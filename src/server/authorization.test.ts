@@ -29,12 +29,25 @@ const matrix: Record<string, Access> = {
   'PATCH /api/integrations/zoom': 'admin',
   'POST /api/integrations/zoom/disconnect': 'admin',
   'POST /webhooks/zoom': 'webhook',
+  'GET /api/integrations/zoom/users': 'admin',
+  'POST /api/integrations/zoom/users/auto-associate': 'admin',
+  'PUT /api/integrations/zoom/users/links': 'admin',
+  'POST /api/integrations/zoom/users/sync': 'admin',
+  'POST /api/integrations/zoom/users/seen-hosts/:zoomUserId/ignore': 'admin',
+  'GET /api/integrations/zoom/imports': 'admin',
+  'POST /api/integrations/zoom/imports/sweep': 'admin',
+  'POST /api/import/diagnose': 'user',
+  'GET /api/calls': 'user',
+  'GET /api/calls/:id': 'user',
+  'GET /api/calls/:id/media/:fileId': 'user',
 };
 
 let bed: ZoomTestBed;
 let member: TestClient;
 let otherAdmin: TestClient;
 let memberOfA: string;
+let callOfA: string;
+let fileOfA: string;
 
 beforeAll(async () => {
   bed = await startZoomTestBed();
@@ -42,12 +55,43 @@ beforeAll(async () => {
   member = await bed.app.createUserClient(bed.organizationId, 'member');
   memberOfA = member.userId;
   otherAdmin = (await bed.app.createOrganization('Other')).admin;
+  // A real imported call of organisation A, so that another organisation's "not found" proves tenancy.
+  await bed.admin.request('POST', '/api/users', { email: 'emma.dubois@acme.example', name: 'Emma Dubois' });
+  await bed.admin.request('POST', '/api/integrations/zoom/users/sync');
+  const { proposals } = (
+    await bed.admin.request('POST', '/api/integrations/zoom/users/auto-associate')
+  ).json();
+  await bed.admin.request('PUT', '/api/integrations/zoom/users/links', {
+    links: proposals.map((p: object) => ({ ...p, method: 'automatic' })),
+  });
+  bed.emulator.control.updateAccountSettings({
+    recording: { cloud_recording: true, auto_recording: 'cloud' },
+  });
+  bed.emulator.control.simulateMeeting({
+    hostEmail: 'emma.dubois@acme.example',
+    topic: 'Matrix',
+    durationMinutes: 1,
+    processingSeconds: 1,
+  });
+  await bed.emulator.control.advanceClock(5);
+  await bed.emulator.control.flushWebhooks();
+  for (let tries = 0; (await bed.admin.request('GET', '/api/calls')).json().total !== 1; tries++) {
+    if (tries > 150) throw new Error('the call of organisation A was not imported');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  callOfA = (await bed.admin.request('GET', '/api/calls')).json().calls[0].id;
+  fileOfA = (await bed.admin.request('GET', `/api/calls/${callOfA}`)).json().media[0].fileId;
 });
 afterAll(() => bed?.stop());
 
 /** A real resource of organisation A for each path parameter, so "not found" proves tenancy. */
 function concreteUrl(url: string): string {
-  return url.replace(':id', memberOfA).replace('*', 'index.js');
+  return url
+    .replace('/api/users/:id', `/api/users/${memberOfA}`)
+    .replace('/api/calls/:id', `/api/calls/${callOfA}`)
+    .replace(':fileId', fileOfA)
+    .replace(':zoomUserId', 'zoom-user-of-a')
+    .replace('*', 'index.js');
 }
 
 describe('authorisation matrix', () => {

@@ -110,9 +110,11 @@ export function registerUserMappingRoutes(feature: UserMappingFeature) {
       { config: { access: 'admin' } },
       async (request, reply) => {
         const principal = getPrincipal(request);
-        const connection = await requireConnection(principal.organizationId);
+        const connection = await findConnectionByOrganization(db, principal.organizationId);
         const { zoomUserId } = request.params as { zoomUserId: string };
-        await ignoreSeenHost(db, connection.id, zoomUserId);
+        if (!connection || !(await ignoreSeenHost(db, connection.id, zoomUserId))) {
+          throw new AppError('not_found', 'No such host in the unmatched inbox.');
+        }
         return reply.status(204).send();
       },
     );

@@ -109,9 +109,12 @@ export function listSeenHosts(db: Db, connectionId: string) {
   return db.select().from(seenHosts).where(eq(seenHosts.connectionId, connectionId));
 }
 
-export async function ignoreSeenHost(db: Db, connectionId: string, zoomUserId: string) {
-  await db
+/** Returns false when the connection has no such host. */
+export async function ignoreSeenHost(db: Db, connectionId: string, zoomUserId: string): Promise<boolean> {
+  const rows = await db
     .update(seenHosts)
     .set({ isIgnored: true })
-    .where(and(eq(seenHosts.connectionId, connectionId), eq(seenHosts.zoomUserId, zoomUserId)));
+    .where(and(eq(seenHosts.connectionId, connectionId), eq(seenHosts.zoomUserId, zoomUserId)))
+    .returning({ zoomUserId: seenHosts.zoomUserId });
+  return rows.length > 0;
 }
