@@ -15,13 +15,11 @@ export async function upsertRecording(
 ): Promise<{ row: RecordingRow; isNew: boolean }> {
   const [inserted] = await db.insert(recordings).values(values).onConflictDoNothing().returning();
   if (inserted) {
-    await db
-      .insert(recordingEvents)
-      .values({
-        recordingId: inserted.id,
-        status: inserted.status,
-        detail: `discovered by ${values.discoveredVia}`,
-      });
+    await db.insert(recordingEvents).values({
+      recordingId: inserted.id,
+      status: inserted.status,
+      detail: `discovered by ${values.discoveredVia}`,
+    });
     return { row: inserted, isNew: true };
   }
   const [row] = await db
