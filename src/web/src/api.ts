@@ -1,17 +1,24 @@
 import type { z } from 'zod';
 import {
+  autoAssociateResultSchema,
   type CreateUserRequest,
+  callDetailSchema,
+  callListSchema,
+  diagnosisSchema,
   errorResponseSchema,
   type ImportUsersResult,
+  importsOverviewSchema,
   importUsersResultSchema,
   type Language,
   type Organization,
   organizationSchema,
+  type SaveLinksRequest,
   type Session,
   type SignInRequest,
   sessionSchema,
   type UpdateUserRequest,
   type User,
+  userMappingSchema,
   userSchema,
   usersListSchema,
   type ZoomIntegration,
@@ -160,6 +167,25 @@ export const api = {
 
   getZoomIntegration: (): Promise<ZoomIntegration> =>
     request('GET', '/api/integrations/zoom', zoomIntegrationSchema),
+
+  listCalls: (query: { q?: string; from?: string; to?: string; userId?: string }) => {
+    const params = new URLSearchParams(
+      Object.entries(query).filter(([, value]) => value) as [string, string][],
+    );
+    return request('GET', `/api/calls?${params}`, callListSchema);
+  },
+  getCall: (id: string) => request('GET', `/api/calls/${encodeURIComponent(id)}`, callDetailSchema),
+
+  getUserMapping: () => request('GET', '/api/integrations/zoom/users', userMappingSchema),
+  autoAssociate: () =>
+    request('POST', '/api/integrations/zoom/users/auto-associate', autoAssociateResultSchema),
+  saveLinks: (body: SaveLinksRequest) => request('PUT', '/api/integrations/zoom/users/links', null, { body }),
+  syncZoomUsers: () => request('POST', '/api/integrations/zoom/users/sync', null),
+
+  getImports: () => request('GET', '/api/integrations/zoom/imports', importsOverviewSchema),
+  importNow: () => request('POST', '/api/integrations/zoom/imports/sweep', null),
+  diagnose: (meeting: string) =>
+    request('POST', '/api/import/diagnose', diagnosisSchema, { body: { meeting } }),
 
   getOrganization: (): Promise<Organization> => request('GET', '/api/organization', organizationSchema),
   updateOrganization: (

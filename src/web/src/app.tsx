@@ -4,8 +4,11 @@ import { EmptyState } from './components/empty-state.tsx';
 import { AppLayout } from './components/layout.tsx';
 import { RequireSession } from './components/require-session.tsx';
 import { useDocumentTitle } from './components/use-document-title.ts';
+import { CallPage } from './pages/calls/call-page.tsx';
 import { CallsPage } from './pages/calls/calls-page.tsx';
 import { IntegrationsPage } from './pages/settings/integrations/integrations-page.tsx';
+import { ZoomImportsPage } from './pages/settings/integrations/zoom/zoom-imports-page.tsx';
+import { ZoomUsersPage } from './pages/settings/integrations/zoom/zoom-users-page.tsx';
 import { UsersPage } from './pages/settings/users/users-page.tsx';
 import { SignInPage } from './pages/sign-in/sign-in-page.tsx';
 import { SessionProvider } from './session.tsx';
@@ -38,9 +41,12 @@ export function App() {
             <Route element={<AppLayout />}>
               <Route index element={<Navigate to="/calls" replace />} />
               <Route path="calls" element={<CallsPage />} />
+              <Route path="calls/:id" element={<CallPage />} />
               <Route path="settings">
                 <Route index element={<Navigate to="/settings/integrations" replace />} />
                 <Route path="integrations" element={<IntegrationsPage />} />
+                <Route path="integrations/zoom/users" element={<ZoomUsersPage />} />
+                <Route path="integrations/zoom/imports" element={<ZoomImportsPage />} />
                 <Route path="users" element={<UsersPage />} />
               </Route>
               <Route path="*" element={<NotFoundPage />} />

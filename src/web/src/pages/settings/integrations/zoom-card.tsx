@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import type { ZoomConnection } from '../../../../../contract/index.ts';
 import { zoomConnectUrl } from '../../../api.ts';
 import { Button } from '../../../components/button.tsx';
@@ -81,6 +82,16 @@ export function ZoomCard({ status, connection, isAdmin }: ZoomCardProps) {
               : t('integrations.zoom.connectedAt', { date: formatDate(connection.connectedAt) })}
           </p>
         </div>
+      ) : null}
+      {status === 'connected' && isAdmin ? (
+        <nav className="link-list" aria-label={t('integrations.zoom.name')}>
+          <Link to="/settings/integrations/zoom/users" className="btn btn-secondary btn-sm">
+            {t('integrations.zoom.manageUsers')}
+          </Link>
+          <Link to="/settings/integrations/zoom/imports" className="btn btn-secondary btn-sm">
+            {t('integrations.zoom.manageImports')}
+          </Link>
+        </nav>
       ) : null}
       {status === 'reconnect_needed' ? (
         <p className="field-error">{t('integrations.zoom.reconnectHint')}</p>

@@ -1,0 +1,293 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import type { UserMapping } from '../../../../../../contract/index.ts';
+import { api } from '../../../../api.ts';
+import { Banner } from '../../../../components/banner.tsx';
+import { Button } from '../../../../components/button.tsx';
+import { PageHeader } from '../../../../components/layout.tsx';
+import { useDocumentTitle } from '../../../../components/use-document-title.ts';
+import { describeError } from '../../../../errors.ts';
+
+type Draft = Map<string, { zoomUserId: string; method: 'automatic' | 'manual' } | null>;
+
+/**
+ * Réglages > Intégrations > Zoom > Utilisateurs: link each Callport user to their Zoom user.
+ * "Associer automatiquement" proposes links by e-mail; nothing is stored until "Sauvegarder".
+ */
+export function ZoomUsersPage() {
+  const { t } = useTranslation();
+  useDocumentTitle(t('zoomUsers.title'));
+  const [mapping, setMapping] = useState<UserMapping | null>(null);
+  const [draft, setDraft] = useState<Draft>(new Map());
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [isSaving, setIsSaving] = useState(false);
+  const [filter, setFilter] = useState('');
+
+  const load = useCallback(async () => {
+    try {
+      setMapping(await api.getUserMapping());
+      setDraft(new Map());
+    } catch (cause) {
+      setError(describeError(t, cause));
+    }
+  }, [t]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const isDirty = draft.size > 0;
+  useEffect(() => {
+    if (!isDirty) return;
+    const beforeUnload = (event: BeforeUnloadEvent) => {
+      event.preventDefault();
+    };
+    // In-app links too: confirm before leaving with unsaved links.
+    const onClick = (event: MouseEvent) => {
+      const anchor = (event.target as HTMLElement).closest('a[href]');
+      if (anchor && !window.confirm(t('zoomUsers.unsavedConfirm'))) {
+        event.preventDefault();
+        event.stopPropagation();
+      }
+    };
+    window.addEventListener('beforeunload', beforeUnload);
+    document.addEventListener('click', onClick, true);
+    return () => {
+      window.removeEventListener('beforeunload', beforeUnload);
+      document.removeEventListener('click', onClick, true);
+    };
+  }, [isDirty, t]);
+
+  const zoomById = useMemo(
+    () =>
+      new Map(
+        (mapping?.zoomUsers ?? []).flatMap((user) =>
+          user.zoomUserId ? [[user.zoomUserId, user] as const] : [],
+        ),
+      ),
+    [mapping],
+  );
+  const effectiveLink = (userId: string) => {
+    if (draft.has(userId)) return draft.get(userId) ?? null;
+    const link = mapping?.users.find((user) => user.id === userId)?.link;
+    return link ? { zoomUserId: link.zoomUserId, method: link.method } : null;
+  };
+  const setLink = (userId: string, link: { zoomUserId: string; method: 'automatic' | 'manual' } | null) => {
+    setDraft((previous) => new Map(previous).set(userId, link));
+    setNotice(null);
+  };
+
+  const autoAssociate = async () => {
+    try {
+      const { proposals } = await api.autoAssociate();
+      setDraft((previous) => {
+        const next = new Map(previous);
+        for (const proposal of proposals)
+          next.set(proposal.userId, { zoomUserId: proposal.zoomUserId, method: 'automatic' });
+        return next;
+      });
+      setNotice(t('zoomUsers.proposed', { count: proposals.length }));
+    } catch (cause) {
+      setError(describeError(t, cause));
+    }
+  };
+
+  const save = async () => {
+    if (!mapping) return;
+    setIsSaving(true);
+    try {
+      const links = mapping.users.flatMap((user) => {
+        const link = effectiveLink(user.id);
+        return link ? [{ userId: user.id, zoomUserId: link.zoomUserId, method: link.method }] : [];
+      });
+      await api.saveLinks({ links });
+      await load();
+      setNotice(t('zoomUsers.saved'));
+      setError(null);
+    } catch (cause) {
+      setError(describeError(t, cause));
+    } finally {
+      setIsSaving(false);
+    }
+  };
+
+  const linkedElsewhere = (zoomUserId: string, userId: string) =>
+    (mapping?.users ?? []).some(
+      (user) => user.id !== userId && effectiveLink(user.id)?.zoomUserId === zoomUserId,
+    );
+  const visibleUsers = (mapping?.users ?? []).filter(
+    (user) => !filter || `${user.name} ${user.email}`.toLowerCase().includes(filter.toLowerCase()),
+  );
+  const pending = (mapping?.zoomUsers ?? []).filter((user) => user.status === 'pending');
+  const unmatched = (mapping?.users ?? []).filter(
+    (user) => user.isLicensed && user.isActive && !effectiveLink(user.id),
+  );
+
+  return (
+    <>
+      <PageHeader
+        eyebrow={t('zoomUsers.eyebrow')}
+        title={t('zoomUsers.title')}
+        description={t('zoomUsers.description')}
+        actions={
+          <>
+            <Button variant="secondary" onClick={() => void autoAssociate()}>
+              {t('zoomUsers.autoAssociate')}
+            </Button>
+            <Button variant="primary" onClick={() => void save()} isBusy={isSaving} disabled={!isDirty}>
+              {t('zoomUsers.save')}
+            </Button>
+          </>
+        }
+      />
+      <p>
+        <Link to="/settings/integrations">← {t('zoomUsers.back')}</Link>
+      </p>
+      {error ? (
+        <Banner tone="error" onDismiss={() => setError(null)}>
+          {error}
+        </Banner>
+      ) : null}
+      {notice ? (
+        <Banner tone="success" onDismiss={() => setNotice(null)} testId="zoom-users-notice">
+          {notice}
+        </Banner>
+      ) : null}
+      {isDirty ? (
+        <Banner tone="warning" testId="unsaved-banner">
+          {t('zoomUsers.unsaved')}
+        </Banner>
+      ) : null}
+      <Banner tone="info">{t('zoomUsers.scope')}</Banner>
+      <div className="card card-flush">
+        <div className="toolbar">
+          <input
+            type="search"
+            className="input"
+            placeholder={t('zoomUsers.search')}
+            aria-label={t('zoomUsers.search')}
+            value={filter}
+            onChange={(event) => setFilter(event.target.value)}
+          />
+          <span className="muted">
+            {mapping?.lastSyncedAt
+              ? t('zoomUsers.lastSync', { date: new Date(mapping.lastSyncedAt).toLocaleString() })
+              : null}
+          </span>
+        </div>
+        <div className="table-wrap">
+          <table className="table" data-testid="zoom-users-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('zoomUsers.callportUser')}</th>
+                <th scope="col">{t('zoomUsers.licence')}</th>
+                <th scope="col">{t('zoomUsers.zoomUser')}</th>
+                <th scope="col">{t('zoomUsers.how')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {visibleUsers.map((user) => {
+                const link = effectiveLink(user.id);
+                return (
+                  <tr key={user.id} data-testid="zoom-user-row" data-email={user.email.trim()}>
+                    <td>
+                      <strong>{user.name}</strong>
+                      <div className="muted">{user.email}</div>
+                    </td>
+                    <td>
+                      {user.isLicensed ? (
+                        <span className="badge badge-success">{t('zoomUsers.licensed')}</span>
+                      ) : (
+                        <span className="badge badge-neutral">{t('zoomUsers.unlicensed')}</span>
+                      )}
+                    </td>
+                    <td>
+                      <select
+                        className="input"
+                        aria-label={t('zoomUsers.linkFor', { name: user.name })}
+                        value={link?.zoomUserId ?? ''}
+                        onChange={(event) =>
+                          setLink(
+                            user.id,
+                            event.target.value ? { zoomUserId: event.target.value, method: 'manual' } : null,
+                          )
+                        }
+                      >
+                        <option value="">{t('zoomUsers.notLinked')}</option>
+                        {(mapping?.zoomUsers ?? [])
+                          .filter((zoomUser) => zoomUser.isLinkable)
+                          .map((zoomUser) => (
+                            <option
+                              key={zoomUser.zoomUserId}
+                              value={zoomUser.zoomUserId!}
+                              disabled={linkedElsewhere(zoomUser.zoomUserId!, user.id)}
+                            >
+                              {zoomUser.displayName} · {zoomUser.email}
+                              {zoomUser.status === 'inactive' ? ` (${t('zoomUsers.inactive')})` : ''}
+                            </option>
+                          ))}
+                      </select>
+                    </td>
+                    <td data-testid="link-method">
+                      {link
+                        ? link.method === 'automatic'
+                          ? t('zoomUsers.automatic')
+                          : t('zoomUsers.manual')
+                        : '—'}
+                      {link && zoomById.get(link.zoomUserId)?.status === 'inactive' ? (
+                        <div className="muted">{t('zoomUsers.inactiveWarning')}</div>
+                      ) : null}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      </div>
+      <h2 className="section-title">{t('zoomUsers.inbox')}</h2>
+      <div className="card" data-testid="unmatched-inbox">
+        {unmatched.length === 0 && pending.length === 0 && (mapping?.seenHosts.length ?? 0) === 0 ? (
+          <p className="muted">{t('zoomUsers.inboxEmpty')}</p>
+        ) : null}
+        {unmatched.length > 0 ? (
+          <>
+            <h3>{t('zoomUsers.unmatchedUsers')}</h3>
+            <ul>
+              {unmatched.map((user) => (
+                <li key={user.id}>
+                  {user.name} · {user.email}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+        {pending.length > 0 ? (
+          <>
+            <h3>{t('zoomUsers.pendingTitle')}</h3>
+            <ul data-testid="pending-users">
+              {pending.map((user) => (
+                <li key={user.email}>
+                  {user.email} — {t('zoomUsers.pendingReason')}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+        {(mapping?.seenHosts.length ?? 0) > 0 ? (
+          <>
+            <h3>{t('zoomUsers.seenHosts')}</h3>
+            <ul>
+              {mapping?.seenHosts.map((host) => (
+                <li key={host.zoomUserId}>
+                  {host.email ?? host.zoomUserId} — {t('zoomUsers.seenCount', { count: host.recordingsSeen })}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+      </div>
+    </>
+  );
+}
