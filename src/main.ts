@@ -147,6 +147,7 @@ export async function startCallport(
     }
     if (options.roles.includes('worker')) {
       await queue.work();
+      await importer.recoverOrphans();
       logger.info({ roles: options.roles }, 'worker started');
     }
     return { config, logger, database, queue, server, url, connections, metrics, importer, store, stop };

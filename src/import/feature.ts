@@ -15,7 +15,7 @@ import { isZoomApiError, type ZoomRecordingMeeting, zoomRecordingMeetingSchema }
 import { discoverRecording, priorityFor } from './discover-recording.ts';
 import { importRecording } from './import-recording.ts';
 import { importRecordingJob, sweepConnectionJob, sweepDispatchJob } from './jobs.ts';
-import { findRecordingByUuid, findSweep, setRecordingStatus } from './queries.ts';
+import { findRecordingByUuid, findSweep, listOrphanedRecordings, setRecordingStatus } from './queries.ts';
 import { sweepConnection } from './sweep-connection.ts';
 
 export type ImportFeatureDeps = {
@@ -88,6 +88,7 @@ export class ImportFeature {
     });
 
     queue.register(sweepDispatchJob, async () => {
+      await this.recoverOrphans();
       for (const connection of await listActiveConnections(db)) {
         const sweep = await findSweep(db, connection.id);
         const dueAt = (sweep?.lastStartedAt?.getTime() ?? 0) + config.SWEEP_INTERVAL_MINUTES * 60_000;
@@ -165,6 +166,13 @@ export class ImportFeature {
         ...(startAfterSeconds ? { startAfterSeconds } : {}),
       },
     );
+  }
+
+  /** Re-enqueues recordings a crashed worker left half done (run every minute and at worker start). */
+  async recoverOrphans(): Promise<number> {
+    const orphans = await listOrphanedRecordings(this.deps.db, 90);
+    for (const orphan of orphans) await this.enqueueImport(orphan.id, orphan.autoDeleteDate);
+    return orphans.length;
   }
 
   async requestSweep(connectionId: string, options: { since?: string; userEmail?: string } = {}) {

@@ -41,7 +41,8 @@ export type ImportOutcome =
   | { outcome: 'busy' }
   | { outcome: 'gone'; reason: string };
 
-const leaseSeconds = 600;
+// Short lease, renewed while the job runs: a crashed worker's recording is free again within a minute.
+const leaseSeconds = 60;
 
 /**
  * The one import job of a meeting instance. Idempotent: files already stored are not fetched again, a
@@ -63,9 +64,16 @@ export async function importRecording(
     return { outcome: 'skipped', reason: 'the Zoom connection is not active' };
   }
   if (!(await claimRecording(db, recordingId, jobId, leaseSeconds))) return { outcome: 'busy' };
+  const heartbeat = setInterval(
+    () => {
+      extendClaim(db, recordingId, jobId, leaseSeconds).catch(() => {});
+    },
+    (leaseSeconds / 3) * 1000,
+  );
   try {
-    return await runImport(deps, connection, recording, jobId);
+    return await runImport(deps, connection, recording);
   } finally {
+    clearInterval(heartbeat);
     await releaseRecording(db, recordingId, jobId);
   }
 }
@@ -74,7 +82,6 @@ async function runImport(
   deps: ImportDeps,
   connection: ConnectionRow,
   recording: RecordingRow,
-  jobId: string,
 ): Promise<ImportOutcome> {
   const { db, logger } = deps;
   const host = await findLinkByZoomUser(db, connection.id, { zoomUserId: recording.hostZoomId });
@@ -127,7 +134,6 @@ async function runImport(
   for (const file of files) {
     if (file.storageKey && file.storedSize !== null) continue;
     await storeFile(deps, connection, recording, file);
-    await extendClaim(db, recording.id, jobId, leaseSeconds);
   }
 
   const stored = await listRecordingFiles(db, recording.id);

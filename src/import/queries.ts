@@ -241,3 +241,21 @@ export async function saveSweep(
     .values({ connectionId, ...values })
     .onConflictDoUpdate({ target: importSweeps.connectionId, set: values });
 }
+
+/**
+ * Recordings left unfinished by a worker that died: not imported, not ended, and no live claim.
+ * Their import job may be stuck "active" in the queue until it expires; re-enqueuing is harmless.
+ */
+export function listOrphanedRecordings(db: Db, olderThanSeconds: number) {
+  return db
+    .select({ id: recordings.id, autoDeleteDate: recordings.autoDeleteDate })
+    .from(recordings)
+    .where(
+      and(
+        inArray(recordings.status, ['discovered', 'importing', 'waiting']),
+        or(isNull(recordings.claimedUntil), lt(recordings.claimedUntil, new Date())),
+        lt(recordings.updatedAt, new Date(Date.now() - olderThanSeconds * 1000)),
+      ),
+    )
+    .limit(1000);
+}

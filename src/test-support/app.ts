@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { LightMyRequestResponse } from 'fastify';
 import { createOrganizationWithAdmin, createUser } from '../accounts/index.ts';
@@ -52,9 +55,10 @@ export async function startTestApp(
       callback();
     },
   });
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'callport-test-'));
   const config = loadConfig({
     NODE_ENV: 'test',
-    CALLPORT_DATA_DIR: '/tmp/callport-test-unused',
+    CALLPORT_DATA_DIR: dataDir,
     CALLPORT_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ...options.env,
   });
@@ -105,6 +109,10 @@ export async function startTestApp(
 
   return {
     ...callport,
+    stop: async () => {
+      await callport.stop();
+      await fs.rm(dataDir, { recursive: true, force: true });
+    },
     logs,
     anonymous: makeClient('', '', {}),
     async createOrganization(name = 'Test org') {

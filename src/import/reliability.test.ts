@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { schema } from '../db/index.ts';
+import { type CallportProcess, spawnCallport } from '../test-support/processes.ts';
+import { startZoomTestBed, type ZoomTestBed } from '../test-support/zoom.ts';
+
+type StoredFile = {
+  recordingId: string;
+  fileType: string;
+  storedSize: number | null;
+  sha256: string | null;
+  fileKey: string;
+};
+
+async function linkTeam(bed: ZoomTestBed, emails: string[]) {
+  for (const email of emails)
+    await bed.admin.request('POST', '/api/users', { email, name: email.split('@')[0] });
+  await bed.connect();
+  await bed.admin.request('POST', '/api/integrations/zoom/users/sync');
+  const { proposals } = (
+    await bed.admin.request('POST', '/api/integrations/zoom/users/auto-associate')
+  ).json();
+  await bed.admin.request('PUT', '/api/integrations/zoom/users/links', {
+    links: proposals.map((p: object) => ({ ...p, method: 'automatic' })),
+  });
+  bed.emulator.control.updateAccountSettings({
+    recording: { cloud_recording: true, auto_recording: 'cloud' },
+  });
+}
+
+/** Every recording imported once, one call each, and every stored file identical to Zoom's. */
+async function expectExactlyOnce(bed: ZoomTestBed, uuids: string[]) {
+  const { db } = bed.app.database;
+  const recordings = (await db.select().from(schema.recordings)).filter((r) => uuids.includes(r.meetingUuid));
+  const ids = new Set(recordings.map((r) => r.id));
+  const calls = (await db.select().from(schema.calls)).filter((call) => ids.has(call.recordingId));
+  expect(recordings.map((r) => r.status)).toEqual(uuids.map(() => 'imported'));
+  expect(calls.length).toBe(new Set(calls.map((call) => call.recordingId)).size);
+  expect(calls.length).toBe(uuids.length);
+  const files = (await db.select().from(schema.recordingFiles)) as StoredFile[];
+  for (const recording of recordings) {
+    const zoom = (await bed.emulator.control.getRecording(recording.meetingUuid))!;
+    for (const zoomFile of zoom.files.filter((f) =>
+      ['MP4', 'M4A', 'TRANSCRIPT', 'CHAT', 'TIMELINE'].includes(f.fileType),
+    )) {
+      const stored = files.find(
+        (f) =>
+          f.recordingId === recording.id &&
+          (f.fileKey === zoomFile.id || f.fileKey.startsWith(`${zoomFile.fileType}:`)),
+      );
+      expect({
+        file: `${recording.topic} ${zoomFile.fileType}`,
+        size: stored?.storedSize,
+        sha256: stored?.sha256,
+      }).toEqual({
+        file: `${recording.topic} ${zoomFile.fileType}`,
+        size: zoomFile.size,
+        sha256: zoomFile.sha256,
+      });
+    }
+  }
+}
+
+describe('import under faults', () => {
+  let bed: ZoomTestBed;
+  beforeAll(async () => {
+    bed = await startZoomTestBed({
+      env: { SWEEP_INTERVAL_MINUTES: '60', BACKFILL_DAYS: '0', IMPORT_RETRY_DELAY_SECONDS: '1' },
+    });
+    await linkTeam(bed, ['emma.dubois@acme.example', 'hugo.thomas@acme.example']);
+  });
+  afterAll(() => bed?.stop());
+
+  it('imports 100 % exactly once through 5xx, 429 bursts, resets mid-file and duplicated or dropped webhooks', async () => {
+    const { control } = bed.emulator;
+    control.setWebhooks({ duplicate: true, dropRate: 0.4 });
+    control.setFaults({
+      errorRates: [
+        { endpoint: 'GET /v2/meetings/:meetingId/recordings', rate: 0.3 },
+        { endpoint: 'GET /v2/users/:userId/recordings', rate: 0.3 },
+      ],
+      rateLimitBurst: { count: 4, type: 'QPS' },
+      resetDownloadsAfterBytes: 150_000,
+    });
+    const uuids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const meeting = control.simulateMeeting({
+        hostEmail: i % 2 ? 'hugo.thomas@acme.example' : 'emma.dubois@acme.example',
+        topic: `Faulty ${i}`,
+        durationMinutes: 2,
+        processingSeconds: 1,
+        transcriptSeconds: 1,
+        synthetic: true,
+        fileSizes: { mp4: 400_000, m4a: 120_000 },
+        ...(i === 4
+          ? {
+              segments: [
+                { startMinute: 0, endMinute: 1 },
+                { startMinute: 1.2, endMinute: 2 },
+              ],
+            }
+          : {}),
+      });
+      uuids.push(meeting.uuid);
+    }
+    await control.advanceClock(5);
+    await control.flushWebhooks();
+    // Resets keep happening for a while: each attempt resumes where the last one stopped.
+    await new Promise((resolve) => setTimeout(resolve, 6000));
+    control.setFaults({ resetDownloadsAfterBytes: null });
+    // Dropped webhooks are found by the sweep; sweeping again must not duplicate anything.
+    await bed.admin.request('POST', '/api/integrations/zoom/imports/sweep');
+    await expect
+      .poll(
+        async () => {
+          const rows = await bed.app.database.db.select().from(schema.recordings);
+          return rows.filter((row) => uuids.includes(row.meetingUuid) && row.status === 'imported').length;
+        },
+        { timeout: 90_000, interval: 1000 },
+      )
+      .toBe(6);
+    await bed.admin.request('POST', '/api/integrations/zoom/imports/sweep');
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    control.resetFaults();
+    await expectExactlyOnce(bed, uuids);
+  }, 150_000);
+});
+
+describe.skipIf(!process.env.DATABASE_URL)('import across worker crashes (PostgreSQL)', () => {
+  let bed: ZoomTestBed;
+  let worker: CallportProcess | undefined;
+  beforeAll(async () => {
+    bed = await startZoomTestBed({
+      roles: ['web'],
+      env: { SWEEP_INTERVAL_MINUTES: '60', BACKFILL_DAYS: '0' },
+    });
+    await linkTeam(bed, ['emma.dubois@acme.example']);
+  });
+  afterAll(async () => {
+    await worker?.kill('SIGKILL');
+    await bed?.stop();
+  });
+
+  it('loses and duplicates nothing when the worker is killed with SIGKILL again and again', async () => {
+    const { control } = bed.emulator;
+    const uuids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const meeting = control.simulateMeeting({
+        hostEmail: 'emma.dubois@acme.example',
+        topic: `Backlog ${i}`,
+        durationMinutes: 5,
+        processingSeconds: 1,
+        transcriptSeconds: 1,
+        synthetic: true,
+        fileSizes: { mp4: 30_000_000, m4a: 3_000_000 },
+      });
+      uuids.push(meeting.uuid);
+    }
+    await control.advanceClock(5);
+    await control.flushWebhooks();
+    // Slow downloads so that kills land mid-file.
+    control.setFaults({ slowResponses: [{ endpoint: 'GET /rec/signed/:fileKey/:fileName', delayMs: 300 }] });
+    const env = {
+      DATABASE_URL: (bed.app.database as { url?: string }).url!,
+      CALLPORT_ENCRYPTION_KEY: bed.app.config.CALLPORT_ENCRYPTION_KEY!,
+      CALLPORT_DATA_DIR: bed.app.config.dataDir,
+      ZOOM_CLIENT_ID: bed.zoomApp.clientId,
+      ZOOM_CLIENT_SECRET: bed.zoomApp.clientSecret,
+      ZOOM_WEBHOOK_SECRET_TOKEN: bed.zoomApp.webhookSecretToken!,
+      ZOOM_OAUTH_URL: bed.emulator.oauthUrl,
+      ZOOM_API_URL: bed.emulator.apiUrl,
+      SWEEP_INTERVAL_MINUTES: '60',
+      IMPORT_RETRY_DELAY_SECONDS: '1',
+      WORKER_CONCURRENCY: '2',
+    };
+    let kills = 0;
+    for (let round = 0; round < 4; round++) {
+      worker = await spawnCallport('worker', env);
+      await new Promise((resolve) => setTimeout(resolve, 1500 + round * 500));
+      await worker.kill('SIGKILL');
+      kills++;
+    }
+    control.setFaults({ slowResponses: [] });
+    worker = await spawnCallport('worker', env);
+    await expect
+      .poll(
+        async () => {
+          const rows = await bed.app.database.db.select().from(schema.recordings);
+          return rows.filter((row) => uuids.includes(row.meetingUuid) && row.status === 'imported').length;
+        },
+        { timeout: 180_000, interval: 1000 },
+      )
+      .toBe(5);
+    expect(kills).toBe(4);
+    await expectExactlyOnce(bed, uuids);
+  }, 300_000);
+});
