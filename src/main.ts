@@ -11,6 +11,7 @@ import { defineJob, JobQueue } from './jobs/index.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { createMetrics, type Metrics } from './lib/metrics.ts';
 import { loadKeyring, SecretBox } from './lib/secret-box.ts';
+import { RecordingPolicyFeature } from './recording-policy/index.ts';
 import { type App, buildServer, type ServerOptions, sessionCookieName } from './server/app.ts';
 import { registerMetricsRoute } from './server/metrics-route.ts';
 import { type BlobStore, openBlobStore } from './storage/index.ts';
@@ -113,6 +114,8 @@ export async function startCallport(
     // the queue starts.
     const userMapping = new UserMappingFeature(featureDeps);
     routes.push(registerUserMappingRoutes(userMapping));
+    const recordingPolicy = new RecordingPolicyFeature(featureDeps);
+    routes.push(recordingPolicy.routes());
     const store = openBlobStore({
       storageUrl: config.STORAGE_URL,
       dataDir: config.dataDir,

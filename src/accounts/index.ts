@@ -4,6 +4,7 @@ export { createUser, editUser } from './manage-users.ts';
 export { hashPassword } from './passwords.ts';
 export {
   deleteExpiredSessions,
+  findOrganization,
   findUserByEmail,
   insertAuditEntry,
   listUsers,

@@ -2,4 +2,5 @@ export * from './accounts.ts';
 export * from './calls.ts';
 export * from './connections.ts';
 export * from './import.ts';
+export * from './recording-policy.ts';
 export * from './user-mapping.ts';

@@ -363,3 +363,22 @@ export const importSweeps = pgTable('import_sweeps', {
   requestsMade: integer('requests_made').notNull().default(0),
   lastError: text('last_error'),
 });
+
+/** Per connection: the recording policy's scope, targets, last audit, drift and manual confirmations. */
+export const recordingPolicies = pgTable('recording_policies', {
+  connectionId: uuid('connection_id')
+    .primaryKey()
+    .references(() => zoomConnections.id, { onDelete: 'cascade' }),
+  scope: text('scope', { enum: ['account', 'group'] }).notNull().default('account'),
+  groupId: text('group_id'),
+  groupName: text('group_name').notNull().default('Callport recording'),
+  autoDeleteDays: integer('auto_delete_days').notNull().default(30),
+  lastAudit: jsonb('last_audit').$type<unknown[]>(),
+  lastAuditAt: timestamp('last_audit_at', { withTimezone: true }),
+  lastApply: jsonb('last_apply').$type<unknown[]>(),
+  drift: jsonb('drift').$type<unknown[]>().notNull().default([]),
+  manualConfirmations: jsonb('manual_confirmations')
+    .$type<Record<string, { by: string; at: string }>>()
+    .notNull()
+    .default({}),
+});

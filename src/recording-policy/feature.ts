@@ -1,0 +1,250 @@
+import { z } from 'zod';
+import { findOrganization } from '../accounts/index.ts';
+import {
+  type ConnectionRow,
+  type ConnectionsFeature,
+  findConnection,
+  findConnectionByOrganization,
+  listActiveConnections,
+} from '../connections/index.ts';
+import {
+  confirmManualItemRequestSchema,
+  type RecordingPolicy,
+  recordingPolicySchema,
+  updateRecordingPolicyRequestSchema,
+} from '../contract/index.ts';
+import type { Db } from '../db/index.ts';
+import { defineJob, type JobQueue } from '../jobs/index.ts';
+import { AppError } from '../lib/errors.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { App } from '../server/app.ts';
+import { getPrincipal, parseInput } from '../server/request.ts';
+import {
+  type ApplyResult,
+  type AuditItem,
+  applyPolicy,
+  auditPolicy,
+  loadPolicy,
+  type PolicyRow,
+  recommendScope,
+  savePolicy,
+  syncRecordingGroup,
+} from './audit-policy.ts';
+import { policyItems, recommendedDisclaimer } from './policy.ts';
+
+export const auditPolicyJob = defineJob({
+  name: 'recording-policy.audit',
+  payload: z.object({ connectionId: z.uuid(), operator: z.string().nullable().optional() }),
+  retryLimit: 5,
+  retryDelaySeconds: 60,
+  retryBackoff: true,
+  timeoutSeconds: 300,
+  dedupe: 'queued',
+});
+
+export const dailyAuditJob = defineJob({
+  name: 'recording-policy.daily-audit',
+  payload: z.object({}).passthrough(),
+  retryLimit: 2,
+  retryDelaySeconds: 300,
+  retryBackoff: true,
+  timeoutSeconds: 300,
+  cron: '41 4 * * *',
+});
+
+/** The recording policy: audit, apply and lock the guide's settings, at account or group scope, and catch drift. */
+export class RecordingPolicyFeature {
+  constructor(readonly deps: { db: Db; queue: JobQueue; logger: Logger; connections: ConnectionsFeature }) {
+    const { queue, connections, db } = deps;
+    queue.register(auditPolicyJob, async ({ connectionId, operator }) => {
+      const connection = await findConnection(db, connectionId);
+      if (connection?.status === 'connected') await this.audit(connection, { operator: operator ?? null });
+    });
+    queue.register(dailyAuditJob, async () => {
+      for (const connection of await listActiveConnections(db)) {
+        await queue.send(auditPolicyJob, { connectionId: connection.id }, { singletonKey: connection.id });
+      }
+    });
+    connections.onConnected((connectionId) =>
+      queue.send(auditPolicyJob, { connectionId }, { singletonKey: connectionId }).then(() => {}),
+    );
+    for (const event of ['account.settings_updated', 'account.lock_settings_updated']) {
+      connections.onWebhook(event, async (stored) => {
+        const payload = stored.body.payload as
+          | { operator?: string; object?: { settings?: unknown } }
+          | undefined;
+        await this.audit(stored.connection, {
+          operator: payload?.operator ?? null,
+          changedFields: changedPaths(payload?.object?.settings),
+        });
+        return 'policy re-audited';
+      });
+    }
+  }
+
+  /** Audits and records drift: items that were on policy at the last audit and are not any more. */
+  async audit(
+    connection: ConnectionRow,
+    change: { operator: string | null; changedFields?: string[] } = { operator: null },
+  ): Promise<AuditItem[]> {
+    const { db } = this.deps;
+    const policy = await loadPolicy(db, connection.id);
+    const items = await auditPolicy(this.deps.connections.access.clientFor(connection), policy);
+    const previous = (policy.lastAudit ?? []) as AuditItem[];
+    const at = new Date().toISOString();
+    const drift = items.flatMap((item) => {
+      const before = previous.find((old) => old.id === item.id);
+      const lostLock = before?.isLocked && !item.isLocked;
+      if (before?.status !== 'ok' || !(item.status === 'off_policy' || lostLock)) return [];
+      // Zoom says who changed what: name the operator only for the fields their event changed.
+      const field = policyItems(policy.autoDeleteDays).find((candidate) => candidate.id === item.id)?.field;
+      const isTheirs = Boolean(field && change.changedFields?.includes(field));
+      return [
+        {
+          id: item.id,
+          from: before.current,
+          to: item.current,
+          operator: isTheirs ? change.operator : null,
+          at,
+        },
+      ];
+    });
+    // Events can be processed out of order: an earlier event's audit may have seen this change first.
+    // Give it its operator when this event says it changed that field.
+    type DriftEntry = { id: string; from: unknown; to: unknown; operator: string | null; at: string };
+    const known = ((policy.drift ?? []) as DriftEntry[]).map((entry) => {
+      const field = policyItems(policy.autoDeleteDays).find((candidate) => candidate.id === entry.id)?.field;
+      const isLatest =
+        entry === ((policy.drift ?? []) as DriftEntry[]).find((other) => other.id === entry.id);
+      return isLatest && entry.operator === null && field && change.changedFields?.includes(field)
+        ? { ...entry, operator: change.operator }
+        : entry;
+    });
+    await savePolicy(db, connection.id, {
+      lastAudit: items,
+      lastAuditAt: new Date(),
+      drift: [...drift, ...known].slice(0, 50),
+    });
+    if (drift.length > 0)
+      this.deps.logger.warn(
+        { connectionId: connection.id, drift: drift.map((d) => d.id) },
+        'recording policy drift',
+      );
+    return items;
+  }
+
+  routes() {
+    const { db, connections } = this.deps;
+    const requireConnection = async (organizationId: string) => {
+      const connection = await findConnectionByOrganization(db, organizationId);
+      if (connection?.status !== 'connected') {
+        throw new AppError(
+          'zoom_not_connected',
+          'Zoom is not connected: connect it in Settings > Integrations.',
+        );
+      }
+      return connection;
+    };
+    const view = async (connection: ConnectionRow, policy: PolicyRow): Promise<RecordingPolicy> => {
+      const organization = await findOrganization(db, connection.organizationId);
+      const audit = (policy.lastAudit ?? []) as AuditItem[];
+      const applied = (policy.lastApply ?? []) as ApplyResult[];
+      const recommendation = await recommendScope(db, connections.access.clientFor(connection), connection);
+      return recordingPolicySchema.parse({
+        scope: policy.scope,
+        groupName: policy.groupName,
+        groupId: policy.groupId,
+        autoDeleteDays: policy.autoDeleteDays,
+        recommendation,
+        lastAuditAt: policy.lastAuditAt?.toISOString() ?? null,
+        drift: policy.drift,
+        disclaimer: recommendedDisclaimer(
+          organization?.productName ?? 'Callport',
+          organization?.productUrl ?? null,
+        ),
+        items: policyItems(policy.autoDeleteDays).map((item) => {
+          const found = audit.find((entry) => entry.id === item.id);
+          const apply = applied.find((entry) => entry.id === item.id);
+          return {
+            id: item.id,
+            field: item.field ?? null,
+            target: item.target ?? null,
+            current: found?.current ?? null,
+            isLocked: found?.isLocked ?? false,
+            isLockable: Boolean(item.lockKey),
+            status: item.field ? (found?.status ?? 'unknown') : 'manual',
+            note: found?.note ?? null,
+            isUnconfirmed: item.isUnconfirmed ?? false,
+            manualSteps: item.manual ?? (apply?.outcome === 'refused' ? null : null),
+            confirmedBy: policy.manualConfirmations[item.id] ?? null,
+            lastApply: apply ? { outcome: apply.outcome, message: apply.message } : null,
+          };
+        }),
+      });
+    };
+
+    return (app: App) => {
+      app.get('/api/integrations/zoom/policy', { config: { access: 'admin' } }, async (request) => {
+        const connection = await requireConnection(getPrincipal(request).organizationId);
+        return view(connection, await loadPolicy(db, connection.id));
+      });
+      app.post('/api/integrations/zoom/policy/audit', { config: { access: 'admin' } }, async (request) => {
+        const connection = await requireConnection(getPrincipal(request).organizationId);
+        await this.audit(connection);
+        return view(connection, await loadPolicy(db, connection.id));
+      });
+      app.patch('/api/integrations/zoom/policy', { config: { access: 'admin' } }, async (request) => {
+        const input = parseInput(updateRecordingPolicyRequestSchema, request.body);
+        const connection = await requireConnection(getPrincipal(request).organizationId);
+        await loadPolicy(db, connection.id);
+        if (Object.keys(input).length > 0) await savePolicy(db, connection.id, input);
+        await this.audit(connection);
+        return view(connection, await loadPolicy(db, connection.id));
+      });
+      app.post('/api/integrations/zoom/policy/apply', { config: { access: 'admin' } }, async (request) => {
+        const connection = await requireConnection(getPrincipal(request).organizationId);
+        let policy = await loadPolicy(db, connection.id);
+        const client = connections.access.clientFor(connection);
+        if (policy.scope === 'group') {
+          await syncRecordingGroup(db, client, connection, policy);
+          policy = await loadPolicy(db, connection.id);
+        }
+        const results = await applyPolicy(client, policy);
+        await savePolicy(db, connection.id, { lastApply: results });
+        await this.audit(connection);
+        return view(connection, await loadPolicy(db, connection.id));
+      });
+      app.post(
+        '/api/integrations/zoom/policy/manual/:itemId',
+        { config: { access: 'admin' } },
+        async (request) => {
+          const principal = getPrincipal(request);
+          const { done } = parseInput(confirmManualItemRequestSchema, request.body);
+          const { itemId } = request.params as { itemId: string };
+          const connection = await findConnectionByOrganization(db, principal.organizationId);
+          const policy = connection ? await loadPolicy(db, connection.id) : undefined;
+          if (
+            !connection ||
+            !policy ||
+            !policyItems(policy.autoDeleteDays).some((item) => item.id === itemId && item.manual)
+          ) {
+            throw new AppError('not_found', 'No such manual item.');
+          }
+          const confirmations = { ...policy.manualConfirmations };
+          if (done) confirmations[itemId] = { by: principal.email, at: new Date().toISOString() };
+          else delete confirmations[itemId];
+          await savePolicy(db, connection.id, { manualConfirmations: confirmations });
+          return view(connection, await loadPolicy(db, connection.id));
+        },
+      );
+    };
+  }
+}
+
+/** Dotted paths of the leaves of a settings object (`recording.auto_recording`, …). */
+function changedPaths(settings: unknown, prefix = ''): string[] {
+  if (!settings || typeof settings !== 'object' || Array.isArray(settings)) return prefix ? [prefix] : [];
+  return Object.entries(settings as Record<string, unknown>).flatMap(([key, value]) =>
+    changedPaths(value, prefix ? `${prefix}.${key}` : key),
+  );
+}

@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startZoomTestBed, type ZoomTestBed } from '../test-support/zoom.ts';
+
+let bed: ZoomTestBed;
+type Item = {
+  id: string;
+  status: string;
+  current: unknown;
+  isLocked: boolean;
+  lastApply: { outcome: string; message: string | null } | null;
+  manualSteps: unknown;
+};
+const byId = (items: Item[]): Record<string, Item> =>
+  Object.fromEntries(items.map((item) => [item.id, item]));
+
+beforeAll(async () => {
+  bed = await startZoomTestBed();
+  for (const email of ['emma.dubois@acme.example', 'hugo.thomas@acme.example']) {
+    await bed.admin.request('POST', '/api/users', { email, name: email.split('@')[0] });
+  }
+  await bed.connect();
+  await bed.admin.request('POST', '/api/integrations/zoom/users/sync');
+  const { proposals } = (
+    await bed.admin.request('POST', '/api/integrations/zoom/users/auto-associate')
+  ).json();
+  await bed.admin.request('PUT', '/api/integrations/zoom/users/links', {
+    links: proposals.map((p: object) => ({ ...p, method: 'automatic' })),
+  });
+});
+afterAll(() => bed?.stop());
+
+describe('recording policy', () => {
+  it('audits the sandbox off policy, recommends a group, and lists manual items with steps', async () => {
+    const policy = (await bed.admin.request('POST', '/api/integrations/zoom/policy/audit')).json();
+    const items = byId(policy.items);
+    expect(items.auto_recording!).toMatchObject({ status: 'off_policy', current: 'none' });
+    expect(items.display_participant_name!.status).toBe('off_policy');
+    expect(items.cloud_recording_available_email!).toMatchObject({ status: 'off_policy', current: true });
+    expect(items.sign_out_after_time!.status).toBe('manual');
+    expect((items.custom_disclaimer!.manualSteps as { fr: string[] }).fr.length).toBeGreaterThan(1);
+    expect(policy.recommendation).toMatchObject({ scope: 'group', licensedLinked: 2 });
+    expect(policy.disclaimer.fr.title).toContain('Callport');
+  });
+
+  it('applies and locks what the API allows, reports refusals per item, and re-audits', async () => {
+    const policy = (await bed.admin.request('POST', '/api/integrations/zoom/policy/apply')).json();
+    const items = byId(policy.items);
+    for (const id of [
+      'cloud_recording',
+      'auto_recording',
+      'display_participant_name',
+      'recording_thumbnails',
+      'record_speaker_view',
+      'recording_disclaimer',
+      'cloud_recording_available_email',
+    ]) {
+      expect({ id, status: items[id]!.status }).toEqual({ id, status: 'ok' });
+    }
+    expect(items.auto_recording!.isLocked).toBe(true);
+    expect(bed.emulator.control.getAccountLockSettings()).toMatchObject({
+      recording: { auto_recording: true },
+    });
+    expect(bed.emulator.control.getAccountSettings()).toMatchObject({
+      recording: { auto_delete_cmr_days: 30 },
+    });
+    expect(items.sign_out_after_time!.lastApply).toMatchObject({ outcome: 'skipped' });
+  });
+
+  it('shows a change made in Zoom afterwards as drift, with who made it', async () => {
+    bed.emulator.control.updateAccountSettings(
+      { recording: { display_participant_name: false } },
+      'louis.bernard@acme.example',
+    );
+    await bed.emulator.control.flushWebhooks();
+    await expect
+      .poll(async () => (await bed.admin.request('GET', '/api/integrations/zoom/policy')).json().drift[0], {
+        timeout: 20_000,
+      })
+      .toMatchObject({
+        id: 'display_participant_name',
+        from: true,
+        to: false,
+        operator: 'louis.bernard@acme.example',
+      });
+  });
+
+  it('in group mode, recording depends on the emulator’s own group settings', async () => {
+    const { control } = bed.emulator;
+    control.updateAccountSettings({ recording: { auto_recording: 'none' } });
+    control.updateAccountLockSettings({ recording: { auto_recording: false } });
+    await bed.admin.request('PATCH', '/api/integrations/zoom/policy', { scope: 'group' });
+    const policy = (await bed.admin.request('POST', '/api/integrations/zoom/policy/apply')).json();
+    expect(policy.groupId).toEqual(expect.any(String));
+    const group = control.listGroups().find((g) => g.id === policy.groupId)!;
+    expect(group.memberIds.length).toBe(2);
+    const inside = control.simulateMeeting({
+      hostEmail: 'emma.dubois@acme.example',
+      topic: 'In group',
+      durationMinutes: 1,
+    });
+    const outside = control.simulateMeeting({
+      hostEmail: 'nathan.durand@acme.example',
+      topic: 'Outside',
+      durationMinutes: 1,
+    });
+    expect(inside.recorded).toBe(true);
+    expect(outside.recorded).toBe(false);
+  });
+
+  it('records an admin’s confirmation of a manual item', async () => {
+    const policy = (
+      await bed.admin.request('POST', '/api/integrations/zoom/policy/manual/sign_out_after_time', {
+        done: true,
+      })
+    ).json();
+    expect(byId(policy.items).sign_out_after_time).toMatchObject({ confirmedBy: { by: bed.admin.email } });
+    expect(
+      (
+        await bed.admin.request('POST', '/api/integrations/zoom/policy/manual/cloud_recording', {
+          done: true,
+        })
+      ).statusCode,
+    ).toBe(404);
+  });
+});
