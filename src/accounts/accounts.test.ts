@@ -157,7 +157,7 @@ describe('tenancy', () => {
     const routesWithId = app.server!.routeTable.filter((route) => route.url.includes(':id'));
     expect(routesWithId.length).toBeGreaterThan(0);
     for (const route of routesWithId) {
-      const url = route.url.replace(':id', victim.userId);
+      const url = route.url.replace(/:\w+/g, victim.userId);
       const response = await orgA.admin.request(
         route.method,
         url,

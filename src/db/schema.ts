@@ -369,7 +369,9 @@ export const recordingPolicies = pgTable('recording_policies', {
   connectionId: uuid('connection_id')
     .primaryKey()
     .references(() => zoomConnections.id, { onDelete: 'cascade' }),
-  scope: text('scope', { enum: ['account', 'group'] }).notNull().default('account'),
+  scope: text('scope', { enum: ['account', 'group'] })
+    .notNull()
+    .default('account'),
   groupId: text('group_id'),
   groupName: text('group_name').notNull().default('Callport recording'),
   autoDeleteDays: integer('auto_delete_days').notNull().default(30),

@@ -219,7 +219,6 @@ export class RecordingPolicyFeature {
         { config: { access: 'admin' } },
         async (request) => {
           const principal = getPrincipal(request);
-          const { done } = parseInput(confirmManualItemRequestSchema, request.body);
           const { itemId } = request.params as { itemId: string };
           const connection = await findConnectionByOrganization(db, principal.organizationId);
           const policy = connection ? await loadPolicy(db, connection.id) : undefined;
@@ -230,6 +229,7 @@ export class RecordingPolicyFeature {
           ) {
             throw new AppError('not_found', 'No such manual item.');
           }
+          const { done } = parseInput(confirmManualItemRequestSchema, request.body);
           const confirmations = { ...policy.manualConfirmations };
           if (done) confirmations[itemId] = { by: principal.email, at: new Date().toISOString() };
           else delete confirmations[itemId];

@@ -40,6 +40,11 @@ const matrix: Record<string, Access> = {
   'GET /api/calls': 'user',
   'GET /api/calls/:id': 'user',
   'GET /api/calls/:id/media/:fileId': 'user',
+  'GET /api/integrations/zoom/policy': 'admin',
+  'PATCH /api/integrations/zoom/policy': 'admin',
+  'POST /api/integrations/zoom/policy/audit': 'admin',
+  'POST /api/integrations/zoom/policy/apply': 'admin',
+  'POST /api/integrations/zoom/policy/manual/:itemId': 'admin',
 };
 
 let bed: ZoomTestBed;
@@ -50,7 +55,7 @@ let callOfA: string;
 let fileOfA: string;
 
 beforeAll(async () => {
-  bed = await startZoomTestBed();
+  bed = await startZoomTestBed({ env: { BACKFILL_DAYS: '0' } });
   await bed.connect();
   member = await bed.app.createUserClient(bed.organizationId, 'member');
   memberOfA = member.userId;
@@ -75,11 +80,13 @@ beforeAll(async () => {
   });
   await bed.emulator.control.advanceClock(5);
   await bed.emulator.control.flushWebhooks();
-  for (let tries = 0; (await bed.admin.request('GET', '/api/calls')).json().total !== 1; tries++) {
+  const matrixCall = async () =>
+    (await bed.admin.request('GET', '/api/calls?q=Matrix')).json().calls[0] as { id: string } | undefined;
+  for (let tries = 0; !(await matrixCall()); tries++) {
     if (tries > 150) throw new Error('the call of organisation A was not imported');
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  callOfA = (await bed.admin.request('GET', '/api/calls')).json().calls[0].id;
+  callOfA = (await matrixCall())!.id;
   fileOfA = (await bed.admin.request('GET', `/api/calls/${callOfA}`)).json().media[0].fileId;
 });
 afterAll(() => bed?.stop());
@@ -91,6 +98,7 @@ function concreteUrl(url: string): string {
     .replace('/api/calls/:id', `/api/calls/${callOfA}`)
     .replace(':fileId', fileOfA)
     .replace(':zoomUserId', 'zoom-user-of-a')
+    .replace(':itemId', 'sign_out_after_time')
     .replace('*', 'index.js');
 }
 

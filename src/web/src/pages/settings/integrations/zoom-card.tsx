@@ -84,14 +84,14 @@ export function ZoomCard({ status, connection, isAdmin }: ZoomCardProps) {
         </div>
       ) : null}
       {status === 'connected' && isAdmin ? (
-        <nav className="link-list" aria-label={t('integrations.zoom.name')}>
+        <div className="link-list">
           <Link to="/settings/integrations/zoom/users" className="btn btn-secondary btn-sm">
             {t('integrations.zoom.manageUsers')}
           </Link>
           <Link to="/settings/integrations/zoom/imports" className="btn btn-secondary btn-sm">
             {t('integrations.zoom.manageImports')}
           </Link>
-        </nav>
+        </div>
       ) : null}
       {status === 'reconnect_needed' ? (
         <p className="field-error">{t('integrations.zoom.reconnectHint')}</p>
