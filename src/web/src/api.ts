@@ -12,6 +12,7 @@ import {
   type Language,
   type Organization,
   organizationSchema,
+  recordingPolicySchema,
   type SaveLinksRequest,
   type Session,
   type SignInRequest,
@@ -181,6 +182,18 @@ export const api = {
     request('POST', '/api/integrations/zoom/users/auto-associate', autoAssociateResultSchema),
   saveLinks: (body: SaveLinksRequest) => request('PUT', '/api/integrations/zoom/users/links', null, { body }),
   syncZoomUsers: () => request('POST', '/api/integrations/zoom/users/sync', null),
+
+  auditPolicy: () => request('POST', '/api/integrations/zoom/policy/audit', recordingPolicySchema),
+  applyPolicy: () => request('POST', '/api/integrations/zoom/policy/apply', recordingPolicySchema),
+  updatePolicy: (body: { scope?: 'account' | 'group'; autoDeleteDays?: 30 | 60 | 90 | 120 }) =>
+    request('PATCH', '/api/integrations/zoom/policy', recordingPolicySchema, { body }),
+  confirmManualItem: (itemId: string, done: boolean) =>
+    request(
+      'POST',
+      `/api/integrations/zoom/policy/manual/${encodeURIComponent(itemId)}`,
+      recordingPolicySchema,
+      { body: { done } },
+    ),
 
   getImports: () => request('GET', '/api/integrations/zoom/imports', importsOverviewSchema),
   importNow: () => request('POST', '/api/integrations/zoom/imports/sweep', null),

@@ -8,6 +8,7 @@ import { CallPage } from './pages/calls/call-page.tsx';
 import { CallsPage } from './pages/calls/calls-page.tsx';
 import { IntegrationsPage } from './pages/settings/integrations/integrations-page.tsx';
 import { ZoomImportsPage } from './pages/settings/integrations/zoom/zoom-imports-page.tsx';
+import { ZoomPolicyPage } from './pages/settings/integrations/zoom/zoom-policy-page.tsx';
 import { ZoomUsersPage } from './pages/settings/integrations/zoom/zoom-users-page.tsx';
 import { UsersPage } from './pages/settings/users/users-page.tsx';
 import { SignInPage } from './pages/sign-in/sign-in-page.tsx';
@@ -47,6 +48,7 @@ export function App() {
                 <Route path="integrations" element={<IntegrationsPage />} />
                 <Route path="integrations/zoom/users" element={<ZoomUsersPage />} />
                 <Route path="integrations/zoom/imports" element={<ZoomImportsPage />} />
+                <Route path="integrations/zoom/policy" element={<ZoomPolicyPage />} />
                 <Route path="users" element={<UsersPage />} />
               </Route>
               <Route path="*" element={<NotFoundPage />} />

@@ -91,6 +91,9 @@ export function ZoomCard({ status, connection, isAdmin }: ZoomCardProps) {
           <Link to="/settings/integrations/zoom/imports" className="btn btn-secondary btn-sm">
             {t('integrations.zoom.manageImports')}
           </Link>
+          <Link to="/settings/integrations/zoom/policy" className="btn btn-secondary btn-sm">
+            {t('integrations.zoom.managePolicy')}
+          </Link>
         </div>
       ) : null}
       {status === 'reconnect_needed' ? (

@@ -1,0 +1,85 @@
+// biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators, not DOM nodes
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testPassword } from '../../test-support/app.ts';
+import { startZoomTestBed, type ZoomTestBed } from '../../test-support/zoom.ts';
+
+// The guide's section 1 in Chromium: the audit shows the sandbox's off-policy settings, "Appliquer"
+// fixes what Zoom's API allows, manual items keep their steps, and a change made in Zoom shows as drift.
+
+const webRoot = fileURLToPath(new URL('../../../dist/web/index.html', import.meta.url));
+
+describe('recording policy page', () => {
+  let bed: ZoomTestBed;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    if (!fs.existsSync(webRoot))
+      throw new Error(`The web UI is not built (${webRoot}): run npm run build:web`);
+    bed = await startZoomTestBed({ env: { BACKFILL_DAYS: '0' } });
+    await bed.connect();
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
+    page = await (await browser.newContext({ locale: 'fr-FR', baseURL: bed.callportUrl })).newPage();
+    await page.goto('/sign-in');
+    await page.getByLabel('Adresse e-mail').fill(bed.admin.email);
+    await page.getByLabel('Mot de passe').fill(testPassword);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.waitForURL(/\/calls$/);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await bed?.stop();
+  });
+
+  const row = (item: string) => page.locator(`[data-testid="policy-row"][data-item="${item}"]`);
+
+  it('audits, applies what the API allows, keeps manual steps, and shows drift', async () => {
+    await page.goto('/settings/integrations');
+    await page.getByTestId('zoom-card').getByRole('link', { name: "Règles d'enregistrement" }).click();
+    await expect
+      .poll(() => row('auto_recording').getAttribute('data-status'), { timeout: 15_000 })
+      .toBe('off_policy');
+    expect(await row('display_participant_name').getAttribute('data-status')).toBe('off_policy');
+
+    await page.getByRole('button', { name: 'Appliquer et verrouiller' }).click();
+    await expect
+      .poll(() => row('auto_recording').getAttribute('data-status'), { timeout: 15_000 })
+      .toBe('ok');
+    expect(await row('auto_recording').innerText()).toContain('verrouillé');
+    expect(await row('sign_out_after_time').getAttribute('data-status')).toBe('manual');
+    expect(await row('custom_disclaimer').innerText()).toContain('Non vérifiable');
+    await row('custom_disclaimer').getByText('Étapes dans Zoom').click();
+    expect(await row('custom_disclaimer').innerText()).toContain('Customize Disclaimer');
+    expect(await page.getByTestId('disclaimer').innerText()).toContain(
+      'Cette réunion est enregistrée et annotée avec Callport.',
+    );
+
+    bed.emulator.control.updateAccountSettings(
+      { recording: { display_participant_name: false } },
+      'louis.bernard@acme.example',
+    );
+    await bed.emulator.control.flushWebhooks();
+    await expect
+      .poll(
+        async () => {
+          await page.getByRole('button', { name: 'Vérifier à nouveau' }).click();
+          return page.getByTestId('policy-drift').count();
+        },
+        { timeout: 20_000, interval: 1000 },
+      )
+      .toBe(1);
+    await expect
+      .poll(
+        async () => {
+          await page.getByRole('button', { name: 'Vérifier à nouveau' }).click();
+          return page.getByTestId('policy-drift').innerText();
+        },
+        { timeout: 20_000, interval: 1000 },
+      )
+      .toContain('louis.bernard@acme.example');
+  });
+});

@@ -1,0 +1,241 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import type { RecordingPolicy } from '../../../../../../contract/index.ts';
+import { api } from '../../../../api.ts';
+import { Banner } from '../../../../components/banner.tsx';
+import { Button } from '../../../../components/button.tsx';
+import { PageHeader } from '../../../../components/layout.tsx';
+import { useDocumentTitle } from '../../../../components/use-document-title.ts';
+import { describeError } from '../../../../errors.ts';
+import { currentLanguage } from '../../../../i18n.ts';
+
+const tones = {
+  ok: 'badge-success',
+  off_policy: 'badge-warning',
+  manual: 'badge-outline',
+  unknown: 'badge-neutral',
+} as const;
+
+function show(value: unknown): string {
+  return value === null || value === undefined ? '—' : String(value);
+}
+
+/** Réglages > Intégrations > Zoom > Règles d'enregistrement: the guide's section 1, audited and applied. */
+export function ZoomPolicyPage() {
+  const { t } = useTranslation();
+  useDocumentTitle(t('zoomPolicy.title'));
+  const [policy, setPolicy] = useState<RecordingPolicy | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [isBusy, setIsBusy] = useState(false);
+  const language = currentLanguage();
+
+  const run = useCallback(
+    async (action: () => Promise<RecordingPolicy>) => {
+      setIsBusy(true);
+      try {
+        setPolicy(await action());
+        setError(null);
+      } catch (cause) {
+        setError(describeError(t, cause));
+      } finally {
+        setIsBusy(false);
+      }
+    },
+    [t],
+  );
+  useEffect(() => {
+    void run(() => api.auditPolicy());
+  }, [run]);
+
+  const copy = (text: string) => void navigator.clipboard?.writeText(text).catch(() => {});
+  return (
+    <>
+      <PageHeader
+        eyebrow={t('zoomUsers.eyebrow')}
+        title={t('zoomPolicy.title')}
+        description={t('zoomPolicy.description')}
+        actions={
+          <>
+            <Button variant="secondary" onClick={() => void run(() => api.auditPolicy())} disabled={isBusy}>
+              {t('zoomPolicy.audit')}
+            </Button>
+            <Button variant="primary" onClick={() => void run(() => api.applyPolicy())} isBusy={isBusy}>
+              {t('zoomPolicy.apply')}
+            </Button>
+          </>
+        }
+      />
+      <p>
+        <Link to="/settings/integrations">← {t('zoomUsers.back')}</Link>
+      </p>
+      {error ? (
+        <Banner tone="error" onDismiss={() => setError(null)}>
+          {error}
+        </Banner>
+      ) : null}
+      {policy && policy.drift.length > 0 ? (
+        <Banner tone="warning" testId="policy-drift">
+          {policy.drift.slice(0, 5).map((entry) => (
+            <div key={`${entry.id}-${entry.at}`}>
+              {t('zoomPolicy.drift', {
+                item: t(`zoomPolicy.items.${entry.id}` as 'zoomPolicy.items.cloud_recording'),
+                from: show(entry.from),
+                to: show(entry.to),
+                who: entry.operator ?? t('zoomPolicy.someone'),
+                date: new Date(entry.at).toLocaleString(language),
+              })}
+            </div>
+          ))}
+        </Banner>
+      ) : null}
+      {policy ? (
+        <div className="card">
+          <h2 className="section-title">{t('zoomPolicy.scopeTitle')}</h2>
+          <p>
+            {t('zoomPolicy.recommendation', {
+              licensed: policy.recommendation.licensedLinked,
+              total: policy.recommendation.zoomUsers,
+              scope: t(`zoomPolicy.scope.${policy.recommendation.scope}`),
+            })}
+          </p>
+          <p className="muted">{t('zoomPolicy.guideContradiction')}</p>
+          <div className="toolbar">
+            <label className="inline-field">
+              <span>{t('zoomPolicy.scopeLabel')}</span>
+              <select
+                className="input"
+                value={policy.scope}
+                onChange={(event) =>
+                  void run(() => api.updatePolicy({ scope: event.target.value as 'account' | 'group' }))
+                }
+              >
+                <option value="account">{t('zoomPolicy.scope.account')}</option>
+                <option value="group">{t('zoomPolicy.scope.group')}</option>
+              </select>
+            </label>
+            <label className="inline-field">
+              <span>{t('zoomPolicy.autoDeleteDays')}</span>
+              <select
+                className="input"
+                value={policy.autoDeleteDays}
+                onChange={(event) =>
+                  void run(() => api.updatePolicy({ autoDeleteDays: Number(event.target.value) as 30 }))
+                }
+              >
+                {[30, 60, 90, 120].map((days) => (
+                  <option key={days} value={days}>
+                    {days}
+                  </option>
+                ))}
+              </select>
+            </label>
+            {policy.scope === 'group' ? (
+              <span className="muted">{t('zoomPolicy.group', { name: policy.groupName })}</span>
+            ) : null}
+          </div>
+        </div>
+      ) : null}
+      <div className="card card-flush">
+        <div className="table-wrap">
+          <table className="table" data-testid="policy-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('zoomPolicy.item')}</th>
+                <th scope="col">{t('zoomPolicy.target')}</th>
+                <th scope="col">{t('zoomPolicy.current')}</th>
+                <th scope="col">{t('zoomPolicy.status')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(policy?.items ?? []).map((item) => (
+                <tr key={item.id} data-testid="policy-row" data-item={item.id} data-status={item.status}>
+                  <td>
+                    <strong>{t(`zoomPolicy.items.${item.id}` as 'zoomPolicy.items.cloud_recording')}</strong>
+                    {item.field ? <div className="muted mono">{item.field}</div> : null}
+                    {item.manualSteps ? (
+                      <details>
+                        <summary>{t('zoomPolicy.manualSteps')}</summary>
+                        <ol>
+                          {item.manualSteps[language].map((step) => (
+                            <li key={step}>{step}</li>
+                          ))}
+                        </ol>
+                      </details>
+                    ) : null}
+                  </td>
+                  <td>{show(item.target)}</td>
+                  <td>
+                    {show(item.current)}{' '}
+                    {item.isLocked ? (
+                      <span className="badge badge-neutral">🔒 {t('zoomPolicy.locked')}</span>
+                    ) : null}
+                  </td>
+                  <td className="status-cell">
+                    <span className={`badge ${tones[item.status]}`}>
+                      {t(`zoomPolicy.statuses.${item.status}`)}
+                    </span>
+                    {item.status === 'manual' ? (
+                      <span className="muted">{t('zoomPolicy.notVerifiable')}</span>
+                    ) : null}
+                    {item.note ? (
+                      <span className="muted">
+                        {t(`zoomPolicy.notes.${item.note}` as 'zoomPolicy.notes.account_level_only', {
+                          defaultValue: item.note,
+                        })}
+                      </span>
+                    ) : null}
+                    {item.lastApply?.outcome === 'refused' ? (
+                      <span className="field-error">
+                        {t('zoomPolicy.refused', { message: item.lastApply.message })}
+                      </span>
+                    ) : null}
+                    {item.isUnconfirmed ? <span className="muted">{t('zoomPolicy.unconfirmed')}</span> : null}
+                    {item.manualSteps && item.status === 'manual' ? (
+                      <label className="inline-field">
+                        <input
+                          type="checkbox"
+                          checked={Boolean(item.confirmedBy)}
+                          onChange={(event) =>
+                            void run(() => api.confirmManualItem(item.id, event.target.checked))
+                          }
+                        />
+                        <span>
+                          {item.confirmedBy
+                            ? t('zoomPolicy.doneBy', { by: item.confirmedBy.by })
+                            : t('zoomPolicy.done')}
+                        </span>
+                      </label>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </div>
+      {policy ? (
+        <div className="card" data-testid="disclaimer">
+          <h2 className="section-title">{t('zoomPolicy.disclaimerTitle')}</h2>
+          {(['fr', 'en'] as const).map((lang) => (
+            <div key={lang}>
+              <h3>{lang === 'fr' ? 'Français' : 'English'}</h3>
+              <p>
+                <strong>{policy.disclaimer[lang].title}</strong>{' '}
+                <Button variant="ghost" onClick={() => copy(policy.disclaimer[lang].title)}>
+                  {t('zoomPolicy.copy')}
+                </Button>
+              </p>
+              <p>
+                {policy.disclaimer[lang].description}{' '}
+                <Button variant="ghost" onClick={() => copy(policy.disclaimer[lang].description)}>
+                  {t('zoomPolicy.copy')}
+                </Button>
+              </p>
+            </div>
+          ))}
+        </div>
+      ) : null}
+    </>
+  );
+}
