@@ -83,9 +83,30 @@ export class RecordingPolicyFeature {
   }
 
   /** Audits and records drift: items that were on policy at the last audit and are not any more. */
-  async audit(
+  readonly #auditChains = new Map<string, Promise<unknown>>();
+
+  /**
+   * Audits one connection at a time in this process: Zoom's events arrive out of order and two
+   * concurrent audits would each compare against the same previous audit and overwrite each other.
+   */
+  audit(
     connection: ConnectionRow,
     change: { operator: string | null; changedFields?: string[] } = { operator: null },
+  ): Promise<AuditItem[]> {
+    const previous = this.#auditChains.get(connection.id) ?? Promise.resolve();
+    const next = previous.catch(() => {}).then(() => this.#runAudit(connection, change));
+    this.#auditChains.set(connection.id, next);
+    void next
+      .finally(() => {
+        if (this.#auditChains.get(connection.id) === next) this.#auditChains.delete(connection.id);
+      })
+      .catch(() => {});
+    return next;
+  }
+
+  async #runAudit(
+    connection: ConnectionRow,
+    change: { operator: string | null; changedFields?: string[] },
   ): Promise<AuditItem[]> {
     const { db } = this.deps;
     const policy = await loadPolicy(db, connection.id);
