@@ -53,7 +53,9 @@ async function main() {
     console.log(`\n## ${name}`);
     const started = Date.now();
     try {
-      const module = (await import(pathToFileURL(path.join(sectionsDir, `${name}.ts`)).href)) as { default: Section };
+      const module = (await import(pathToFileURL(path.join(sectionsDir, `${name}.ts`)).href)) as {
+        default: Section;
+      };
       const result = await module.default({ quick });
       results[name] = result;
       console.log(result.title);
@@ -69,7 +71,9 @@ async function main() {
   for (const missing of order.filter((name) => !names.includes(name) && (!only || only.includes(name)))) {
     console.log(`\n## ${missing}: not available (no bench/sections/${missing}.ts)`);
   }
-  const file = fileURLToPath(new URL(`./results/${new Date().toISOString().replace(/[:.]/g, '-')}.json`, import.meta.url));
+  const file = fileURLToPath(
+    new URL(`./results/${new Date().toISOString().replace(/[:.]/g, '-')}.json`, import.meta.url),
+  );
   await fs.writeFile(file, JSON.stringify({ machine, results }, null, 2));
   console.log(`\nResults written to ${path.relative(process.cwd(), file)}`);
   const failed = Object.values(results).some((result) => 'error' in result);
@@ -78,7 +82,9 @@ async function main() {
 
 function postgresVersion(): string {
   try {
-    return execFileSync('psql', [process.env.DATABASE_URL!, '-Atc', 'SHOW server_version'], { encoding: 'utf8' }).trim();
+    return execFileSync('psql', [process.env.DATABASE_URL!, '-Atc', 'SHOW server_version'], {
+      encoding: 'utf8',
+    }).trim();
   } catch {
     return 'version unknown';
   }
