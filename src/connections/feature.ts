@@ -61,6 +61,16 @@ export class ConnectionsFeature {
     this.deps = { ...deps, access };
     this.onWebhook('app_deauthorized', async (event) => {
       const payload = (event.body.payload ?? {}) as { deauthorization_time?: string };
+      // Our own Disconnect revokes at Zoom, which sends this event too: that is not an uninstall.
+      if (event.connection.status === 'disconnected') return 'ignored: disconnected from Callport';
+      // An event about a grant older than the current connection (reconnected since) changes nothing.
+      const deauthorizedAt = Date.parse(payload.deauthorization_time ?? '') || (event.eventTs ?? Date.now());
+      if (
+        event.connection.status === 'connected' &&
+        deauthorizedAt < event.connection.connectedAt.getTime()
+      ) {
+        return 'ignored: about an earlier authorization';
+      }
       const { deleteDataAfter } = await handleAppDeauthorized(
         { db: deps.db, onConnectionEvent: (e) => this.#emit(e) },
         event.connection,

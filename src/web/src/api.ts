@@ -166,6 +166,8 @@ export const api = {
   importUsers: (csv: string): Promise<ImportUsersResult> =>
     request('POST', '/api/users/import', importUsersResultSchema, { body: { csv } }),
 
+  checkZoom: () => request('POST', '/api/integrations/zoom/check', null),
+  disconnectZoom: () => request('POST', '/api/integrations/zoom/disconnect', null),
   getZoomIntegration: (): Promise<ZoomIntegration> =>
     request('GET', '/api/integrations/zoom', zoomIntegrationSchema),
 

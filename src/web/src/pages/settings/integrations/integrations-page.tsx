@@ -8,6 +8,7 @@ import { PageHeader } from '../../../components/layout.tsx';
 import { useDocumentTitle } from '../../../components/use-document-title.ts';
 import { describeError } from '../../../errors.ts';
 import { useSession } from '../../../session.tsx';
+import { ZoomConnectionDetails } from './zoom/zoom-connection-details.tsx';
 import { ZoomCard, type ZoomStatus } from './zoom-card.tsx';
 
 /** The `reason` values the server puts in `?zoom=error&reason=…` after the OAuth round trip. */
@@ -114,6 +115,13 @@ export function IntegrationsPage() {
         </h2>
         <div className="integration-grid">
           <ZoomCard status={status} connection={connection} isAdmin={isAdmin} />
+          {connection ? (
+            <ZoomConnectionDetails
+              connection={connection}
+              isAdmin={isAdmin}
+              onChanged={() => window.location.reload()}
+            />
+          ) : null}
         </div>
       </section>
     </>

@@ -1,0 +1,64 @@
+// biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators, not DOM nodes
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testPassword } from '../../test-support/app.ts';
+import { startZoomTestBed, type ZoomTestBed } from '../../test-support/zoom.ts';
+
+// The guide's "Relier Zoom" and section 4 in Chromium: connect through the emulator's consent page,
+// see Connected and the prerequisite results, disconnect, and reconnect.
+
+const webRoot = fileURLToPath(new URL('../../../dist/web/index.html', import.meta.url));
+
+describe('connect, disconnect and reconnect Zoom', () => {
+  let bed: ZoomTestBed;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    if (!fs.existsSync(webRoot))
+      throw new Error(`The web UI is not built (${webRoot}): run npm run build:web`);
+    bed = await startZoomTestBed({ env: { BACKFILL_DAYS: '0' } });
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
+    page = await (await browser.newContext({ locale: 'fr-FR', baseURL: bed.callportUrl })).newPage();
+    await page.goto('/sign-in');
+    await page.getByLabel('Adresse e-mail').fill(bed.admin.email);
+    await page.getByLabel('Mot de passe').fill(testPassword);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.waitForURL(/\/calls$/);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await bed?.stop();
+  });
+
+  const connect = async () => {
+    await page.goto('/settings/integrations');
+    await page.getByTestId('zoom-card').getByRole('button', { name: 'Connecter' }).click();
+    await page.locator('#allow').click();
+    await page.waitForURL(/\/settings\/integrations\?zoom=connected/);
+    await expect.poll(() => page.getByTestId('zoom-status').getAttribute('data-status')).toBe('connected');
+  };
+
+  it('connects and shows every prerequisite passing', async () => {
+    await connect();
+    const checks = page.getByTestId('prerequisites').locator('li');
+    expect(await checks.count()).toBe(5);
+    expect(await page.getByTestId('prerequisites').locator('li[data-status="pass"]').count()).toBe(5);
+    expect(await page.getByTestId('prerequisites').innerText()).toContain('propriétaire ou administrateur');
+  });
+
+  it('disconnects after confirmation, then reconnects', async () => {
+    await page.getByTestId('zoom-connection').getByRole('button', { name: 'Déconnecter' }).click();
+    await page.getByTestId('disconnect-dialog').getByRole('button', { name: 'Déconnecter' }).click();
+    await expect
+      .poll(() => page.getByTestId('zoom-status').getAttribute('data-status'), { timeout: 15_000 })
+      .toBe('disconnected');
+    const revoked = bed.emulator.control.listAccessTokensIssued().filter((token) => token.revoked);
+    expect(revoked.length).toBeGreaterThan(0);
+    await connect();
+    expect(await page.getByTestId('zoom-connection').innerText()).toContain('Conditions préalables');
+  });
+});

@@ -1,0 +1,120 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ZoomConnection } from '../../../../../../contract/index.ts';
+import { api } from '../../../../api.ts';
+import { Banner } from '../../../../components/banner.tsx';
+import { Button } from '../../../../components/button.tsx';
+import { Dialog } from '../../../../components/dialog.tsx';
+import { describeError } from '../../../../errors.ts';
+import { currentLanguage } from '../../../../i18n.ts';
+
+const marks = { pass: '✓', warn: '⚠', fail: '✗' } as const;
+
+function when(iso: string | null, never: string): string {
+  return iso ? new Date(iso).toLocaleString(currentLanguage()) : never;
+}
+
+/** The connection's prerequisite checklist, health, scopes, and the Disconnect button (admins). */
+export function ZoomConnectionDetails({
+  connection,
+  isAdmin,
+  onChanged,
+}: {
+  connection: ZoomConnection;
+  isAdmin: boolean;
+  onChanged: () => void;
+}) {
+  const { t } = useTranslation();
+  const [isConfirming, setIsConfirming] = useState(false);
+  const [isBusy, setIsBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const act = async (action: () => Promise<unknown>) => {
+    setIsBusy(true);
+    try {
+      await action();
+      setError(null);
+      onChanged();
+    } catch (cause) {
+      setError(describeError(t, cause));
+    } finally {
+      setIsBusy(false);
+      setIsConfirming(false);
+    }
+  };
+  const never = t('zoomConnection.never');
+  return (
+    <article className="card" data-testid="zoom-connection" aria-labelledby="zoom-connection-title">
+      <h3 id="zoom-connection-title" className="section-title">
+        {t('zoomConnection.title')}
+      </h3>
+      {error ? <Banner tone="error">{error}</Banner> : null}
+      {connection.status === 'connected' && connection.prerequisites.length > 0 ? (
+        <>
+          <h4>{t('zoomConnection.prerequisites')}</h4>
+          <ul className="checklist" data-testid="prerequisites">
+            {connection.prerequisites.map((item) => (
+              <li key={item.id} data-status={item.status} data-id={item.id}>
+                <span aria-hidden="true">{marks[item.status]}</span>{' '}
+                {t(`zoomConnection.checks.${item.id}.${item.status}` as 'zoomConnection.checks.scopes.pass', {
+                  missingScopes: ([] as string[])
+                    .concat((item.values.missingScopes as string[]) ?? [])
+                    .join(', '),
+                  missingPermissions: ([] as string[])
+                    .concat((item.values.missingPermissions as string[]) ?? [])
+                    .join(', '),
+                  roleName: String(item.values.roleName ?? ''),
+                  error: String(item.values.error ?? ''),
+                })}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      <h4>{t('zoomConnection.health')}</h4>
+      <dl className="integration-facts" data-testid="zoom-health">
+        <dt>{t('zoomConnection.lastApi')}</dt>
+        <dd>{when(connection.health.lastApiSuccessAt, never)}</dd>
+        <dt>{t('zoomConnection.lastWebhook')}</dt>
+        <dd>{when(connection.health.lastWebhookAt, never)}</dd>
+        <dt>{t('zoomConnection.token')}</dt>
+        <dd>{t(`zoomConnection.tokenState.${connection.health.tokenState}`)}</dd>
+      </dl>
+      {connection.health.lastError ? <p className="field-error">{connection.health.lastError}</p> : null}
+      {connection.endedAt ? (
+        <p className="muted">{t('zoomConnection.endedAt', { date: when(connection.endedAt, never) })}</p>
+      ) : null}
+      <details>
+        <summary>{t('zoomConnection.scopes', { count: connection.scopes.length })}</summary>
+        <p className="mono">{connection.scopes.join(' ')}</p>
+      </details>
+      {isAdmin && connection.status === 'connected' ? (
+        <div className="link-list">
+          <Button variant="secondary" isBusy={isBusy} onClick={() => void act(() => api.checkZoom())}>
+            {t('zoomConnection.checkAgain')}
+          </Button>
+          <Button variant="danger" onClick={() => setIsConfirming(true)}>
+            {t('zoomConnection.disconnect')}
+          </Button>
+        </div>
+      ) : null}
+      <Dialog
+        isOpen={isConfirming}
+        title={t('zoomConnection.confirmTitle')}
+        onClose={() => setIsConfirming(false)}
+        testId="disconnect-dialog"
+        footer={
+          <>
+            <Button variant="secondary" onClick={() => setIsConfirming(false)}>
+              {t('common.cancel')}
+            </Button>
+            <Button variant="danger" isBusy={isBusy} onClick={() => void act(() => api.disconnectZoom())}>
+              {t('zoomConnection.disconnect')}
+            </Button>
+          </>
+        }
+      >
+        <p>{t('zoomConnection.confirmBody')}</p>
+      </Dialog>
+    </article>
+  );
+}
