@@ -6,8 +6,9 @@ import {
   generatePassword,
 } from './accounts/index.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { resealSecrets } from './connections/index.ts';
+import { listActiveConnections, resealSecrets } from './connections/index.ts';
 import { openDatabase } from './db/index.ts';
+import { countRecordingsByStatus } from './import/index.ts';
 import { createLogger } from './lib/logger.ts';
 import { loadKeyring, rotateKeyFile, SecretBox } from './lib/secret-box.ts';
 import { type Callport, databaseOptionsFrom, type Role, startCallport } from './main.ts';
@@ -27,6 +28,9 @@ Commands:
                               create an organisation and its first admin (prints a generated password)
   users reset-password --email E
                               set a new generated password for a user and print it
+  import --since YYYY-MM-DD [--user EMAIL] [--organization ID]
+                              backfill cloud recordings since a date (all connected organisations
+                              unless one is named) and show progress until the backlog is imported
   keys rotate [--drop-old]    re-seal stored Zoom tokens with the newest encryption key
                               (embedded mode: adds a new key to <data>/encryption.key first;
                               with CALLPORT_ENCRYPTION_KEY: put the new key first, old keys after)
@@ -53,6 +57,8 @@ export async function runCli(argv: string[]): Promise<number> {
         return await runUsers(rest);
       case 'keys':
         return await runKeys(rest);
+      case 'import':
+        return await runImport(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -216,5 +222,59 @@ async function runKeys(argv: string[]): Promise<number> {
     return 0;
   } finally {
     await database.close();
+  }
+}
+
+async function runImport(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { since: { type: 'string' }, user: { type: 'string' }, organization: { type: 'string' } },
+  });
+  if (!values.since || !/^\d{4}-\d{2}-\d{2}$/.test(values.since)) {
+    console.error('--since YYYY-MM-DD is required.');
+    return 2;
+  }
+  const config = loadConfig();
+  // A web-less Callport: this process queues the backfill; workers (or this one) import it.
+  const callport = await startCallport(config, { roles: ['worker'] });
+  try {
+    const connections = (await listActiveConnections(callport.database.db)).filter(
+      (connection) => !values.organization || connection.organizationId === values.organization,
+    );
+    if (connections.length === 0) {
+      console.error('No connected Zoom account: connect Zoom in Settings > Integrations first.');
+      return 1;
+    }
+    for (const connection of connections) {
+      await callport.importer.requestSweep(connection.id, {
+        since: values.since,
+        ...(values.user ? { userEmail: values.user } : {}),
+      });
+    }
+    const ids = connections.map((connection) => connection.id);
+    const startedAt = Date.now();
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const counts = await countRecordingsByStatus(callport.database.db, ids, values.since);
+      const done =
+        (counts.imported ?? 0) +
+        (counts.skipped ?? 0) +
+        (counts.failed ?? 0) +
+        (counts.deleted ?? 0) +
+        (counts.trashed ?? 0);
+      const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
+      const pending = await callport.queue.getQueueSize('import.sweep-connection');
+      const width = 30;
+      const filled = total === 0 ? 0 : Math.round((done / total) * width);
+      process.stderr.write(
+        `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} recordings · imported ${counts.imported ?? 0} · skipped ${counts.skipped ?? 0} · ${Math.round((Date.now() - startedAt) / 1000)} s   `,
+      );
+      if (pending === 0 && Date.now() - startedAt > 3000 && done === total) break;
+    }
+    process.stderr.write('\n');
+    console.log('Backfill complete.');
+    return 0;
+  } finally {
+    await callport.stop();
   }
 }

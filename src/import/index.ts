@@ -2,5 +2,6 @@ export { fileKeyOf, wantedFileTypes } from './discover-recording.ts';
 export { ImportFeature } from './feature.ts';
 export { registerImportRoutes } from './http.ts';
 export { importRecordingJob, sweepConnectionJob } from './jobs.ts';
+export { countRecordingsByStatus } from './queries.ts';
 export { dateWindows } from './sweep-connection.ts';
 export { parseChat, parseVtt } from './vtt.ts';

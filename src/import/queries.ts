@@ -259,3 +259,23 @@ export function listOrphanedRecordings(db: Db, olderThanSeconds: number) {
     )
     .limit(1000);
 }
+
+/** Recordings per status for some connections, started on or after a UTC date (backfill progress). */
+export async function countRecordingsByStatus(
+  db: Db,
+  connectionIds: string[],
+  since: string,
+): Promise<Record<string, number>> {
+  if (connectionIds.length === 0) return {};
+  const rows = await db
+    .select({ status: recordings.status, count: sql<number>`count(*)::int` })
+    .from(recordings)
+    .where(
+      and(
+        inArray(recordings.connectionId, connectionIds),
+        sql`${recordings.startTime} >= ${new Date(`${since}T00:00:00Z`)}`,
+      ),
+    )
+    .groupBy(recordings.status);
+  return Object.fromEntries(rows.map((row) => [row.status, row.count]));
+}
