@@ -168,6 +168,8 @@ export const api = {
 
   checkZoom: () => request('POST', '/api/integrations/zoom/check', null),
   disconnectZoom: () => request('POST', '/api/integrations/zoom/disconnect', null),
+  updateZoom: (body: { uninstallDataPolicy?: 'keep' | 'delete'; uninstallDeleteAfterDays?: number }) =>
+    request('PATCH', '/api/integrations/zoom', null, { body }),
   getZoomIntegration: (): Promise<ZoomIntegration> =>
     request('GET', '/api/integrations/zoom', zoomIntegrationSchema),
 

@@ -9,6 +9,7 @@ import { useDocumentTitle } from '../../../components/use-document-title.ts';
 import { describeError } from '../../../errors.ts';
 import { useSession } from '../../../session.tsx';
 import { ZoomConnectionDetails } from './zoom/zoom-connection-details.tsx';
+import { ZoomAppSetup } from './zoom/zoom-setup.tsx';
 import { ZoomCard, type ZoomStatus } from './zoom-card.tsx';
 
 /** The `reason` values the server puts in `?zoom=error&reason=…` after the OAuth round trip. */
@@ -20,6 +21,7 @@ const knownReasons = new Set([
   'code_exchange_failed',
   'no_account',
   'other_account',
+  'account_in_use',
   'not_admin',
 ]);
 
@@ -121,6 +123,12 @@ export function IntegrationsPage() {
               isAdmin={isAdmin}
               onChanged={() => window.location.reload()}
             />
+          ) : null}
+          {isAdmin &&
+          integration.status === 'ready' &&
+          integration.integration &&
+          !integration.integration.isSandbox ? (
+            <ZoomAppSetup integration={integration.integration} />
           ) : null}
         </div>
       </section>

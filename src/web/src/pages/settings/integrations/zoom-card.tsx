@@ -71,7 +71,12 @@ export function ZoomCard({ status, connection, isAdmin }: ZoomCardProps) {
         <div className="integration-facts">
           <dl>
             <dt>{t('integrations.zoom.account')}</dt>
-            <dd data-testid="zoom-account">{connection.zoomUserEmail}</dd>
+            <dd data-testid="zoom-account">
+              {connection.zoomUserEmail}
+              {connection.zoomRoleName
+                ? ` · ${t('zoomConnection.role', { role: connection.zoomRoleName })}`
+                : ''}
+            </dd>
           </dl>
           <p className="muted">
             {connection.connectedBy

@@ -7,11 +7,27 @@ import { Button } from '../../../../components/button.tsx';
 import { Dialog } from '../../../../components/dialog.tsx';
 import { describeError } from '../../../../errors.ts';
 import { currentLanguage } from '../../../../i18n.ts';
+import { UninstallDataSetting } from './zoom-setup.tsx';
 
 const marks = { pass: '✓', warn: '⚠', fail: '✗' } as const;
 
+/** "il y a 3 min" / "3 min ago" (or "dans 40 min" for a token's expiry), with the exact date as a tooltip. */
+function relative(iso: string): string {
+  const seconds = (new Date(iso).getTime() - Date.now()) / 1000;
+  if (Number.isNaN(seconds)) return iso;
+  const format = new Intl.RelativeTimeFormat(currentLanguage(), { numeric: 'auto', style: 'short' });
+  const units: [Intl.RelativeTimeFormatUnit, number][] = [
+    ['day', 86_400],
+    ['hour', 3_600],
+    ['minute', 60],
+  ];
+  for (const [unit, size] of units)
+    if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
+  return format.format(Math.round(seconds), 'second');
+}
+
 function when(iso: string | null, never: string): string {
-  return iso ? new Date(iso).toLocaleString(currentLanguage()) : never;
+  return iso ? relative(iso) : never;
 }
 
 /** The connection's prerequisite checklist, health, scopes, and the Disconnect button (admins). */
@@ -77,7 +93,12 @@ export function ZoomConnectionDetails({
         <dt>{t('zoomConnection.lastWebhook')}</dt>
         <dd>{when(connection.health.lastWebhookAt, never)}</dd>
         <dt>{t('zoomConnection.token')}</dt>
-        <dd>{t(`zoomConnection.tokenState.${connection.health.tokenState}`)}</dd>
+        <dd>
+          {t(`zoomConnection.tokenState.${connection.health.tokenState}`)}
+          {connection.health.tokenRefreshedAt
+            ? ` · ${t('zoomConnection.tokenRefreshed', { when: relative(connection.health.tokenRefreshedAt) })}`
+            : ''}
+        </dd>
       </dl>
       {connection.health.lastError ? <p className="field-error">{connection.health.lastError}</p> : null}
       {connection.endedAt ? (
@@ -97,6 +118,7 @@ export function ZoomConnectionDetails({
           </Button>
         </div>
       ) : null}
+      {isAdmin && connection.status === 'connected' ? <UninstallDataSetting connection={connection} /> : null}
       <Dialog
         isOpen={isConfirming}
         title={t('zoomConnection.confirmTitle')}
