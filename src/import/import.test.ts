@@ -63,6 +63,10 @@ describe('import', () => {
     )!;
     expect(createHash('sha256').update(full.rawPayload).digest('hex')).toBe(zoomFile.sha256);
 
+    const metrics = await (await fetch(`${bed.callportUrl}/metrics`)).text();
+    expect(metrics).toMatch(/callport_imports_total\{outcome="imported"\} [1-9]/);
+    expect(metrics).toMatch(/callport_import_latency_seconds_count [1-9]/);
+
     const outsider = await bed.app.createOrganization('Outsider');
     expect((await outsider.admin.request('GET', `/api/calls/${call.id}`)).statusCode).toBe(404);
     expect((await outsider.admin.request('GET', video.url)).statusCode).toBe(404);
