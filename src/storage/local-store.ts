@@ -27,6 +27,10 @@ export class LocalBlobStore implements BlobStore {
     await fs.mkdir(path.dirname(target), { recursive: true });
     const hash = createHash('sha256');
     let size = 0;
+    // The body may fail (connection reset) while the partial file is re-read below: keep that error
+    // for the pipeline, which sees the destroyed stream and rejects, instead of an unhandled 'error'.
+    const keepError = () => {};
+    body.on('error', keepError);
     if (options.append) {
       // The hash must cover the bytes already received: read them back once (streamed).
       for await (const chunk of createReadStream(part).on('error', () => {})) {
@@ -41,7 +45,11 @@ export class LocalBlobStore implements BlobStore {
         callback(null, chunk);
       },
     });
-    await pipeline(body, counter, createWriteStream(part, { flags: options.append ? 'a' : 'w' }));
+    try {
+      await pipeline(body, counter, createWriteStream(part, { flags: options.append ? 'a' : 'w' }));
+    } finally {
+      body.off('error', keepError);
+    }
     await fs.rename(part, target);
     return { size, sha256: hash.digest('hex') };
   }

@@ -82,7 +82,9 @@ export async function openRecordingDownload(
     throw new ZoomApiError({ kind: 'transient', status: response.status, message: 'empty body', endpoint });
   const length = response.headers.get('content-length');
   return {
-    body: NodeReadable.fromWeb(response.body as import('node:stream/web').ReadableStream),
+    // Readable.from over the web stream's async iterator: a reset socket surfaces as this stream's
+    // 'error' (Readable.fromWeb can leave undici's "terminated" uncaught on Node 22).
+    body: NodeReadable.from(response.body as unknown as AsyncIterable<Uint8Array>, { objectMode: false }),
     contentLength: length ? Number(length) : undefined,
     contentType,
     isPartial: response.status === 206,
