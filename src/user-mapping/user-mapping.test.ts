@@ -82,6 +82,21 @@ describe('user mapping', () => {
     expect(response.json().error.message).toContain('Sarah Garcia');
   });
 
+  it('follows user.* events: a created user appears, a deactivated one turns inactive', async () => {
+    const statusOf = async (email: string) =>
+      (await bed.admin.request('GET', '/api/integrations/zoom/users'))
+        .json()
+        .zoomUsers.find((user: { email: string }) => user.email.toLowerCase() === email)?.status;
+    bed.emulator.control.createUser({
+      email: 'nora.petit@acme.example',
+      firstName: 'Nora',
+      lastName: 'Petit',
+    });
+    await expect.poll(() => statusOf('nora.petit@acme.example'), { timeout: 10_000 }).toBe('active');
+    bed.emulator.control.deactivateUser('nora.petit@acme.example');
+    await expect.poll(() => statusOf('nora.petit@acme.example'), { timeout: 10_000 }).toBe('inactive');
+  });
+
   it('keeps another organisation out', async () => {
     const other = await bed.app.createOrganization('Other');
     const mapping = (await bed.admin.request('GET', '/api/integrations/zoom/users')).json();

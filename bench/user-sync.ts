@@ -1,0 +1,20 @@
+/**
+ * `node bin/run-ts.js bench/user-sync.ts [--quick]`: issue 6's benchmark on its own — sync 10,000 Zoom
+ * users from the emulator and auto-associate them against 2,000 Callport users, printing time and
+ * peak memory. The measurement lives in bench/sections/user-sync.ts, which `bench/run.ts` also runs.
+ */
+import { pathToFileURL } from 'node:url';
+import type { SectionResult } from './run.ts';
+import userSyncSection from './sections/user-sync.ts';
+
+export async function benchUserSync(options: { quick?: boolean } = {}): Promise<SectionResult> {
+  return userSyncSection({ quick: options.quick ?? false });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const result = await benchUserSync({ quick: process.argv.includes('--quick') });
+  console.log(result.title);
+  console.table(result.rows);
+  console.log(JSON.stringify(result.summary));
+  process.exit(0);
+}
