@@ -11,6 +11,7 @@ export {
   findConnection,
   findConnectionByOrganization,
   listActiveConnections,
+  requireActiveConnection,
 } from './queries.ts';
 export { resealSecrets } from './reseal-secrets.ts';
 export type { ConnectionEvent, ZoomAppConfig } from './zoom-access.ts';

@@ -1,6 +1,7 @@
 import { and, eq, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { schema } from '../db/index.ts';
+import { AppError } from '../lib/errors.ts';
 
 const { zoomConnections, oauthStates, webhookEvents } = schema;
 
@@ -117,4 +118,13 @@ export async function countWebhookEvents(db: Db, connectionId: string): Promise<
     .from(webhookEvents)
     .where(eq(webhookEvents.connectionId, connectionId));
   return row?.count ?? 0;
+}
+
+/** The organisation's connection when it is live; otherwise the API error that says what to do. */
+export async function requireActiveConnection(db: Db, organizationId: string): Promise<ConnectionRow> {
+  const connection = await findConnectionByOrganization(db, organizationId);
+  if (connection?.status !== 'connected') {
+    throw new AppError('zoom_not_connected', 'Zoom is not connected: connect it in Settings > Integrations.');
+  }
+  return connection;
 }

@@ -1,5 +1,5 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { findConnectionByOrganization } from '../connections/index.ts';
+import { findConnectionByOrganization, requireActiveConnection } from '../connections/index.ts';
 import { diagnoseRequestSchema, type ImportsOverview } from '../contract/index.ts';
 import { schema } from '../db/index.ts';
 import { AppError } from '../lib/errors.ts';
@@ -12,16 +12,7 @@ import { findSweep, listRecordingEvents } from './queries.ts';
 export function registerImportRoutes(feature: ImportFeature) {
   const { db, connections, config } = feature.deps;
   const { recordings, calls } = schema;
-  const requireConnection = async (organizationId: string) => {
-    const connection = await findConnectionByOrganization(db, organizationId);
-    if (connection?.status !== 'connected') {
-      throw new AppError(
-        'zoom_not_connected',
-        'Zoom is not connected: connect it in Settings > Integrations.',
-      );
-    }
-    return connection;
-  };
+  const requireConnection = (organizationId: string) => requireActiveConnection(db, organizationId);
 
   return (app: App) => {
     app.get(

@@ -6,6 +6,7 @@ import {
   findConnection,
   findConnectionByOrganization,
   listActiveConnections,
+  requireActiveConnection,
 } from '../connections/index.ts';
 import {
   confirmManualItemRequestSchema,
@@ -156,16 +157,7 @@ export class RecordingPolicyFeature {
 
   routes() {
     const { db, connections } = this.deps;
-    const requireConnection = async (organizationId: string) => {
-      const connection = await findConnectionByOrganization(db, organizationId);
-      if (connection?.status !== 'connected') {
-        throw new AppError(
-          'zoom_not_connected',
-          'Zoom is not connected: connect it in Settings > Integrations.',
-        );
-      }
-      return connection;
-    };
+    const requireConnection = (organizationId: string) => requireActiveConnection(db, organizationId);
     const view = async (connection: ConnectionRow, policy: PolicyRow): Promise<RecordingPolicy> => {
       const organization = await findOrganization(db, connection.organizationId);
       const audit = (policy.lastAudit ?? []) as AuditItem[];

@@ -1,5 +1,5 @@
 import { listUsers } from '../accounts/index.ts';
-import { findConnectionByOrganization } from '../connections/index.ts';
+import { findConnectionByOrganization, requireActiveConnection } from '../connections/index.ts';
 import { saveLinksRequestSchema, type UserMapping } from '../contract/index.ts';
 import { AppError } from '../lib/errors.ts';
 import type { App } from '../server/app.ts';
@@ -11,16 +11,7 @@ import { syncZoomUsers } from './sync-zoom-users.ts';
 
 export function registerUserMappingRoutes(feature: UserMappingFeature) {
   const { db, connections } = feature.deps;
-  const requireConnection = async (organizationId: string) => {
-    const connection = await findConnectionByOrganization(db, organizationId);
-    if (connection?.status !== 'connected') {
-      throw new AppError(
-        'zoom_not_connected',
-        'Zoom is not connected: connect it in Settings > Integrations.',
-      );
-    }
-    return connection;
-  };
+  const requireConnection = (organizationId: string) => requireActiveConnection(db, organizationId);
 
   return (app: App) => {
     app.get(

@@ -1,16 +1,14 @@
+/// <reference lib="dom" />
 // biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators, not DOM nodes
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testPassword } from '../../test-support/app.ts';
+import { openSignedInPage } from '../../test-support/browser.ts';
 import { startZoomTestBed, type ZoomTestBed } from '../../test-support/zoom.ts';
 
 // The guide end to end in Chromium: connect Zoom, "Associer automatiquement" then "Sauvegarder", a
 // meeting recorded in the emulator becomes a call with playable media and its transcript, through the
 // webhook and, with webhooks off, through the sweep ("Importer maintenant").
 
-const webRoot = fileURLToPath(new URL('../../../dist/web/index.html', import.meta.url));
 const team = [
   { email: 'emma.dubois@acme.example', name: 'Emma Dubois' },
   { email: 'jules.richard@acme.example', name: 'Jules Richard' },
@@ -23,20 +21,12 @@ describe('import, end to end', () => {
   let page: Page;
 
   beforeAll(async () => {
-    if (!fs.existsSync(webRoot))
-      throw new Error(`The web UI is not built (${webRoot}): run npm run build:web`);
     bed = await startZoomTestBed({ env: { SWEEP_INTERVAL_MINUTES: '60', BACKFILL_DAYS: '0' } });
     for (const person of team) await bed.admin.request('POST', '/api/users', person);
     bed.emulator.control.updateAccountSettings({
       recording: { cloud_recording: true, auto_recording: 'cloud' },
     });
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
-    page = await (await browser.newContext({ locale: 'fr-FR', baseURL: bed.callportUrl })).newPage();
-    await page.goto('/sign-in');
-    await page.getByLabel('Adresse e-mail').fill(bed.admin.email);
-    await page.getByLabel('Mot de passe').fill(testPassword);
-    await page.getByRole('button', { name: 'Se connecter' }).click();
-    await page.waitForURL(/\/calls$/);
+    ({ browser, page } = await openSignedInPage(bed));
   });
 
   afterAll(async () => {

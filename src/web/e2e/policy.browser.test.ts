@@ -1,15 +1,11 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators, not DOM nodes
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testPassword } from '../../test-support/app.ts';
+import { openSignedInPage } from '../../test-support/browser.ts';
 import { startZoomTestBed, type ZoomTestBed } from '../../test-support/zoom.ts';
 
 // The guide's section 1 in Chromium: the audit shows the sandbox's off-policy settings, "Appliquer"
 // fixes what Zoom's API allows, manual items keep their steps, and a change made in Zoom shows as drift.
-
-const webRoot = fileURLToPath(new URL('../../../dist/web/index.html', import.meta.url));
 
 describe('recording policy page', () => {
   let bed: ZoomTestBed;
@@ -17,17 +13,9 @@ describe('recording policy page', () => {
   let page: Page;
 
   beforeAll(async () => {
-    if (!fs.existsSync(webRoot))
-      throw new Error(`The web UI is not built (${webRoot}): run npm run build:web`);
     bed = await startZoomTestBed({ env: { BACKFILL_DAYS: '0' } });
     await bed.connect();
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
-    page = await (await browser.newContext({ locale: 'fr-FR', baseURL: bed.callportUrl })).newPage();
-    await page.goto('/sign-in');
-    await page.getByLabel('Adresse e-mail').fill(bed.admin.email);
-    await page.getByLabel('Mot de passe').fill(testPassword);
-    await page.getByRole('button', { name: 'Se connecter' }).click();
-    await page.waitForURL(/\/calls$/);
+    ({ browser, page } = await openSignedInPage(bed));
   });
 
   afterAll(async () => {

@@ -1,15 +1,11 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators, not DOM nodes
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testPassword } from '../../test-support/app.ts';
+import { openSignedInPage } from '../../test-support/browser.ts';
 import { startZoomTestBed, type ZoomTestBed } from '../../test-support/zoom.ts';
 
 // The guide's "Relier Zoom" and section 4 in Chromium: connect through the emulator's consent page,
 // see Connected and the prerequisite results, disconnect, and reconnect.
-
-const webRoot = fileURLToPath(new URL('../../../dist/web/index.html', import.meta.url));
 
 describe('connect, disconnect and reconnect Zoom', () => {
   let bed: ZoomTestBed;
@@ -17,16 +13,8 @@ describe('connect, disconnect and reconnect Zoom', () => {
   let page: Page;
 
   beforeAll(async () => {
-    if (!fs.existsSync(webRoot))
-      throw new Error(`The web UI is not built (${webRoot}): run npm run build:web`);
     bed = await startZoomTestBed({ env: { BACKFILL_DAYS: '0' } });
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
-    page = await (await browser.newContext({ locale: 'fr-FR', baseURL: bed.callportUrl })).newPage();
-    await page.goto('/sign-in');
-    await page.getByLabel('Adresse e-mail').fill(bed.admin.email);
-    await page.getByLabel('Mot de passe').fill(testPassword);
-    await page.getByRole('button', { name: 'Se connecter' }).click();
-    await page.waitForURL(/\/calls$/);
+    ({ browser, page } = await openSignedInPage(bed));
   });
 
   afterAll(async () => {
