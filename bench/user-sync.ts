@@ -3,7 +3,7 @@
  * users from the emulator and auto-associate them against 2,000 Callport users, printing time and
  * peak memory. The measurement lives in bench/sections/user-sync.ts, which `bench/run.ts` also runs.
  */
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { SectionResult } from './run.ts';
 import userSyncSection from './sections/user-sync.ts';
 
@@ -11,7 +11,12 @@ export async function benchUserSync(options: { quick?: boolean } = {}): Promise<
   return userSyncSection({ quick: options.quick ?? false });
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+// Run directly (`node bin/run-ts.js bench/user-sync.ts`, where run-ts.js is the entry) but not when imported.
+const entry = process.argv[1] ?? '';
+const isMain =
+  entry === fileURLToPath(import.meta.url) ||
+  (entry.endsWith('run-ts.js') && process.env.BENCH_RUNNER !== '1');
+if (isMain) {
   const result = await benchUserSync({ quick: process.argv.includes('--quick') });
   console.log(result.title);
   console.table(result.rows);
