@@ -1,0 +1,52 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSignedInPage } from '../test-support/browser.ts';
+import { startZoomTestBed, type ZoomTestBed } from '../test-support/zoom.ts';
+
+let bed: ZoomTestBed;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  bed = await startZoomTestBed();
+  for (const person of [
+    { email: 'emma.dubois@acme.example', name: 'Emma Dubois' },
+    { email: 'jules.richard@acme.example', name: 'Jules Richard' },
+    { email: 'ines.simon@acme.example', name: 'Inès Simon' },
+  ]) {
+    await bed.admin.request('POST', '/api/users', person);
+  }
+  await bed.connect();
+  await bed.admin.request('POST', '/api/integrations/zoom/users/sync');
+  ({ browser, page } = await openSignedInPage(bed));
+});
+afterAll(async () => {
+  await browser?.close();
+  await bed?.stop();
+});
+
+describe('Zoom Users tab', () => {
+  it('warns before leaving with unsaved links (in-app link and beforeunload)', async () => {
+    await page.goto('/settings/integrations/zoom/users');
+    await page.getByRole('button', { name: 'Associer automatiquement' }).click();
+    await page.getByTestId('unsaved-banner').waitFor();
+    expect(await page.getByTestId('pending-users').innerText()).toContain('ines.simon@acme.example');
+
+    const prevented = await page.evaluate(() => {
+      const event = new Event('beforeunload', { cancelable: true });
+      window.dispatchEvent(event);
+      return event.defaultPrevented;
+    });
+    expect(prevented).toBe(true);
+
+    let warned = '';
+    page.once('dialog', (dialog) => {
+      warned = dialog.message();
+      void dialog.dismiss();
+    });
+    await page.locator('nav a[href]').first().click();
+    expect(warned).not.toBe('');
+    expect(page.url()).toContain('/settings/integrations/zoom/users');
+    await page.getByTestId('unsaved-banner').waitFor();
+  });
+});
