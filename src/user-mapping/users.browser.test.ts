@@ -30,7 +30,7 @@ describe('Zoom Users tab', () => {
     await page.goto('/settings/integrations/zoom/users');
     await page.getByRole('button', { name: 'Associer automatiquement' }).click();
     await page.getByTestId('unsaved-banner').waitFor();
-    expect(await page.getByTestId('pending-users').innerText()).toContain('ines.simon@acme.example');
+    expect(await page.getByTestId('pending-users').textContent()).toContain('ines.simon@acme.example');
 
     const prevented = await page.evaluate(() => {
       const event = new Event('beforeunload', { cancelable: true });
