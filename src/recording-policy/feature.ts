@@ -31,7 +31,7 @@ import {
   savePolicy,
   syncRecordingGroup,
 } from './audit-policy.ts';
-import { policyItems, recommendedDisclaimer } from './policy.ts';
+import { policyItems, readPath, recommendedDisclaimer } from './policy.ts';
 
 export const auditPolicyJob = defineJob({
   name: 'recording-policy.audit',
@@ -76,7 +76,7 @@ export class RecordingPolicyFeature {
           | undefined;
         await this.audit(stored.connection, {
           operator: payload?.operator ?? null,
-          changedFields: changedPaths(payload?.object?.settings),
+          changedSettings: payload?.object?.settings,
         });
         return 'policy re-audited';
       });
@@ -92,7 +92,7 @@ export class RecordingPolicyFeature {
    */
   audit(
     connection: ConnectionRow,
-    change: { operator: string | null; changedFields?: string[] } = { operator: null },
+    change: { operator: string | null; changedSettings?: unknown } = { operator: null },
   ): Promise<AuditItem[]> {
     const previous = this.#auditChains.get(connection.id) ?? Promise.resolve();
     const next = previous.catch(() => {}).then(() => this.#runAudit(connection, change));
@@ -107,7 +107,7 @@ export class RecordingPolicyFeature {
 
   async #runAudit(
     connection: ConnectionRow,
-    change: { operator: string | null; changedFields?: string[] },
+    change: { operator: string | null; changedSettings?: unknown },
   ): Promise<AuditItem[]> {
     const { db } = this.deps;
     const policy = await loadPolicy(db, connection.id);
@@ -118,9 +118,9 @@ export class RecordingPolicyFeature {
       const before = previous.find((old) => old.id === item.id);
       const lostLock = before?.isLocked && !item.isLocked;
       if (before?.status !== 'ok' || !(item.status === 'off_policy' || lostLock)) return [];
-      // Zoom says who changed what: name the operator only for the fields their event changed.
+      // Zoom says who changed what: name the operator only when their event set the drifted value.
       const field = policyItems(policy.autoDeleteDays).find((candidate) => candidate.id === item.id)?.field;
-      const isTheirs = Boolean(field && change.changedFields?.includes(field));
+      const isTheirs = Boolean(field && setsValue(change.changedSettings, field, item.current));
       return [
         {
           id: item.id,
@@ -138,7 +138,10 @@ export class RecordingPolicyFeature {
       const field = policyItems(policy.autoDeleteDays).find((candidate) => candidate.id === entry.id)?.field;
       const isLatest =
         entry === ((policy.drift ?? []) as DriftEntry[]).find((other) => other.id === entry.id);
-      return isLatest && entry.operator === null && field && change.changedFields?.includes(field)
+      return isLatest &&
+        entry.operator === null &&
+        field &&
+        setsValue(change.changedSettings, field, entry.to)
         ? { ...entry, operator: change.operator }
         : entry;
     });
@@ -254,10 +257,9 @@ export class RecordingPolicyFeature {
   }
 }
 
-/** Dotted paths of the leaves of a settings object (`recording.auto_recording`, …). */
-function changedPaths(settings: unknown, prefix = ''): string[] {
-  if (!settings || typeof settings !== 'object' || Array.isArray(settings)) return prefix ? [prefix] : [];
-  return Object.entries(settings as Record<string, unknown>).flatMap(([key, value]) =>
-    changedPaths(value, prefix ? `${prefix}.${key}` : key),
-  );
+/** True when a settings change (an event's `object.settings`) set `field` to `value`. */
+function setsValue(changed: unknown, field: string, value: unknown): boolean {
+  if (!changed) return false;
+  const set = readPath(changed, field);
+  return set !== undefined && set === value;
 }
