@@ -68,17 +68,22 @@ export class JobQueue {
   /** Installs pg-boss's schema, creates every registered queue and (re)writes the cron schedules. */
   start(): Promise<void> {
     this.#startPromise ??= (async () => {
-      await this.#boss.start();
+      // Several processes starting together can deadlock in pg-boss's own setup (PostgreSQL 40P01):
+      // each step is idempotent, so a deadlocked one is simply run again.
+      await retryOnDeadlock(() => this.#boss.start());
       for (const { definition } of this.#registrations.values()) {
-        await this.#boss.createQueue(definition.name, {
-          name: definition.name,
-          policy: definition.dedupe === 'queued' ? 'short' : 'standard',
-          retryLimit: definition.retryLimit,
-          retryDelay: definition.retryDelaySeconds,
-          retryBackoff: definition.retryBackoff,
-          expireInSeconds: definition.timeoutSeconds,
-        });
-        if (definition.cron) await this.#boss.schedule(definition.name, definition.cron, {}, { tz: 'UTC' });
+        await retryOnDeadlock(() =>
+          this.#boss.createQueue(definition.name, {
+            name: definition.name,
+            policy: definition.dedupe === 'queued' ? 'short' : 'standard',
+            retryLimit: definition.retryLimit,
+            retryDelay: definition.retryDelaySeconds,
+            retryBackoff: definition.retryBackoff,
+            expireInSeconds: definition.timeoutSeconds,
+          }),
+        );
+        const { cron } = definition;
+        if (cron) await retryOnDeadlock(() => this.#boss.schedule(definition.name, cron, {}, { tz: 'UTC' }));
       }
     })();
     return this.#startPromise;
@@ -148,5 +153,18 @@ export class JobQueue {
     await this.#boss.stop({ graceful: true, wait: true, timeout: timeoutSeconds * 1000, close: false });
     this.#startPromise = undefined;
     this.#isWorking = false;
+  }
+}
+
+async function retryOnDeadlock<T>(step: () => Promise<T>, attempts = 6): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      const isDeadlock =
+        (error as { code?: string }).code === '40P01' || /deadlock detected/.test(String(error));
+      if (!isDeadlock || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt + Math.random() * 200));
+    }
   }
 }

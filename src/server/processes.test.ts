@@ -25,12 +25,13 @@ describe.skipIf(!isPostgres)('separate web and worker processes on PostgreSQL', 
       ZOOM_WEBHOOK_SECRET_TOKEN: 'process-test-webhook',
     };
     const ports = [await freePort(), await freePort()];
-    const processes = await Promise.all([
-      spawnCallport('web', { ...env, PORT: String(ports[0]) }),
-      spawnCallport('web', { ...env, PORT: String(ports[1]) }),
-      spawnCallport('worker', env),
-      spawnCallport('worker', env),
-    ]);
+    // One after the other: four cold starts at once on a 2-core CI machine can take minutes.
+    const processes = [];
+    for (const [role, port] of [['web', ports[0]], ['web', ports[1]], ['worker'], ['worker']] as const) {
+      processes.push(
+        await spawnCallport(role, port ? { ...env, PORT: String(port) } : env, { readyTimeoutMs: 120_000 }),
+      );
+    }
     for (const port of ports) {
       const response = await fetch(`http://127.0.0.1:${port}/readyz`);
       expect(await response.json()).toEqual({ status: 'ready' });
@@ -38,5 +39,5 @@ describe.skipIf(!isPostgres)('separate web and worker processes on PostgreSQL', 
     const codes = await Promise.all(processes.map((child) => child.kill('SIGTERM')));
     expect(codes).toEqual([0, 0, 0, 0]);
     for (const child of processes) expect(child.output()).toContain('shutting down');
-  }, 120_000);
+  }, 600_000);
 });
