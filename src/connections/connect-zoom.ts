@@ -111,7 +111,11 @@ async function storeConnection(
   // One Zoom account keeps one token set per app (ref §1.3): it can serve one Callport organisation only.
   const others = await findConnectionsByZoomAccount(deps.db, accountId);
   if (
-    others.some((other) => other.organizationId !== principal.organizationId && other.status === 'connected')
+    others.some(
+      (other) =>
+        other.organizationId !== principal.organizationId &&
+        (other.status === 'connected' || other.status === 'reconnect_needed'),
+    )
   ) {
     return { outcome: 'failed', reason: 'account_in_use' };
   }
