@@ -29,7 +29,7 @@ export type Callport = {
   metrics: Metrics;
   importer: ImportFeature;
   store: BlobStore;
-  /** The address the web role listens on, once started. */
+  /** The address the web role listens on (a lone worker: its METRICS_PORT server), once started. */
   url: string | undefined;
   stop(): Promise<void>;
 };
@@ -99,6 +99,7 @@ export async function startCallport(
       publicUrl: config.publicUrl,
       isSandbox: config.isSandbox,
     });
+    const metricsRoute = registerMetricsRoute({ metrics, queue, token: config.METRICS_TOKEN });
     const routes: ServerOptions['routes'] = [
       registerAccountsRoutes({
         db,
@@ -107,7 +108,7 @@ export async function startCallport(
         isSandbox: config.isSandbox,
       }),
       registerConnectionsRoutes(connections),
-      registerMetricsRoute({ metrics, queue, token: config.METRICS_TOKEN }),
+      metricsRoute,
     ];
     const featureDeps = { db, queue, logger, config, connections, metrics };
     // Features built on the connection register their jobs, webhook handlers and routes here, before
@@ -151,7 +152,22 @@ export async function startCallport(
     if (options.roles.includes('worker')) {
       await queue.work();
       await importer.recoverOrphans();
-      logger.info({ roles: options.roles }, 'worker started');
+      if (!server && config.METRICS_PORT !== undefined && options.listen !== false) {
+        // A worker has no web server: with METRICS_PORT it serves /metrics, /healthz and /readyz only.
+        const metricsServer = await buildServer({
+          logger,
+          cookieSecure: config.cookieSecure,
+          authenticate: async () => null,
+          checkReady: async () => {
+            await database.executeSql('SELECT 1');
+          },
+          routes: [metricsRoute],
+          webRoot: false,
+        });
+        stopSteps.push(() => metricsServer.close());
+        url = await metricsServer.listen({ port: config.METRICS_PORT, host: config.HOST });
+      }
+      logger.info({ roles: options.roles, url }, 'worker started');
     }
     return { config, logger, database, queue, server, url, connections, metrics, importer, store, stop };
   } catch (error) {

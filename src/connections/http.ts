@@ -128,8 +128,10 @@ export function registerConnectionsRoutes(feature: ConnectionsFeature) {
             case 'validated':
               return reply.status(200).send(receipt.body);
             case 'duplicate':
+              feature.deps.metrics?.webhookAccepted.inc();
               return reply.status(200).send({ status: 'duplicate' });
             case 'stored':
+              feature.deps.metrics?.webhookAccepted.inc();
               for (const eventId of receipt.eventIds) await feature.enqueueWebhook(eventId);
               return reply.status(200).send({ status: 'accepted' });
           }

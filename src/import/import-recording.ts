@@ -36,6 +36,10 @@ export type ImportDeps = {
 /** What one run of the import job decided; `retry` asks the caller to run it again later. */
 export type ImportOutcome =
   | { outcome: 'imported'; callId: string }
+  /** Already imported; new files (a transcript finished later) were added to the call. */
+  | { outcome: 'updated'; callId: string }
+  /** Already imported and nothing new at Zoom (a duplicate webhook, a second sweep). */
+  | { outcome: 'unchanged' }
   | { outcome: 'skipped'; reason: string }
   | { outcome: 'retry'; afterSeconds: number; reason: string }
   | { outcome: 'busy' }
@@ -94,7 +98,9 @@ async function runImport(
     await setRecordingStatus(db, recording.id, 'skipped', 'host_not_licensed');
     return { outcome: 'skipped', reason: 'host_not_licensed' };
   }
-  await setRecordingStatus(db, recording.id, 'importing');
+  // An imported call stays visible as imported while it is checked again for new files.
+  const wasImported = recording.status === 'imported';
+  if (!wasImported) await setRecordingStatus(db, recording.id, 'importing');
 
   // Always re-read the instance from the API: webhook file lists can be incomplete (first segment
   // only, ref §7) and duplicated webhooks carry differing URLs. One Light request per recording.
@@ -118,6 +124,7 @@ async function runImport(
   const files = await listRecordingFiles(db, recording.id);
   const processing = files.filter((file) => file.zoomStatus && file.zoomStatus !== 'completed');
   if (processing.length > 0) {
+    if (wasImported) return { outcome: 'retry', afterSeconds: 60, reason: 'new files still processing' };
     await setRecordingStatus(
       db,
       recording.id,
@@ -131,14 +138,21 @@ async function runImport(
     return { outcome: 'retry', afterSeconds: 120, reason: 'no media yet' };
   }
 
+  let storedNow = 0;
   for (const file of files) {
     if (file.storageKey && file.storedSize !== null) continue;
     await storeFile(deps, connection, recording, file);
+    storedNow++;
   }
+  if (wasImported && storedNow === 0) return { outcome: 'unchanged' };
 
   const stored = await listRecordingFiles(db, recording.id);
   const callId = await buildCall(deps, recording, stored, host.userId, host.name);
   const updated = await setRecordingStatus(db, recording.id, 'imported');
+  if (wasImported) {
+    logger.info({ recordingId: recording.id, callId, added: storedNow }, 'imported call updated');
+    return { outcome: 'updated', callId };
+  }
   if (updated?.recordingEnd)
     deps.metrics?.importLatency.observe((Date.now() - updated.recordingEnd.getTime()) / 1000);
   logger.info({ recordingId: recording.id, callId, files: stored.length }, 'recording imported');

@@ -40,7 +40,7 @@ export function createMetrics() {
     }),
     imports: new Counter({
       name: 'callport_imports_total',
-      help: 'Import job runs by outcome (imported, skipped, retry, failed)',
+      help: 'Import job runs by outcome (imported, updated, unchanged, skipped, retry, busy, gone, failed)',
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),

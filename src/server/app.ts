@@ -37,8 +37,8 @@ export type ServerOptions = {
   routes: Array<(app: App) => void | Promise<void>>;
   /** Readiness probe: throws when a dependency (database) is not usable. */
   checkReady(): Promise<void>;
-  /** Folder of the built web UI; defaults to dist/web. */
-  webRoot?: string;
+  /** Folder of the built web UI; defaults to dist/web. `false`: no UI (a worker's metrics server). */
+  webRoot?: string | false;
   bodyLimitBytes?: number;
 };
 
@@ -132,7 +132,7 @@ export async function buildServer(options: ServerOptions): Promise<App> {
 
   for (const register of options.routes) await register(app);
 
-  await mountWebUi(app, options.webRoot ?? defaultWebRoot);
+  if (options.webRoot !== false) await mountWebUi(app, options.webRoot ?? defaultWebRoot);
   return app;
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { requiredScopes, type ZoomAppConfig } from '../connections/index.ts';
+import type { Database } from '../db/index.ts';
 import { startEmulator, type ZoomEmulator } from '../zoom-emulator/index.ts';
 import { startTestApp, type TestApp, type TestClient } from './app.ts';
 
@@ -38,6 +39,8 @@ export async function startZoomTestBed(
     roles?: Array<'web' | 'worker'>;
     env?: Record<string, string>;
     startClock?: Date;
+    /** Share a database with other processes (multi-process tests); default: a fresh one. */
+    database?: Database;
   } = {},
 ): Promise<ZoomTestBed> {
   const port = await freePort();
@@ -74,6 +77,7 @@ export async function startZoomTestBed(
     roles: options.roles ?? ['web', 'worker'],
     zoomApp,
     listen: true,
+    ...(options.database ? { database: options.database } : {}),
     env: { PORT: String(port), PUBLIC_URL: callportUrl, ...options.env },
   });
   const { organizationId, admin } = await app.createOrganization('Acme SAS');
