@@ -15,16 +15,8 @@ beforeAll(async () => {
   bed = await startZoomTestBed({ env: { SWEEP_INTERVAL_MINUTES: '60', BACKFILL_DAYS: '0' } });
   await bed.admin.request('POST', '/api/users', { email: emma, name: 'Emma Dubois' });
   await bed.connect();
-  await bed.admin.request('POST', '/api/integrations/zoom/users/sync');
-  const { proposals } = (
-    await bed.admin.request('POST', '/api/integrations/zoom/users/auto-associate')
-  ).json();
-  await bed.admin.request('PUT', '/api/integrations/zoom/users/links', {
-    links: proposals.map((p: object) => ({ ...p, method: 'automatic' })),
-  });
-  bed.emulator.control.updateAccountSettings({
-    recording: { cloud_recording: true, auto_recording: 'cloud' },
-  });
+  await bed.linkZoomUsers();
+  bed.recordEverythingToCloud();
 });
 afterAll(() => bed?.stop());
 

@@ -41,16 +41,8 @@ describe.skipIf(!isPostgres)('import with two web and two worker processes on Po
     });
     await bed.admin.request('POST', '/api/users', { email: emma, name: 'Emma Dubois' });
     await bed.connect();
-    await bed.admin.request('POST', '/api/integrations/zoom/users/sync');
-    const { proposals } = (
-      await bed.admin.request('POST', '/api/integrations/zoom/users/auto-associate')
-    ).json();
-    await bed.admin.request('PUT', '/api/integrations/zoom/users/links', {
-      links: proposals.map((p: object) => ({ ...p, method: 'automatic' })),
-    });
-    bed.emulator.control.updateAccountSettings({
-      recording: { cloud_recording: true, auto_recording: 'cloud' },
-    });
+    await bed.linkZoomUsers();
+    bed.recordEverythingToCloud();
     await bed.app.stop();
 
     const env = {

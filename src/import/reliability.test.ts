@@ -15,16 +15,8 @@ async function linkTeam(bed: ZoomTestBed, emails: string[]) {
   for (const email of emails)
     await bed.admin.request('POST', '/api/users', { email, name: email.split('@')[0] });
   await bed.connect();
-  await bed.admin.request('POST', '/api/integrations/zoom/users/sync');
-  const { proposals } = (
-    await bed.admin.request('POST', '/api/integrations/zoom/users/auto-associate')
-  ).json();
-  await bed.admin.request('PUT', '/api/integrations/zoom/users/links', {
-    links: proposals.map((p: object) => ({ ...p, method: 'automatic' })),
-  });
-  bed.emulator.control.updateAccountSettings({
-    recording: { cloud_recording: true, auto_recording: 'cloud' },
-  });
+  await bed.linkZoomUsers();
+  bed.recordEverythingToCloud();
 }
 
 /** Every recording imported once, one call each, and every stored file identical to Zoom's. */

@@ -19,13 +19,7 @@ beforeAll(async () => {
     await bed.admin.request('POST', '/api/users', { email, name: email.split('@')[0] });
   }
   await bed.connect();
-  await bed.admin.request('POST', '/api/integrations/zoom/users/sync');
-  const { proposals } = (
-    await bed.admin.request('POST', '/api/integrations/zoom/users/auto-associate')
-  ).json();
-  await bed.admin.request('PUT', '/api/integrations/zoom/users/links', {
-    links: proposals.map((p: object) => ({ ...p, method: 'automatic' })),
-  });
+  await bed.linkZoomUsers();
 });
 afterAll(() => bed?.stop());
 

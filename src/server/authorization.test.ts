@@ -62,16 +62,8 @@ beforeAll(async () => {
   otherAdmin = (await bed.app.createOrganization('Other')).admin;
   // A real imported call of organisation A, so that another organisation's "not found" proves tenancy.
   await bed.admin.request('POST', '/api/users', { email: 'emma.dubois@acme.example', name: 'Emma Dubois' });
-  await bed.admin.request('POST', '/api/integrations/zoom/users/sync');
-  const { proposals } = (
-    await bed.admin.request('POST', '/api/integrations/zoom/users/auto-associate')
-  ).json();
-  await bed.admin.request('PUT', '/api/integrations/zoom/users/links', {
-    links: proposals.map((p: object) => ({ ...p, method: 'automatic' })),
-  });
-  bed.emulator.control.updateAccountSettings({
-    recording: { cloud_recording: true, auto_recording: 'cloud' },
-  });
+  await bed.linkZoomUsers();
+  bed.recordEverythingToCloud();
   bed.emulator.control.simulateMeeting({
     hostEmail: 'emma.dubois@acme.example',
     topic: 'Matrix',

@@ -15,6 +15,10 @@ export type ZoomTestBed = {
   admin: TestClient;
   /** Runs the OAuth round trip as the admin's browser would; returns the final redirect. */
   connect(options?: { zoomUserId?: string; decision?: 'allow' | 'deny' }): Promise<string>;
+  /** Users > Associer automatiquement > Sauvegarder: syncs Zoom users and saves every proposed link. */
+  linkZoomUsers(): Promise<void>;
+  /** The Zoom admin turns on automatic cloud recording for the whole account. */
+  recordEverythingToCloud(): void;
   stop(): Promise<void>;
 };
 
@@ -100,6 +104,18 @@ export async function startZoomTestBed(
     return String(callback.headers.location);
   };
 
+  const linkZoomUsers = async () => {
+    const sync = await admin.request('POST', '/api/integrations/zoom/users/sync');
+    if (sync.statusCode >= 300) throw new Error(`user sync failed: ${sync.statusCode} ${sync.body}`);
+    const { proposals } = (
+      await admin.request('POST', '/api/integrations/zoom/users/auto-associate')
+    ).json() as { proposals: object[] };
+    const save = await admin.request('PUT', '/api/integrations/zoom/users/links', {
+      links: proposals.map((proposal) => ({ ...proposal, method: 'automatic' })),
+    });
+    if (save.statusCode >= 300) throw new Error(`saving links failed: ${save.statusCode} ${save.body}`);
+  };
+
   return {
     app,
     emulator,
@@ -108,6 +124,12 @@ export async function startZoomTestBed(
     organizationId,
     admin,
     connect,
+    linkZoomUsers,
+    recordEverythingToCloud: () => {
+      emulator.control.updateAccountSettings({
+        recording: { cloud_recording: true, auto_recording: 'cloud' },
+      });
+    },
     stop: async () => {
       await app.stop();
       await emulator.close();
