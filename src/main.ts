@@ -11,6 +11,7 @@ import { defineJob, JobQueue } from './jobs/index.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { createMetrics, type Metrics } from './lib/metrics.ts';
 import { loadKeyring, SecretBox } from './lib/secret-box.ts';
+import { PrivacyFeature, registerPrivacyRoutes } from './privacy/index.ts';
 import { RecordingPolicyFeature } from './recording-policy/index.ts';
 import { type App, buildServer, type ServerOptions, sessionCookieName } from './server/app.ts';
 import { registerMetricsRoute } from './server/metrics-route.ts';
@@ -125,6 +126,8 @@ export async function startCallport(
     });
     const importer = new ImportFeature({ ...featureDeps, box, store });
     routes.push(registerImportRoutes(importer), registerCallsRoutes({ db, store }));
+    const privacy = new PrivacyFeature({ db, store, queue, logger: logger.child({ module: 'privacy' }) });
+    routes.push(registerPrivacyRoutes(privacy));
 
     await queue.start();
     stopSteps.push(() => queue.stop());

@@ -3,6 +3,7 @@ export { registerAccountsRoutes } from './http.ts';
 export { createUser, editUser } from './manage-users.ts';
 export { hashPassword } from './passwords.ts';
 export {
+  countActiveAdmins,
   deleteExpiredSessions,
   findOrganization,
   findUserByEmail,

@@ -21,6 +21,8 @@ export const organizations = pgTable('organizations', {
   /** Product name and URL filled into the recommended recording disclaimer. */
   productName: text('product_name').notNull().default('Callport'),
   productUrl: text('product_url'),
+  /** Calls older than this many days are erased daily; null keeps them forever. */
+  retentionDays: integer('retention_days'),
   createdAt: createdAt(),
 });
 
@@ -251,7 +253,17 @@ export const recordings = pgTable(
     recordingEnd: timestamp('recording_end', { withTimezone: true }),
     autoDeleteDate: timestamp('auto_delete_date', { withTimezone: true }),
     status: text('status', {
-      enum: ['discovered', 'importing', 'waiting', 'imported', 'skipped', 'failed', 'trashed', 'deleted'],
+      enum: [
+        'discovered',
+        'importing',
+        'waiting',
+        'imported',
+        'skipped',
+        'failed',
+        'trashed',
+        'deleted',
+        'erased',
+      ],
     }).notNull(),
     statusReason: text('status_reason'),
     attempts: integer('attempts').notNull().default(0),

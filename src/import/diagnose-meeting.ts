@@ -141,6 +141,12 @@ async function fromStatus(db: Db, recording: RecordingRow): Promise<Diagnosis> {
         verdict: 'deleted',
         detail: 'The recording was deleted in Zoom before it could be imported.',
       };
+    case 'erased':
+      return {
+        ...base,
+        verdict: 'erased',
+        detail: `The call was removed from Callport on purpose (${recording.statusReason ?? 'erased'}) and will not be imported again.`,
+      };
     case 'failed':
       return { ...base, verdict: 'failed', detail: recording.statusReason ?? 'The import failed.' };
     default:

@@ -53,6 +53,8 @@ export async function discoverRecording(
         }
       : {}),
   });
+  if (row.status === 'erased')
+    return { recordingId: row.id, isNew, status: row.status, autoDeleteDate: null };
   await upsertRecordingFiles(
     deps.db,
     row.id,

@@ -123,6 +123,7 @@ export class ImportFeature {
         const uuid = (stored.body.payload as { object?: { uuid?: string } } | undefined)?.object?.uuid;
         const known = uuid ? await findRecordingByUuid(db, stored.connection.id, uuid) : undefined;
         if (!known || known.status === 'deleted') return 'unknown recording';
+        if (known.status === 'erased') return 'erased in Callport';
         // An imported call stays in the library; Zoom's copy going away only matters before import.
         if (known.status === 'imported') return 'already imported';
         await setRecordingStatus(
@@ -146,6 +147,7 @@ export class ImportFeature {
       via,
       downloadToken,
     });
+    if (discovery.status === 'erased') return;
     // Already imported and seen again by a sweep: nothing new to fetch.
     if (
       via === 'sweep' &&

@@ -9,6 +9,7 @@ import type { BlobStore } from '../storage/index.ts';
 import { findLinkByZoomUser, recordSeenHost } from '../user-mapping/index.ts';
 import { isZoomApiError, openRecordingDownload, ZoomApiError } from '../zoom/index.ts';
 import { discoverRecording } from './discover-recording.ts';
+import { eraseRecording } from './erase-recording.ts';
 import {
   claimRecording,
   extendClaim,
@@ -63,6 +64,11 @@ export async function importRecording(
   if (!recording) return { outcome: 'gone', reason: 'recording removed' };
   if (recording.status === 'deleted' || recording.status === 'trashed')
     return { outcome: 'gone', reason: recording.status };
+  if (recording.status === 'erased') {
+    // Erased while an earlier run was still importing it: remove what that run wrote.
+    await eraseRecording(deps, recordingId, recording.statusReason ?? 'erased');
+    return { outcome: 'gone', reason: 'erased' };
+  }
   const connection = await findConnection(db, recording.connectionId);
   if (connection?.status !== 'connected') {
     return { outcome: 'skipped', reason: 'the Zoom connection is not active' };

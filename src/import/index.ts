@@ -1,4 +1,5 @@
 export { fileKeyOf, wantedFileTypes } from './discover-recording.ts';
+export { eraseRecording, findCallsMentioning, removePersonFromCall } from './erase-recording.ts';
 export { ImportFeature } from './feature.ts';
 export { registerImportRoutes } from './http.ts';
 export { importRecordingJob, sweepConnectionJob } from './jobs.ts';

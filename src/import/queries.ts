@@ -22,6 +22,14 @@ export async function upsertRecording(
     });
     return { row: inserted, isNew: true };
   }
+  // An erased recording keeps only its tombstone: nothing Zoom sends again is written back.
+  const [existing] = await db
+    .select()
+    .from(recordings)
+    .where(
+      and(eq(recordings.connectionId, values.connectionId), eq(recordings.meetingUuid, values.meetingUuid)),
+    );
+  if (existing?.status === 'erased') return { row: existing, isNew: false };
   const [row] = await db
     .update(recordings)
     .set({

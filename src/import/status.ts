@@ -6,21 +6,24 @@ export type RecordingStatus =
   | 'skipped'
   | 'failed'
   | 'trashed'
-  | 'deleted';
+  | 'deleted'
+  /** Removed from Callport on purpose (erasure request, retention): never imported again. */
+  | 'erased';
 
 /**
  * Which status may follow which. `imported` can go back to `importing` when a late file arrives
  * (the transcript after `recording.transcript_completed`); `trashed` recordings can be recovered.
  */
 const transitions: Record<RecordingStatus, RecordingStatus[]> = {
-  discovered: ['importing', 'skipped', 'trashed', 'deleted', 'waiting', 'failed'],
-  importing: ['imported', 'waiting', 'failed', 'skipped', 'trashed', 'deleted', 'discovered'],
-  waiting: ['importing', 'skipped', 'trashed', 'deleted', 'failed', 'discovered'],
-  imported: ['importing', 'trashed', 'deleted'],
-  skipped: ['discovered', 'importing', 'trashed', 'deleted'],
-  failed: ['discovered', 'importing', 'trashed', 'deleted'],
-  trashed: ['discovered', 'deleted', 'imported'],
-  deleted: [],
+  discovered: ['importing', 'skipped', 'trashed', 'deleted', 'waiting', 'failed', 'erased'],
+  importing: ['imported', 'waiting', 'failed', 'skipped', 'trashed', 'deleted', 'discovered', 'erased'],
+  waiting: ['importing', 'skipped', 'trashed', 'deleted', 'failed', 'discovered', 'erased'],
+  imported: ['importing', 'trashed', 'deleted', 'erased'],
+  skipped: ['discovered', 'importing', 'trashed', 'deleted', 'erased'],
+  failed: ['discovered', 'importing', 'trashed', 'deleted', 'erased'],
+  trashed: ['discovered', 'deleted', 'imported', 'erased'],
+  deleted: ['erased'],
+  erased: [],
 };
 
 export function canTransition(from: RecordingStatus, to: RecordingStatus): boolean {

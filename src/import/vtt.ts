@@ -55,3 +55,35 @@ export function parseChat(text: string): Array<{ at: string; sender: string; tex
   }
   return messages;
 }
+
+const sameName = (names: string[]) => {
+  const wanted = new Set(names.map((name) => name.trim().toLowerCase()).filter(Boolean));
+  return (name: string) => wanted.has(name.trim().toLowerCase());
+};
+
+/** The VTT without the cues spoken by `names` (erasure): other cues are kept byte for byte. */
+export function removeSpeakersFromVtt(vtt: string, names: string[]): string {
+  const isErased = sameName(names);
+  const blocks = vtt.replace(/\r\n?/g, '\n').split(/\n{2,}/);
+  const kept = blocks.filter((block) => {
+    const rows = block.split('\n').filter((row) => row.trim() !== '');
+    const timingIndex = rows.findIndex((row) => row.includes('-->'));
+    if (timingIndex === -1) return true;
+    const match = /^([^:]{1,100}):\s/.exec(rows.slice(timingIndex + 1).join(' '));
+    return !(match && isErased(match[1]!));
+  });
+  return `${kept.join('\n\n').trimEnd()}\n`;
+}
+
+/** Zoom's chat file without the messages sent by `names` (erasure). */
+export function removeSendersFromChat(text: string, names: string[]): string {
+  const isErased = sameName(names);
+  let skipping = false;
+  const kept: string[] = [];
+  for (const row of text.replace(/\r\n?/g, '\n').split('\n')) {
+    const header = /^(\d{2}:\d{2}:\d{2})\s+(?:From\s+)?(.+?)(?:\s+to\s+[^:]+?)?\s*:\s*(.*)$/.exec(row);
+    if (header && !row.startsWith('\t')) skipping = isErased(header[2]!);
+    if (!skipping) kept.push(row);
+  }
+  return kept.join('\n');
+}

@@ -45,6 +45,9 @@ const matrix: Record<string, Access> = {
   'POST /api/integrations/zoom/policy/audit': 'admin',
   'POST /api/integrations/zoom/policy/apply': 'admin',
   'POST /api/integrations/zoom/policy/manual/:itemId': 'admin',
+  'GET /api/settings/privacy': 'admin',
+  'PUT /api/settings/privacy': 'admin',
+  'POST /api/privacy/erasures': 'admin',
 };
 
 let bed: ZoomTestBed;

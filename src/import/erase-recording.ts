@@ -1,0 +1,135 @@
+import { Readable } from 'node:stream';
+import { text } from 'node:stream/consumers';
+import { and, eq, sql } from 'drizzle-orm';
+import { type Db, schema } from '../db/index.ts';
+import type { BlobStore } from '../storage/index.ts';
+import { findRecording, listRecordingFiles, markFileStored, replaceTranscript } from './queries.ts';
+import { removeSendersFromChat, removeSpeakersFromVtt } from './vtt.ts';
+
+const { recordings, recordingFiles, recordingEvents, calls } = schema;
+
+type EraseDeps = { db: Db; store: BlobStore };
+
+/**
+ * Removes a recording from Callport for good (erasure request, retention): its call, transcript and
+ * stored files go; the recording row stays as an `erased` tombstone (meeting UUID only) so that no
+ * webhook or sweep imports it again. Idempotent: it also cleans up after an import that was still
+ * running when the recording was erased.
+ */
+export async function eraseRecording(
+  deps: EraseDeps,
+  recordingId: string,
+  reason: string,
+): Promise<{ hadCall: boolean } | undefined> {
+  const { db } = deps;
+  const recording = await findRecording(db, recordingId);
+  if (!recording) return undefined;
+  // The status first: from now on every import job stops at this recording.
+  await db.transaction(async (tx) => {
+    await tx.delete(recordingEvents).where(eq(recordingEvents.recordingId, recordingId));
+    await tx.insert(recordingEvents).values({ recordingId, status: 'erased', detail: reason });
+    await tx
+      .update(recordings)
+      .set({
+        status: 'erased',
+        statusReason: reason,
+        topic: '',
+        hostEmail: null,
+        downloadTokenSealed: null,
+        downloadTokenExpiresAt: null,
+        updatedAt: new Date(),
+      })
+      .where(eq(recordings.id, recordingId));
+  });
+  await deps.store.deletePrefix(`${recording.organizationId}/${recording.id}`);
+  await db.delete(recordingFiles).where(eq(recordingFiles.recordingId, recordingId));
+  const deleted = await db
+    .delete(calls)
+    .where(eq(calls.recordingId, recordingId))
+    .returning({ id: calls.id });
+  return { hadCall: deleted.length > 0 };
+}
+
+/**
+ * Removes a person from an imported call they did not host: their transcript cues and chat messages,
+ * both in the stored Zoom files (rewritten, so a later rebuild cannot bring them back) and in the
+ * call, and their name from the participants. Returns how many transcript lines and messages went.
+ */
+export async function removePersonFromCall(
+  deps: EraseDeps,
+  callId: string,
+  names: string[],
+): Promise<{ transcriptLines: number; chatMessages: number }> {
+  const { db, store } = deps;
+  const wanted = new Set(names.map((name) => name.trim().toLowerCase()));
+  const isErased = (name: string) => wanted.has(name.trim().toLowerCase());
+  const [call] = await db.select().from(calls).where(eq(calls.id, callId));
+  if (!call) return { transcriptLines: 0, chatMessages: 0 };
+
+  const files = await listRecordingFiles(db, call.recordingId);
+  for (const file of files) {
+    if (!file.storageKey || (file.fileType !== 'TRANSCRIPT' && file.fileType !== 'CHAT')) continue;
+    const original = await text(await store.get(file.storageKey));
+    const redacted =
+      file.fileType === 'TRANSCRIPT'
+        ? removeSpeakersFromVtt(original, names)
+        : removeSendersFromChat(original, names);
+    if (redacted === original) continue;
+    const stored = await store.put(file.storageKey, Readable.from([Buffer.from(redacted)]));
+    await markFileStored(db, file.id, { storageKey: file.storageKey, ...stored });
+  }
+
+  const transcript = await db
+    .select()
+    .from(schema.transcriptLines)
+    .where(eq(schema.transcriptLines.callId, callId))
+    .orderBy(schema.transcriptLines.seq);
+  const keptLines = transcript.filter((line) => !isErased(line.speaker));
+  if (keptLines.length !== transcript.length) {
+    await replaceTranscript(
+      db,
+      callId,
+      keptLines.map(({ speaker, startMs, endMs, text }) => ({ speaker, startMs, endMs, text })),
+    );
+  }
+  const keptChat = call.chat.filter((message) => !isErased(message.sender));
+  await db
+    .update(calls)
+    .set({ chat: keptChat, participants: call.participants.filter((name) => !isErased(name)) })
+    .where(eq(calls.id, callId));
+  return {
+    transcriptLines: transcript.length - keptLines.length,
+    chatMessages: call.chat.length - keptChat.length,
+  };
+}
+
+/** Calls of an organisation in which any of `names` speaks, writes in the chat or is listed. */
+export async function findCallsMentioning(
+  db: Db,
+  organizationId: string,
+  names: string[],
+): Promise<string[]> {
+  const lowered = [...new Set(names.map((name) => name.trim().toLowerCase()).filter(Boolean))];
+  if (lowered.length === 0) return [];
+  const list = sql.join(
+    lowered.map((name) => sql`${name}`),
+    sql`, `,
+  );
+  const rows = await db
+    .select({ id: calls.id })
+    .from(calls)
+    .where(
+      and(
+        eq(calls.organizationId, organizationId),
+        sql`(
+          EXISTS (SELECT 1 FROM jsonb_array_elements_text(${calls.participants}) AS p(name)
+                  WHERE lower(trim(p.name)) IN (${list}))
+          OR EXISTS (SELECT 1 FROM jsonb_array_elements(${calls.chat}) AS m(message)
+                  WHERE lower(trim(m.message->>'sender')) IN (${list}))
+          OR EXISTS (SELECT 1 FROM ${schema.transcriptLines} t
+                  WHERE t.call_id = ${calls.id} AND lower(trim(t.speaker)) IN (${list}))
+        )`,
+      ),
+    );
+  return rows.map((row) => row.id);
+}

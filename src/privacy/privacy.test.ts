@@ -1,0 +1,180 @@
+import { text } from 'node:stream/consumers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startZoomTestBed, type ZoomTestBed } from '../test-support/zoom.ts';
+
+let bed: ZoomTestBed;
+const emma = 'emma.dubois@acme.example';
+const hugo = 'hugo.thomas@acme.example';
+
+type CallSummary = { id: string; topic: string; hasTranscript: boolean };
+const listCalls = async () =>
+  ((await bed.admin.request('GET', '/api/calls')).json() as { calls: CallSummary[] }).calls;
+const sql = async (query: string, values: unknown[] = []) =>
+  (await bed.app.database.executeSql(query, values)).rows;
+
+type MeetingOptions = Parameters<ZoomTestBed['emulator']['control']['simulateMeeting']>[0];
+
+async function importMeeting(options: Omit<MeetingOptions, 'durationMinutes'>) {
+  bed.emulator.control.simulateMeeting({
+    durationMinutes: 1,
+    processingSeconds: 1,
+    transcriptSeconds: 1,
+    ...options,
+  });
+  await bed.emulator.control.advanceClock(5);
+  await bed.emulator.control.flushWebhooks();
+  await expect
+    .poll(async () => (await listCalls()).find((call) => call.topic === options.topic)?.hasTranscript, {
+      timeout: 30_000,
+    })
+    .toBe(true);
+  return (await listCalls()).find((call) => call.topic === options.topic)!;
+}
+
+beforeAll(async () => {
+  bed = await startZoomTestBed({ env: { SWEEP_INTERVAL_MINUTES: '60', BACKFILL_DAYS: '0' } });
+  await bed.admin.request('POST', '/api/users', { email: emma, name: 'Emma Dubois' });
+  await bed.admin.request('POST', '/api/users', { email: hugo, name: 'Hugo Thomas' });
+  await bed.connect();
+  await bed.linkZoomUsers();
+  bed.recordEverythingToCloud();
+});
+afterAll(() => bed?.stop());
+
+describe('erasing a person by e-mail', () => {
+  it('erases the calls they hosted, their lines in other calls, their links and their account, with an audit entry', async () => {
+    const hosted = await importMeeting({ hostEmail: emma, topic: 'Démo Emma' });
+    const other = await importMeeting({
+      hostEmail: hugo,
+      topic: 'Revue Hugo',
+      transcript: [
+        { speaker: 'Hugo Thomas', text: 'Bonjour à tous.' },
+        { speaker: 'Emma Dubois', text: 'Mon numéro perso est le 06 12 34 56 78.' },
+        { speaker: 'Hugo Thomas', text: 'Merci Emma.' },
+      ],
+      chat: [
+        { sender: 'Emma Dubois', text: 'Je vous envoie le devis' },
+        { sender: 'Hugo Thomas', text: 'Parfait' },
+      ],
+    });
+    const [hostedRecording] = await sql(
+      `SELECT r.id, r.meeting_id FROM recordings r JOIN calls c ON c.recording_id = r.id WHERE c.id = $1`,
+      [hosted.id],
+    );
+    const hostedKeys = (
+      await sql(`SELECT storage_key FROM recording_files WHERE recording_id = $1`, [hostedRecording!.id])
+    ).map((row) => String(row.storage_key));
+    expect(hostedKeys.length).toBeGreaterThan(2);
+
+    const response = await bed.admin.request('POST', '/api/privacy/erasures', {
+      email: ' Emma.Dubois@ACME.example ',
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({
+      namesMatched: expect.arrayContaining(['Emma Dubois']),
+      callsErased: 1,
+      callsRedacted: 1,
+      transcriptLinesRemoved: 1,
+      chatMessagesRemoved: 1,
+      linksRemoved: 1,
+      accountDeleted: true,
+    });
+
+    // The hosted call is gone, with its files; the recording stays only as a tombstone.
+    expect((await listCalls()).map((call) => call.topic)).not.toContain('Démo Emma');
+    expect((await bed.admin.request('GET', `/api/calls/${hosted.id}`)).statusCode).toBe(404);
+    const [tombstone] = await sql(`SELECT status, topic, host_email FROM recordings WHERE id = $1`, [
+      hostedRecording!.id,
+    ]);
+    expect(tombstone).toEqual({ status: 'erased', topic: '', host_email: null });
+    expect(await sql(`SELECT 1 FROM recording_files WHERE recording_id = $1`, [hostedRecording!.id])).toEqual(
+      [],
+    );
+    for (const key of hostedKeys) expect(await bed.app.store.stat(key)).toBeUndefined();
+
+    // In Hugo's call, only Emma's words went: from the call and from the stored Zoom files.
+    const detail = (await bed.admin.request('GET', `/api/calls/${other.id}`)).json();
+    expect(detail.transcript.map((line: { speaker: string }) => line.speaker)).toEqual([
+      'Hugo Thomas',
+      'Hugo Thomas',
+    ]);
+    expect(JSON.stringify(detail)).not.toContain('Emma Dubois');
+    expect(JSON.stringify(detail)).not.toContain('06 12 34 56 78');
+    const rawFiles = await sql(
+      `SELECT f.storage_key FROM recording_files f JOIN calls c ON c.recording_id = f.recording_id
+       WHERE c.id = $1 AND f.file_type IN ('TRANSCRIPT', 'CHAT')`,
+      [other.id],
+    );
+    expect(rawFiles).toHaveLength(2);
+    for (const file of rawFiles) {
+      const content = await text(await bed.app.store.get(String(file.storage_key)));
+      expect(content).toContain('Hugo Thomas');
+      expect(content).not.toContain('Emma Dubois');
+    }
+
+    // Her account, links and Zoom directory entry are gone; the audit log names her by hash only.
+    expect(await sql(`SELECT 1 FROM users WHERE lower(email) = $1`, [emma])).toEqual([]);
+    expect(await sql(`SELECT 1 FROM user_links WHERE lower(zoom_email) = $1`, [emma])).toEqual([]);
+    expect(await sql(`SELECT 1 FROM zoom_users WHERE lower(email) = $1`, [emma])).toEqual([]);
+    const audit = await sql(`SELECT action, details::text AS details FROM audit_log ORDER BY created_at`);
+    expect(audit.some((entry) => String(entry.details).toLowerCase().includes(emma))).toBe(false);
+    expect(audit.at(-1)).toMatchObject({ action: 'privacy.person_erased' });
+    expect(JSON.parse(String(audit.at(-1)!.details))).toMatchObject({ callsErased: 1, accountDeleted: true });
+
+    // Zoom still has the recording: neither a new webhook nor a sweep brings it back.
+    bed.emulator.control.setWebhooks({ duplicate: true });
+    const diagnosis = await bed.admin.request('POST', '/api/import/diagnose', {
+      meeting: String(hostedRecording!.meeting_id),
+    });
+    expect(diagnosis.json()).toMatchObject({ verdict: 'erased', callId: null });
+    expect((await bed.admin.request('POST', '/api/integrations/zoom/imports/sweep')).statusCode).toBe(202);
+    await expect
+      .poll(async () => (await sql(`SELECT last_finished_at FROM import_sweeps`))[0]?.last_finished_at, {
+        timeout: 30_000,
+      })
+      .toBeTruthy();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect((await listCalls()).map((call) => call.topic)).not.toContain('Démo Emma');
+    const [after] = await sql(`SELECT status, topic FROM recordings WHERE id = $1`, [hostedRecording!.id]);
+    expect(after).toEqual({ status: 'erased', topic: '' });
+    bed.emulator.control.setWebhooks({ duplicate: false });
+  });
+
+  it('refuses to erase the admin asking, and checks the e-mail', async () => {
+    const self = await bed.admin.request('POST', '/api/privacy/erasures', { email: bed.admin.email });
+    expect(self.statusCode).toBe(409);
+    const invalid = await bed.admin.request('POST', '/api/privacy/erasures', { email: 'not an e-mail' });
+    expect(invalid.statusCode).toBe(400);
+  });
+});
+
+describe('retention', () => {
+  it('erases calls older than the retention period, keeps the others, and audits it', async () => {
+    const old = await importMeeting({
+      hostEmail: hugo,
+      topic: 'Ancien appel',
+      startTime: new Date(Date.now() - 40 * 86_400_000),
+    });
+    const recent = await importMeeting({ hostEmail: hugo, topic: 'Appel récent' });
+
+    expect((await bed.admin.request('PUT', '/api/settings/privacy', { retentionDays: 0 })).statusCode).toBe(
+      400,
+    );
+    const saved = await bed.admin.request('PUT', '/api/settings/privacy', { retentionDays: 30 });
+    expect(saved.json()).toEqual({ retentionDays: 30 });
+    expect((await bed.admin.request('GET', '/api/settings/privacy')).json()).toEqual({ retentionDays: 30 });
+
+    await expect
+      .poll(async () => (await listCalls()).map((call) => call.id), { timeout: 30_000 })
+      .not.toContain(old.id);
+    expect((await listCalls()).map((call) => call.id)).toContain(recent.id);
+    const [entry] = await sql(`SELECT details FROM audit_log WHERE action = 'privacy.retention_applied'`);
+    expect(entry!.details).toMatchObject({ erased: 1, retentionDays: 30 });
+
+    expect((await bed.admin.request('PUT', '/api/settings/privacy', { retentionDays: null })).json()).toEqual(
+      {
+        retentionDays: null,
+      },
+    );
+  });
+});
