@@ -5,6 +5,8 @@ import {
   callDetailSchema,
   callListSchema,
   diagnosisSchema,
+  type ErasePersonRequest,
+  erasePersonResultSchema,
   errorResponseSchema,
   type ImportUsersResult,
   importsOverviewSchema,
@@ -12,6 +14,8 @@ import {
   type Language,
   type Organization,
   organizationSchema,
+  type PrivacySettings,
+  privacySettingsSchema,
   recordingPolicySchema,
   type SaveLinksRequest,
   type Session,
@@ -203,6 +207,12 @@ export const api = {
   importNow: () => request('POST', '/api/integrations/zoom/imports/sweep', null),
   diagnose: (meeting: string) =>
     request('POST', '/api/import/diagnose', diagnosisSchema, { body: { meeting } }),
+
+  getPrivacySettings: () => request('GET', '/api/settings/privacy', privacySettingsSchema),
+  savePrivacySettings: (body: PrivacySettings) =>
+    request('PUT', '/api/settings/privacy', privacySettingsSchema, { body }),
+  erasePerson: (body: ErasePersonRequest) =>
+    request('POST', '/api/privacy/erasures', erasePersonResultSchema, { body }),
 
   getOrganization: (): Promise<Organization> => request('GET', '/api/organization', organizationSchema),
   updateOrganization: (

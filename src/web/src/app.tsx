@@ -10,6 +10,7 @@ import { IntegrationsPage } from './pages/settings/integrations/integrations-pag
 import { ZoomImportsPage } from './pages/settings/integrations/zoom/zoom-imports-page.tsx';
 import { ZoomPolicyPage } from './pages/settings/integrations/zoom/zoom-policy-page.tsx';
 import { ZoomUsersPage } from './pages/settings/integrations/zoom/zoom-users-page.tsx';
+import { PrivacyPage } from './pages/settings/privacy/privacy-page.tsx';
 import { UsersPage } from './pages/settings/users/users-page.tsx';
 import { SignInPage } from './pages/sign-in/sign-in-page.tsx';
 import { SessionProvider } from './session.tsx';
@@ -50,6 +51,7 @@ export function App() {
                 <Route path="integrations/zoom/imports" element={<ZoomImportsPage />} />
                 <Route path="integrations/zoom/policy" element={<ZoomPolicyPage />} />
                 <Route path="users" element={<UsersPage />} />
+                <Route path="privacy" element={<PrivacyPage />} />
               </Route>
               <Route path="*" element={<NotFoundPage />} />
             </Route>

@@ -19,6 +19,7 @@ const tones: Record<string, string> = {
   failed: 'badge-warning',
   trashed: 'badge-neutral',
   deleted: 'badge-neutral',
+  erased: 'badge-neutral',
 };
 
 /** Réglages > Intégrations > Zoom > Imports: sweeps, webhooks, each recording's timeline, and "Test your first call". */
