@@ -1,86 +1,80 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { LocalBlobStore } from '../../src/storage/index.ts';
-import { openRecordingDownload } from '../../src/zoom/index.ts';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { wantedFileTypes } from '../../src/import/index.ts';
+import { startBenchCallport, waitForImported } from '../callport-process.ts';
 import type { Section } from '../run.ts';
-import { startBenchZoom, trackPeakRss } from '../support.ts';
+
+const runTs = fileURLToPath(new URL('../../bin/run-ts.js', import.meta.url));
+const plainDownloader = fileURLToPath(new URL('../plain-download.ts', import.meta.url));
 
 /**
- * Issue 8 sections 1 and 2, on the import's byte path: every file is fetched with the import's own
- * download code (Bearer, 302 to the signed URL without the header, content-type check) and streamed
- * into the blob store (sha256 while streaming, .part then rename). The machine's limit is the same
- * downloads drained to nowhere, with the same concurrency, in the same run.
+ * Issue 8 section 1: a backlog in the emulator, imported by the real product (`callport start` in its
+ * own process: sweep → one import job per meeting → download, sha256, store, call and transcript in
+ * the database), against a plain parallel downloader (its own process too) fetching the same files
+ * with the same concurrency: the machine's limit.
  */
 const run: Section = async ({ quick }) => {
-  const meetings = quick ? 20 : 200;
-  const mp4Bytes = 5 * 1024 * 1024;
-  const bigBytes = quick ? 512 * 1024 * 1024 : 2 * 1024 * 1024 * 1024;
+  const meetings = Number(process.env.BENCH_MEETINGS ?? (quick ? 24 : 200));
+  const mp4Bytes = Number(process.env.BENCH_MP4_BYTES ?? 4.5 * 2 ** 20);
   const concurrency = 4;
-  const bench = await startBenchZoom();
-  const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'callport-bench-'));
+  const hosts = Array.from({ length: 4 }, (_, index) => ({
+    email: `seller${index + 1}@bench.test`,
+    name: `Seller ${index + 1}`,
+  }));
+  const bench = await startBenchCallport({ hosts, env: { WORKER_CONCURRENCY: String(concurrency) } });
+  const jobFile = path.join(os.tmpdir(), `callport-plain-${process.pid}.json`);
   try {
     const { control } = bench.emulator;
-    control.setRateLimits({ enabled: false });
-    control.updateAccountSettings({ recording: { cloud_recording: true, auto_recording: 'cloud' } });
-    const host = control.createUser({ email: 'seller@bench.test', firstName: 'Seller', lastName: 'One' });
-    const urls: Array<{ url: string; size: number }> = [];
-    for (let i = 0; i < meetings; i++) {
+    control.setWebhooks({ enabled: false });
+    const uuids: string[] = [];
+    for (let index = 0; index < meetings; index++) {
       const meeting = control.simulateMeeting({
-        hostId: String(host.id),
-        topic: `Backlog ${i}`,
+        hostEmail: hosts[index % hosts.length]!.email,
+        topic: `Backlog ${index + 1}`,
         durationMinutes: 30,
         synthetic: true,
         fileSizes: { mp4: mp4Bytes, m4a: 512 * 1024 },
         processingSeconds: 0,
         transcriptSeconds: 0,
       });
-      urls.push(...(await fileUrls(bench, meeting.uuid)));
+      uuids.push(meeting.uuid);
     }
-    const big = control.simulateMeeting({
-      hostId: String(host.id),
-      topic: 'Two hours',
-      durationMinutes: 120,
-      synthetic: true,
-      fileSizes: { mp4: bigBytes },
-      processingSeconds: 0,
-      transcriptSeconds: 0,
-    });
     await control.advanceClock(5);
-    const totalBytes = urls.reduce((sum, file) => sum + file.size, 0);
+    const files = [];
+    for (const uuid of uuids) {
+      const recording = (await control.getRecording(uuid))!;
+      files.push(...recording.files.filter((file) => wantedFileTypes.has(file.fileType)));
+    }
+    const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
 
-    const plain = await timed(() =>
-      parallel(urls, concurrency, async (file) => {
-        const download = await openRecordingDownload(file.url, { token: bench.accessToken });
-        await pipeline(download.body, new Writable({ write: (_chunk, _encoding, done) => done() }));
-      }),
+    const token = bench.otherAppToken();
+    await fs.writeFile(
+      jobFile,
+      JSON.stringify({ urls: files.map((file) => file.downloadUrl), token, concurrency }),
     );
-    const store = new LocalBlobStore(folder);
-    let index = 0;
-    const callport = await timed(() =>
-      parallel(urls, concurrency, async (file) => {
-        const download = await openRecordingDownload(file.url, { token: bench.accessToken });
-        await store.put(`bench/${index++}.bin`, download.body);
-      }),
-    );
-
-    const [bigFile] = (await fileUrls(bench, big.uuid)).filter((file) => file.size === bigBytes);
-    const baseline = Math.round(process.memoryUsage().rss / 2 ** 20);
-    const memory = trackPeakRss();
-    const bigDownload = await openRecordingDownload(bigFile!.url, {
-      token: bench.accessToken,
-      timeoutMs: 600_000,
+    const { stdout } = await promisify(execFile)(process.execPath, [runTs, plainDownloader, jobFile], {
+      maxBuffer: 1024 * 1024,
     });
-    const bigStored = await timed(() => store.put('bench/big.mp4', bigDownload.body));
-    const peak = memory.stop();
+    const plain = JSON.parse(stdout.trim().split('\n').at(-1)!) as { bytes: number; seconds: number };
+    if (plain.bytes !== totalBytes)
+      throw new Error(`plain downloader got ${plain.bytes} of ${totalBytes} bytes`);
 
-    const mbps = (bytes: number, seconds: number) => Math.round((bytes / 2 ** 20 / seconds) * 10) / 10;
+    const cpuBefore = await bench.cpuSeconds();
+    const swept = await bench.admin.request('POST', '/api/integrations/zoom/imports/sweep');
+    if (swept.status !== 202) throw new Error(`sweep refused: ${swept.status} ${await swept.text()}`);
+    const seconds = await waitForImported(bench.admin, meetings, 30 * 60_000);
+    const cpu = (await bench.cpuSeconds()) - cpuBefore;
+    const memory = await bench.memory();
+
+    const mbps = (bytes: number, time: number) => Math.round((bytes / 2 ** 20 / time) * 10) / 10;
     const plainMbps = mbps(totalBytes, plain.seconds);
-    const callportMbps = mbps(totalBytes, callport.seconds);
+    const callportMbps = mbps(totalBytes, seconds);
     return {
-      title: `${urls.length} files of ${meetings} meetings (${Math.round(totalBytes / 2 ** 20)} MB), concurrency ${concurrency}; one ${Math.round(bigBytes / 2 ** 20)} MB file`,
+      title: `${meetings} meetings, ${files.length} files, ${Math.round(totalBytes / 2 ** 20)} MB; concurrency ${concurrency} (WORKER_CONCURRENCY); ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`,
       rows: [
         {
           path: 'plain parallel downloader (machine limit)',
@@ -88,57 +82,29 @@ const run: Section = async ({ quick }) => {
           mbPerSecond: plainMbps,
         },
         {
-          path: 'Callport byte path (download + sha256 + store)',
-          seconds: round(callport.seconds),
+          path: 'Callport import (sweep → jobs → download, sha256, store, call)',
+          seconds: round(seconds),
           mbPerSecond: callportMbps,
-        },
-        {
-          path: `one ${Math.round(bigBytes / 2 ** 20)} MB file into the store`,
-          seconds: round(bigStored.seconds),
-          mbPerSecond: mbps(bigBytes, bigStored.seconds),
         },
       ],
       summary: {
         throughputRatio: Math.round((callportMbps / plainMbps) * 100) / 100,
         plainMbPerSecond: plainMbps,
         callportMbPerSecond: callportMbps,
-        bigFileMb: Math.round(bigBytes / 2 ** 20),
-        rssBeforeBigFileMb: baseline,
-        peakRssDuringBigFileMb: peak,
-        peakGrowthMb: Math.round(peak - baseline),
+        callportCpuSeconds: round(cpu),
+        callportCpuMsPerMb: Math.round((cpu * 1000) / (totalBytes / 2 ** 20)),
+        callportPeakRssMb: memory.peakMb,
       },
       notes: [
-        'Bytes come from the in-process emulator over loopback: both paths share the same source and CPU.',
-        'The whole process (PGlite, emulator) is in the RSS figure; the growth during the big file is what streaming costs.',
+        'Both run in their own process against the same in-process emulator over loopback; the emulator generates the synthetic bytes in the benchmark process for both.',
+        'The Callport time starts when "Importer maintenant" is pressed and ends when the Imports tab counts every meeting imported: discovery, queueing, database writes and transcripts included.',
       ],
     };
   } finally {
     await bench.stop();
-    await fs.rm(folder, { recursive: true, force: true });
+    await fs.rm(jobFile, { force: true });
   }
 };
-
-async function fileUrls(bench: Awaited<ReturnType<typeof startBenchZoom>>, uuid: string) {
-  const recording = (await bench.emulator.control.getRecording(uuid))!;
-  return recording.files
-    .filter((file) => file.fileType === 'MP4' || file.fileType === 'M4A')
-    .map((file) => ({ url: file.downloadUrl, size: file.size }));
-}
-
-async function timed<T>(work: () => Promise<T>) {
-  const started = performance.now();
-  const value = await work();
-  return { value, seconds: (performance.now() - started) / 1000 };
-}
-
-async function parallel<T>(items: T[], concurrency: number, worker: (item: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < items.length) await worker(items[next++]!);
-    }),
-  );
-}
 
 function round(value: number) {
   return Math.round(value * 100) / 100;

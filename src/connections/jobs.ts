@@ -9,6 +9,7 @@ export const handleWebhookJob = defineJob({
   retryBackoff: true,
   timeoutSeconds: 120,
   concurrency: 2,
+  pollingIntervalSeconds: 0.5,
 });
 
 export const purgeConnectionDataJob = defineJob({

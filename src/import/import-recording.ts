@@ -145,9 +145,11 @@ async function runImport(
   }
 
   let storedNow = 0;
-  for (const file of files) {
-    if (file.storageKey && file.storedSize !== null) continue;
-    await storeFile(deps, connection, recording, file);
+  const missing = files.filter((file) => !(file.storageKey && file.storedSize !== null));
+  // One token for the recording's files (valid for an hour; a 401 fails the run and the retry renews it).
+  const token = missing.length > 0 ? await deps.access.getAccessToken(connection.id) : '';
+  for (const file of missing) {
+    await storeFile(deps, token, recording, file);
     storedNow++;
   }
   if (wasImported && storedNow === 0) return { outcome: 'unchanged' };
@@ -166,12 +168,7 @@ async function runImport(
 }
 
 /** Streams one file to storage, continuing a partial download with `Range` when the store kept one. */
-async function storeFile(
-  deps: ImportDeps,
-  connection: ConnectionRow,
-  recording: RecordingRow,
-  file: RecordingFileRow,
-) {
+async function storeFile(deps: ImportDeps, token: string, recording: RecordingRow, file: RecordingFileRow) {
   if (!file.downloadUrl)
     throw new ZoomApiError({
       kind: 'transient',
@@ -180,7 +177,6 @@ async function storeFile(
       endpoint: 'import',
     });
   const key = `${recording.organizationId}/${recording.id}/${safeName(file.fileKey)}.${extensionOf(file.fileType)}`;
-  const token = await deps.access.getAccessToken(connection.id);
   let resumeFrom = await deps.store.partialSize(key);
   if (file.expectedSize !== null && resumeFrom >= file.expectedSize) resumeFrom = 0;
   const download = await openRecordingDownload(file.downloadUrl, {

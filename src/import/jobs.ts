@@ -11,6 +11,7 @@ export const importRecordingJob = defineJob({
   // One queued job per recording: duplicate discoveries (webhook + sweep, Zoom's duplicate events) merge.
   dedupe: 'queued',
   concurrency: 4,
+  pollingIntervalSeconds: 0.5,
 });
 
 export const sweepConnectionJob = defineJob({
@@ -30,6 +31,7 @@ export const sweepConnectionJob = defineJob({
   timeoutSeconds: 3600,
   dedupe: 'queued',
   concurrency: 2,
+  pollingIntervalSeconds: 0.5,
 });
 
 export const sweepDispatchJob = defineJob({

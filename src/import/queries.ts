@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { schema } from '../db/index.ts';
 import { canTransition, type RecordingStatus } from './status.ts';
@@ -22,14 +22,6 @@ export async function upsertRecording(
     });
     return { row: inserted, isNew: true };
   }
-  // An erased recording keeps only its tombstone: nothing Zoom sends again is written back.
-  const [existing] = await db
-    .select()
-    .from(recordings)
-    .where(
-      and(eq(recordings.connectionId, values.connectionId), eq(recordings.meetingUuid, values.meetingUuid)),
-    );
-  if (existing?.status === 'erased') return { row: existing, isNew: false };
   const [row] = await db
     .update(recordings)
     .set({
@@ -47,10 +39,22 @@ export async function upsertRecording(
       updatedAt: new Date(),
     })
     .where(
-      and(eq(recordings.connectionId, values.connectionId), eq(recordings.meetingUuid, values.meetingUuid)),
+      and(
+        eq(recordings.connectionId, values.connectionId),
+        eq(recordings.meetingUuid, values.meetingUuid),
+        // An erased recording keeps only its tombstone: nothing Zoom sends again is written back.
+        ne(recordings.status, 'erased'),
+      ),
     )
     .returning();
-  return { row: row!, isNew: false };
+  if (row) return { row, isNew: false };
+  const [erased] = await db
+    .select()
+    .from(recordings)
+    .where(
+      and(eq(recordings.connectionId, values.connectionId), eq(recordings.meetingUuid, values.meetingUuid)),
+    );
+  return { row: erased!, isNew: false };
 }
 
 export async function upsertRecordingFiles(
@@ -58,22 +62,22 @@ export async function upsertRecordingFiles(
   recordingId: string,
   files: Array<Omit<typeof recordingFiles.$inferInsert, 'recordingId'>>,
 ) {
-  for (const file of files) {
-    await db
-      .insert(recordingFiles)
-      .values({ ...file, recordingId })
-      .onConflictDoUpdate({
-        target: [recordingFiles.recordingId, recordingFiles.fileKey],
-        set: {
-          downloadUrl: file.downloadUrl ?? null,
-          zoomStatus: file.zoomStatus ?? null,
-          expectedSize: file.expectedSize ?? null,
-          recordingStart: file.recordingStart ?? null,
-          recordingEnd: file.recordingEnd ?? null,
-          recordingType: file.recordingType ?? null,
-        },
-      });
-  }
+  if (files.length === 0) return;
+  // One statement for every file of the instance: the import runs this once per recording.
+  await db
+    .insert(recordingFiles)
+    .values(files.map((file) => ({ ...file, recordingId })))
+    .onConflictDoUpdate({
+      target: [recordingFiles.recordingId, recordingFiles.fileKey],
+      set: {
+        downloadUrl: sql`excluded.download_url`,
+        zoomStatus: sql`excluded.zoom_status`,
+        expectedSize: sql`excluded.expected_size`,
+        recordingStart: sql`excluded.recording_start`,
+        recordingEnd: sql`excluded.recording_end`,
+        recordingType: sql`excluded.recording_type`,
+      },
+    });
 }
 
 export async function findRecording(db: Db, recordingId: string) {

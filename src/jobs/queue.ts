@@ -20,6 +20,12 @@ export type JobDefinition<Payload> = {
   cron?: string;
   /** How many jobs of this kind one worker process runs at once. */
   concurrency?: number;
+  /**
+   * How often an idle worker asks the database for a job of this kind: 0.5 s for the import path
+   * (webhook → call latency), 2 s by default, 10 s for cron jobs. Every poll is a query, so idle
+   * polling is what an idle Callport costs the database.
+   */
+  pollingIntervalSeconds?: number;
 };
 
 export function defineJob<Payload>(definition: JobDefinition<Payload>): JobDefinition<Payload> {
@@ -45,6 +51,8 @@ export class JobQueue {
   readonly #logger: Logger;
   #startPromise: Promise<void> | undefined;
   #isWorking = false;
+  /** pg-boss worker ids per queue, to wake this process's idle workers when work arrives. */
+  readonly #workerIds = new Map<string, string[]>();
 
   constructor(options: { executeSql: ExecuteSql; logger: Logger; schema?: string; maintenance?: boolean }) {
     this.#logger = options.logger;
@@ -96,11 +104,14 @@ export class JobQueue {
   ): Promise<string | null> {
     const data = definition.payload.parse(payload);
     await this.start();
-    return this.#boss.send(definition.name, data as object, {
+    const id = await this.#boss.send(definition.name, data as object, {
       ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
       ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
       ...(options.priority !== undefined ? { priority: options.priority } : {}),
     });
+    // A worker of this process may be idle until its next poll: wake one now (a due job only).
+    if (id && !options.startAfterSeconds) this.#wake(definition.name);
+    return id;
   }
 
   /** Starts handlers for every registered job (worker role). */
@@ -110,10 +121,14 @@ export class JobQueue {
     this.#isWorking = true;
     for (const { definition, handler } of this.#registrations.values()) {
       const slots = definition.concurrency ?? 1;
+      const pollingIntervalSeconds = definition.pollingIntervalSeconds ?? (definition.cron ? 10 : 2);
+      const ids: string[] = [];
+      this.#workerIds.set(definition.name, ids);
       for (let slot = 0; slot < slots; slot++) {
-        await this.#boss.work(
+        let workerId = '';
+        workerId = await this.#boss.work(
           definition.name,
-          { batchSize: 1, pollingIntervalSeconds: 0.5 },
+          { batchSize: 1, pollingIntervalSeconds },
           async ([job]) => {
             if (!job) return;
             const parsed = definition.payload.safeParse(job.data);
@@ -125,11 +140,24 @@ export class JobQueue {
               );
               return;
             }
-            await handler(parsed.data, { id: job.id, retryCount: 0 });
+            try {
+              await handler(parsed.data, { id: job.id, retryCount: 0 });
+            } finally {
+              // pg-boss waits out the polling interval even after a job; a busy queue should not.
+              this.#boss.notifyWorker(workerId);
+            }
           },
         );
+        ids.push(workerId);
       }
     }
+  }
+
+  #wake(name: string) {
+    const ids = this.#workerIds.get(name);
+    if (!ids?.length) return;
+    const id = ids[Math.floor(Math.random() * ids.length)]!;
+    this.#boss.notifyWorker(id);
   }
 
   /** Names of every registered job. */

@@ -21,9 +21,9 @@ export type CallportProcess = {
 export async function spawnCallport(
   role: 'web' | 'worker' | 'start',
   env: Record<string, string>,
-  options: { readyTimeoutMs?: number } = {},
+  options: { readyTimeoutMs?: number; nodeArgs?: string[] } = {},
 ): Promise<CallportProcess> {
-  const child = spawn(process.execPath, [bin, role], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), bin, role], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,0 +1,29 @@
+/**
+ * The machine's limit for the throughput section, in its own process like Callport's importer:
+ * `node bin/run-ts.js bench/plain-download.ts <job.json>` downloads every URL with plain `fetch`
+ * (Bearer token, redirects followed) and the given concurrency, drains the bytes, and prints
+ * `{ bytes, seconds }` as JSON. job.json: `{ urls: string[], token: string, concurrency: number }`.
+ */
+import fs from 'node:fs/promises';
+
+const job = JSON.parse(await fs.readFile(process.argv[2]!, 'utf8')) as {
+  urls: string[];
+  token: string;
+  concurrency: number;
+};
+let next = 0;
+let bytes = 0;
+const started = performance.now();
+await Promise.all(
+  Array.from({ length: job.concurrency }, async () => {
+    while (next < job.urls.length) {
+      const url = job.urls[next++]!;
+      const response = await fetch(url, { headers: { authorization: `Bearer ${job.token}` } });
+      if (!response.ok || !response.body) throw new Error(`${url}: ${response.status}`);
+      const reader = response.body.getReader();
+      for (let part = await reader.read(); !part.done; part = await reader.read())
+        bytes += part.value.byteLength;
+    }
+  }),
+);
+console.log(JSON.stringify({ bytes, seconds: (performance.now() - started) / 1000 }));
