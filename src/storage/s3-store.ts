@@ -24,6 +24,8 @@ export type S3StoreOptions = {
  * Blobs in an S3-compatible bucket. Uploads are multipart and streamed (lib-storage keeps a few parts
  * in flight, never the whole file), hashed while streaming; the object appears only when the upload
  * completes. S3 cannot append, so an interrupted upload restarts from zero (`partialSize` is 0).
+ * Server-side checksums: the AWS SDK's default (`requestChecksumCalculation: WHEN_SUPPORTED`) sends a
+ * CRC32 of every part, which S3 verifies before accepting it; Callport keeps its own SHA-256 as well.
  */
 export class S3BlobStore implements BlobStore {
   readonly kind = 's3';
