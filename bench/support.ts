@@ -74,3 +74,157 @@ export async function startBenchZoom(options: { scenario?: 'sandbox' | 'empty' }
     },
   };
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Real-Callport helpers (api-efficiency and latency sections): Callport started as in the integration
+// tests, on its own fresh database, connected to an emulator account with linked users.
+// ---------------------------------------------------------------------------------------------------
+
+type Database = Awaited<ReturnType<typeof openDatabase>>;
+// Type-only (erased at run time): the test bed, and vitest under it, load only when a section asks for it.
+type ZoomTestBed = import('../src/test-support/zoom.ts').ZoomTestBed;
+
+/**
+ * A fresh, migrated database for one section: PGlite in memory, or, when DATABASE_URL is set, a new
+ * PostgreSQL database created through that URL and dropped on close (the system PostgreSQL is never
+ * used otherwise). `close()` is idempotent: Callport's own stop closes it first.
+ */
+export async function openBenchDatabase(): Promise<Database> {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    const database = await openDatabase({ kind: 'pglite' });
+    await database.migrate();
+    return database;
+  }
+  const name = `callport_bench_${randomBytes(6).toString('hex')}`;
+  const admin = await openDatabase({ kind: 'postgres', url, poolSize: 1 });
+  await admin.executeSql(`CREATE DATABASE ${name}`);
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  const database = await openDatabase({ kind: 'postgres', url: target.toString() });
+  let isClosed = false;
+  const close = async () => {
+    if (isClosed) return;
+    isClosed = true;
+    await database.close().catch(() => {});
+    await admin.executeSql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+    await admin.close();
+  };
+  try {
+    await database.migrate();
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { ...database, close };
+}
+
+/** Polls `check` every `intervalMs` until it returns true; throws after `timeoutMs`. */
+export async function waitUntil(
+  what: string,
+  check: () => Promise<boolean>,
+  options: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<void> {
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 100));
+  }
+}
+
+/** Nearest-rank percentile (p in 0..100) of unsorted values. */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+export type LinkedCallport = {
+  bed: ZoomTestBed;
+  database: Database;
+  control: ZoomTestBed['emulator']['control'];
+  connectionId: string;
+  /** Zoom e-mails of the linked users (also their Callport e-mails). */
+  hostEmails: string[];
+  linkedUsers: number;
+  /** Number of Callport jobs (any queue but pg-boss's own) not finished yet: created, retry or active. */
+  pendingJobs(): Promise<number>;
+  stop(): Promise<void>;
+};
+
+/**
+ * The real Callport (web + worker, HTTP on a real port) and an emulator account with `users` licensed
+ * Zoom users, imported into Callport by CSV, connected by OAuth, linked by the automatic association, with
+ * automatic cloud recording on. Waits until the sweep that connecting starts has finished.
+ */
+export async function startLinkedCallport(options: {
+  users: number;
+  env: Record<string, string>;
+}): Promise<LinkedCallport> {
+  const { startZoomTestBed } = await import('../src/test-support/zoom.ts');
+  const database = await openBenchDatabase();
+  let bed: ZoomTestBed | undefined;
+  try {
+    bed = await startZoomTestBed({ database, scenario: 'empty', env: options.env });
+    const { control } = bed.emulator;
+    const hostEmails = Array.from({ length: options.users }, (_, i) => `seller${i}@bench.test`);
+    for (const [i, email] of hostEmails.entries()) {
+      control.createUser({ email, firstName: 'Seller', lastName: String(i) });
+    }
+    const csv = ['email,name', ...hostEmails.map((email, i) => `${email},Seller ${i}`)].join('\n');
+    const imported = await bed.admin.request('POST', '/api/users/import', { csv });
+    if (imported.statusCode !== 200 || imported.json().created !== options.users)
+      throw new Error(`CSV import failed: ${imported.statusCode} ${imported.body}`);
+    const redirect = await bed.connect();
+    if (!redirect.includes('zoom=connected')) throw new Error(`connecting Zoom failed: ${redirect}`);
+    await bed.linkZoomUsers();
+    bed.recordEverythingToCloud();
+    const connectionId = String(
+      (await database.executeSql('SELECT id FROM zoom_connections LIMIT 1')).rows[0]?.id ?? '',
+    );
+    const linkedUsers = Number(
+      (
+        await database.executeSql('SELECT count(*)::int AS n FROM user_links WHERE connection_id = $1', [
+          connectionId,
+        ])
+      ).rows[0]?.n ?? 0,
+    );
+    const pendingJobs = async () =>
+      Number(
+        (
+          await database.executeSql(
+            `SELECT count(*)::int AS n FROM pgboss.job
+             WHERE name NOT LIKE '\\_\\_pgboss%' AND state IN ('created', 'retry', 'active')`,
+          )
+        ).rows[0]?.n ?? 0,
+      );
+    // The settings change above reaches Callport as a webhook too (policy audit): let it finish.
+    await control.flushWebhooks();
+    await waitUntil(
+      'the first sweep after connecting',
+      async () =>
+        (await database.executeSql('SELECT last_finished_at FROM import_sweeps')).rows[0]?.last_finished_at !=
+          null && (await pendingJobs()) === 0,
+      { timeoutMs: 300_000 },
+    );
+    const started = bed;
+    return {
+      bed: started,
+      database,
+      control,
+      connectionId,
+      hostEmails,
+      linkedUsers,
+      pendingJobs,
+      stop: async () => {
+        await started.stop();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await bed?.stop().catch(() => {});
+    await database.close().catch(() => {});
+    throw error;
+  }
+}

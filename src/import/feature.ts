@@ -15,7 +15,13 @@ import { isZoomApiError, type ZoomRecordingMeeting, zoomRecordingMeetingSchema }
 import { discoverRecording, priorityFor } from './discover-recording.ts';
 import { importRecording } from './import-recording.ts';
 import { importRecordingJob, sweepConnectionJob, sweepDispatchJob } from './jobs.ts';
-import { findRecordingByUuid, findSweep, listOrphanedRecordings, setRecordingStatus } from './queries.ts';
+import {
+  findRecordingByUuid,
+  findSweep,
+  listOrphanedRecordings,
+  listRecordingFiles,
+  setRecordingStatus,
+} from './queries.ts';
 import { sweepConnection } from './sweep-connection.ts';
 
 export type ImportFeatureDeps = {
@@ -92,7 +98,9 @@ export class ImportFeature {
       for (const connection of await listActiveConnections(db)) {
         const sweep = await findSweep(db, connection.id);
         const dueAt = (sweep?.lastStartedAt?.getTime() ?? 0) + config.SWEEP_INTERVAL_MINUTES * 60_000;
-        if (Date.now() >= dueAt - 5_000) await this.requestSweep(connection.id);
+        // The dispatcher runs every minute, give or take the queue's polling: a sweep due within the
+        // next 20 s starts now rather than a whole minute late.
+        if (Date.now() >= dueAt - 20_000) await this.requestSweep(connection.id);
       }
     });
 
@@ -148,11 +156,16 @@ export class ImportFeature {
       downloadToken,
     });
     if (discovery.status === 'erased') return;
-    // Already imported and seen again by a sweep: nothing new to fetch.
+    // Already imported and seen again by a sweep: nothing new to fetch, unless Zoom now lists a file
+    // that is not stored yet (a transcript finished after the import whose webhook was lost).
     if (
       via === 'sweep' &&
       !discovery.isNew &&
-      ['imported', 'skipped', 'deleted', 'trashed'].includes(discovery.status)
+      ['imported', 'skipped', 'deleted', 'trashed'].includes(discovery.status) &&
+      !(
+        discovery.status === 'imported' &&
+        (await listRecordingFiles(this.deps.db, discovery.recordingId)).some((file) => !file.storageKey)
+      )
     )
       return;
     await this.enqueueImport(discovery.recordingId, discovery.autoDeleteDate);

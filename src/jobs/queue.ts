@@ -22,8 +22,8 @@ export type JobDefinition<Payload> = {
   concurrency?: number;
   /**
    * How often an idle worker asks the database for a job of this kind: 0.5 s for the import path
-   * (webhook → call latency), 2 s by default, 10 s for cron jobs. Every poll is a query, so idle
-   * polling is what an idle Callport costs the database.
+   * (webhook → call latency), 2 s by default. Every poll is a query, so idle polling is what an idle
+   * Callport costs the database.
    */
   pollingIntervalSeconds?: number;
 };
@@ -61,6 +61,9 @@ export class JobQueue {
       schema: options.schema ?? 'pgboss',
       supervise: options.maintenance ?? true,
       schedule: options.maintenance ?? true,
+      // Cron jobs fire within 5 s of their minute (pg-boss's default check every 30 s lets a
+      // once-a-minute job drift between the two halves of the minute).
+      cronMonitorIntervalSeconds: 5,
       migrate: true,
     });
     this.#boss.on('error', (error) => this.#logger.error({ err: error }, 'job queue error'));
@@ -121,7 +124,7 @@ export class JobQueue {
     this.#isWorking = true;
     for (const { definition, handler } of this.#registrations.values()) {
       const slots = definition.concurrency ?? 1;
-      const pollingIntervalSeconds = definition.pollingIntervalSeconds ?? (definition.cron ? 10 : 2);
+      const pollingIntervalSeconds = definition.pollingIntervalSeconds ?? 2;
       const ids: string[] = [];
       this.#workerIds.set(definition.name, ids);
       for (let slot = 0; slot < slots; slot++) {
