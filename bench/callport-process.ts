@@ -6,6 +6,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { requiredScopes } from '../src/connections/index.ts';
+import { openDatabase } from '../src/db/index.ts';
+import { withDatabase } from '../src/test-support/global-setup.ts';
 import { type CallportProcess, spawnCallport } from '../src/test-support/processes.ts';
 import { freePort } from '../src/test-support/zoom.ts';
 import { startEmulator, type ZoomEmulator } from '../src/zoom-emulator/index.ts';
@@ -68,6 +70,10 @@ export async function startBenchCallport(options: {
     ],
   });
   emulator.control.setRateLimits({ enabled: false });
+  // With DATABASE_URL, each run gets a database of its own, dropped when it stops.
+  const scratch = process.env.DATABASE_URL
+    ? await createScratchDatabase(process.env.DATABASE_URL)
+    : undefined;
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'callport-bench-'));
   const env: Record<string, string> = {
     CALLPORT_DATA_DIR: dataDir,
@@ -82,7 +88,7 @@ export async function startBenchCallport(options: {
     ZOOM_API_URL: emulator.apiUrl,
     SWEEP_INTERVAL_MINUTES: '600',
     BACKFILL_DAYS: '2',
-    ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+    ...(scratch ? { DATABASE_URL: scratch.url } : {}),
     ...options.env,
   };
   const email = 'admin@bench.test';
@@ -122,6 +128,7 @@ export async function startBenchCallport(options: {
   } catch (error) {
     await child.kill('SIGKILL');
     await emulator.close();
+    await scratch?.drop();
     throw error;
   }
   const pid = child.child.pid!;
@@ -157,6 +164,7 @@ export async function startBenchCallport(options: {
       await child.kill('SIGTERM');
       await emulator.close();
       await fs.rm(dataDir, { recursive: true, force: true });
+      await scratch?.drop();
     },
   };
 }
@@ -235,4 +243,17 @@ export async function waitForImported(admin: HttpAdmin, count: number, timeoutMs
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+async function createScratchDatabase(url: string) {
+  const name = `callport_bench_${randomBytes(6).toString('hex')}`;
+  const admin = await openDatabase({ kind: 'postgres', url, poolSize: 1 });
+  await admin.executeSql(`CREATE DATABASE ${name}`);
+  return {
+    url: withDatabase(url, name),
+    drop: async () => {
+      await admin.executeSql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+      await admin.close();
+    },
+  };
 }

@@ -744,7 +744,7 @@ async function main(): Promise<number> {
       failures.push(
         `process crash: ${exit.id} exited on its own (code ${exit.code}, signal ${exit.signal}):\n${exit.tail
           .split('\n')
-          .slice(-8)
+          .slice(-30)
           .join('\n')}`,
       );
     }
