@@ -1,15 +1,22 @@
 /**
  * The machine's limit for the throughput section, in its own process like Callport's importer:
  * `node bin/run-ts.js bench/plain-download.ts <job.json>` downloads every URL with plain `fetch`
- * (Bearer token, redirects followed) and the given concurrency, drains the bytes, and prints
- * `{ bytes, seconds }` as JSON. job.json: `{ urls: string[], token: string, concurrency: number }`.
+ * (Bearer token, redirects followed) and the given concurrency, and prints `{ bytes, seconds }` as JSON.
+ * job.json: `{ urls: string[], token: string, concurrency: number, saveTo?: string }`. With `saveTo`,
+ * each file is written there (what `curl -O` does: no hashing, no database); without, the bytes are
+ * only drained (the network limit).
  */
+import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 const job = JSON.parse(await fs.readFile(process.argv[2]!, 'utf8')) as {
   urls: string[];
   token: string;
   concurrency: number;
+  saveTo?: string;
 };
 let next = 0;
 let bytes = 0;
@@ -17,9 +24,31 @@ const started = performance.now();
 await Promise.all(
   Array.from({ length: job.concurrency }, async () => {
     while (next < job.urls.length) {
-      const url = job.urls[next++]!;
+      const index = next++;
+      const url = job.urls[index]!;
       const response = await fetch(url, { headers: { authorization: `Bearer ${job.token}` } });
       if (!response.ok || !response.body) throw new Error(`${url}: ${response.status}`);
+      if (job.saveTo) {
+        const file = path.join(job.saveTo, `file-${index}`);
+        let counted = 0;
+        await pipeline(
+          Readable.fromWeb(response.body as never),
+          async function* (source) {
+            for await (const chunk of source) {
+              counted += (chunk as Buffer).length;
+              yield chunk;
+            }
+          },
+          createWriteStream(file),
+        );
+        const onDisk = (await fs.stat(file)).size;
+        if (onDisk !== counted)
+          console.error(
+            `${index}: counted ${counted} on disk ${onDisk} expected ${response.headers.get('content-length')}`,
+          );
+        bytes += onDisk;
+        continue;
+      }
       const reader = response.body.getReader();
       for (let part = await reader.read(); !part.done; part = await reader.read())
         bytes += part.value.byteLength;

@@ -1,7 +1,36 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx's loader: no separate build step for the server.
-import { register } from 'tsx/esm/api';
+// Runs the compiled server (dist/server, made by `npm run build`) when it is there and no source file
+// is newer than it; otherwise the TypeScript sources through tsx's loader, so an edit is never run
+// stale. The compiled server starts faster and uses about 70 MB less memory (no loader thread).
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-register();
-const { runCli } = await import('../src/cli.ts');
-process.exitCode = await runCli(process.argv.slice(2));
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const compiled = path.join(root, 'dist', 'server', 'cli.js');
+
+function compiledIsCurrent() {
+  const built = fs.statSync(compiled, { throwIfNoEntry: false });
+  if (!built) return false;
+  const src = path.join(root, 'src');
+  for (const entry of fs.readdirSync(src, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.ts') || entry.name.endsWith('.test.ts')) continue;
+    const dir = entry.parentPath ?? entry.path;
+    if (dir.startsWith(path.join(src, 'web'))) continue;
+    if (fs.statSync(path.join(dir, entry.name)).mtimeMs > built.mtimeMs) return false;
+  }
+  return true;
+}
+
+let runCli;
+let runtime = 'compiled';
+if (process.env.CALLPORT_FROM_SOURCE !== '1' && compiledIsCurrent()) {
+  process.setSourceMapsEnabled(true);
+  ({ runCli } = await import(pathToFileURL(compiled).href));
+} else {
+  runtime = 'sources';
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ runCli } = await import('../src/cli.ts'));
+}
+process.exitCode = await runCli(process.argv.slice(2), { runtime });

@@ -37,16 +37,20 @@ Commands:
 
 Configuration comes from environment variables: see README.md.`;
 
-export async function runCli(argv: string[]): Promise<number> {
+/** `runtime`: which code bin/callport.js loaded (the compiled server or the sources), logged at start. */
+export async function runCli(
+  argv: string[],
+  options: { runtime?: 'compiled' | 'sources' } = {},
+): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'start':
-        return await runServer(['web', 'worker']);
+        return await runServer(['web', 'worker'], options.runtime);
       case 'web':
-        return await runServer(['web']);
+        return await runServer(['web'], options.runtime);
       case 'worker':
-        return await runServer(['worker']);
+        return await runServer(['worker'], options.runtime);
       case 'migrate':
         return await migrate();
       case 'emulator': {
@@ -79,9 +83,10 @@ export async function runCli(argv: string[]): Promise<number> {
   }
 }
 
-async function runServer(roles: Role[]): Promise<number> {
+async function runServer(roles: Role[], runtime: string | undefined): Promise<number> {
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL });
+  logger.info({ roles, runtime, node: process.version }, 'callport starting');
   let sandbox: Awaited<ReturnType<typeof startSandboxZoom>> | undefined;
   if (config.isSandbox) {
     sandbox = await startSandboxZoom({

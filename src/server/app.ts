@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import helmet from '@fastify/helmet';
@@ -15,6 +14,7 @@ import Fastify, {
 import { ZodError } from 'zod';
 import { AppError, type AppErrorCode, isAppError } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
+import { packageRoot } from '../lib/package-root.ts';
 import type { Access, Principal } from './types.ts';
 
 export type App = FastifyInstance;
@@ -44,7 +44,7 @@ export type ServerOptions = {
 
 export const sessionCookieName = 'callport_session';
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-const defaultWebRoot = fileURLToPath(new URL('../../dist/web', import.meta.url));
+const defaultWebRoot = path.join(packageRoot, 'dist', 'web');
 
 /** Builds the HTTP application: security plugins, access control, error mapping, feature routes, web UI. */
 export async function buildServer(options: ServerOptions): Promise<App> {

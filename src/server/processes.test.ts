@@ -1,4 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/index.ts';
 import { createTestDatabase } from '../test-support/database.ts';
@@ -40,4 +45,51 @@ describe.skipIf(!isPostgres)('separate web and worker processes on PostgreSQL', 
     expect(codes).toEqual([0, 0, 0, 0]);
     for (const child of processes) expect(child.output()).toContain('shutting down');
   }, 600_000);
+});
+
+// bin/callport.js runs the compiled server (dist/server, built by `npm test` and `npm start`) when it
+// is current, and the sources through tsx when asked or when a source file is newer.
+describe('bin/callport.js', () => {
+  const compiled = fileURLToPath(new URL('../../dist/server/cli.js', import.meta.url));
+  const compiledBuilt = existsSync(compiled);
+
+  async function startedRuntime(extraEnv: Record<string, string>) {
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'callport-bin-'));
+    try {
+      const worker = await spawnCallport('worker', {
+        CALLPORT_DATA_DIR: dataDir,
+        CALLPORT_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+        ZOOM_CLIENT_ID: 'bin-test',
+        ZOOM_CLIENT_SECRET: 'bin-test-secret',
+        ZOOM_WEBHOOK_SECRET_TOKEN: 'bin-test-webhook',
+        ...extraEnv,
+      });
+      expect(await worker.kill('SIGTERM')).toBe(0);
+      const starting = worker
+        .output()
+        .split('\n')
+        .find((line) => line.includes('"msg":"callport starting"'));
+      return (JSON.parse(starting!) as { runtime: string }).runtime;
+    } finally {
+      await fs.rm(dataDir, { recursive: true, force: true });
+    }
+  }
+
+  it('runs the sources through tsx when CALLPORT_FROM_SOURCE=1', async () => {
+    expect(await startedRuntime({ CALLPORT_FROM_SOURCE: '1' })).toBe('sources');
+  });
+
+  it.skipIf(!compiledBuilt)('runs the compiled server when it is current, else the sources', async () => {
+    const builtAt = statSync(compiled).mtimeMs;
+    const src = fileURLToPath(new URL('../', import.meta.url));
+    const newerSource = readdirSync(src, { recursive: true, withFileTypes: true }).some(
+      (entry) =>
+        entry.isFile() &&
+        entry.name.endsWith('.ts') &&
+        !entry.name.endsWith('.test.ts') &&
+        !entry.parentPath.startsWith(path.join(src, 'web')) &&
+        statSync(path.join(entry.parentPath, entry.name)).mtimeMs > builtAt,
+    );
+    expect(await startedRuntime({})).toBe(newerSource ? 'sources' : 'compiled');
+  });
 });

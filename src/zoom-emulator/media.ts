@@ -5,7 +5,9 @@
  */
 import { createCipheriv, createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Readable } from 'node:stream';
+import { packageRoot } from '../lib/package-root.ts';
 import type { ChatLine, TranscriptLine } from './state.ts';
 
 export type StaticMediaName = 'sandbox-call.mp4' | 'sandbox-call.m4a';
@@ -15,13 +17,13 @@ export type FileContent =
   | { kind: 'text'; text: string; contentType: string }
   | { kind: 'synthetic'; size: number; contentType: string; key: string; container: 'mp4' | 'm4a' | 'none' };
 
-const mediaDir = new URL('./media/', import.meta.url);
+const mediaDir = path.join(packageRoot, 'src', 'zoom-emulator', 'media');
 const staticCache = new Map<StaticMediaName, Buffer>();
 
 function staticBytes(name: StaticMediaName): Buffer {
   let bytes = staticCache.get(name);
   if (!bytes) {
-    bytes = readFileSync(new URL(name, mediaDir));
+    bytes = readFileSync(path.join(mediaDir, name));
     staticCache.set(name, bytes);
   }
   return bytes;
@@ -30,7 +32,7 @@ function staticBytes(name: StaticMediaName): Buffer {
 /** The spoken lines of the sample call, with their times (generated with the media by the script). */
 export function sampleCallCues(): Required<TranscriptLine>[] {
   return JSON.parse(
-    readFileSync(new URL('sandbox-call.json', mediaDir), 'utf8'),
+    readFileSync(path.join(mediaDir, 'sandbox-call.json'), 'utf8'),
   ) as Required<TranscriptLine>[];
 }
 
