@@ -64,15 +64,27 @@ export class ZoomAccess {
     return this.deps.app;
   }
 
-  /** A Zoom client acting for the connection; every call fails fast once the connection has ended. */
-  clientFor(connection: Pick<ConnectionRow, 'id' | 'zoomAccountId'>): ZoomClient {
+  /**
+   * A Zoom client acting for the connection; every call fails fast once the connection has ended.
+   * `session.token`: one the caller just took from the connection (accessTokenFor), used until Zoom
+   * refuses it instead of reading the connection before each call; a renewed token is written back to
+   * `session.token`, so the caller's downloads use it too.
+   */
+  clientFor(
+    connection: Pick<ConnectionRow, 'id' | 'zoomAccountId'>,
+    session?: { token: string },
+  ): ZoomClient {
     return new ZoomClient({
       apiUrl: this.deps.app.apiUrl,
       accountKey: connection.zoomAccountId,
       rateBudget: this.deps.rateBudget,
       tokens: {
-        getAccessToken: () => this.getAccessToken(connection.id),
-        renew: (rejected) => this.renewAccessToken(connection.id, rejected),
+        getAccessToken: async () => session?.token ?? (await this.getAccessToken(connection.id)),
+        renew: async (rejected) => {
+          const renewed = await this.renewAccessToken(connection.id, rejected);
+          if (session) session.token = renewed;
+          return renewed;
+        },
       },
       onResponse: (event) => {
         this.deps.metrics?.zoomRequests.inc({ category: event.category, status: String(event.status) });
@@ -109,6 +121,11 @@ export class ZoomAccess {
       tokenExpiresAt: tokens.expiresAt,
       tokenRefreshedAt: new Date(),
     };
+  }
+
+  /** The access token of a connection row the caller has just read: no second read while it is good. */
+  async accessTokenFor(connection: ConnectionRow): Promise<string> {
+    return this.#usableToken(connection) ?? this.renewAccessToken(connection.id, undefined);
   }
 
   async getAccessToken(connectionId: string): Promise<string> {

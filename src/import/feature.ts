@@ -53,10 +53,10 @@ export class ImportFeature {
 
     queue.register(
       { ...importRecordingJob, concurrency: config.WORKER_CONCURRENCY },
-      async ({ recordingId }, job) => {
+      async ({ recordingId, listedAt }, job) => {
         let result: Awaited<ReturnType<typeof importRecording>>;
         try {
-          result = await importRecording(importDeps, recordingId, job.id);
+          result = await importRecording(importDeps, recordingId, job.id, { listedAt });
         } catch (error) {
           deps.metrics?.imports.inc({ outcome: 'retry' });
           if (isZoomApiError(error) && (error.kind === 'forbidden' || error.kind === 'invalid_request')) {
@@ -168,13 +168,21 @@ export class ImportFeature {
       )
     )
       return;
-    await this.enqueueImport(discovery.recordingId, discovery.autoDeleteDate);
+    await this.enqueueImport(discovery.recordingId, discovery.autoDeleteDate, undefined, {
+      // A listing's file list is complete (unlike a webhook's, ref §7): the import can trust it.
+      ...(via === 'sweep' ? { listedAt: Date.now() } : {}),
+    });
   }
 
-  async enqueueImport(recordingId: string, autoDeleteDate: Date | null, startAfterSeconds?: number) {
+  async enqueueImport(
+    recordingId: string,
+    autoDeleteDate: Date | null,
+    startAfterSeconds?: number,
+    options: { listedAt?: number } = {},
+  ) {
     await this.deps.queue.send(
       importRecordingJob,
-      { recordingId },
+      { recordingId, ...options },
       {
         singletonKey: recordingId,
         priority: priorityFor(autoDeleteDate),

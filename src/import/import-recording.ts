@@ -48,6 +48,8 @@ export type ImportOutcome =
 
 // Short lease, renewed while the job runs: a crashed worker's recording is free again within a minute.
 const leaseSeconds = 60;
+// A sweep's listing this recent is the file list: the import does not ask Zoom again.
+const listingFreshMs = 15 * 60_000;
 
 /**
  * The one import job of a meeting instance. Idempotent: files already stored are not fetched again, a
@@ -58,6 +60,7 @@ export async function importRecording(
   deps: ImportDeps,
   recordingId: string,
   jobId: string,
+  options: { listedAt?: number | undefined } = {},
 ): Promise<ImportOutcome> {
   const { db } = deps;
   const recording = await findRecording(db, recordingId);
@@ -81,7 +84,8 @@ export async function importRecording(
     (leaseSeconds / 3) * 1000,
   );
   try {
-    return await runImport(deps, connection, recording);
+    const listed = options.listedAt !== undefined && Date.now() - options.listedAt < listingFreshMs;
+    return await runImport(deps, connection, recording, { listed });
   } finally {
     clearInterval(heartbeat);
     await releaseRecording(db, recordingId, jobId);
@@ -92,6 +96,7 @@ async function runImport(
   deps: ImportDeps,
   connection: ConnectionRow,
   recording: RecordingRow,
+  options: { listed: boolean },
 ): Promise<ImportOutcome> {
   const { db, logger } = deps;
   const host = await findLinkByZoomUser(db, connection.id, { zoomUserId: recording.hostZoomId });
@@ -106,14 +111,22 @@ async function runImport(
   }
   // An imported call stays visible as imported while it is checked again for new files.
   const wasImported = recording.status === 'imported';
-  if (!wasImported) await setRecordingStatus(db, recording.id, 'importing');
+  if (!wasImported) await setRecordingStatus(db, recording.id, 'importing', undefined, recording);
+  // The status this run last set: the next change is checked against it instead of read again.
+  const current = wasImported ? recording : { status: 'importing' as const, statusReason: null };
 
-  // Always re-read the instance from the API: webhook file lists can be incomplete (first segment
-  // only, ref §7) and duplicated webhooks carry differing URLs. One Light request per recording.
-  const client = deps.access.clientFor(connection);
+  // One token for the run (the API re-read and the files; valid for an hour, a refusal renews it), taken
+  // from the connection row read at the start of the job.
+  const session = { token: await deps.access.accessTokenFor(connection) };
+  const client = deps.access.clientFor(connection, session);
+  // Re-read the instance from the API (one Light request) unless a sweep's listing just gave its files:
+  // webhook file lists can be incomplete (first segment only, ref §7) and duplicated webhooks carry
+  // differing URLs; a listing lists every file, and a later run (retry, processing files) re-reads.
   try {
-    const meeting = await client.getMeetingRecordings(recording.meetingUuid);
-    await discoverRecording(deps, connection, meeting, { via: recording.discoveredVia });
+    if (!options.listed) {
+      const meeting = await client.getMeetingRecordings(recording.meetingUuid);
+      await discoverRecording(deps, connection, meeting, { via: recording.discoveredVia });
+    }
   } catch (error) {
     if (isZoomApiError(error) && error.kind === 'not_found') {
       await setRecordingStatus(
@@ -146,17 +159,15 @@ async function runImport(
 
   let storedNow = 0;
   const missing = files.filter((file) => !(file.storageKey && file.storedSize !== null));
-  // One token for the recording's files (valid for an hour; a 401 fails the run and the retry renews it).
-  const token = missing.length > 0 ? await deps.access.getAccessToken(connection.id) : '';
   for (const file of missing) {
-    await storeFile(deps, token, recording, file);
+    await storeFile(deps, session.token, recording, file);
     storedNow++;
   }
   if (wasImported && storedNow === 0) return { outcome: 'unchanged' };
 
   const stored = await listRecordingFiles(db, recording.id);
   const callId = await buildCall(deps, recording, stored, host.userId, host.name);
-  const updated = await setRecordingStatus(db, recording.id, 'imported');
+  const updated = await setRecordingStatus(db, recording.id, 'imported', undefined, current);
   if (wasImported) {
     logger.info({ recordingId: recording.id, callId, added: storedNow }, 'imported call updated');
     return { outcome: 'updated', callId };

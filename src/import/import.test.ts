@@ -5,6 +5,21 @@ import { startZoomTestBed, type ZoomTestBed } from '../test-support/zoom.ts';
 let bed: ZoomTestBed;
 const emma = 'emma.dubois@acme.example';
 
+/** GET /meetings/{uuid}/recordings requests for one meeting (Zoom encodes `/` in a UUID twice). */
+function meetingReads(uuid: string) {
+  const encoded = encodeURIComponent(encodeURIComponent(uuid));
+  return bed.emulator.control
+    .requestLog()
+    .filter(
+      (entry) =>
+        entry.route === '/v2/meetings/:meetingId/recordings' &&
+        entry.method === 'GET' &&
+        [uuid, encodeURIComponent(uuid), encoded].some((form) =>
+          entry.path.endsWith(`/meetings/${form}/recordings`),
+        ),
+    ).length;
+}
+
 async function calls() {
   return (await bed.admin.request('GET', '/api/calls')).json() as {
     calls: Array<{ id: string; topic: string; hasTranscript: boolean }>;
@@ -55,6 +70,9 @@ describe('import', () => {
     )!;
     expect(createHash('sha256').update(full.rawPayload).digest('hex')).toBe(zoomFile.sha256);
 
+    // A webhook's file list may be incomplete (ref §7): the import asked Zoom for the instance.
+    expect(meetingReads(meeting.uuid)).toBeGreaterThanOrEqual(1);
+
     const metrics = await (await fetch(`${bed.callportUrl}/metrics`)).text();
     expect(metrics).toMatch(/callport_imports_total\{outcome="imported"\} [1-9]/);
     expect(metrics).toMatch(/callport_import_latency_seconds_count [1-9]/);
@@ -66,7 +84,7 @@ describe('import', () => {
 
   it('finds a recording after the next sweep when webhooks are off, and never duplicates a call', async () => {
     bed.emulator.control.setWebhooks({ enabled: false });
-    bed.emulator.control.simulateMeeting({
+    const meeting = bed.emulator.control.simulateMeeting({
       hostEmail: emma,
       topic: 'Sans webhook',
       durationMinutes: 1,
@@ -85,6 +103,8 @@ describe('import', () => {
     await new Promise((resolve) => setTimeout(resolve, 3000));
     const topics = (await calls()).calls.map((c) => c.topic).sort();
     expect(topics).toEqual(['Démo Acme', 'Sans webhook']);
+    // The sweep's listing gave every file: the import did not ask Zoom for the instance again.
+    expect(meetingReads(meeting.uuid)).toBe(0);
     bed.emulator.control.setWebhooks({ enabled: true });
   });
 

@@ -3,7 +3,11 @@ import { defineJob } from '../jobs/index.ts';
 
 export const importRecordingJob = defineJob({
   name: 'import.import-recording',
-  payload: z.object({ recordingId: z.uuid() }),
+  payload: z.object({
+    recordingId: z.uuid(),
+    /** Epoch ms: a sweep's listing gave the recording's complete file list at that time. */
+    listedAt: z.number().int().optional(),
+  }),
   retryLimit: 12,
   retryDelaySeconds: 15,
   retryBackoff: true,

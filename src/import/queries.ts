@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { schema } from '../db/index.ts';
 import { canTransition, type RecordingStatus } from './status.ts';
@@ -13,41 +13,40 @@ export async function upsertRecording(
   db: Db,
   values: typeof recordings.$inferInsert,
 ): Promise<{ row: RecordingRow; isNew: boolean }> {
-  const [inserted] = await db.insert(recordings).values(values).onConflictDoNothing().returning();
-  if (inserted) {
-    await db.insert(recordingEvents).values({
-      recordingId: inserted.id,
-      status: inserted.status,
-      detail: `discovered by ${values.discoveredVia}`,
-    });
-    return { row: inserted, isNew: true };
-  }
-  const [row] = await db
-    .update(recordings)
-    .set({
-      topic: values.topic,
-      durationMinutes: values.durationMinutes,
-      ...(values.autoDeleteDate ? { autoDeleteDate: values.autoDeleteDate } : {}),
-      ...(values.recordingEnd ? { recordingEnd: values.recordingEnd } : {}),
-      ...(values.hostEmail ? { hostEmail: values.hostEmail } : {}),
-      ...(values.downloadTokenSealed
-        ? {
-            downloadTokenSealed: values.downloadTokenSealed,
-            downloadTokenExpiresAt: values.downloadTokenExpiresAt,
-          }
-        : {}),
-      updatedAt: new Date(),
+  // One statement either way: `xmax = 0` holds for a row this statement inserted.
+  const keep = (column: string) => sql.raw(`coalesce(excluded.${column}, "recordings"."${column}")`);
+  const [upserted] = await db
+    .insert(recordings)
+    .values(values)
+    .onConflictDoUpdate({
+      target: [recordings.connectionId, recordings.meetingUuid],
+      set: {
+        topic: sql`excluded.topic`,
+        durationMinutes: sql`excluded.duration_minutes`,
+        autoDeleteDate: keep('auto_delete_date'),
+        recordingEnd: keep('recording_end'),
+        hostEmail: keep('host_email'),
+        downloadTokenSealed: keep('download_token_sealed'),
+        downloadTokenExpiresAt: sql.raw(
+          'case when excluded.download_token_sealed is null then "recordings"."download_token_expires_at" else excluded.download_token_expires_at end',
+        ),
+        updatedAt: new Date(),
+      },
+      // An erased recording keeps only its tombstone: nothing Zoom sends again is written back.
+      setWhere: ne(recordings.status, 'erased'),
     })
-    .where(
-      and(
-        eq(recordings.connectionId, values.connectionId),
-        eq(recordings.meetingUuid, values.meetingUuid),
-        // An erased recording keeps only its tombstone: nothing Zoom sends again is written back.
-        ne(recordings.status, 'erased'),
-      ),
-    )
-    .returning();
-  if (row) return { row, isNew: false };
+    .returning({ ...getTableColumns(recordings), isNew: sql<boolean>`(xmax = 0)` });
+  if (upserted) {
+    const { isNew, ...row } = upserted;
+    if (isNew) {
+      await db.insert(recordingEvents).values({
+        recordingId: row.id,
+        status: row.status,
+        detail: `discovered by ${values.discoveredVia}`,
+      });
+    }
+    return { row, isNew };
+  }
   const [erased] = await db
     .select()
     .from(recordings)
@@ -109,27 +108,48 @@ export function listRecordingFiles(db: Db, recordingId: string) {
     .orderBy(asc(recordingFiles.recordingStart));
 }
 
-/** Changes a recording's status through the transition table and records the change with its time. */
-export async function setRecordingStatus(db: Db, recordingId: string, to: RecordingStatus, detail?: string) {
-  const current = await findRecording(db, recordingId);
-  if (!current) return undefined;
-  if (!canTransition(current.status, to)) {
-    throw new Error(`recording ${recordingId}: no transition from ${current.status} to ${to}`);
+/**
+ * Changes a recording's status through the transition table and records the change with its time.
+ * `known`: the status the caller just read or set, saving a read; the update only applies if the row
+ * still has it (otherwise the row is read again), so a concurrent change is never overwritten blindly.
+ */
+export async function setRecordingStatus(
+  db: Db,
+  recordingId: string,
+  to: RecordingStatus,
+  detail?: string,
+  known?: Pick<RecordingRow, 'status' | 'statusReason'>,
+) {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const hinted = attempt === 0 && known && canTransition(known.status, to) ? known : undefined;
+    const current = hinted ?? (await findRecording(db, recordingId));
+    if (!current) return undefined;
+    if (!canTransition(current.status, to)) {
+      throw new Error(`recording ${recordingId}: no transition from ${current.status} to ${to}`);
+    }
+    const [row] = await db
+      .update(recordings)
+      .set({
+        status: to,
+        statusReason: detail ?? null,
+        updatedAt: new Date(),
+        ...(to === 'imported' ? { importedAt: new Date() } : {}),
+      })
+      .where(
+        and(
+          eq(recordings.id, recordingId),
+          eq(recordings.status, current.status),
+          sql`${recordings.statusReason} is not distinct from ${current.statusReason}`,
+        ),
+      )
+      .returning();
+    if (!row) continue;
+    if (current.status !== to || detail !== current.statusReason) {
+      await db.insert(recordingEvents).values({ recordingId, status: to, detail: detail ?? null });
+    }
+    return row;
   }
-  const [row] = await db
-    .update(recordings)
-    .set({
-      status: to,
-      statusReason: detail ?? null,
-      updatedAt: new Date(),
-      ...(to === 'imported' ? { importedAt: new Date() } : {}),
-    })
-    .where(eq(recordings.id, recordingId))
-    .returning();
-  if (current.status !== to || detail !== current.statusReason) {
-    await db.insert(recordingEvents).values({ recordingId, status: to, detail: detail ?? null });
-  }
-  return row;
+  throw new Error(`recording ${recordingId}: its status kept changing while being set to ${to}`);
 }
 
 /**
