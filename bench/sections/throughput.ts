@@ -82,6 +82,11 @@ const run: Section = async ({ quick }) => {
     const seconds = await waitForImported(bench.admin, meetings, 30 * 60_000);
     const cpu = (await bench.cpuSeconds()) - cpuBefore;
     const memory = await bench.memory();
+    // What the import jobs did (Prometheus counters): any run beyond one import per meeting is extra work.
+    const metrics = await (await fetch(`${bench.url}/metrics`)).text();
+    const outcomes = [...metrics.matchAll(/^callport_imports_total\{outcome="(\w+)"\} (\d+)/gm)]
+      .map(([, outcome, count]) => `${outcome} ${count}`)
+      .join(', ');
 
     const mbps = (bytes: number, time: number) => Math.round((bytes / 2 ** 20 / time) * 10) / 10;
     const drainedMbps = mbps(totalBytes, drained.seconds);
@@ -116,6 +121,7 @@ const run: Section = async ({ quick }) => {
         callportCpuSeconds: round(cpu),
         callportCpuMsPerMb: Math.round((cpu * 1000) / (totalBytes / 2 ** 20)),
         callportPeakRssMb: memory.peakMb,
+        importJobOutcomes: outcomes,
       },
       notes: [
         'throughputRatio compares Callport with the downloader saving files (the machine limit); ratioToNetworkLimit with bytes only drained.',

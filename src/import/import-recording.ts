@@ -158,14 +158,17 @@ async function runImport(
   }
 
   let storedNow = 0;
-  const missing = files.filter((file) => !(file.storageKey && file.storedSize !== null));
-  for (const file of missing) {
-    await storeFile(deps, session.token, recording, file);
+  const stored: RecordingFileRow[] = [];
+  for (const file of files) {
+    if (file.storageKey && file.storedSize !== null) {
+      stored.push(file);
+      continue;
+    }
+    stored.push(await storeFile(deps, session.token, recording, file));
     storedNow++;
   }
   if (wasImported && storedNow === 0) return { outcome: 'unchanged' };
 
-  const stored = await listRecordingFiles(db, recording.id);
   const callId = await buildCall(deps, recording, stored, host.userId, host.name);
   const updated = await setRecordingStatus(db, recording.id, 'imported', undefined, current);
   if (wasImported) {
@@ -179,7 +182,12 @@ async function runImport(
 }
 
 /** Streams one file to storage, continuing a partial download with `Range` when the store kept one. */
-async function storeFile(deps: ImportDeps, token: string, recording: RecordingRow, file: RecordingFileRow) {
+async function storeFile(
+  deps: ImportDeps,
+  token: string,
+  recording: RecordingRow,
+  file: RecordingFileRow,
+): Promise<RecordingFileRow> {
   if (!file.downloadUrl)
     throw new ZoomApiError({
       kind: 'transient',
@@ -206,7 +214,7 @@ async function storeFile(deps: ImportDeps, token: string, recording: RecordingRo
       endpoint: 'download',
     });
   }
-  await markFileStored(deps.db, file.id, { storageKey: key, size: result.size, sha256: result.sha256 });
+  return markFileStored(deps.db, file.id, { storageKey: key, size: result.size, sha256: result.sha256 });
 }
 
 async function buildCall(

@@ -201,8 +201,8 @@ export async function markFileStored(
   db: Db,
   fileId: string,
   stored: { storageKey: string; size: number; sha256: string },
-) {
-  await db
+): Promise<RecordingFileRow> {
+  const [row] = await db
     .update(recordingFiles)
     .set({
       storageKey: stored.storageKey,
@@ -210,7 +210,10 @@ export async function markFileStored(
       sha256: stored.sha256,
       storedAt: new Date(),
     })
-    .where(eq(recordingFiles.id, fileId));
+    .where(eq(recordingFiles.id, fileId))
+    .returning();
+  if (!row) throw new Error(`recording file ${fileId} disappeared while it was stored`);
+  return row;
 }
 
 /** One call per meeting instance: created once, refreshed when files arrive later. */
