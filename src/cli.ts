@@ -87,6 +87,16 @@ async function runServer(roles: Role[], runtime: string | undefined): Promise<nu
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL });
   logger.info({ roles, runtime, node: process.version }, 'callport starting');
+  // Listen for the stop signal before starting: one sent during startup (a supervisor, a test right
+  // after "worker started") stops the process cleanly once it is up instead of killing it mid-way.
+  const stopSignal = new Promise<void>((resolve) => {
+    const shutdown = (signal: string) => {
+      logger.info({ signal }, 'shutting down');
+      resolve();
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
   let sandbox: Awaited<ReturnType<typeof startSandboxZoom>> | undefined;
   if (config.isSandbox) {
     sandbox = await startSandboxZoom({
@@ -109,14 +119,7 @@ async function runServer(roles: Role[], runtime: string | undefined): Promise<nu
       console.log(`Callport is running at ${callport.url}`);
     }
   }
-  await new Promise<void>((resolve) => {
-    const shutdown = (signal: string) => {
-      logger.info({ signal }, 'shutting down');
-      resolve();
-    };
-    process.once('SIGINT', shutdown);
-    process.once('SIGTERM', shutdown);
-  });
+  await stopSignal;
   await callport.stop();
   await sandbox?.emulator.close();
   return 0;
