@@ -54,6 +54,7 @@ export const configSchema = z
       .default(5),
     BACKFILL_DAYS: z.coerce.number().int().min(0).max(365).default(30),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+    SWEEP_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
     IMPORT_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
     METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),

@@ -29,6 +29,8 @@ import {
  * imported. Figures: wall time of the cycle, sweeps/s, Zoom requests, the workers' CPU from /proc per
  * connection-cycle, and a duplicate check that fails the section.
  */
+// Sweeps one worker runs at once (SWEEP_CONCURRENCY, default 2): set it in the bench's environment to compare.
+const sweepConcurrency = process.env.SWEEP_CONCURRENCY ?? '2';
 const zoomUsersPerConnection = 20;
 const filesPerRecording = 4; // MP4, M4A, TIMELINE, TRANSCRIPT
 const mp4Bytes = 192 * 1024;
@@ -134,12 +136,12 @@ const run: Section = async ({ quick }) => {
       summary[`cpuMsPerConnectionCycle_${result.workers}w`] = result.cpuMsPerConnection;
     }
     return {
-      title: `${connections} connections × ${zoomUsersPerConnection} linked users, one sweep cycle each, on PostgreSQL; callport worker processes: ${workerCounts.join(', ')} (WORKER_CONCURRENCY 4, 2 sweeps at once per worker)`,
+      title: `${connections} connections × ${zoomUsersPerConnection} linked users, one sweep cycle each, on PostgreSQL; callport worker processes: ${workerCounts.join(', ')} (WORKER_CONCURRENCY 4, SWEEP_CONCURRENCY ${sweepConcurrency}: sweeps at once per worker)`,
       rows: results.map((result) => result.row),
       summary,
       notes: [
         'One cycle = one sweep enqueued per connection at t0 (ImportFeature.requestSweep, as the every-minute dispatch does), each listing its 20 linked users over one date window, then the import of the one new recording every connection finds (its own copy: MP4 192 KB, M4A 48 KB, timeline, transcript). cycleS ends when every connection has finished its sweep and every copy is imported; sweepsDoneS when the last sweep finished.',
-        "A 20-user sweep takes about 1 s whatever the hardware: Callport's per-account budget allows 15 Medium requests per second (the 16th list waits for the next second), and each worker runs 2 sweeps at a time (import.sweep-connection concurrency), so one worker sweeps about 2 connections per second until CPU runs out.",
+        "A 20-user sweep takes about 1 s whatever the hardware: Callport's per-account budget allows 15 Medium requests per second (the 16th list waits for the next second), and each worker runs SWEEP_CONCURRENCY sweeps at a time (2 by default; the bench passes SWEEP_CONCURRENCY from its own environment), so one worker sweeps about that many connections per second until CPU runs out.",
         "cpuMs/conn = user + system CPU of all worker processes (/proc, t0 to the end) per connection; pgCpuMs/conn = the same for PostgreSQL's backends of the bench database (sampled every 0.5 s: a slight underestimate); benchCpuS = this process (the Zoom emulator answering every request, and the polling); machineBusyPct = all cores, every process on the machine.",
         'zoomRequests counts every request the emulator served (downloads include their 302 to the signed URL); zoomMsPerList = its mean time to answer one recordings list. list/meeting/download/errors: user recording lists, meeting recordings lookups, file downloads, responses ≥ 400.',
         'Duplicates = meeting instances with several recording rows in a connection + recordings with several calls + connections without exactly one call of the new recording; the section fails unless 0 (and unless every file is stored once and no token was refreshed). extraDownloads and sweepJobs/importJobs (completed pg-boss jobs) show redundant work.',
@@ -180,6 +182,7 @@ async function measureCycle(options: {
     SWEEP_INTERVAL_MINUTES: '600',
     BACKFILL_DAYS: '2',
     WORKER_CONCURRENCY: '4',
+    SWEEP_CONCURRENCY: sweepConcurrency,
   };
   const processes: CallportProcess[] = [];
   let callport: Awaited<ReturnType<typeof startCallport>> | undefined;

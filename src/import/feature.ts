@@ -82,16 +82,19 @@ export class ImportFeature {
       },
     );
 
-    queue.register(sweepConnectionJob, async ({ connectionId, since, userEmail }) => {
-      const connection = await findConnection(db, connectionId);
-      if (connection?.status !== 'connected') return;
-      await sweepConnection(
-        { db, client: connections.access.clientFor(connection) },
-        connection,
-        { since, userEmail, backfillDays: config.BACKFILL_DAYS },
-        (meeting) => this.discover(connection, meeting, 'sweep'),
-      );
-    });
+    queue.register(
+      { ...sweepConnectionJob, concurrency: config.SWEEP_CONCURRENCY },
+      async ({ connectionId, since, userEmail }) => {
+        const connection = await findConnection(db, connectionId);
+        if (connection?.status !== 'connected') return;
+        await sweepConnection(
+          { db, client: connections.access.clientFor(connection) },
+          connection,
+          { since, userEmail, backfillDays: config.BACKFILL_DAYS },
+          (meeting) => this.discover(connection, meeting, 'sweep'),
+        );
+      },
+    );
 
     queue.register(sweepDispatchJob, async () => {
       await this.recoverOrphans();
