@@ -41,8 +41,8 @@ async function main() {
     .map((file) => file.replace(/\.ts$/, ''));
   const names = order.filter((name) => available.includes(name) && (!only || only.includes(name)));
 
-  // Callport processes run the compiled server, as `npm start` and deployments do (bin/callport.js
-  // picks dist/server when it is current).
+  // Sections that spawn `callport` processes (throughput, memory, scale) run the compiled server, as
+  // `npm start` and deployments do (bin/callport.js picks dist/server when it is current).
   execFileSync(process.execPath, [tscBin, '-p', path.join(repoRoot, 'tsconfig.build.json')], {
     stdio: 'inherit',
   });
@@ -52,7 +52,7 @@ async function main() {
     node: process.version,
     database: process.env.DATABASE_URL ? `PostgreSQL (${postgresVersion()})` : 'PGlite (embedded)',
     mode: quick ? 'quick' : 'full',
-    callport: 'compiled server (dist/server)',
+    callport: 'child processes: compiled server (dist/server); in-process sections: sources',
   };
   console.log('Callport benchmarks');
   console.table(machine);

@@ -1,27 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import { type Database, openDatabase } from '../src/db/index.ts';
-
-/** Linux USER_HZ: /proc/<pid>/stat counts CPU time in 1/CLK_TCK seconds (usually 100). */
-export const clockTicks = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** CPU seconds (user + system) a process has used, or undefined once it has exited. */
-export async function cpuSecondsOf(pid: number): Promise<number | undefined> {
-  try {
-    const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
-  } catch {
-    return undefined;
-  }
-}
+import type { Database } from '../src/db/index.ts';
+import { cpuSecondsOf } from './support.ts';
 
 /** Busy and total jiffies of the whole machine (all cores, every process), from /proc/stat. */
 export async function machineJiffies(): Promise<{ busy: number; total: number }> {
@@ -30,44 +9,6 @@ export async function machineJiffies(): Promise<{ busy: number; total: number }>
   const total = values.reduce((sum, value) => sum + value, 0);
   // idle + iowait are the idle columns.
   return { busy: total - (values[3] ?? 0) - (values[4] ?? 0), total };
-}
-
-/** A process's peak resident memory (VmHWM) in MB, or 0 once it has exited. */
-export async function peakRssMbOf(pid: number): Promise<number> {
-  try {
-    const status = await fs.readFile(`/proc/${pid}/status`, 'utf8');
-    return Math.round(Number(/^VmHWM:\s+(\d+)/m.exec(status)?.[1] ?? 0) / 1024);
-  } catch {
-    return 0;
-  }
-}
-
-/**
- * A new, empty PostgreSQL database next to the one `baseUrl` names (same server and role), for one
- * measurement; `drop()` removes it (WITH (FORCE): leftover connections of killed workers included).
- */
-export async function createScratchDatabase(baseUrl: string, prefix: string) {
-  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
-  const admin = await openDatabase({ kind: 'postgres', url: baseUrl, poolSize: 1 });
-  try {
-    await admin.executeSql(`CREATE DATABASE ${name}`);
-  } catch (error) {
-    await admin.close();
-    throw error;
-  }
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  return {
-    name,
-    url: url.toString(),
-    drop: async () => {
-      try {
-        await admin.executeSql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await admin.close();
-      }
-    },
-  };
 }
 
 /**

@@ -1,7 +1,73 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
 import { openDatabase, schema } from '../src/db/index.ts';
+import { withDatabase } from '../src/test-support/global-setup.ts';
 import { createLocalRateBudget, ZoomClient } from '../src/zoom/index.ts';
 import { startEmulator } from '../src/zoom-emulator/index.ts';
+
+/** Linux USER_HZ: /proc/<pid>/stat counts CPU time in 1/CLK_TCK seconds (usually 100). */
+export const clockTicks = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU seconds (user + system) a process has used, or undefined once it has exited. */
+export async function cpuSecondsOf(pid: number): Promise<number | undefined> {
+  try {
+    const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A process's resident memory now and its peak since it started (VmRSS, VmHWM), in MB; 0 once it has exited. */
+export async function rssMbOf(pid: number): Promise<{ rssMb: number; peakMb: number }> {
+  try {
+    const status = await fs.readFile(`/proc/${pid}/status`, 'utf8');
+    const mb = (field: string) =>
+      Math.round(Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0) / 1024);
+    return { rssMb: mb('VmRSS'), peakMb: mb('VmHWM') };
+  } catch {
+    return { rssMb: 0, peakMb: 0 };
+  }
+}
+
+/** A process's peak resident memory (VmHWM) in MB, or 0 once it has exited. */
+export async function peakRssMbOf(pid: number): Promise<number> {
+  return (await rssMbOf(pid)).peakMb;
+}
+
+/**
+ * A new, empty PostgreSQL database next to the one `baseUrl` names (same server and role), for one
+ * measurement; `drop()` removes it (WITH (FORCE): leftover connections of killed workers included).
+ */
+export async function createScratchDatabase(baseUrl: string, prefix: string) {
+  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
+  const admin = await openDatabase({ kind: 'postgres', url: baseUrl, poolSize: 1 });
+  try {
+    await admin.executeSql(`CREATE DATABASE ${name}`);
+  } catch (error) {
+    await admin.close();
+    throw error;
+  }
+  return {
+    name,
+    url: withDatabase(baseUrl, name),
+    drop: async () => {
+      try {
+        await admin.executeSql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await admin.close();
+      }
+    },
+  };
+}
 
 /** Samples the process's resident memory until stopped; returns the peak in MB. */
 export function trackPeakRss(intervalMs = 25) {
@@ -96,19 +162,14 @@ export async function openBenchDatabase(): Promise<Database> {
     await database.migrate();
     return database;
   }
-  const name = `callport_bench_${randomBytes(6).toString('hex')}`;
-  const admin = await openDatabase({ kind: 'postgres', url, poolSize: 1 });
-  await admin.executeSql(`CREATE DATABASE ${name}`);
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  const database = await openDatabase({ kind: 'postgres', url: target.toString() });
+  const scratch = await createScratchDatabase(url, 'callport_bench');
+  const database = await openDatabase({ kind: 'postgres', url: scratch.url });
   let isClosed = false;
   const close = async () => {
     if (isClosed) return;
     isClosed = true;
     await database.close().catch(() => {});
-    await admin.executeSql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
-    await admin.close();
+    await scratch.drop().catch(() => {});
   };
   try {
     await database.migrate();

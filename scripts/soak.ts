@@ -21,10 +21,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Database, openDatabase } from '../src/db/index.ts';
 import { testPassword } from '../src/test-support/app.ts';
+import { signIn } from '../src/test-support/http-admin.ts';
 import { type LoadBalancer, startLoadBalancer } from '../src/test-support/load-balancer.ts';
 import { startZoomTestBed, type ZoomTestBed } from '../src/test-support/zoom.ts';
 import type { FaultSettings, SimulateMeetingOptions, WebhookSettings } from '../src/zoom-emulator/index.ts';
-import { signIn } from './soak/admin.ts';
 import {
   failuresOf,
   isDone,
@@ -792,7 +792,7 @@ async function main(): Promise<number> {
       ['not imported', String(verdict.notImported.length)],
       [
         'duplicates',
-        `${verdict.duplicateRecordings.length} recording rows, ${verdict.duplicateCalls.length} calls; ${verdict.unlinkedCalls.length} calls for the unlinked host`,
+        `${verdict.duplicateRecordings.length} recording rows, ${verdict.duplicateCalls.length} calls; ${verdict.unlinkedCalls.length} calls for the unlinked host; ${verdict.unexpectedRecordings} recordings of meetings the soak never created`,
       ],
       [
         'files checked',

@@ -10,15 +10,8 @@ import { startCallport } from '../../src/main.ts';
 import { type CallportProcess, spawnCallport } from '../../src/test-support/processes.ts';
 import { startEmulator, type ZoomEmulator } from '../../src/zoom-emulator/index.ts';
 import type { Section } from '../run.ts';
-import {
-  cpuSecondsOf,
-  createScratchDatabase,
-  forEachLimited,
-  machineJiffies,
-  peakRssMbOf,
-  samplePostgresCpu,
-  seedConnections,
-} from '../scale-support.ts';
+import { forEachLimited, machineJiffies, samplePostgresCpu, seedConnections } from '../scale-support.ts';
+import { cpuSecondsOf, createScratchDatabase, peakRssMbOf } from '../support.ts';
 
 /**
  * Issue 8 section "scale": N connections × 20 linked users on PostgreSQL, swept by 1, 2 and 4

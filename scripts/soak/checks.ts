@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ExecuteSql } from '../../src/db/index.ts';
+import { wantedFileTypes } from '../../src/import/index.ts';
 import type { EmulatorControl } from '../../src/zoom-emulator/index.ts';
 
 /** A meeting the soak ran at the emulator. */
@@ -36,14 +37,12 @@ export type StoredRecording = {
   }>;
 };
 
-const keptTypes = new Set(['MP4', 'M4A', 'TRANSCRIPT', 'CHAT', 'TIMELINE']);
-
 /** Zoom's files of a recording as Callport keys them (file id, or type + start for files without id). */
 export async function zoomFilesOf(control: EmulatorControl, uuid: string): Promise<ZoomFile[]> {
   const recording = await control.getRecording(uuid);
   if (!recording) return [];
   return recording.files
-    .filter((file) => file.visible && keptTypes.has(file.fileType))
+    .filter((file) => file.visible && wantedFileTypes.has(file.fileType))
     .map((file) => ({
       fileKey: file.id ?? `${file.fileType}:${file.recordingStart}`,
       fileType: file.fileType,

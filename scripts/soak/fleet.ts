@@ -54,7 +54,6 @@ export class Fleet {
   readonly members: Member[] = [];
   readonly exits: ExitRecord[] = [];
   readonly spawnFailures: Array<{ role: Role; error: string }> = [];
-  spawned = 0;
   #counter = { web: 0, worker: 0 };
   #stopping = false;
   readonly #pending = new Set<Promise<unknown>>();
@@ -90,7 +89,6 @@ export class Fleet {
     for (let attempt = 1; ; attempt++) {
       try {
         const child = await spawnCallport(role, env, { readyTimeoutMs: 120_000 });
-        this.spawned++;
         const member: Member = {
           id,
           role,
