@@ -1,6 +1,7 @@
 import { text } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startZoomTestBed, type ZoomTestBed } from '../test-support/zoom.ts';
+import { signWebhookBody } from '../zoom-emulator/index.ts';
 
 let bed: ZoomTestBed;
 const emma = 'emma.dubois@acme.example';
@@ -121,8 +122,41 @@ describe('erasing a person by e-mail', () => {
     expect(audit.at(-1)).toMatchObject({ action: 'privacy.person_erased' });
     expect(JSON.parse(String(audit.at(-1)!.details))).toMatchObject({ callsErased: 1, accountDeleted: true });
 
-    // Zoom still has the recording: neither a new webhook nor a sweep brings it back.
-    bed.emulator.control.setWebhooks({ duplicate: true });
+    // Zoom still has the recording: neither a new webhook nor a sweep brings it back. Zoom announces
+    // the meeting again (recording.transcript_completed, which comes after recording.completed, signed):
+    // Callport processes it and keeps the tombstone.
+    const original = bed.emulator.control
+      .webhookLog()
+      .find((delivery) => delivery.event === 'recording.completed' && delivery.body.includes('Démo Emma'));
+    const again = JSON.stringify({
+      ...JSON.parse(original!.body),
+      event: 'recording.transcript_completed',
+      event_ts: Date.now(),
+    });
+    const timestamp = Math.floor(Date.now() / 1000);
+    const redelivered = await fetch(`${bed.callportUrl}/webhooks/zoom`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-zm-request-timestamp': String(timestamp),
+        'x-zm-signature': signWebhookBody(bed.zoomApp.webhookSecretToken!, timestamp, again),
+      },
+      body: again,
+    });
+    expect(redelivered.status).toBe(200);
+    await expect
+      .poll(
+        async () =>
+          (
+            await sql(
+              `SELECT count(*)::int AS n FROM webhook_events
+               WHERE event = 'recording.transcript_completed' AND processed_at IS NOT NULL AND event_ts = $1`,
+              [JSON.parse(again).event_ts],
+            )
+          )[0]?.n,
+        { timeout: 30_000 },
+      )
+      .toBe(1);
     const diagnosis = await bed.admin.request('POST', '/api/import/diagnose', {
       meeting: String(hostedRecording!.meeting_id),
     });
@@ -137,7 +171,6 @@ describe('erasing a person by e-mail', () => {
     expect((await listCalls()).map((call) => call.topic)).not.toContain('Démo Emma');
     const [after] = await sql(`SELECT status, topic FROM recordings WHERE id = $1`, [hostedRecording!.id]);
     expect(after).toEqual({ status: 'erased', topic: '' });
-    bed.emulator.control.setWebhooks({ duplicate: false });
   });
 
   it('refuses to erase the admin asking, and checks the e-mail', async () => {
