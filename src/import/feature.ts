@@ -56,7 +56,10 @@ export class ImportFeature {
       async ({ recordingId, listedAt }, job) => {
         let result: Awaited<ReturnType<typeof importRecording>>;
         try {
-          result = await importRecording(importDeps, recordingId, job.id, { listedAt });
+          // A retry asks Zoom again: the listing may be what made the first run fail.
+          result = await importRecording(importDeps, recordingId, job.id, {
+            listedAt: job.retryCount === 0 ? listedAt : undefined,
+          });
         } catch (error) {
           deps.metrics?.imports.inc({ outcome: 'retry' });
           if (isZoomApiError(error) && (error.kind === 'forbidden' || error.kind === 'invalid_request')) {

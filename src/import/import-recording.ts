@@ -115,8 +115,8 @@ async function runImport(
   // The status this run last set: the next change is checked against it instead of read again.
   const current = wasImported ? recording : { status: 'importing' as const, statusReason: null };
 
-  // One token for the run (the API re-read and the files; valid for an hour, a refusal renews it), taken
-  // from the connection row read at the start of the job.
+  // The API re-read uses the token of the connection row read at the start of the job (a refusal renews
+  // it); each file asks for a current one, as a run with large files can outlast a token.
   const session = { token: await deps.access.accessTokenFor(connection) };
   const client = deps.access.clientFor(connection, session);
   // Re-read the instance from the API (one Light request) unless a sweep's listing just gave its files:
@@ -164,7 +164,7 @@ async function runImport(
       stored.push(file);
       continue;
     }
-    stored.push(await storeFile(deps, session.token, recording, file));
+    stored.push(await storeFile(deps, connection.id, recording, file));
     storedNow++;
   }
   if (wasImported && storedNow === 0) return { outcome: 'unchanged' };
@@ -184,7 +184,7 @@ async function runImport(
 /** Streams one file to storage, continuing a partial download with `Range` when the store kept one. */
 async function storeFile(
   deps: ImportDeps,
-  token: string,
+  connectionId: string,
   recording: RecordingRow,
   file: RecordingFileRow,
 ): Promise<RecordingFileRow> {
@@ -199,9 +199,9 @@ async function storeFile(
   let resumeFrom = await deps.store.partialSize(key);
   if (file.expectedSize !== null && resumeFrom >= file.expectedSize) resumeFrom = 0;
   const download = await openRecordingDownload(file.downloadUrl, {
-    token,
+    token: await deps.access.getAccessToken(connectionId),
     rangeStart: resumeFrom,
-    timeoutMs: 60_000,
+    idleTimeoutMs: 60_000,
   });
   const append = resumeFrom > 0 && download.isPartial;
   const result = await deps.store.put(key, download.body, { append, contentType: download.contentType });

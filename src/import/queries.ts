@@ -62,10 +62,12 @@ export async function upsertRecordingFiles(
   files: Array<Omit<typeof recordingFiles.$inferInsert, 'recordingId'>>,
 ) {
   if (files.length === 0) return;
-  // One statement for every file of the instance: the import runs this once per recording.
+  // One statement for every file of the instance: the import runs this once per recording. Two files
+  // with one key (no id, same type and start) would make the statement fail: the last one counts.
+  const unique = [...new Map(files.map((file) => [file.fileKey, file])).values()];
   await db
     .insert(recordingFiles)
-    .values(files.map((file) => ({ ...file, recordingId })))
+    .values(unique.map((file) => ({ ...file, recordingId })))
     .onConflictDoUpdate({
       target: [recordingFiles.recordingId, recordingFiles.fileKey],
       set: {

@@ -131,7 +131,7 @@ export class JobQueue {
         let workerId = '';
         workerId = await this.#boss.work(
           definition.name,
-          { batchSize: 1, pollingIntervalSeconds },
+          { batchSize: 1, pollingIntervalSeconds, includeMetadata: true },
           async ([job]) => {
             if (!job) return;
             const parsed = definition.payload.safeParse(job.data);
@@ -144,7 +144,7 @@ export class JobQueue {
               return;
             }
             try {
-              await handler(parsed.data, { id: job.id, retryCount: 0 });
+              await handler(parsed.data, { id: job.id, retryCount: job.retryCount });
             } finally {
               // pg-boss waits out the polling interval even after a job; a busy queue should not.
               this.#boss.notifyWorker(workerId);

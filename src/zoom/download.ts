@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { type Dispatcher, request } from 'undici';
-import { ZoomApiError } from './errors.ts';
+import { classifyZoomError, ZoomApiError } from './errors.ts';
 
 export type DownloadResponse = {
   body: Readable;
@@ -18,18 +18,25 @@ export type DownloadResponse = {
  */
 export async function openRecordingDownload(
   downloadUrl: string,
-  options: { token: string; rangeStart?: number; timeoutMs?: number; signal?: AbortSignal },
+  options: { token: string; rangeStart?: number; idleTimeoutMs?: number; signal?: AbortSignal },
 ): Promise<DownloadResponse> {
   const endpoint = 'GET /rec/download';
   const range: Record<string, string> = options.rangeStart ? { range: `bytes=${options.rangeStart}-` } : {};
-  const signal = options.signal ?? AbortSignal.timeout(options.timeoutMs ?? 30_000);
+  // Timeouts on silence (no headers, or no bytes for this long), never on the whole file: a 2 GB
+  // recording on a slow link may take many minutes and must still arrive.
+  const timeouts = {
+    headersTimeout: options.idleTimeoutMs ?? 30_000,
+    bodyTimeout: options.idleTimeoutMs ?? 30_000,
+  };
+  const signal = options.signal;
   // undici's request (not fetch): the body is a Node stream, and a file costs a third of fetch's CPU.
   // It follows no redirect by itself, so the token never reaches the signed URL's host.
   let response = await requestOrTransient(
     downloadUrl,
-    { headers: { authorization: `Bearer ${options.token}`, ...range }, signal },
+    { headers: { authorization: `Bearer ${options.token}`, ...range }, signal, ...timeouts },
     endpoint,
   );
+  let url = downloadUrl;
   for (let hops = 0; response.statusCode >= 300 && response.statusCode < 400; hops++) {
     const location = headerOf(response, 'location');
     await response.body.dump();
@@ -41,27 +48,19 @@ export async function openRecordingDownload(
         endpoint,
       });
     }
-    response = await requestOrTransient(
-      new URL(location, downloadUrl).toString(),
-      { headers: range, signal },
-      endpoint,
-    );
+    url = new URL(location, url).toString();
+    response = await requestOrTransient(url, { headers: range, signal, ...timeouts }, endpoint);
   }
   const status = response.statusCode;
   const contentType = headerOf(response, 'content-type') ?? '';
   if (status < 200 || status >= 300) {
     await response.body.dump();
-    const kind =
-      status === 429
-        ? 'rate_limited'
-        : status >= 500
-          ? 'transient'
-          : status === 404
-            ? 'not_found'
-            : status === 401
-              ? 'unauthorized'
-              : 'forbidden';
-    throw new ZoomApiError({ kind, status, message: `download refused (HTTP ${status})`, endpoint });
+    throw new ZoomApiError({
+      kind: classifyZoomError(status, undefined),
+      status,
+      message: `download refused (HTTP ${status})`,
+      endpoint,
+    });
   }
   if (contentType.startsWith('text/html')) {
     const page = (await response.body.text())
@@ -77,6 +76,9 @@ export async function openRecordingDownload(
     });
   }
   const length = headerOf(response, 'content-length');
+  // The body streams from now on: a reset before the store listens must not be an uncaught 'error'
+  // (it still reaches whoever reads the body, which then fails with it).
+  response.body.on('error', () => {});
   return {
     body: response.body,
     contentLength: length ? Number(length) : undefined,
@@ -94,11 +96,16 @@ function headerOf(response: UndiciResponse, name: string): string | undefined {
 
 async function requestOrTransient(
   url: string,
-  init: { headers: Record<string, string>; signal: AbortSignal },
+  init: {
+    headers: Record<string, string>;
+    signal: AbortSignal | undefined;
+    headersTimeout: number;
+    bodyTimeout: number;
+  },
   endpoint: string,
 ): Promise<UndiciResponse> {
   try {
-    return await request(url, { method: 'GET', headers: init.headers, signal: init.signal });
+    return await request(url, { method: 'GET', ...init });
   } catch (cause) {
     throw new ZoomApiError({
       kind: 'transient',
