@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { countActiveAdmins, insertAuditEntry } from '../accounts/index.ts';
+import { insertAuditEntry } from '../accounts/index.ts';
 import type { ErasePersonRequest, ErasePersonResult } from '../contract/index.ts';
 import type { Db } from '../db/index.ts';
 import { eraseRecording, findCallsMentioning, removePersonFromCall } from '../import/index.ts';
@@ -30,13 +30,6 @@ export async function erasePerson(
   const person = await findPersonByEmail(db, organizationId, email);
   if (person.user?.id === actorUserId) {
     throw new AppError('conflict', 'You cannot erase your own account: ask another admin to do it.');
-  }
-  if (
-    person.user?.role === 'admin' &&
-    person.user.isActive &&
-    (await countActiveAdmins(db, organizationId)) <= 1
-  ) {
-    throw new AppError('conflict', 'This is the last active admin: make someone else admin first.');
   }
   const names = [
     ...new Set(

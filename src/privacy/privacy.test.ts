@@ -67,6 +67,12 @@ describe('erasing a person by e-mail', () => {
     ).map((row) => String(row.storage_key));
     expect(hostedKeys.length).toBeGreaterThan(2);
 
+    // Earlier audit entries name people under other keys too (who connected Zoom, who created the
+    // organisation): as if Emma had connected Zoom.
+    await sql(
+      `INSERT INTO audit_log (organization_id, action, details) VALUES ($1, 'zoom.connected', $2::jsonb)`,
+      [bed.organizationId, JSON.stringify({ zoomAccountId: 'acct', zoomUser: emma })],
+    );
     const response = await bed.admin.request('POST', '/api/privacy/erasures', {
       email: ' Emma.Dubois@ACME.example ',
     });

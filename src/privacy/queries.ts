@@ -178,7 +178,8 @@ export async function scrubAuditEntries(
       and(
         eq(auditLog.organizationId, organizationId),
         or(
-          sql`lower(${auditLog.details}->>'email') = ${person.email}`,
+          // Every key an audit entry names a person by (users, organisation creation, Zoom connection).
+          sql`${person.email} IN (lower(${auditLog.details}->>'email'), lower(${auditLog.details}->>'adminEmail'), lower(${auditLog.details}->>'zoomUser'))`,
           person.userId ? eq(auditLog.target, person.userId) : sql`false`,
         ),
       ),
