@@ -69,6 +69,9 @@ export async function startTestApp(
     database,
     ...(options.zoomApp ? { zoomApp: options.zoomApp } : {}),
     logger: createLogger({ level: 'info', destination }),
+  }).catch(async (error: unknown) => {
+    await fs.rm(dataDir, { recursive: true, force: true });
+    throw error;
   });
   const server = callport.server!;
 

@@ -22,14 +22,25 @@ export type ZoomTestBed = {
   stop(): Promise<void>;
 };
 
+/**
+ * A port nothing listens on, for a server that must know its own URL before it starts. It is picked
+ * below Linux's ephemeral range (32768-60999), where the kernel never hands out ports on its own: a
+ * port from listen(0), closed again, could be taken by any outgoing connection or listen(0) elsewhere
+ * before its real server binds it (CI once failed with EADDRINUSE that way).
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free port found between 20000 and 32000');
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 
@@ -83,6 +94,9 @@ export async function startZoomTestBed(
     listen: true,
     ...(options.database ? { database: options.database } : {}),
     env: { PORT: String(port), PUBLIC_URL: callportUrl, ...options.env },
+  }).catch(async (error: unknown) => {
+    await emulator.close();
+    throw error;
   });
   const { organizationId, admin } = await app.createOrganization('Acme SAS');
 
