@@ -31,7 +31,7 @@ Commands:
   import --since YYYY-MM-DD [--user EMAIL] [--organization ID]
                               backfill cloud recordings since a date (all connected organisations
                               unless one is named) and show progress until the backlog is imported
-  keys rotate [--drop-old]    re-seal stored Zoom tokens with the newest encryption key
+  keys rotate [--drop-old]    re-seal stored secrets with the newest encryption key
                               (embedded mode: adds a new key to <data>/encryption.key first;
                               with CALLPORT_ENCRYPTION_KEY: put the new key first, old keys after)
 

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { schema } from '../db/index.ts';
 import { SecretBox } from '../lib/secret-box.ts';
 import { startZoomTestBed, type ZoomTestBed } from '../test-support/zoom.ts';
 import { signWebhook } from '../zoom/index.ts';
+import { pruneWebhookEventsJob } from './jobs.ts';
 import { findConnectionByOrganization } from './queries.ts';
 import { createDatabaseRateBudget } from './rate-budget.ts';
 import { resealSecrets } from './reseal-secrets.ts';
@@ -201,6 +203,76 @@ describe('webhook receiver', () => {
     expect(first.json()).toEqual({ status: 'accepted' });
     expect(second.json()).toEqual({ status: 'duplicate' });
   });
+
+  it('keeps a body sealed until processed, then forgets it, and prunes deliveries after a week', async () => {
+    const row = await connection();
+    const secret = `dl-${randomBytes(8).toString('hex')}`;
+    const email = `pii-${randomBytes(4).toString('hex')}@acme.example`;
+    const delivery = (accountId: string) =>
+      JSON.stringify({
+        event: 'user.updated',
+        event_ts: Date.now(),
+        download_token: secret,
+        payload: { account_id: accountId, object: { id: 'u9', email } },
+      });
+    const rowsText = async () =>
+      (
+        await bed.app.database.executeSql(
+          `SELECT row_to_json(t)::text AS row FROM webhook_events t WHERE received_at > now() - interval '1 minute'`,
+        )
+      ).rows
+        .map((r) => r.row)
+        .join('\n');
+    // For no connected account: stored, never processed, so its body stays (sealed).
+    const unrouted = delivery('unknown-account');
+    await bed.app.anonymous.request('POST', '/webhooks/zoom', unrouted, signed(unrouted));
+    const [kept] = (
+      await bed.app.database.executeSql(
+        `SELECT id, payload_sealed, payload FROM webhook_events WHERE connection_id IS NULL AND received_at > now() - interval '1 minute'`,
+      )
+    ).rows as Array<{ id: string; payload_sealed: string; payload: unknown }>;
+    expect(kept!.payload).toBeNull();
+    expect(JSON.parse(bed.app.connections.deps.box.open(kept!.payload_sealed))).toEqual(JSON.parse(unrouted));
+    // For this account: processed, after which only the outcome is left.
+    const routed = delivery(row.zoomAccountId);
+    expect(
+      (await bed.app.anonymous.request('POST', '/webhooks/zoom', routed, signed(routed))).json(),
+    ).toEqual({
+      status: 'accepted',
+    });
+    await expect
+      .poll(
+        async () =>
+          (
+            await bed.app.database.executeSql(
+              `SELECT outcome, payload_sealed, payload FROM webhook_events WHERE connection_id = $1 AND received_at > now() - interval '1 minute' AND event_ts = $2 AND processed_at IS NOT NULL`,
+              [row.id, JSON.parse(routed).event_ts],
+            )
+          ).rows,
+        { timeout: 15_000 },
+      )
+      .toEqual([{ outcome: expect.any(String), payload_sealed: null, payload: null }]);
+    const text = await rowsText();
+    expect(text).not.toContain(secret);
+    expect(text).not.toContain(email);
+
+    await bed.app.database.executeSql(
+      `UPDATE webhook_events SET received_at = now() - interval '8 days' WHERE id = $1`,
+      [kept!.id],
+    );
+    await bed.app.queue.send(pruneWebhookEventsJob, {});
+    await expect
+      .poll(
+        async () =>
+          (await bed.app.database.executeSql(`SELECT id FROM webhook_events WHERE id = $1`, [kept!.id])).rows
+            .length,
+        { timeout: 15_000 },
+      )
+      .toBe(0);
+    expect(
+      Number((await bed.app.database.executeSql('SELECT count(*)::int AS n FROM webhook_events')).rows[0]!.n),
+    ).toBeGreaterThan(0);
+  });
 });
 
 describe('metrics', () => {
@@ -244,15 +316,54 @@ describe('metrics', () => {
 });
 
 describe('key rotation', () => {
-  it('re-seals stored tokens with a new key, which alone then opens them', async () => {
+  it('re-seals stored tokens, download tokens and pending webhook bodies with a new key, which alone then opens them', async () => {
     const oldBox = (bed.app.connections.access as unknown as { deps: { box: SecretBox } }).deps.box;
     const newKey = randomBytes(32);
     const oldKeys = [Buffer.from(bed.app.config.CALLPORT_ENCRYPTION_KEY!, 'base64')];
+    const { db } = bed.app.database;
+    const before = await connection();
+    // A recording's webhook download token and a webhook body not processed yet are sealed too.
+    const [recording] = await db
+      .insert(schema.recordings)
+      .values({
+        connectionId: before.id,
+        organizationId: bed.organizationId,
+        meetingUuid: `rotation-${randomBytes(4).toString('hex')}`,
+        meetingId: 1,
+        topic: 'Key rotation',
+        hostZoomId: 'host',
+        startTime: new Date(),
+        status: 'discovered',
+        discoveredVia: 'webhook',
+        downloadTokenSealed: oldBox.seal('download-token'),
+      })
+      .returning();
+    const [pending] = await db
+      .insert(schema.webhookEvents)
+      .values({
+        dedupeKey: `rotation-${recording!.id}`,
+        event: 'user.updated',
+        payloadSealed: oldBox.seal('{}'),
+      })
+      .returning();
     const rotated = new SecretBox([newKey, ...oldKeys]);
-    expect(await resealSecrets(bed.app.database.db, rotated)).toBeGreaterThan(0);
+    expect(await resealSecrets(db, rotated)).toBeGreaterThanOrEqual(3);
     const row = await connection();
-    expect(new SecretBox([newKey]).open(row.accessTokenSealed!)).toEqual(expect.any(String));
+    const newOnly = new SecretBox([newKey]);
+    expect(newOnly.open(row.accessTokenSealed!)).toEqual(expect.any(String));
     expect(() => oldBox.open(row.accessTokenSealed!)).toThrow(/unknown key/);
+    const [token] = await db
+      .select({ sealed: schema.recordings.downloadTokenSealed })
+      .from(schema.recordings)
+      .where(eq(schema.recordings.id, recording!.id));
+    expect(newOnly.open(token!.sealed!)).toBe('download-token');
+    const [body] = await db
+      .select({ sealed: schema.webhookEvents.payloadSealed })
+      .from(schema.webhookEvents)
+      .where(eq(schema.webhookEvents.id, pending!.id));
+    expect(newOnly.open(body!.sealed!)).toBe('{}');
+    await db.delete(schema.recordings).where(eq(schema.recordings.id, recording!.id));
+    await db.delete(schema.webhookEvents).where(eq(schema.webhookEvents.id, pending!.id));
     // Put the original key back for the tests that follow (they use the app's own box).
     await resealSecrets(bed.app.database.db, new SecretBox([...oldKeys, newKey]));
   });

@@ -4,9 +4,10 @@ import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import type { SecretBox } from '../lib/secret-box.ts';
 import { handleAppDeauthorized } from './disconnect-zoom.ts';
-import { handleWebhookJob, purgeConnectionDataJob } from './jobs.ts';
+import { handleWebhookJob, pruneWebhookEventsJob, purgeConnectionDataJob } from './jobs.ts';
 import {
   type ConnectionRow,
+  deleteWebhookEvents,
   findConnection,
   findWebhookEvent,
   markWebhookEventProcessed,
@@ -22,6 +23,9 @@ export type StoredWebhookEvent = {
   body: Record<string, unknown>;
   connection: ConnectionRow;
 };
+
+/** How long a webhook delivery's row (its dedupe key and outcome, not its body) is kept. */
+export const webhookEventsKeptMs = 7 * 86_400_000;
 
 /** A feature's reaction to a Zoom event; returns a short outcome for the event log. */
 export type WebhookHandler = (event: StoredWebhookEvent) => Promise<string | undefined>;
@@ -94,6 +98,13 @@ export class ConnectionsFeature {
       // Reconnected since the uninstall: the organisation uses Callport again, keep its data.
       if (!connection || connection.status === 'connected') return;
       for (const purge of this.#purgeHandlers) await purge(connection);
+      await deleteWebhookEvents(deps.db, { connectionId });
+    });
+    deps.queue.register(pruneWebhookEventsJob, async () => {
+      const pruned = await deleteWebhookEvents(deps.db, {
+        before: new Date(Date.now() - webhookEventsKeptMs),
+      });
+      if (pruned > 0) deps.logger.info({ pruned }, 'old webhook deliveries forgotten');
     });
   }
 
@@ -134,6 +145,8 @@ export class ConnectionsFeature {
   async #dispatch(eventId: string): Promise<void> {
     const stored = await findWebhookEvent(this.deps.db, eventId);
     if (!stored || stored.processedAt || !stored.connectionId) return;
+    const body = stored.payloadSealed ? JSON.parse(this.deps.box.open(stored.payloadSealed)) : stored.payload;
+    if (!body) return;
     const connection = await findConnection(this.deps.db, stored.connectionId);
     if (!connection) return;
     // After an uninstall or disconnect, only the uninstall itself still matters.
@@ -148,7 +161,7 @@ export class ConnectionsFeature {
         id: stored.id,
         event: stored.event,
         eventTs: stored.eventTs,
-        body: stored.payload as Record<string, unknown>,
+        body: body as Record<string, unknown>,
         connection,
       });
       if (outcome) outcomes.push(outcome);

@@ -111,7 +111,7 @@ export function registerConnectionsRoutes(feature: ConnectionsFeature) {
         async (request, reply) => {
           const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.from('');
           const receipt = await receiveZoomWebhook(
-            { db, secretToken: access.app.webhookSecretToken },
+            { db, box: feature.deps.box, secretToken: access.app.webhookSecretToken },
             {
               rawBody,
               signature: headerOf(request.headers['x-zm-signature']),

@@ -20,3 +20,14 @@ export const purgeConnectionDataJob = defineJob({
   retryBackoff: true,
   timeoutSeconds: 3600,
 });
+
+/** Hourly: forgets webhook deliveries a week after they arrived (Zoom's retries end within 90 min). */
+export const pruneWebhookEventsJob = defineJob({
+  name: 'connections.prune-webhook-events',
+  payload: z.object({}).passthrough(),
+  retryLimit: 2,
+  retryDelaySeconds: 60,
+  retryBackoff: true,
+  timeoutSeconds: 600,
+  cron: '29 * * * *',
+});

@@ -1,4 +1,4 @@
-import { and, eq, lt, ne, sql } from 'drizzle-orm';
+import { and, eq, lt, ne } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { schema } from '../db/index.ts';
 import { AppError } from '../lib/errors.ts';
@@ -91,11 +91,25 @@ export async function findWebhookEvent(db: Db, eventId: string) {
   return row;
 }
 
+/** Records the outcome and forgets the body: nothing needs it once its handlers have run. */
 export async function markWebhookEventProcessed(db: Db, eventId: string, outcome: string) {
   await db
     .update(webhookEvents)
-    .set({ processedAt: new Date(), outcome })
+    .set({ processedAt: new Date(), outcome, payloadSealed: null, payload: null })
     .where(eq(webhookEvents.id, eventId));
+}
+
+/** Deletes deliveries received before `before` (or all of a purged connection's); returns the count. */
+export async function deleteWebhookEvents(db: Db, where: { before: Date } | { connectionId: string }) {
+  const rows = await db
+    .delete(webhookEvents)
+    .where(
+      'before' in where
+        ? lt(webhookEvents.receivedAt, where.before)
+        : eq(webhookEvents.connectionId, where.connectionId),
+    )
+    .returning({ id: webhookEvents.id });
+  return rows.length;
 }
 
 export async function touchConnectionWebhook(db: Db, zoomAccountId: string) {
@@ -110,14 +124,6 @@ export async function touchConnectionApiSuccess(db: Db, connectionId: string) {
     .update(zoomConnections)
     .set({ lastApiSuccessAt: new Date() })
     .where(eq(zoomConnections.id, connectionId));
-}
-
-export async function countWebhookEvents(db: Db, connectionId: string): Promise<number> {
-  const [row] = await db
-    .select({ count: sql<number>`count(*)::int` })
-    .from(webhookEvents)
-    .where(eq(webhookEvents.connectionId, connectionId));
-  return row?.count ?? 0;
 }
 
 /** The organisation's connection when it is live; otherwise the API error that says what to do. */

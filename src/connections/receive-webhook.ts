@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/index.ts';
+import type { SecretBox } from '../lib/secret-box.ts';
 import { answerUrlValidation, verifyWebhookSignature, zoomWebhookEnvelopeSchema } from '../zoom/index.ts';
 import { findConnectionsByZoomAccount, insertWebhookEvent, touchConnectionWebhook } from './queries.ts';
 
@@ -12,10 +13,11 @@ export type WebhookReceipt =
 /**
  * The receiver's work before it answers Zoom (within 3 s, ref §4.1): verify the signature over the raw
  * bytes and the timestamp window, answer URL validation, store the event once per connection (a
- * duplicate or replayed delivery finds its key taken), and let the caller enqueue the stored ids.
+ * duplicate or replayed delivery finds its key taken), and let the caller enqueue the stored ids. The
+ body is stored sealed: it names people and may carry a `download_token`.
  */
 export async function receiveZoomWebhook(
-  deps: { db: Db; secretToken: string | undefined; nowMs?: number },
+  deps: { db: Db; box: SecretBox; secretToken: string | undefined; nowMs?: number },
   request: { rawBody: Buffer; signature: string | undefined; timestamp: string | undefined },
 ): Promise<WebhookReceipt> {
   if (!deps.secretToken) return { outcome: 'rejected', status: 401, reason: 'no webhook secret configured' };
@@ -49,6 +51,7 @@ export async function receiveZoomWebhook(
   if (accountId) await touchConnectionWebhook(deps.db, accountId);
   const eventIds: string[] = [];
   const dedupeBase = dedupeKeyOf(event, json as Record<string, unknown>);
+  const payloadSealed = deps.box.seal(JSON.stringify(json));
   for (const connection of connections.length > 0 ? connections : [undefined]) {
     const stored = await insertWebhookEvent(deps.db, {
       dedupeKey: `${connection?.id ?? 'unrouted'}:${dedupeBase}`,
@@ -56,7 +59,7 @@ export async function receiveZoomWebhook(
       zoomAccountId: accountId || null,
       connectionId: connection?.id ?? null,
       eventTs: typeof envelope.data.event_ts === 'number' ? envelope.data.event_ts : null,
-      payload: json as Record<string, unknown>,
+      payloadSealed,
     });
     if (stored && connection) eventIds.push(stored.id);
   }

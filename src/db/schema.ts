@@ -138,7 +138,12 @@ export const oauthStates = pgTable('oauth_states', {
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
 });
 
-/** Every verified webhook delivery; `dedupeKey` makes Zoom's duplicate deliveries harmless. */
+/**
+ * Every verified webhook delivery; `dedupeKey` makes Zoom's duplicate deliveries harmless. The body
+ * (host e-mails, topics, a 24-hour `download_token`) is kept sealed and only until the event is
+ * processed; rows are pruned a week after they arrive. `payload` holds only bodies stored in plain text by
+ * earlier versions and not processed yet (migration 0005 cleared the processed ones).
+ */
 export const webhookEvents = pgTable(
   'webhook_events',
   {
@@ -148,7 +153,8 @@ export const webhookEvents = pgTable(
     zoomAccountId: text('zoom_account_id'),
     connectionId: uuid('connection_id'),
     eventTs: bigint('event_ts', { mode: 'number' }),
-    payload: jsonb('payload').notNull(),
+    payloadSealed: text('payload_sealed'),
+    payload: jsonb('payload'),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
     processedAt: timestamp('processed_at', { withTimezone: true }),
     outcome: text('outcome'),
@@ -156,6 +162,7 @@ export const webhookEvents = pgTable(
   (table) => [
     uniqueIndex('webhook_events_dedupe_unique').on(table.dedupeKey),
     index('webhook_events_connection_idx').on(table.connectionId, table.receivedAt),
+    index('webhook_events_received_idx').on(table.receivedAt),
   ],
 );
 
