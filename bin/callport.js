@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs the compiled server (dist/server, made by `npm run build`) when it is there and no source file
-// is newer than it; otherwise the TypeScript sources through tsx's loader, so an edit is never run
+// is newer than the build (`dist/server/.built`, written after each successful compile: an incremental
+// compile rewrites only the files that changed); otherwise the TypeScript sources through tsx's loader, so an edit is never run
 // stale. The compiled server starts faster and uses about 70 MB less memory (no loader thread).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,10 +9,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const compiled = path.join(root, 'dist', 'server', 'cli.js');
+const builtStamp = path.join(root, 'dist', 'server', '.built');
 
 function compiledIsCurrent() {
-  const built = fs.statSync(compiled, { throwIfNoEntry: false });
-  if (!built) return false;
+  const built = fs.statSync(builtStamp, { throwIfNoEntry: false });
+  if (!built || !fs.existsSync(compiled)) return false;
   const src = path.join(root, 'src');
   for (const entry of fs.readdirSync(src, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile() || !entry.name.endsWith('.ts') || entry.name.endsWith('.test.ts')) continue;

@@ -80,7 +80,7 @@ describe('bin/callport.js', () => {
   });
 
   it.skipIf(!compiledBuilt)('runs the compiled server when it is current, else the sources', async () => {
-    const builtAt = statSync(compiled).mtimeMs;
+    const builtAt = statSync(fileURLToPath(new URL('../../dist/server/.built', import.meta.url))).mtimeMs;
     const src = fileURLToPath(new URL('../', import.meta.url));
     const newerSource = readdirSync(src, { recursive: true, withFileTypes: true }).some(
       (entry) =>
