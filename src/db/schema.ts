@@ -85,6 +85,22 @@ export const auditLog = pgTable(
   (table) => [index('audit_log_org_idx').on(table.organizationId, table.createdAt)],
 );
 
+/**
+ * People erased from an organisation, by the SHA-256 of the organisation id and a name they went by
+ * (never the name): a transcript or chat Zoom finishes after the erasure is imported without them.
+ */
+export const erasedNames = pgTable(
+  'erased_names',
+  {
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    nameSha256: text('name_sha256').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [primaryKey({ columns: [table.organizationId, table.nameSha256] })],
+);
+
 /** One Zoom connection per organisation (the guide's "Relier Zoom"). Tokens are sealed (SecretBox). */
 export const zoomConnections = pgTable(
   'zoom_connections',

@@ -1,12 +1,19 @@
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { type Db, schema } from '../db/index.ts';
 import type { BlobStore } from '../storage/index.ts';
-import { findRecording, listRecordingFiles, markFileStored, replaceTranscript } from './queries.ts';
+import {
+  findRecording,
+  listRecordingFiles,
+  markFileStored,
+  type RecordingFileRow,
+  replaceTranscript,
+} from './queries.ts';
 import { removeSendersFromChat, removeSpeakersFromVtt } from './vtt.ts';
 
-const { recordings, recordingFiles, recordingEvents, calls } = schema;
+const { recordings, recordingFiles, recordingEvents, calls, erasedNames } = schema;
 
 type EraseDeps = { db: Db; store: BlobStore };
 
@@ -70,17 +77,9 @@ export async function removePersonFromCall(
   const [call] = await db.select().from(calls).where(eq(calls.id, callId));
   if (!call) return { transcriptLines: 0, chatMessages: 0 };
 
-  const files = await listRecordingFiles(db, call.recordingId);
-  for (const file of files) {
+  for (const file of await listRecordingFiles(db, call.recordingId)) {
     if (!file.storageKey || (file.fileType !== 'TRANSCRIPT' && file.fileType !== 'CHAT')) continue;
-    const original = await text(await store.get(file.storageKey));
-    const redacted =
-      file.fileType === 'TRANSCRIPT'
-        ? removeSpeakersFromVtt(original, names)
-        : removeSendersFromChat(original, names);
-    if (redacted === original) continue;
-    const stored = await store.put(file.storageKey, Readable.from([Buffer.from(redacted)]));
-    await markFileStored(db, file.id, { storageKey: file.storageKey, ...stored });
+    await redactStoredFile(deps, file, await text(await store.get(file.storageKey)), names);
   }
 
   const transcript = await db
@@ -105,6 +104,26 @@ export async function removePersonFromCall(
     transcriptLines: transcript.length - keptLines.length,
     chatMessages: call.chat.length - keptChat.length,
   };
+}
+
+/**
+ * Rewrites a stored Zoom transcript or chat file (its current content given) without the cues or
+ * messages of `names`; returns the content now stored.
+ */
+export async function redactStoredFile(
+  deps: EraseDeps,
+  file: RecordingFileRow,
+  content: string,
+  names: string[],
+): Promise<string> {
+  const redacted =
+    file.fileType === 'TRANSCRIPT'
+      ? removeSpeakersFromVtt(content, names)
+      : removeSendersFromChat(content, names);
+  if (redacted === content || !file.storageKey) return content;
+  const stored = await deps.store.put(file.storageKey, Readable.from([Buffer.from(redacted)]));
+  await markFileStored(deps.db, file.id, { storageKey: file.storageKey, ...stored });
+  return redacted;
 }
 
 /** Calls of an organisation in which any of `names` speaks, writes in the chat or is listed. */
@@ -136,4 +155,39 @@ export async function findCallsMentioning(
       ),
     );
   return rows.map((row) => row.id);
+}
+
+const normalizedName = (name: string) => name.trim().toLowerCase();
+const erasedNameHash = (organizationId: string, name: string) =>
+  createHash('sha256')
+    .update(`${organizationId}:${normalizedName(name)}`)
+    .digest('hex');
+
+/** Remembers erased people's names, hashed, so calls imported later leave them out. */
+export async function rememberErasedNames(db: Db, organizationId: string, names: string[]) {
+  const hashes = [
+    ...new Set(names.filter((name) => name.trim()).map((n) => erasedNameHash(organizationId, n))),
+  ];
+  if (hashes.length === 0) return;
+  await db
+    .insert(erasedNames)
+    .values(hashes.map((nameSha256) => ({ organizationId, nameSha256 })))
+    .onConflictDoNothing();
+}
+
+/** Which of these names (speakers, chat senders) belong to people erased from the organisation. */
+export async function findErasedNames(db: Db, organizationId: string, names: string[]): Promise<string[]> {
+  const hashed = names.map((name) => ({ name, hash: erasedNameHash(organizationId, name) }));
+  if (hashed.length === 0) return [];
+  const rows = await db
+    .select({ hash: erasedNames.nameSha256 })
+    .from(erasedNames)
+    .where(
+      and(
+        eq(erasedNames.organizationId, organizationId),
+        inArray(erasedNames.nameSha256, [...new Set(hashed.map((entry) => entry.hash))]),
+      ),
+    );
+  const erased = new Set(rows.map((row) => row.hash));
+  return hashed.filter((entry) => erased.has(entry.hash)).map((entry) => entry.name);
 }

@@ -9,7 +9,7 @@ import type { BlobStore } from '../storage/index.ts';
 import { findLinkByZoomUser, recordSeenHost } from '../user-mapping/index.ts';
 import { isZoomApiError, openRecordingDownload, ZoomApiError } from '../zoom/index.ts';
 import { discoverRecording } from './discover-recording.ts';
-import { eraseRecording } from './erase-recording.ts';
+import { eraseRecording, findErasedNames, redactStoredFile } from './erase-recording.ts';
 import {
   claimRecording,
   extendClaim,
@@ -226,10 +226,21 @@ async function buildCall(
 ) {
   const transcriptFile = files.find((file) => file.fileType === 'TRANSCRIPT' && file.storageKey);
   const chatFile = files.find((file) => file.fileType === 'CHAT' && file.storageKey);
-  const transcript = transcriptFile
-    ? parseVtt(await text(await deps.store.get(transcriptFile.storageKey!)))
-    : [];
-  const chat = chatFile ? parseChat(await text(await deps.store.get(chatFile.storageKey!))) : [];
+  const transcriptText = transcriptFile ? await text(await deps.store.get(transcriptFile.storageKey!)) : '';
+  const chatText = chatFile ? await text(await deps.store.get(chatFile.storageKey!)) : '';
+  let transcript = transcriptFile ? parseVtt(transcriptText) : [];
+  let chat = chatFile ? parseChat(chatText) : [];
+  // People erased from the organisation before this transcript or chat arrived stay out of it: out of
+  // the stored Zoom files first, then out of the call built from them.
+  const erased = await findErasedNames(deps.db, recording.organizationId, [
+    ...transcript.map((line) => line.speaker),
+    ...chat.map((message) => message.sender),
+  ]);
+  if (erased.length > 0) {
+    if (transcriptFile)
+      transcript = parseVtt(await redactStoredFile(deps, transcriptFile, transcriptText, erased));
+    if (chatFile) chat = parseChat(await redactStoredFile(deps, chatFile, chatText, erased));
+  }
   const starts = files
     .map((file) => file.recordingStart?.getTime())
     .filter((time): time is number => time !== undefined);

@@ -1,5 +1,10 @@
 export { fileKeyOf, wantedFileTypes } from './discover-recording.ts';
-export { eraseRecording, findCallsMentioning, removePersonFromCall } from './erase-recording.ts';
+export {
+  eraseRecording,
+  findCallsMentioning,
+  rememberErasedNames,
+  removePersonFromCall,
+} from './erase-recording.ts';
 export { ImportFeature } from './feature.ts';
 export { registerImportRoutes } from './http.ts';
 export { importRecordingJob, sweepConnectionJob } from './jobs.ts';

@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import { insertAuditEntry } from '../accounts/index.ts';
 import type { ErasePersonRequest, ErasePersonResult } from '../contract/index.ts';
 import type { Db } from '../db/index.ts';
-import { eraseRecording, findCallsMentioning, removePersonFromCall } from '../import/index.ts';
+import {
+  eraseRecording,
+  findCallsMentioning,
+  rememberErasedNames,
+  removePersonFromCall,
+} from '../import/index.ts';
 import { AppError } from '../lib/errors.ts';
 import type { BlobStore } from '../storage/index.ts';
 import {
@@ -17,8 +22,9 @@ import {
  * Erases everything Callport holds about one person of an organisation (a right-to-erasure request):
  * the calls they hosted (media, transcript, chat: the whole call), their transcript lines and chat
  * messages in other calls (in the stored Zoom files too), their user links, their Zoom directory
- * entry, their Callport account and the details of earlier audit entries about them. One audit entry
- * records the erasure with a hash of the e-mail, never the e-mail itself.
+ * entry, their Callport account and the details of earlier audit entries about them. Their names are
+ * remembered as hashes, so a transcript or chat Zoom finishes later is imported without them. One
+ * audit entry records the erasure with a hash of the e-mail, never the e-mail itself.
  */
 export async function erasePerson(
   deps: { db: Db; store: BlobStore },
@@ -39,6 +45,8 @@ export async function erasePerson(
     ),
   ];
 
+  // First, so an import running meanwhile already leaves them out.
+  await rememberErasedNames(db, organizationId, names);
   const hosted = await listHostedRecordings(db, organizationId, {
     email,
     zoomUserIds: person.zoomUserIds,

@@ -13,6 +13,16 @@ const listCalls = async () =>
 const sql = async (query: string, values: unknown[] = []) =>
   (await bed.app.database.executeSql(query, values)).rows;
 
+/** The Zoom transcript and chat files stored for a call, as text. */
+async function storedTranscriptAndChat(callId: string) {
+  const files = await sql(
+    `SELECT f.storage_key FROM recording_files f JOIN calls c ON c.recording_id = f.recording_id
+     WHERE c.id = $1 AND f.file_type IN ('TRANSCRIPT', 'CHAT')`,
+    [callId],
+  );
+  return Promise.all(files.map(async (file) => text(await bed.app.store.get(String(file.storage_key)))));
+}
+
 type MeetingOptions = Parameters<ZoomTestBed['emulator']['control']['simulateMeeting']>[0];
 
 async function importMeeting(options: Omit<MeetingOptions, 'durationMinutes'>) {
@@ -107,14 +117,9 @@ describe('erasing a person by e-mail', () => {
     ]);
     expect(JSON.stringify(detail)).not.toContain('Emma Dubois');
     expect(JSON.stringify(detail)).not.toContain('06 12 34 56 78');
-    const rawFiles = await sql(
-      `SELECT f.storage_key FROM recording_files f JOIN calls c ON c.recording_id = f.recording_id
-       WHERE c.id = $1 AND f.file_type IN ('TRANSCRIPT', 'CHAT')`,
-      [other.id],
-    );
-    expect(rawFiles).toHaveLength(2);
-    for (const file of rawFiles) {
-      const content = await text(await bed.app.store.get(String(file.storage_key)));
+    const stored = await storedTranscriptAndChat(other.id);
+    expect(stored).toHaveLength(2);
+    for (const content of stored) {
       expect(content).toContain('Hugo Thomas');
       expect(content).not.toContain('Emma Dubois');
     }
@@ -177,6 +182,36 @@ describe('erasing a person by e-mail', () => {
     expect((await listCalls()).map((call) => call.topic)).not.toContain('Démo Emma');
     const [after] = await sql(`SELECT status, topic FROM recordings WHERE id = $1`, [hostedRecording!.id]);
     expect(after).toEqual({ status: 'erased', topic: '' });
+  });
+
+  it('leaves an erased person out of a transcript and chat Zoom finishes afterwards', async () => {
+    // Emma was erased by the test above; a meeting she spoke in is only now finished by Zoom.
+    const later = await importMeeting({
+      hostEmail: hugo,
+      topic: 'Suivi Hugo',
+      transcript: [
+        { speaker: 'Hugo Thomas', text: 'On reprend.' },
+        { speaker: 'emma dubois', text: 'Mon adresse est 3 rue des Lilas.' },
+      ],
+      chat: [
+        { sender: 'Emma Dubois', text: 'Voici mon mobile' },
+        { sender: 'Hugo Thomas', text: 'Bien reçu' },
+      ],
+    });
+    const detail = (await bed.admin.request('GET', `/api/calls/${later.id}`)).json();
+    expect(detail.transcript.map((line: { speaker: string }) => line.speaker)).toEqual(['Hugo Thomas']);
+    expect(detail.participants).toEqual(['Hugo Thomas']);
+    expect(JSON.stringify(detail).toLowerCase()).not.toContain('emma');
+    const stored = await storedTranscriptAndChat(later.id);
+    expect(stored).toHaveLength(2);
+    for (const content of stored) {
+      expect(content).toContain('Hugo Thomas');
+      expect(content.toLowerCase()).not.toContain('emma');
+    }
+    // Only hashes are kept to recognise her.
+    const remembered = await sql(`SELECT row_to_json(e)::text AS row FROM erased_names e`);
+    expect(remembered.length).toBeGreaterThan(0);
+    expect(JSON.stringify(remembered).toLowerCase()).not.toContain('emma');
   });
 
   it('refuses to erase the admin asking, and checks the e-mail', async () => {
