@@ -34,7 +34,7 @@ const run: Section = async ({ quick }) => {
     });
     await control.advanceClock(5);
     await control.flushWebhooks();
-    const seconds = await waitForImported(bench.admin, 1, 30 * 60_000);
+    const seconds = await waitForImported(bench, 1, 30 * 60_000);
     clearInterval(sampler);
     const after = await bench.memory();
     return {

@@ -79,7 +79,7 @@ const run: Section = async ({ quick }) => {
     const cpuBefore = await bench.cpuSeconds();
     const swept = await bench.admin.request('POST', '/api/integrations/zoom/imports/sweep');
     if (swept.status !== 202) throw new Error(`sweep refused: ${swept.status} ${await swept.text()}`);
-    const seconds = await waitForImported(bench.admin, meetings, 30 * 60_000);
+    const seconds = await waitForImported(bench, meetings, 30 * 60_000);
     const cpu = (await bench.cpuSeconds()) - cpuBefore;
     const memory = await bench.memory();
     // What the import jobs did (Prometheus counters): any run beyond one import per meeting is extra work.
@@ -126,7 +126,7 @@ const run: Section = async ({ quick }) => {
       notes: [
         'throughputRatio compares Callport with the downloader saving files (the machine limit); ratioToNetworkLimit with bytes only drained.',
         'All run in their own process against the same in-process emulator over loopback; the emulator generates the synthetic bytes in the benchmark process for both.',
-        'The Callport time starts when "Importer maintenant" is pressed and ends when the Imports tab counts every meeting imported: discovery, queueing, database writes and transcripts included.',
+        'The Callport time starts when "Importer maintenant" is pressed and ends when Callport\'s import counter on /metrics (polled 10 times a second, then checked against the Imports tab) counts every meeting imported: discovery, queueing, database writes and transcripts included.',
       ],
     };
   } finally {
