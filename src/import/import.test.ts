@@ -130,4 +130,30 @@ describe('import', () => {
       expect.arrayContaining(['discovered', 'importing', 'imported']),
     );
   });
+
+  it('adds a transcript Zoom finishes later to the imported call, and says "imported" once', async () => {
+    const meeting = bed.emulator.control.simulateMeeting({
+      hostEmail: emma,
+      topic: 'Transcript tardif',
+      durationMinutes: 1,
+      processingSeconds: 1,
+      transcriptSeconds: 60,
+    });
+    await bed.emulator.control.advanceClock(5);
+    await bed.emulator.control.flushWebhooks();
+    const imported = async () => (await calls()).calls.find((c) => c.topic === 'Transcript tardif');
+    await expect.poll(async () => (await imported())?.hasTranscript, { timeout: 30_000 }).toBe(false);
+    await bed.emulator.control.advanceClock(60);
+    await bed.emulator.control.flushWebhooks();
+    await expect.poll(async () => (await imported())?.hasTranscript, { timeout: 30_000 }).toBe(true);
+
+    const history = (
+      await bed.app.database.executeSql(
+        `SELECT e.status FROM recording_events e JOIN recordings r ON r.id = e.recording_id
+         WHERE r.meeting_uuid = $1 ORDER BY e.at`,
+        [meeting.uuid],
+      )
+    ).rows.map((row) => String(row.status));
+    expect(history.filter((status) => status === 'imported')).toEqual(['imported']);
+  });
 });

@@ -146,7 +146,7 @@ export async function setRecordingStatus(
       )
       .returning();
     if (!row) continue;
-    if (current.status !== to || detail !== current.statusReason) {
+    if (current.status !== to || (detail ?? null) !== current.statusReason) {
       await db.insert(recordingEvents).values({ recordingId, status: to, detail: detail ?? null });
     }
     return row;
