@@ -37,16 +37,8 @@ afterAll(() => bed?.stop());
 
 describe('import', () => {
   it('imports a call through the webhook, with playable media and its transcript', async () => {
-    const meeting = bed.emulator.control.simulateMeeting({
-      hostEmail: emma,
-      topic: 'Démo Acme',
-      durationMinutes: 1,
-      processingSeconds: 1,
-      transcriptSeconds: 1,
-    });
+    const meeting = await bed.recordMeeting({ hostEmail: emma, topic: 'Démo Acme' });
     expect(meeting.recorded).toBe(true);
-    await bed.emulator.control.advanceClock(5);
-    await bed.emulator.control.flushWebhooks();
     await expect
       .poll(async () => (await calls()).calls.find((c) => c.topic === 'Démo Acme')?.hasTranscript, {
         timeout: 30_000,
@@ -84,14 +76,7 @@ describe('import', () => {
 
   it('finds a recording after the next sweep when webhooks are off, and never duplicates a call', async () => {
     bed.emulator.control.setWebhooks({ enabled: false });
-    const meeting = bed.emulator.control.simulateMeeting({
-      hostEmail: emma,
-      topic: 'Sans webhook',
-      durationMinutes: 1,
-      processingSeconds: 1,
-      transcriptSeconds: 1,
-    });
-    await bed.emulator.control.advanceClock(5);
+    const meeting = await bed.recordMeeting({ hostEmail: emma, topic: 'Sans webhook' });
     expect((await calls()).calls.some((c) => c.topic === 'Sans webhook')).toBe(false);
     expect((await bed.admin.request('POST', '/api/integrations/zoom/imports/sweep')).statusCode).toBe(202);
     await expect
@@ -109,13 +94,7 @@ describe('import', () => {
   });
 
   it('explains why a meeting was not imported', async () => {
-    const notLinked = bed.emulator.control.simulateMeeting({
-      hostEmail: 'nathan.durand@acme.example',
-      topic: 'Support',
-      durationMinutes: 1,
-      processingSeconds: 1,
-    });
-    await bed.emulator.control.advanceClock(5);
+    const notLinked = await bed.recordMeeting({ hostEmail: 'nathan.durand@acme.example', topic: 'Support' });
     const diagnose = async (meeting: string) =>
       (await bed.admin.request('POST', '/api/import/diagnose', { meeting })).json();
     await expect
@@ -132,15 +111,11 @@ describe('import', () => {
   });
 
   it('adds a transcript Zoom finishes later to the imported call, and says "imported" once', async () => {
-    const meeting = bed.emulator.control.simulateMeeting({
+    const meeting = await bed.recordMeeting({
       hostEmail: emma,
       topic: 'Transcript tardif',
-      durationMinutes: 1,
-      processingSeconds: 1,
       transcriptSeconds: 60,
     });
-    await bed.emulator.control.advanceClock(5);
-    await bed.emulator.control.flushWebhooks();
     const imported = async () => (await calls()).calls.find((c) => c.topic === 'Transcript tardif');
     await expect.poll(async () => (await imported())?.hasTranscript, { timeout: 30_000 }).toBe(false);
     await bed.emulator.control.advanceClock(60);

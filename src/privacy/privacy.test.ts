@@ -23,17 +23,8 @@ async function storedTranscriptAndChat(callId: string) {
   return Promise.all(files.map(async (file) => text(await bed.app.store.get(String(file.storage_key)))));
 }
 
-type MeetingOptions = Parameters<ZoomTestBed['emulator']['control']['simulateMeeting']>[0];
-
-async function importMeeting(options: Omit<MeetingOptions, 'durationMinutes'>) {
-  bed.emulator.control.simulateMeeting({
-    durationMinutes: 1,
-    processingSeconds: 1,
-    transcriptSeconds: 1,
-    ...options,
-  });
-  await bed.emulator.control.advanceClock(5);
-  await bed.emulator.control.flushWebhooks();
+async function importMeeting(options: Parameters<ZoomTestBed['recordMeeting']>[0]) {
+  await bed.recordMeeting(options);
   await expect
     .poll(async () => (await listCalls()).find((call) => call.topic === options.topic)?.hasTranscript, {
       timeout: 30_000,

@@ -67,14 +67,7 @@ beforeAll(async () => {
   await bed.admin.request('POST', '/api/users', { email: 'emma.dubois@acme.example', name: 'Emma Dubois' });
   await bed.linkZoomUsers();
   bed.recordEverythingToCloud();
-  bed.emulator.control.simulateMeeting({
-    hostEmail: 'emma.dubois@acme.example',
-    topic: 'Matrix',
-    durationMinutes: 1,
-    processingSeconds: 1,
-  });
-  await bed.emulator.control.advanceClock(5);
-  await bed.emulator.control.flushWebhooks();
+  await bed.recordMeeting({ hostEmail: 'emma.dubois@acme.example', topic: 'Matrix' });
   const matrixCall = async () =>
     (await bed.admin.request('GET', '/api/calls?q=Matrix')).json().calls[0] as { id: string } | undefined;
   for (let tries = 0; !(await matrixCall()); tries++) {

@@ -5,6 +5,9 @@ import type { Database } from '../db/index.ts';
 import { startEmulator, type ZoomEmulator } from '../zoom-emulator/index.ts';
 import { startTestApp, type TestApp, type TestClient } from './app.ts';
 
+type SimulateMeetingOptions = Parameters<ZoomEmulator['control']['simulateMeeting']>[0];
+type SimulatedMeeting = ReturnType<ZoomEmulator['control']['simulateMeeting']>;
+
 export type ZoomTestBed = {
   app: TestApp;
   emulator: ZoomEmulator;
@@ -19,6 +22,12 @@ export type ZoomTestBed = {
   linkZoomUsers(): Promise<void>;
   /** The Zoom admin turns on automatic cloud recording for the whole account. */
   recordEverythingToCloud(): void;
+  /**
+   * A one-minute meeting that Zoom finishes processing a second after it ends (the transcript a
+   * second later unless `transcriptSeconds` says otherwise); the clock moves 5 s and the webhooks are
+   * delivered before it resolves.
+   */
+  recordMeeting(options: Omit<SimulateMeetingOptions, 'durationMinutes'>): Promise<SimulatedMeeting>;
   stop(): Promise<void>;
 };
 
@@ -143,6 +152,17 @@ export async function startZoomTestBed(
       emulator.control.updateAccountSettings({
         recording: { cloud_recording: true, auto_recording: 'cloud' },
       });
+    },
+    recordMeeting: async (meetingOptions) => {
+      const meeting = emulator.control.simulateMeeting({
+        durationMinutes: 1,
+        processingSeconds: 1,
+        transcriptSeconds: 1,
+        ...meetingOptions,
+      });
+      await emulator.control.advanceClock(5);
+      await emulator.control.flushWebhooks();
+      return meeting;
     },
     stop: async () => {
       await app.stop();

@@ -64,15 +64,7 @@ describe('import, end to end', () => {
   });
 
   it('shows the call with playable media and its transcript seconds after Zoom finishes it', async () => {
-    bed.emulator.control.simulateMeeting({
-      hostEmail: 'emma.dubois@acme.example',
-      topic: 'Démo client',
-      durationMinutes: 1,
-      processingSeconds: 1,
-      transcriptSeconds: 1,
-    });
-    await bed.emulator.control.advanceClock(5);
-    await bed.emulator.control.flushWebhooks();
+    await bed.recordMeeting({ hostEmail: 'emma.dubois@acme.example', topic: 'Démo client' });
     await page.goto('/calls');
     await expect
       .poll(
@@ -108,14 +100,7 @@ describe('import, end to end', () => {
 
   it('with webhooks off, finds the next call at the sweep ("Importer maintenant")', async () => {
     bed.emulator.control.setWebhooks({ enabled: false });
-    bed.emulator.control.simulateMeeting({
-      hostEmail: 'jules.richard@acme.example',
-      topic: 'Point hebdo',
-      durationMinutes: 1,
-      processingSeconds: 1,
-      transcriptSeconds: 1,
-    });
-    await bed.emulator.control.advanceClock(5);
+    await bed.recordMeeting({ hostEmail: 'jules.richard@acme.example', topic: 'Point hebdo' });
     await page.goto('/settings/integrations/zoom/imports');
     await page.getByRole('button', { name: 'Importer maintenant' }).click();
     await expect

@@ -19,15 +19,7 @@ describe('privacy settings, end to end', () => {
     await bed.connect();
     await bed.linkZoomUsers();
     bed.recordEverythingToCloud();
-    bed.emulator.control.simulateMeeting({
-      hostEmail: emma,
-      topic: 'Appel à effacer',
-      durationMinutes: 1,
-      processingSeconds: 1,
-      transcriptSeconds: 1,
-    });
-    await bed.emulator.control.advanceClock(5);
-    await bed.emulator.control.flushWebhooks();
+    await bed.recordMeeting({ hostEmail: emma, topic: 'Appel à effacer' });
     for (let attempt = 0; attempt < 150; attempt++) {
       const calls = JSON.stringify((await bed.admin.request('GET', '/api/calls')).json());
       if (calls.includes('Appel à effacer')) break;
