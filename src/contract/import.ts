@@ -1,5 +1,22 @@
 import { z } from 'zod';
 
+/**
+ * Where a recording's import stands; the one list the database column, the API and the import's
+ * transitions (`import/status.ts`) are built from. `erased`: removed from Callport on purpose (erasure
+ * request, retention), never imported again.
+ */
+export const recordingStatuses = [
+  'discovered',
+  'importing',
+  'waiting',
+  'imported',
+  'skipped',
+  'failed',
+  'trashed',
+  'deleted',
+  'erased',
+] as const;
+
 export const recordingImportSchema = z.object({
   id: z.string(),
   meetingId: z.number(),
@@ -7,17 +24,7 @@ export const recordingImportSchema = z.object({
   topic: z.string(),
   hostEmail: z.string().nullable(),
   startTime: z.string(),
-  status: z.enum([
-    'discovered',
-    'importing',
-    'waiting',
-    'imported',
-    'skipped',
-    'failed',
-    'trashed',
-    'deleted',
-    'erased',
-  ]),
+  status: z.enum(recordingStatuses),
   reason: z.string().nullable(),
   autoDeleteDate: z.string().nullable(),
   /** Not imported and Zoom deletes it within 24 hours. */

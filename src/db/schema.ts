@@ -12,6 +12,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { recordingStatuses } from '../contract/import.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -275,19 +276,7 @@ export const recordings = pgTable(
     durationMinutes: integer('duration_minutes').notNull().default(0),
     recordingEnd: timestamp('recording_end', { withTimezone: true }),
     autoDeleteDate: timestamp('auto_delete_date', { withTimezone: true }),
-    status: text('status', {
-      enum: [
-        'discovered',
-        'importing',
-        'waiting',
-        'imported',
-        'skipped',
-        'failed',
-        'trashed',
-        'deleted',
-        'erased',
-      ],
-    }).notNull(),
+    status: text('status', { enum: recordingStatuses }).notNull(),
     statusReason: text('status_reason'),
     attempts: integer('attempts').notNull().default(0),
     discoveredVia: text('discovered_via', { enum: ['webhook', 'sweep', 'manual'] }).notNull(),

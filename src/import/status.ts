@@ -1,14 +1,6 @@
-export type RecordingStatus =
-  | 'discovered'
-  | 'importing'
-  | 'waiting'
-  | 'imported'
-  | 'skipped'
-  | 'failed'
-  | 'trashed'
-  | 'deleted'
-  /** Removed from Callport on purpose (erasure request, retention): never imported again. */
-  | 'erased';
+import type { recordingStatuses } from '../contract/index.ts';
+
+export type RecordingStatus = (typeof recordingStatuses)[number];
 
 /**
  * Which status may follow which. `imported` can go back to `importing` when a late file arrives

@@ -38,6 +38,9 @@ function parseTimestamp(value: string): number | undefined {
   return ((Number(hours) * 60 + Number(minutes)) * 60 + Number(seconds)) * 1000 + Number(millis);
 }
 
+/** A message's first row in Zoom's saved chat: time, sender, and the text when on the same line. */
+const chatHeader = /^(\d{2}:\d{2}:\d{2})\s+(?:From\s+)?(.+?)(?:\s+to\s+[^:]+?)?\s*:\s*(.*)$/;
+
 /**
  * Zoom's saved chat: `HH:MM:SS From Sender to Everyone:` then the message on tab-indented lines
  * (older files put it on the same line after a tab or " : ").
@@ -45,7 +48,7 @@ function parseTimestamp(value: string): number | undefined {
 export function parseChat(text: string): Array<{ at: string; sender: string; text: string }> {
   const messages: Array<{ at: string; sender: string; text: string }> = [];
   for (const row of text.replace(/\r\n?/g, '\n').split('\n')) {
-    const header = /^(\d{2}:\d{2}:\d{2})\s+(?:From\s+)?(.+?)(?:\s+to\s+[^:]+?)?\s*:\s*(.*)$/.exec(row);
+    const header = chatHeader.exec(row);
     if (header && !row.startsWith('\t')) {
       messages.push({ at: header[1]!, sender: header[2]!.trim(), text: header[3]!.trim() });
     } else if (row.trim() && messages.length > 0) {
@@ -81,7 +84,7 @@ export function removeSendersFromChat(text: string, names: string[]): string {
   let skipping = false;
   const kept: string[] = [];
   for (const row of text.replace(/\r\n?/g, '\n').split('\n')) {
-    const header = /^(\d{2}:\d{2}:\d{2})\s+(?:From\s+)?(.+?)(?:\s+to\s+[^:]+?)?\s*:\s*(.*)$/.exec(row);
+    const header = chatHeader.exec(row);
     if (header && !row.startsWith('\t')) skipping = isErased(header[2]!);
     if (!skipping) kept.push(row);
   }
