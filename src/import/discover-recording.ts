@@ -12,7 +12,14 @@ export function fileKeyOf(file: ZoomRecordingFile): string {
   return file.id ?? `${file.file_type}:${file.recording_start ?? ''}`;
 }
 
-export type Discovery = { recordingId: string; isNew: boolean; status: string; autoDeleteDate: Date | null };
+export type Discovery = {
+  recordingId: string;
+  isNew: boolean;
+  status: string;
+  autoDeleteDate: Date | null;
+  /** Zoom lists a file of it that Callport has not stored yet. */
+  hasUnstoredFiles: boolean;
+};
 
 /**
  * Records a meeting instance Zoom told us about (webhook, sweep or manual lookup) and its files.
@@ -54,8 +61,8 @@ export async function discoverRecording(
       : {}),
   });
   if (row.status === 'erased')
-    return { recordingId: row.id, isNew, status: row.status, autoDeleteDate: null };
-  await upsertRecordingFiles(
+    return { recordingId: row.id, isNew, status: row.status, autoDeleteDate: null, hasUnstoredFiles: false };
+  const unstored = await upsertRecordingFiles(
     deps.db,
     row.id,
     files
@@ -71,7 +78,13 @@ export async function discoverRecording(
         downloadUrl: file.download_url ?? null,
       })),
   );
-  return { recordingId: row.id, isNew, status: row.status, autoDeleteDate: row.autoDeleteDate };
+  return {
+    recordingId: row.id,
+    isNew,
+    status: row.status,
+    autoDeleteDate: row.autoDeleteDate,
+    hasUnstoredFiles: unstored > 0,
+  };
 }
 
 /** pg-boss runs higher priorities first: the sooner Zoom deletes a recording, the sooner we import it. */

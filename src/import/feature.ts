@@ -15,13 +15,7 @@ import { isZoomApiError, type ZoomRecordingMeeting, zoomRecordingMeetingSchema }
 import { discoverRecording, priorityFor } from './discover-recording.ts';
 import { importRecording } from './import-recording.ts';
 import { importRecordingJob, sweepConnectionJob, sweepDispatchJob } from './jobs.ts';
-import {
-  findRecordingByUuid,
-  findSweep,
-  listOrphanedRecordings,
-  listRecordingFiles,
-  setRecordingStatus,
-} from './queries.ts';
+import { findRecordingByUuid, findSweep, listOrphanedRecordings, setRecordingStatus } from './queries.ts';
 import { sweepConnection } from './sweep-connection.ts';
 
 export type ImportFeatureDeps = {
@@ -168,10 +162,7 @@ export class ImportFeature {
       via === 'sweep' &&
       !discovery.isNew &&
       ['imported', 'skipped', 'deleted', 'trashed'].includes(discovery.status) &&
-      !(
-        discovery.status === 'imported' &&
-        (await listRecordingFiles(this.deps.db, discovery.recordingId)).some((file) => !file.storageKey)
-      )
+      !(discovery.status === 'imported' && discovery.hasUnstoredFiles)
     )
       return;
     await this.enqueueImport(discovery.recordingId, discovery.autoDeleteDate, undefined, {

@@ -131,4 +131,15 @@ describe('import', () => {
     ).rows.map((row) => String(row.status));
     expect(history.filter((status) => status === 'imported')).toEqual(['imported']);
   });
+
+  it('adds a transcript whose webhook was lost at the next sweep', async () => {
+    await bed.recordMeeting({ hostEmail: emma, topic: 'Transcript perdu', transcriptSeconds: 60 });
+    const imported = async () => (await calls()).calls.find((c) => c.topic === 'Transcript perdu');
+    await expect.poll(async () => (await imported())?.hasTranscript, { timeout: 30_000 }).toBe(false);
+    bed.emulator.control.setWebhooks({ enabled: false });
+    await bed.emulator.control.advanceClock(60);
+    expect((await bed.admin.request('POST', '/api/integrations/zoom/imports/sweep')).statusCode).toBe(202);
+    await expect.poll(async () => (await imported())?.hasTranscript, { timeout: 30_000 }).toBe(true);
+    bed.emulator.control.setWebhooks({ enabled: true });
+  });
 });

@@ -61,11 +61,11 @@ export async function upsertRecordingFiles(
   recordingId: string,
   files: Array<Omit<typeof recordingFiles.$inferInsert, 'recordingId'>>,
 ) {
-  if (files.length === 0) return;
+  if (files.length === 0) return 0;
   // One statement for every file of the instance: the import runs this once per recording. Two files
   // with one key (no id, same type and start) would make the statement fail: the last one counts.
   const unique = [...new Map(files.map((file) => [file.fileKey, file])).values()];
-  await db
+  const rows = await db
     .insert(recordingFiles)
     .values(unique.map((file) => ({ ...file, recordingId })))
     .onConflictDoUpdate({
@@ -78,7 +78,10 @@ export async function upsertRecordingFiles(
         recordingEnd: sql`excluded.recording_end`,
         recordingType: sql`excluded.recording_type`,
       },
-    });
+    })
+    .returning({ storageKey: recordingFiles.storageKey });
+  // How many of them are not stored yet.
+  return rows.filter((row) => !row.storageKey).length;
 }
 
 export async function findRecording(db: Db, recordingId: string) {
