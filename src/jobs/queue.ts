@@ -57,7 +57,15 @@ export class JobQueue {
   constructor(options: { executeSql: ExecuteSql; logger: Logger; schema?: string; maintenance?: boolean }) {
     this.#logger = options.logger;
     this.#boss = new PgBoss({
-      db: { executeSql: (text, values) => options.executeSql(text, values) },
+      // pg-boss 10 records a finished job's outcome without awaiting it: a statement failing because
+      // PostgreSQL just restarted would be an unhandled rejection, and end the process (the soak caught
+      // one). pg-boss's statements are safe to repeat (a job completes or fails once; a fetch whose
+      // answer was lost leaves its job active until it expires and is retried), so a lost connection is
+      // retried for up to about 30 s.
+      db: {
+        executeSql: (text, values) =>
+          retry(() => options.executeSql(text, values), { when: isConnectionLost, attempts: 12 }),
+      },
       schema: options.schema ?? 'pgboss',
       supervise: options.maintenance ?? true,
       schedule: options.maintenance ?? true,
@@ -81,20 +89,25 @@ export class JobQueue {
     this.#startPromise ??= (async () => {
       // Several processes starting together can deadlock in pg-boss's own setup (PostgreSQL 40P01):
       // each step is idempotent, so a deadlocked one is simply run again.
-      await retryOnDeadlock(() => this.#boss.start());
+      await retry(() => this.#boss.start(), { when: isDeadlock });
       for (const { definition } of this.#registrations.values()) {
-        await retryOnDeadlock(() =>
-          this.#boss.createQueue(definition.name, {
-            name: definition.name,
-            policy: definition.dedupe === 'queued' ? 'short' : 'standard',
-            retryLimit: definition.retryLimit,
-            retryDelay: definition.retryDelaySeconds,
-            retryBackoff: definition.retryBackoff,
-            expireInSeconds: definition.timeoutSeconds,
-          }),
+        await retry(
+          () =>
+            this.#boss.createQueue(definition.name, {
+              name: definition.name,
+              policy: definition.dedupe === 'queued' ? 'short' : 'standard',
+              retryLimit: definition.retryLimit,
+              retryDelay: definition.retryDelaySeconds,
+              retryBackoff: definition.retryBackoff,
+              expireInSeconds: definition.timeoutSeconds,
+            }),
+          { when: isDeadlock },
         );
         const { cron } = definition;
-        if (cron) await retryOnDeadlock(() => this.#boss.schedule(definition.name, cron, {}, { tz: 'UTC' }));
+        if (cron)
+          await retry(() => this.#boss.schedule(definition.name, cron, {}, { tz: 'UTC' }), {
+            when: isDeadlock,
+          });
       }
     })();
     return this.#startPromise;
@@ -187,15 +200,34 @@ export class JobQueue {
   }
 }
 
-async function retryOnDeadlock<T>(step: () => Promise<T>, attempts = 6): Promise<T> {
+/** Runs `step` again while it fails in a way `when` says is passing, with a growing pause (at most 4 s). */
+async function retry<T>(
+  step: () => Promise<T>,
+  options: { when: (error: unknown) => boolean; attempts?: number },
+): Promise<T> {
+  const attempts = options.attempts ?? 6;
   for (let attempt = 1; ; attempt++) {
     try {
       return await step();
     } catch (error) {
-      const isDeadlock =
-        (error as { code?: string }).code === '40P01' || /deadlock detected/.test(String(error));
-      if (!isDeadlock || attempt >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100 * attempt + Math.random() * 200));
+      if (!options.when(error) || attempt >= attempts) throw error;
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.min(4000, 100 * 2 ** attempt) + Math.random() * 200),
+      );
     }
   }
+}
+
+const isDeadlock = (error: unknown) =>
+  (error as { code?: string }).code === '40P01' || /deadlock detected/.test(String(error));
+
+/** The connection to PostgreSQL went away (restart, failover, network): the statement may be repeated. */
+export function isConnectionLost(error: unknown): boolean {
+  const code = String((error as { code?: unknown }).code ?? '');
+  return (
+    code.startsWith('08') || // connection exception
+    ['57P01', '57P02', '57P03'].includes(code) || // shut down by an administrator, crash, starting up
+    ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code) ||
+    /Connection terminated|terminating connection/i.test(String(error))
+  );
 }

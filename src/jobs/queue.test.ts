@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { ExecuteSql } from '../db/index.ts';
+import { createLogger } from '../lib/logger.ts';
+import { createTestDatabase } from '../test-support/database.ts';
+import { defineJob, JobQueue } from './queue.ts';
+
+const lostConnection = () =>
+  Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+
+describe('job queue', () => {
+  it('records a finished job although PostgreSQL drops the connection at that moment', async () => {
+    const database = await createTestDatabase();
+    // The next `failNext` statements fail as they would while PostgreSQL restarts.
+    let failNext = 0;
+    const executeSql: ExecuteSql = async (text, values) => {
+      if (failNext > 0) {
+        failNext--;
+        throw lostConnection();
+      }
+      return database.executeSql(text, values);
+    };
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const queue = new JobQueue({ executeSql, logger: createLogger({ level: 'silent' }) });
+    const job = defineJob({
+      name: 'test.connection-lost',
+      payload: z.object({}).passthrough(),
+      retryLimit: 0,
+      retryDelaySeconds: 1,
+      retryBackoff: false,
+      timeoutSeconds: 60,
+      pollingIntervalSeconds: 0.5,
+    });
+    let runs = 0;
+    queue.register(job, async () => {
+      runs++;
+      // pg-boss's next statement is the one recording that this job completed.
+      failNext = 2;
+    });
+    try {
+      await queue.work();
+      const id = await queue.send(job, {});
+      await expect
+        .poll(
+          async () =>
+            (await database.executeSql('SELECT state FROM pgboss.job WHERE id = $1', [id])).rows[0]?.state,
+          { timeout: 20_000 },
+        )
+        .toBe('completed');
+      expect(runs).toBe(1);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await queue.stop();
+      await database.close();
+    }
+  });
+});
