@@ -25,7 +25,7 @@ export type StoredWebhookEvent = {
 };
 
 /** How long a webhook delivery's row (its dedupe key and outcome, not its body) is kept. */
-export const webhookEventsKeptMs = 7 * 86_400_000;
+const webhookEventsKeptMs = 7 * 86_400_000;
 
 /** A feature's reaction to a Zoom event; returns a short outcome for the event log. */
 export type WebhookHandler = (event: StoredWebhookEvent) => Promise<string | undefined>;

@@ -51,7 +51,7 @@ export async function receiveZoomWebhook(
   if (accountId) await touchConnectionWebhook(deps.db, accountId);
   const eventIds: string[] = [];
   const dedupeBase = dedupeKeyOf(event, json as Record<string, unknown>);
-  const payloadSealed = deps.box.seal(JSON.stringify(json));
+  const payloadSealed = deps.box.seal(request.rawBody.toString('utf8'));
   for (const connection of connections.length > 0 ? connections : [undefined]) {
     const stored = await insertWebhookEvent(deps.db, {
       dedupeKey: `${connection?.id ?? 'unrouted'}:${dedupeBase}`,

@@ -11,7 +11,7 @@ import {
   type RecordingFileRow,
   replaceTranscript,
 } from './queries.ts';
-import { removeSendersFromChat, removeSpeakersFromVtt } from './vtt.ts';
+import { normalizedName, removeSendersFromChat, removeSpeakersFromVtt, sameName } from './vtt.ts';
 
 const { recordings, recordingFiles, recordingEvents, calls, erasedNames } = schema;
 
@@ -72,8 +72,7 @@ export async function removePersonFromCall(
   names: string[],
 ): Promise<{ transcriptLines: number; chatMessages: number }> {
   const { db, store } = deps;
-  const wanted = new Set(names.map((name) => name.trim().toLowerCase()));
-  const isErased = (name: string) => wanted.has(name.trim().toLowerCase());
+  const isErased = sameName(names);
   const [call] = await db.select().from(calls).where(eq(calls.id, callId));
   if (!call) return { transcriptLines: 0, chatMessages: 0 };
 
@@ -132,7 +131,7 @@ export async function findCallsMentioning(
   organizationId: string,
   names: string[],
 ): Promise<string[]> {
-  const lowered = [...new Set(names.map((name) => name.trim().toLowerCase()).filter(Boolean))];
+  const lowered = [...new Set(names.map(normalizedName).filter(Boolean))];
   if (lowered.length === 0) return [];
   const list = sql.join(
     lowered.map((name) => sql`${name}`),
@@ -157,7 +156,6 @@ export async function findCallsMentioning(
   return rows.map((row) => row.id);
 }
 
-const normalizedName = (name: string) => name.trim().toLowerCase();
 const erasedNameHash = (organizationId: string, name: string) =>
   createHash('sha256')
     .update(`${organizationId}:${normalizedName(name)}`)

@@ -228,8 +228,8 @@ async function buildCall(
   const chatFile = files.find((file) => file.fileType === 'CHAT' && file.storageKey);
   const transcriptText = transcriptFile ? await text(await deps.store.get(transcriptFile.storageKey!)) : '';
   const chatText = chatFile ? await text(await deps.store.get(chatFile.storageKey!)) : '';
-  let transcript = transcriptFile ? parseVtt(transcriptText) : [];
-  let chat = chatFile ? parseChat(chatText) : [];
+  let transcript = parseVtt(transcriptText);
+  let chat = parseChat(chatText);
   // People erased from the organisation before this transcript or chat arrived stay out of it: out of
   // the stored Zoom files first, then out of the call built from them.
   const erased = await findErasedNames(deps.db, recording.organizationId, [

@@ -59,9 +59,13 @@ export function parseChat(text: string): Array<{ at: string; sender: string; tex
   return messages;
 }
 
-const sameName = (names: string[]) => {
-  const wanted = new Set(names.map((name) => name.trim().toLowerCase()).filter(Boolean));
-  return (name: string) => wanted.has(name.trim().toLowerCase());
+/** How names are compared (speakers, chat senders, erased people): case and outer spaces aside. */
+export const normalizedName = (name: string) => name.trim().toLowerCase();
+
+/** A test for "is one of `names`". */
+export const sameName = (names: string[]) => {
+  const wanted = new Set(names.map(normalizedName).filter(Boolean));
+  return (name: string) => wanted.has(normalizedName(name));
 };
 
 /** The VTT without the cues spoken by `names` (erasure): other cues are kept byte for byte. */

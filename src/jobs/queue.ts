@@ -222,7 +222,7 @@ const isDeadlock = (error: unknown) =>
   (error as { code?: string }).code === '40P01' || /deadlock detected/.test(String(error));
 
 /** The connection to PostgreSQL went away (restart, failover, network): the statement may be repeated. */
-export function isConnectionLost(error: unknown): boolean {
+function isConnectionLost(error: unknown): boolean {
   const code = String((error as { code?: unknown }).code ?? '');
   return (
     code.startsWith('08') || // connection exception
