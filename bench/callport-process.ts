@@ -171,8 +171,9 @@ async function connectZoom(admin: HttpAdmin, emulator: ZoomEmulator) {
 
 /**
  * Waits until `count` recordings are imported; resolves with the seconds it took. It polls the import
- * counter on /metrics (10 times a second: a few hundred bytes of text) rather than the Imports tab (SQL
- * counts and JSON, about 7 % of Callport's CPU in a throughput run), then checks the Imports tab once.
+ * counter on /metrics (10 times a second: one SQL count for the queue depths, counters from memory)
+ * rather than the Imports tab (several SQL queries and JSON, about 7 % of Callport's CPU in a throughput
+ * run), then checks the Imports tab once.
  */
 export async function waitForImported(
   bench: { url: string; admin: HttpAdmin },

@@ -57,4 +57,37 @@ describe('job queue', () => {
       await database.close();
     }
   });
+
+  it('counts the jobs waiting in every queue in one statement, as pg-boss counts one queue', async () => {
+    const database = await createTestDatabase();
+    const queue = new JobQueue({
+      executeSql: database.executeSql,
+      logger: createLogger({ level: 'silent' }),
+    });
+    const definition = (name: string) =>
+      defineJob({
+        name,
+        payload: z.object({}).passthrough(),
+        retryLimit: 0,
+        retryDelaySeconds: 1,
+        retryBackoff: false,
+        timeoutSeconds: 60,
+      });
+    const [busy, idle] = [definition('test.busy'), definition('test.idle')];
+    queue.register(busy, async () => {});
+    queue.register(idle, async () => {});
+    try {
+      await queue.send(busy, {});
+      await queue.send(busy, {});
+      await queue.send(busy, {}, { startAfterSeconds: 3600 });
+      expect(await queue.getQueueSizes()).toEqual({
+        'test.busy': await queue.getQueueSize('test.busy'),
+        'test.idle': 0,
+      });
+      expect(await queue.getQueueSize('test.busy')).toBe(3);
+    } finally {
+      await queue.stop();
+      await database.close();
+    }
+  });
 });

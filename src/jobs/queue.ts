@@ -49,6 +49,8 @@ export class JobQueue {
   readonly #boss: PgBoss;
   readonly #registrations = new Map<string, Registration>();
   readonly #logger: Logger;
+  readonly #executeSql: ExecuteSql;
+  readonly #schema: string;
   #startPromise: Promise<void> | undefined;
   #isWorking = false;
   /** pg-boss worker ids per queue, to wake this process's idle workers when work arrives. */
@@ -56,6 +58,8 @@ export class JobQueue {
 
   constructor(options: { executeSql: ExecuteSql; logger: Logger; schema?: string; maintenance?: boolean }) {
     this.#logger = options.logger;
+    this.#executeSql = options.executeSql;
+    this.#schema = options.schema ?? 'pgboss';
     this.#boss = new PgBoss({
       // pg-boss 10 records a finished job's outcome without awaiting it: a statement failing because
       // PostgreSQL just restarted would be an unhandled rejection, and end the process (the soak caught
@@ -66,7 +70,7 @@ export class JobQueue {
         executeSql: (text, values) =>
           retry(() => options.executeSql(text, values), { when: isConnectionLost, attempts: 12 }),
       },
-      schema: options.schema ?? 'pgboss',
+      schema: this.#schema,
       supervise: options.maintenance ?? true,
       schedule: options.maintenance ?? true,
       // Cron jobs fire within 5 s of their minute (pg-boss's default check every 30 s lets a
@@ -184,6 +188,21 @@ export class JobQueue {
   /** Counts of jobs per state, for health pages and tests. */
   async getQueueSize(name: string): Promise<number> {
     return this.#boss.getQueueSize(name);
+  }
+
+  /**
+   * Jobs waiting in every registered queue, in one statement (pg-boss asks queue by queue; `/metrics`
+   * wants them all at each scrape). Same count as `getQueueSize`: jobs not yet active.
+   */
+  async getQueueSizes(): Promise<Record<string, number>> {
+    const names = this.queueNames();
+    const { rows } = await this.#executeSql(
+      `SELECT name, count(*)::int AS count FROM ${this.#schema}.job
+       WHERE name = ANY($1::text[]) AND state < 'active' GROUP BY name`,
+      [names],
+    );
+    const counts = Object.fromEntries(rows.map((row) => [String(row.name), Number(row.count)]));
+    return Object.fromEntries(names.map((name) => [name, counts[name] ?? 0]));
   }
 
   get boss(): PgBoss {

@@ -21,11 +21,9 @@ export function registerMetricsRoute(options: {
           'Metrics need the METRICS_TOKEN bearer token, or a request from this machine.',
         );
       }
+      const depths = await options.queue.getQueueSizes().catch(() => ({}) as Record<string, number>);
       for (const name of options.queue.queueNames()) {
-        options.metrics.queueDepth.set(
-          { queue: name },
-          await options.queue.getQueueSize(name).catch(() => 0),
-        );
+        options.metrics.queueDepth.set({ queue: name }, depths[name] ?? 0);
       }
       return reply.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
     });
