@@ -57,6 +57,8 @@ export class ImportFeature {
         } catch (error) {
           deps.metrics?.imports.inc({ outcome: 'retry' });
           if (isZoomApiError(error) && (error.kind === 'forbidden' || error.kind === 'invalid_request')) {
+            // An alert for the operator: a refused download host means a forged or tampered file list.
+            logger.warn({ recordingId, err: error }, 'recording import failed and will not be retried');
             await setRecordingStatus(db, recordingId, 'failed', error.message).catch(() => {});
             deps.metrics?.imports.inc({ outcome: 'failed' });
             return;

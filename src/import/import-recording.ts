@@ -200,6 +200,7 @@ async function storeFile(
   if (file.expectedSize !== null && resumeFrom >= file.expectedSize) resumeFrom = 0;
   const download = await openRecordingDownload(file.downloadUrl, {
     token: await deps.access.getAccessToken(connectionId),
+    zoomUrls: [deps.access.app.apiUrl, deps.access.app.oauthUrl],
     rangeStart: resumeFrom,
     idleTimeoutMs: 60_000,
   });

@@ -11,16 +11,67 @@ export type DownloadResponse = {
   isPartial: boolean;
 };
 
+/** Zoom's own download hosts (ref §2.4): zoom.us and its subdomains, zoomgov.com for government accounts. */
+const zoomDownloadDomains = ['zoom.us', 'zoomgov.com'];
+
+/**
+ * True when a download URL is on one of Zoom's download hosts (over HTTPS), or on the host of one of
+ * `zoomUrls` (the configured API and OAuth URLs: how the emulator is reached). Only such a URL may
+ * receive a Zoom token: a webhook's `download_url` is data from outside.
+ */
+export function isZoomDownloadUrl(downloadUrl: string, zoomUrls: readonly string[]): boolean {
+  let url: URL;
+  try {
+    url = new URL(downloadUrl);
+  } catch {
+    return false;
+  }
+  if (url.username || url.password) return false;
+  if (zoomUrls.some((configured) => sameOrigin(url, configured))) return true;
+  const hostname = url.hostname.toLowerCase();
+  return (
+    url.protocol === 'https:' &&
+    zoomDownloadDomains.some((domain) => hostname === domain || hostname.endsWith(`.${domain}`))
+  );
+}
+
+function sameOrigin(url: URL, configured: string): boolean {
+  try {
+    const other = new URL(configured);
+    return other.protocol === url.protocol && other.host.toLowerCase() === url.host.toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Starts downloading a recording file (ref §2.4): the token goes in the Bearer header, Zoom answers 302
  * to a signed URL, which is followed *without* the Authorization header. A failure can come back as
  * 200 with an HTML page, so the content type is checked, not only the status.
+ * Every token path goes through here: a URL that is not on a Zoom download host (see isZoomDownloadUrl)
+ * is refused before any request, as `forbidden`, and never receives the token.
  */
 export async function openRecordingDownload(
   downloadUrl: string,
-  options: { token: string; rangeStart?: number; idleTimeoutMs?: number; signal?: AbortSignal },
+  options: {
+    token: string;
+    /** The configured Zoom API and OAuth URLs: their hosts serve downloads too (the emulator). */
+    zoomUrls: readonly string[];
+    rangeStart?: number;
+    idleTimeoutMs?: number;
+    signal?: AbortSignal;
+  },
 ): Promise<DownloadResponse> {
   const endpoint = 'GET /rec/download';
+  if (!isZoomDownloadUrl(downloadUrl, options.zoomUrls)) {
+    throw new ZoomApiError({
+      kind: 'forbidden',
+      status: 0,
+      zoomCode: 'foreign_download_host',
+      message: `refused to send the Zoom token to ${hostOf(downloadUrl)}, which is not a Zoom download host`,
+      endpoint,
+    });
+  }
   const range: Record<string, string> = options.rangeStart ? { range: `bytes=${options.rangeStart}-` } : {};
   // Timeouts on silence (no headers, or no bytes for this long), never on the whole file: a 2 GB
   // recording on a slow link may take many minutes and must still arrive.
@@ -88,6 +139,14 @@ export async function openRecordingDownload(
 }
 
 type UndiciResponse = Dispatcher.ResponseData;
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host || 'an unknown host';
+  } catch {
+    return 'an invalid URL';
+  }
+}
 
 function headerOf(response: UndiciResponse, name: string): string | undefined {
   const value = response.headers[name];

@@ -5,7 +5,7 @@ export {
   ZoomClient,
   type ZoomTokenSource,
 } from './client.ts';
-export { type DownloadResponse, openRecordingDownload } from './download.ts';
+export { type DownloadResponse, isZoomDownloadUrl, openRecordingDownload } from './download.ts';
 export { isZoomApiError, ZoomApiError, type ZoomErrorKind } from './errors.ts';
 export {
   buildAuthorizeUrl,
