@@ -1,79 +1,147 @@
-import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
 import {
   createOrganizationWithAdmin,
+  createUser,
   editUser,
   findUserByEmail,
   generatePassword,
+  listOrganizations,
 } from './accounts/index.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { listActiveConnections, resealSecrets } from './connections/index.ts';
-import { openDatabase } from './db/index.ts';
+import { type Database, openDatabase } from './db/index.ts';
 import { countRecordingsByStatus } from './import/index.ts';
 import { createLogger } from './lib/logger.ts';
+import { packageRoot } from './lib/package-root.ts';
 import { loadKeyring, rotateKeyFile, SecretBox } from './lib/secret-box.ts';
 import { type Callport, databaseOptionsFrom, type Role, startCallport } from './main.ts';
 import { seedSandbox } from './sandbox/seed-sandbox.ts';
 import { startSandboxZoom } from './sandbox/start-sandbox.ts';
 
-const usage = `Usage: callport <command> [options]
+/**
+ * The command line, parsed by commander: every command and subcommand answers `--help` / `-h` before
+ * anything runs (no configuration read, no data folder, no port), an unknown option or command exits
+ * 2 with the command's help (its valid options), and `--version` prints package.json's version.
+ */
+function buildProgram(runtime: 'compiled' | 'sources' | undefined, setExitCode: (code: number) => void) {
+  const program = new Command('callport')
+    .description('Every Zoom cloud recording of your sales team in its own call library.')
+    .version(packageVersion(), '-v, --version', 'print the version and exit')
+    .helpOption('-h, --help', 'show this help and exit')
+    .exitOverride()
+    .showHelpAfterError()
+    .addHelpText('after', '\nConfiguration comes from environment variables: see README.md.');
+  const run = (action: () => Promise<number>) => async () => setExitCode(await action());
 
-Commands:
-  start                       web + worker in one process (embedded defaults, sandbox without Zoom credentials)
-  web                         HTTP API, web UI and webhook receiver only
-  worker                      background jobs only (sweeps, imports, audits)
-  migrate                     apply database migrations and exit
-  emulator [--port 9090] [--scenario sandbox|empty] [--seed N]
-                              run the bundled Zoom emulator on its own
-  users create-admin --email E --name N [--organization O] [--password P]
-                              create an organisation and its first admin (prints a generated password)
-  users reset-password --email E
-                              set a new generated password for a user and print it
-  import --since YYYY-MM-DD [--user EMAIL] [--organization ID]
-                              backfill cloud recordings since a date (all connected organisations
-                              unless one is named) and show progress until the backlog is imported
-  keys rotate [--drop-old]    re-seal stored secrets with the newest encryption key
-                              (embedded mode: adds a new key to <data>/encryption.key first;
-                              with CALLPORT_ENCRYPTION_KEY: put the new key first, old keys after)
+  program
+    .command('start')
+    .description('web + worker in one process (embedded defaults, sandbox without Zoom credentials)')
+    .action(run(() => runServer(['web', 'worker'], runtime)));
+  program
+    .command('web')
+    .description('HTTP API, web UI and webhook receiver only')
+    .action(run(() => runServer(['web'], runtime)));
+  program
+    .command('worker')
+    .description('background jobs only (sweeps, imports, audits)')
+    .action(run(() => runServer(['worker'], runtime)));
+  program
+    .command('migrate')
+    .description('apply database migrations and exit')
+    .action(run(() => migrate()));
+  // Parsed by the emulator's own CLI (runCli hands it the arguments); listed here for the help.
+  program
+    .command('emulator')
+    .description('run the bundled Zoom emulator on its own (see callport emulator --help)');
 
-Configuration comes from environment variables: see README.md.`;
+  const usersCommand = program.command('users').description('create users and reset passwords');
+  usersCommand
+    .command('create-admin')
+    .description('create an organisation and its first admin (prints a generated password)')
+    .requiredOption('--email <email>', "the admin's e-mail address")
+    .option('--name <name>', "the admin's name (default: the part of the e-mail before @)")
+    .option('--organization <name>', "the organisation's name", 'My company')
+    .option('--password <password>', 'a password of at least 12 characters (default: a generated one)')
+    .action(async (values: UserOptions) => setExitCode(await createAdmin(values)));
+  usersCommand
+    .command('create')
+    .description('add a user to an organisation (prints a generated password)')
+    .requiredOption('--email <email>', "the user's e-mail address")
+    .option('--name <name>', "the user's name (default: the part of the e-mail before @)")
+    .addOption(new Option('--role <role>', "the user's role").choices(['member', 'admin']).default('member'))
+    .option('--organization <id-or-name>', 'the organisation (required when there are several)')
+    .option('--password <password>', 'a password of at least 12 characters (default: a generated one)')
+    .action(async (values: UserOptions) => setExitCode(await createMember(values)));
+  usersCommand
+    .command('reset-password')
+    .description('set a new generated password for a user and print it')
+    .requiredOption('--email <email>', "the user's e-mail address")
+    .option('--password <password>', 'a password of at least 12 characters (default: a generated one)')
+    .action(async (values: UserOptions) => setExitCode(await resetPassword(values)));
+
+  program
+    .command('import')
+    .description(
+      'backfill cloud recordings since a date (all connected organisations unless one is named) ' +
+        'and show progress until the backlog is imported',
+    )
+    .requiredOption('--since <YYYY-MM-DD>', 'the first day to import')
+    .option('--user <email>', "only this Zoom user's recordings")
+    .option('--organization <id>', 'only this organisation')
+    .action(async (values: ImportOptions) => setExitCode(await runImport(values)));
+
+  program
+    .command('keys')
+    .description('manage the encryption keys of stored secrets')
+    .command('rotate')
+    .description(
+      're-seal stored secrets with the newest encryption key\n' +
+        '(embedded mode: adds a new key to <data>/encryption.key first;\n' +
+        'with CALLPORT_ENCRYPTION_KEY: put the new key first, old keys after)',
+    )
+    .option('--drop-old', 'remove the old keys once every secret is re-sealed')
+    .action(async (values: { dropOld?: boolean }) => setExitCode(await rotateKeys(values)));
+  return program;
+}
+
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return manifest.version;
+}
+
+type UserOptions = {
+  email: string;
+  name?: string;
+  organization?: string;
+  password?: string;
+  role?: 'member' | 'admin';
+};
+type ImportOptions = { since: string; user?: string; organization?: string };
 
 /** `runtime`: which code bin/callport.js loaded (the compiled server or the sources), logged at start. */
 export async function runCli(
   argv: string[],
   options: { runtime?: 'compiled' | 'sources' } = {},
 ): Promise<number> {
-  const [command, ...rest] = argv;
   try {
-    switch (command) {
-      case 'start':
-        return await runServer(['web', 'worker'], options.runtime);
-      case 'web':
-        return await runServer(['web'], options.runtime);
-      case 'worker':
-        return await runServer(['worker'], options.runtime);
-      case 'migrate':
-        return await migrate();
-      case 'emulator': {
-        const { runEmulatorCli } = await import('./zoom-emulator/cli.ts');
-        return await runEmulatorCli(rest);
-      }
-      case 'users':
-        return await runUsers(rest);
-      case 'keys':
-        return await runKeys(rest);
-      case 'import':
-        return await runImport(rest);
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        console.log(usage);
-        return command === undefined ? 2 : 0;
-      default:
-        console.error(`Unknown command "${command}".\n\n${usage}`);
-        return 2;
+    if (argv[0] === 'emulator') {
+      const { runEmulatorCli } = await import('./zoom-emulator/cli.ts');
+      return await runEmulatorCli(argv.slice(1));
     }
+    let exitCode = 0;
+    const program = buildProgram(options.runtime, (code) => {
+      exitCode = code;
+    });
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
   } catch (error) {
+    // Help and version end in a CommanderError with exit code 0; usage errors (unknown option or
+    // command, missing value) have already printed the message and the help: exit 2, as for usage.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (error instanceof ConfigError) {
       console.error(error.message);
       return 78;
@@ -153,60 +221,77 @@ async function migrate(): Promise<number> {
   }
 }
 
-async function runUsers(argv: string[]): Promise<number> {
-  const [subcommand, ...rest] = argv;
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      email: { type: 'string' },
-      name: { type: 'string' },
-      organization: { type: 'string' },
-      password: { type: 'string' },
-    },
-  });
-  if (!values.email) {
-    console.error('--email is required.');
-    return 2;
-  }
+/** Opens and migrates the database for a one-off command, runs it, and closes the database. */
+async function withDatabase(action: (db: Database['db']) => Promise<number>): Promise<number> {
   const config = loadConfig();
   const database = await openDatabase(databaseOptionsFrom(config));
   try {
     await database.migrate();
-    const password = values.password ?? generatePassword();
-    if (subcommand === 'create-admin') {
-      await createOrganizationWithAdmin(database.db, {
-        organizationName: values.organization ?? 'My company',
-        email: values.email,
-        name: values.name ?? values.email.split('@')[0]!,
-        password,
-      });
-      console.log(`Admin ${values.email} created.${values.password ? '' : ` Password: ${password}`}`);
-      return 0;
-    }
-    if (subcommand === 'reset-password') {
-      const user = await findUserByEmail(database.db, values.email);
-      if (!user) {
-        console.error(`No Callport user with the e-mail ${values.email}.`);
-        return 1;
-      }
-      await editUser(database.db, user.organizationId, user.id, user.id, { password });
-      console.log(`New password for ${user.email}: ${password}`);
-      return 0;
-    }
-    console.error(`Unknown users subcommand "${subcommand}". Use create-admin or reset-password.`);
-    return 2;
+    return await action(database.db);
   } finally {
     await database.close();
   }
 }
 
-async function runKeys(argv: string[]): Promise<number> {
-  const [subcommand, ...rest] = argv;
-  const { values } = parseArgs({ args: rest, options: { 'drop-old': { type: 'boolean', default: false } } });
-  if (subcommand !== 'rotate') {
-    console.error('Usage: callport keys rotate [--drop-old]');
-    return 2;
-  }
+async function createAdmin(values: UserOptions): Promise<number> {
+  return withDatabase(async (db) => {
+    const password = values.password ?? generatePassword();
+    await createOrganizationWithAdmin(db, {
+      organizationName: values.organization ?? 'My company',
+      email: values.email,
+      name: values.name ?? values.email.split('@')[0]!,
+      password,
+    });
+    console.log(`Admin ${values.email} created.${values.password ? '' : ` Password: ${password}`}`);
+    return 0;
+  });
+}
+
+async function createMember(values: UserOptions): Promise<number> {
+  return withDatabase(async (db) => {
+    const organizations = await listOrganizations(db);
+    const wanted = values.organization?.trim().toLowerCase();
+    const matches = wanted
+      ? organizations.filter((org) => org.id === wanted || org.name.toLowerCase() === wanted)
+      : organizations;
+    if (matches.length !== 1) {
+      const known = organizations.map((org) => `  ${org.id}  ${org.name}`).join('\n');
+      console.error(
+        organizations.length === 0
+          ? 'No organisation yet: create one with `callport users create-admin` first.'
+          : `${wanted ? `No single organisation matches "${values.organization}"` : 'There are several organisations'}: name one with --organization (id or name).\n${known}`,
+      );
+      return 2;
+    }
+    const password = values.password ?? generatePassword();
+    const user = await createUser(db, matches[0]!.id, null, {
+      email: values.email,
+      name: values.name ?? values.email.split('@')[0]!,
+      role: values.role ?? 'member',
+      password,
+    });
+    console.log(
+      `${user.role === 'admin' ? 'Admin' : 'Member'} ${user.email} created in ${matches[0]!.name}.${values.password ? '' : ` Password: ${password}`}`,
+    );
+    return 0;
+  });
+}
+
+async function resetPassword(values: UserOptions): Promise<number> {
+  return withDatabase(async (db) => {
+    const password = values.password ?? generatePassword();
+    const user = await findUserByEmail(db, values.email);
+    if (!user) {
+      console.error(`No Callport user with the e-mail ${values.email}.`);
+      return 1;
+    }
+    await editUser(db, user.organizationId, user.id, user.id, { password });
+    console.log(`New password for ${user.email}: ${password}`);
+    return 0;
+  });
+}
+
+async function rotateKeys(values: { dropOld?: boolean }): Promise<number> {
   const config = loadConfig();
   const database = await openDatabase(databaseOptionsFrom(config));
   try {
@@ -219,7 +304,7 @@ async function runKeys(argv: string[]): Promise<number> {
     }
     const count = await resealSecrets(database.db, new SecretBox(keys));
     console.log(`Re-sealed ${count} stored secret(s) with the newest key.`);
-    if (values['drop-old']) {
+    if (values.dropOld) {
       if (config.CALLPORT_ENCRYPTION_KEY) {
         console.log('Now remove the old keys from CALLPORT_ENCRYPTION_KEY (keep only the first).');
       } else {
@@ -233,11 +318,7 @@ async function runKeys(argv: string[]): Promise<number> {
   }
 }
 
-async function runImport(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { since: { type: 'string' }, user: { type: 'string' }, organization: { type: 'string' } },
-  });
+async function runImport(values: ImportOptions): Promise<number> {
   if (!values.since || !/^\d{4}-\d{2}-\d{2}$/.test(values.since)) {
     console.error('--since YYYY-MM-DD is required.');
     return 2;

@@ -8,6 +8,7 @@ export {
   findOrganization,
   findUserByEmail,
   insertAuditEntry,
+  listOrganizations,
   listUsers,
   updateUser,
 } from './queries.ts';

@@ -38,6 +38,10 @@ export async function findOrganization(db: Db, organizationId: string) {
   return row;
 }
 
+export function listOrganizations(db: Db) {
+  return db.select().from(organizations).orderBy(organizations.createdAt);
+}
+
 export async function updateOrganization(
   db: Db,
   organizationId: string,

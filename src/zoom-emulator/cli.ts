@@ -87,10 +87,23 @@ async function runAdminCommand(command: string, args: string[]): Promise<number>
 /** Entry point of `callport emulator ...`; resolves with the process exit code. */
 export async function runEmulatorCli(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
-  if (first && adminCommands.has(first)) return runAdminCommand(first, rest);
-  if (first === 'help' || first === '--help' || first === '-h') {
+  // Help first, wherever it is asked for: `emulator advance --help` must not call a running emulator.
+  if (first === 'help' || argv.includes('--help') || argv.includes('-h')) {
     console.log(usage);
     return 0;
+  }
+  if (first && adminCommands.has(first)) {
+    try {
+      return await runAdminCommand(first, rest);
+    } catch (error) {
+      if (
+        !(error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
+      ) {
+        throw error;
+      }
+      console.error(`${error.message}\n\n${usage}`);
+      return 2;
+    }
   }
   let values: Record<string, string | boolean | string[] | undefined>;
   try {
