@@ -90,7 +90,7 @@ const run: Section = async ({ quick }) => {
     const rows: Array<Record<string, string | number>> = [];
     for (const { name, result } of cycles) rows.push(...cycleRows(name, result));
 
-    // Share of the account's budget (ref §5, the emulator's table): Light and Medium have no daily cap on
+    // Share of the account's budget (docs/zoom-platform.md §5, the emulator's table): Light and Medium have no daily cap on
     // Pro and Business, so the budget of a day is the per-second limit over 86,400 s.
     const perDay = (category: 'Light' | 'Medium', planName: 'pro' | 'business') => {
       const limit = rateLimitTable[planName][category];
@@ -153,11 +153,11 @@ const run: Section = async ({ quick }) => {
       notes: [
         `Counts are the emulator's request log of what Callport (or the naive scanner) actually sent; every cycle waits until the sweep has finished, every found recording is imported and no job is left.`,
         `(a) is the first sweep after connecting (sweep state removed, then POST /api/integrations/zoom/imports/sweep): ${backfillDays}-day backfill in 28-day windows overlapping by one day, per linked user; ${backfill.found ?? '?'} meetings listed for ${recordings} recordings (the overlap day lists some twice; discovery is idempotent, so they are imported once).`,
-        `(b) and (d) are regular cycles: windows start two days before the previous sweep, so one window per linked user, and already-imported recordings cost nothing more. Idle cost per cycle = linked users; a recording a sweep lists is imported from the listing (files are complete there), so it costs only its file downloads; one a webhook announces costs one GET /meetings/{uuid}/recordings (Light) more, because webhook file lists can be incomplete (ref §7).`,
+        `(b) and (d) are regular cycles: windows start two days before the previous sweep, so one window per linked user, and already-imported recordings cost nothing more. Idle cost per cycle = linked users; a recording a sweep lists is imported from the listing (files are complete there), so it costs only its file downloads; one a webhook announces costs one GET /meetings/{uuid}/recordings (Light) more, because webhook file lists can be incomplete (docs/zoom-platform.md §7).`,
         `(c) naive: GET /users (all pages), then every active user (${naive.users ?? '?'}, the unlinked owner included) × every ≤30-day window (calendar-month capped, ${naive.windows ?? '?'} windows) × every page (page_size 300) + one GET per meeting (${naive.found ?? '?'}). It keeps no state, so it costs this much on every cycle.`,
         `(e) webhooks: the import re-reads each instance once from the API (webhook file lists can be incomplete), no listing at all.`,
         `Downloads (/rec/download → 302 → /rec/signed) carry no rate-limit label: they are counted but not in "API" totals or budget shares. Token refreshes (/oauth/token) likewise.`,
-        `Budget: plan "${plan}" (the emulator's default account, src/zoom-emulator/rate-limits.ts = ref §5). Light ${rateLimitTable[accountPlan].Light.perWindow}/s and Medium ${rateLimitTable[accountPlan].Medium.perWindow}/s have no daily cap on Pro/Business, so "share of day" = requests per day ÷ (per-second limit × 86,400). Steady state per day: ${steadyMedium} Medium + ${steadyLight} Light per cycle × ${cyclesPerDay(intervalMinutes)} cycles (every ${intervalMinutes} min) or × ${cyclesPerDay(5)} (the default 5 min). Callport itself paces at ${defaultRequestsPerSecond.Medium} Medium/s and ${defaultRequestsPerSecond.Light} Light/s, a share of the account's limit left to other apps.`,
+        `Budget: plan "${plan}" (the emulator's default account, src/zoom-emulator/rate-limits.ts = docs/zoom-platform.md §5). Light ${rateLimitTable[accountPlan].Light.perWindow}/s and Medium ${rateLimitTable[accountPlan].Medium.perWindow}/s have no daily cap on Pro/Business, so "share of day" = requests per day ÷ (per-second limit × 86,400). Steady state per day: ${steadyMedium} Medium + ${steadyLight} Light per cycle × ${cyclesPerDay(intervalMinutes)} cycles (every ${intervalMinutes} min) or × ${cyclesPerDay(5)} (the default 5 min). Callport itself paces at ${defaultRequestsPerSecond.Medium} Medium/s and ${defaultRequestsPerSecond.Light} Light/s, a share of the account's limit left to other apps.`,
         `Free-plan daily caps (Light ${rateLimitTable.free.Light.daily}/day, Medium ${rateLimitTable.free.Medium.daily}/day) do not apply: Free accounts have no cloud recording.`,
       ],
     };

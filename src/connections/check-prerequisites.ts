@@ -2,7 +2,7 @@ import type { Prerequisite } from '../contract/index.ts';
 import { isZoomApiError, type ZoomClient, type ZoomUser } from '../zoom/index.ts';
 
 /**
- * Classic scopes Callport needs (ref §1.5). Granular equivalents are listed in the README; Zoom grants
+ * Classic scopes Callport needs (docs/zoom-platform.md §1.5). Granular equivalents are listed in the README; Zoom grants
  * an app the scopes configured on it in the Marketplace.
  */
 export const requiredScopes = [
@@ -15,13 +15,13 @@ export const requiredScopes = [
   'meeting:read:admin',
 ];
 
-// Privileges behind the endpoints Callport calls (the specs' `x-permissions`, ref §2.2).
+// Privileges behind the endpoints Callport calls (the specs' `x-permissions`, docs/zoom-platform.md §2.2).
 const neededPermissions = ['AccountSetting:Edit', 'Group:Edit', 'User:Read'];
 
 /**
  * The guide's prerequisites, checked against Zoom right after connecting: Zoom role or permissions,
  * granted scopes, a Business-like plan (Zoom has no plan endpoint for ordinary accounts: signals only,
- * so the best answer is "likely", ref §2.2) and read access to the account's settings.
+ * so the best answer is "likely", docs/zoom-platform.md §2.2) and read access to the account's settings.
  */
 export async function checkPrerequisites(options: {
   client: ZoomClient;

@@ -108,7 +108,7 @@ async function storeConnection(
   const me = await probe.getMe();
   const accountId = String((me as { account_id?: unknown }).account_id ?? deps.access.app.accountId ?? '');
   if (!accountId) return { outcome: 'failed', reason: 'no_account' };
-  // One Zoom account keeps one token set per app (ref §1.3): it can serve one Callport organisation only.
+  // One Zoom account keeps one token set per app (docs/zoom-platform.md §1.3): it can serve one Callport organisation only.
   const others = await findConnectionsByZoomAccount(deps.db, accountId);
   if (
     others.some(

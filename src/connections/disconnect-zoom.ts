@@ -59,7 +59,7 @@ export async function disconnectZoom(
 /**
  * Zoom's `app_deauthorized` (uninstalled from the Marketplace, or revoked): tokens are deleted at once
  * and the connection ends; imported data is then kept or scheduled for deletion by the organisation's
- * policy (Zoom's rule: within 10 days, ref §4.4).
+ * policy (Zoom's rule: within 10 days, docs/zoom-platform.md §4.4).
  */
 export async function handleAppDeauthorized(
   deps: { db: Db; onConnectionEvent?: (event: ConnectionEvent) => void },

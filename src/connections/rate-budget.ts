@@ -5,7 +5,7 @@ import type { ZoomRateLimitCategory } from '../zoom/wire.ts';
 
 /**
  * The per-Zoom-account rate budget shared by every Callport process: one row per account and category
- * holds the current one-second window's count and any pause Zoom imposed with a 429 (ref §5).
+ * holds the current one-second window's count and any pause Zoom imposed with a 429 (docs/zoom-platform.md §5).
  */
 export function createDatabaseRateBudget(
   db: Db,

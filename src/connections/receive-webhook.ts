@@ -11,7 +11,7 @@ export type WebhookReceipt =
   | { outcome: 'stored'; eventIds: string[] };
 
 /**
- * The receiver's work before it answers Zoom (within 3 s, ref §4.1): verify the signature over the raw
+ * The receiver's work before it answers Zoom (within 3 s, docs/zoom-platform.md §4.1): verify the signature over the raw
  * bytes and the timestamp window, answer URL validation, store the event once per connection (a
  * duplicate or replayed delivery finds its key taken), and let the caller enqueue the stored ids. The
  body is stored sealed: it names people and may carry a `download_token`.
@@ -67,7 +67,7 @@ export async function receiveZoomWebhook(
 }
 
 /**
- * Zoom delivers duplicates that differ only in download URLs and tokens (ref §4.1, §7), so recording
+ * Zoom delivers duplicates that differ only in download URLs and tokens (docs/zoom-platform.md §4.1, §7), so recording
  * events are keyed on the meeting instance and its file ids; other events on their whole payload.
  */
 function dedupeKeyOf(event: string, body: Record<string, unknown>): string {

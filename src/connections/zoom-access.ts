@@ -42,7 +42,7 @@ const refreshMarginMs = 5 * 60_000;
 /**
  * The token vault and Zoom client factory for connections. Tokens are sealed at rest; a refresh takes
  * the connection row's lock, so exactly one refresh is in flight per connection across all processes,
- * and the newest (rotated) refresh token is always the one stored (ref §1.3).
+ * and the newest (rotated) refresh token is always the one stored (docs/zoom-platform.md §1.3).
  */
 export class ZoomAccess {
   readonly #inFlight = new Map<string, Promise<string>>();

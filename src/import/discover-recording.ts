@@ -4,10 +4,10 @@ import type { SecretBox } from '../lib/secret-box.ts';
 import type { ZoomRecordingFile, ZoomRecordingMeeting } from '../zoom/index.ts';
 import { upsertRecording, upsertRecordingFiles } from './queries.ts';
 
-/** The files Callport keeps: video, audio, transcript, chat and timeline (ref §2.3). */
+/** The files Callport keeps: video, audio, transcript, chat and timeline (docs/zoom-platform.md §2.3). */
 export const wantedFileTypes = new Set(['MP4', 'M4A', 'TRANSCRIPT', 'CHAT', 'TIMELINE']);
 
-/** CC and TIMELINE files carry no id (ref §2.3): type + segment start identifies them. */
+/** CC and TIMELINE files carry no id (docs/zoom-platform.md §2.3): type + segment start identifies them. */
 export function fileKeyOf(file: ZoomRecordingFile): string {
   return file.id ?? `${file.file_type}:${file.recording_start ?? ''}`;
 }
@@ -52,7 +52,7 @@ export async function discoverRecording(
     autoDeleteDate,
     status: 'discovered',
     discoveredVia: options.via,
-    // A webhook's download token is good for 24 hours (ref §4.3).
+    // A webhook's download token is good for 24 hours (docs/zoom-platform.md §4.3).
     ...(options.downloadToken
       ? {
           downloadTokenSealed: deps.box.seal(options.downloadToken),

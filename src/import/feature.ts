@@ -168,7 +168,7 @@ export class ImportFeature {
     )
       return;
     await this.enqueueImport(discovery.recordingId, discovery.autoDeleteDate, undefined, {
-      // A listing's file list is complete (unlike a webhook's, ref §7): the import can trust it.
+      // A listing's file list is complete (unlike a webhook's, docs/zoom-platform.md §7): the import can trust it.
       ...(via === 'sweep' ? { listedAt: Date.now() } : {}),
     });
   }

@@ -120,7 +120,7 @@ async function runImport(
   const session = { token: await deps.access.accessTokenFor(connection) };
   const client = deps.access.clientFor(connection, session);
   // Re-read the instance from the API (one Light request) unless a sweep's listing just gave its files:
-  // webhook file lists can be incomplete (first segment only, ref §7) and duplicated webhooks carry
+  // webhook file lists can be incomplete (first segment only, docs/zoom-platform.md §7) and duplicated webhooks carry
   // differing URLs; a listing lists every file, and a later run (retry, processing files) re-reads.
   try {
     if (!options.listed) {
@@ -248,7 +248,7 @@ async function buildCall(
   const ends = files
     .map((file) => file.recordingEnd?.getTime())
     .filter((time): time is number => time !== undefined);
-  // Zoom sometimes reports a duration of 0 (ref §7): the files' own times are the truth.
+  // Zoom sometimes reports a duration of 0 (docs/zoom-platform.md §7): the files' own times are the truth.
   const durationSeconds =
     starts.length > 0 && ends.length > 0
       ? Math.round((Math.max(...ends) - Math.min(...starts)) / 1000)

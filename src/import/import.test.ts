@@ -62,7 +62,7 @@ describe('import', () => {
     )!;
     expect(createHash('sha256').update(full.rawPayload).digest('hex')).toBe(zoomFile.sha256);
 
-    // A webhook's file list may be incomplete (ref §7): the import asked Zoom for the instance.
+    // A webhook's file list may be incomplete (docs/zoom-platform.md §7): the import asked Zoom for the instance.
     expect(meetingReads(meeting.uuid)).toBeGreaterThanOrEqual(1);
 
     const metrics = await (await fetch(`${bed.callportUrl}/metrics`)).text();

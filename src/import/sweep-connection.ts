@@ -5,9 +5,9 @@ import type { ZoomClient, ZoomRecordingMeeting } from '../zoom/index.ts';
 import { findSweep, saveSweep } from './queries.ts';
 
 const dayMs = 86_400_000;
-// Zoom allows at most one month between `from` and `to` (ref §2.1); 28 days fits every month.
+// Zoom allows at most one month between `from` and `to` (docs/zoom-platform.md §2.1); 28 days fits every month.
 const windowDays = 28;
-// Windows overlap the previous sweep by this much: bound semantics are unclear and dates are UTC (ref §7).
+// Windows overlap the previous sweep by this much: bound semantics are unclear and dates are UTC (docs/zoom-platform.md §7).
 const overlapDays = 2;
 
 export function utcDate(time: number): string {

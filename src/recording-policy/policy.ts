@@ -1,6 +1,6 @@
 /**
  * The guide's recording settings (section 1 and its "Important" note) as data: Zoom field, target,
- * where Zoom lets it be set, its lock key, and whether the API can set it at all (ref §3).
+ * where Zoom lets it be set, its lock key, and whether the API can set it at all (docs/zoom-platform.md §3).
  */
 export type PolicyItem = {
   id: string;

@@ -4,7 +4,7 @@ import { deleteZoomUsersNotSyncedSince, upsertZoomUser } from './queries.ts';
 
 /**
  * Full sync of a connection's Zoom users: active, inactive and pending (pending users have no id
- * until they accept Zoom's invitation, ref §2.2), every page. Users gone from Zoom are removed.
+ * until they accept Zoom's invitation, docs/zoom-platform.md §2.2), every page. Users gone from Zoom are removed.
  */
 export async function syncZoomUsers(
   db: Db,

@@ -1,6 +1,7 @@
 /**
  * Contract tests: every response the emulator serves for an endpoint of Zoom's published OpenAPI specs
- * (`shared/zoom-openapi/{accounts,users,meetings}.json`) validates against that endpoint's response schema
+ * (`docs/zoom/openapi/{accounts,users,meetings}.json`, kept unchanged in the repository) validates against that
+ * endpoint's response schema
  * in each spec that has the endpoint.
  *
  * The specs are OpenAPI 3.0; the schemas are converted for Ajv (JSON Schema draft-07) as follows, and each
@@ -13,17 +14,15 @@
  *    valid response. Where `option` selects a branch we additionally check the response against the branch
  *    whose properties it uses (see `settingsBranch`).
  * 3. A `type: "string"` whose `enum` lists integers (the recording meeting `type`, "enum":[1,2,…,99]) also
- *    accepts integers: Zoom sends the integer (reference §2.3: "The 2024 spec declares it as a string enum…
- *    Older examples and webhooks send an integer. Emulate an integer").
+ *    accepts integers: Zoom sends the integer (docs/zoom-platform.md §2.3: the 2024 spec declares a string
+ *    enum, examples and webhooks send an integer).
  * 4. Recording files: `file_type` also accepts `TIMELINE` and `status` also accepts `processing`. The spec's
- *    enums list neither, but Zoom sends both: reference §2.3 lists `TIMELINE` among file types ("JSON; its
- *    time is in the host's timezone"; the spec's own `recording_type` enum has `timeline`) and says of
- *    `status`: "spec enum lists only `completed`. Real ingesters guard against other values such as
- *    `processing` [S17]"; reference §7 "Files still processing".
+ *    enums list neither, but Zoom sends both (docs/zoom-platform.md §2.3: TIMELINE files in captures of real
+ *    answers; `status` other than `completed` met by ingesters [S17]; §7 "Files still processing").
  * 5. Unknown formats (`int64`, `int32`, `double`, `float`, `binary`) are accepted; `date-time`, `date` and
  *    `email` are checked by ajv-formats.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,9 +30,8 @@ import type { ZoomEmulator } from './index.ts';
 import { sandboxRecurringMeetingId, sandboxTrickyUuids } from './scenarios.ts';
 import { api, type Json, startTestEmulator, testApp } from './test-helpers.ts';
 
-const specDir = new URL('../../../shared/zoom-openapi/', import.meta.url);
+const specDir = new URL('../../docs/zoom/openapi/', import.meta.url);
 const specNames = ['accounts', 'users', 'meetings'] as const;
-const hasSpecs = specNames.every((name) => existsSync(new URL(`${name}.json`, specDir)));
 
 type Spec = { paths: Record<string, Record<string, Json>>; components?: Json };
 
@@ -99,7 +97,10 @@ function convert(spec: Spec, schema: Json, seen: string[] = []): Json {
   return out;
 }
 
-const specs = new Map<string, Spec>();
+/** Read at load time: a missing spec fails the whole file (the specs are part of the repository). */
+const specs = new Map<string, Spec>(
+  specNames.map((name) => [name, JSON.parse(readFileSync(new URL(`${name}.json`, specDir), 'utf8')) as Spec]),
+);
 const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
 addFormats(ajv);
 for (const format of ['int64', 'int32', 'double', 'float', 'binary', 'byte', 'password'])
@@ -163,15 +164,13 @@ function settingsBranch(
   };
 }
 
-describe.skipIf(!hasSpecs)('Contract: emulator responses validate against Zoom’s OpenAPI specs', () => {
+describe('Contract: emulator responses validate against Zoom’s OpenAPI specs', () => {
   let emulator: ZoomEmulator;
   let token: string;
   let groupId: string;
   const coverage = new Map<string, string[]>();
 
   beforeAll(async () => {
-    for (const name of specNames)
-      specs.set(name, JSON.parse(readFileSync(new URL(`${name}.json`, specDir), 'utf8')) as Spec);
     emulator = await startTestEmulator({ scenario: 'sandbox' });
     token = emulator.control.installApp(testApp.clientId).access_token;
     groupId = emulator.control.createGroup('Contract group', [

@@ -396,7 +396,7 @@ export function createControl(ctx: EmulatorContext) {
       ctx.faults.reset();
       return ctx.faults.get();
     },
-    /** Turns rate limiting on or off, or changes the plan whose limits apply (ref §5). */
+    /** Turns rate limiting on or off, or changes the plan whose limits apply (docs/zoom-platform.md §5). */
     setRateLimits(options: { enabled?: boolean; plan?: RatePlan }) {
       if (options.enabled !== undefined) ctx.rateLimiter.enabled = options.enabled;
       if (options.plan) {

@@ -1,5 +1,5 @@
 /**
- * Recording downloads (ref §2.4): `/rec/download/{file}` and `/rec/webhook_download/{file}/{nonce}` take a
+ * Recording downloads (docs/zoom-platform.md §2.4): `/rec/download/{file}` and `/rec/webhook_download/{file}/{nonce}` take a
  * Bearer token (OAuth access token with a recording scope, `download_access_token`, or a webhook's
  * `download_token`) in the header or, on these URLs only, as `?access_token=`. Success is a 302 to a signed
  * URL; failure is Zoom's "200 with an HTML page". The signed URL serves the bytes with Range support.
@@ -34,7 +34,7 @@ function findFile(
   return null;
 }
 
-/** Zoom answers failed downloads with HTTP 200 and an HTML page (ref §2.4, §7): check the content type. */
+/** Zoom answers failed downloads with HTTP 200 and an HTML page (docs/zoom-platform.md §2.4, §7): check the content type. */
 function htmlFailure(reply: FastifyReply, message: string) {
   return reply
     .status(200)
@@ -63,7 +63,7 @@ function authorizeDownload(
 ): AuthResult {
   const info = requestInfo(request);
   const query = request.query as Record<string, string | undefined>;
-  // Header first; the legacy `?access_token=` is accepted on download URLs only (ref §2.4).
+  // Header first; the legacy `?access_token=` is accepted on download URLs only (docs/zoom-platform.md §2.4).
   const token = bearerToken(request) ?? query.access_token ?? null;
   info.accessToken = token;
   if (!token) return { ok: false, message: 'Only the host can download this recording. Please sign in.' };

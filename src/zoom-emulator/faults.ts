@@ -22,7 +22,7 @@ export type FaultSettings = {
   resetDownloadsAfterBytes: number | null;
   /** End a file download after this many body bytes while `Content-Length` promised the full size. */
   truncateDownloadsAfterBytes: number | null;
-  /** The signed download URL rejects requests that still carry an `Authorization` header (ref §2.4, UNCONFIRMED). */
+  /** The signed download URL rejects requests that still carry an `Authorization` header (docs/zoom-platform.md §2.4, UNCONFIRMED). */
   signedUrlRejectsAuthorization: boolean;
 };
 

@@ -1,4 +1,4 @@
-/** Groups, their members, and roles (ref §2.1). */
+/** Groups, their members, and roles (docs/zoom-platform.md §2.1). */
 import type { FastifyInstance } from 'fastify';
 import { zoomAddGroupMembersBodySchema } from '../zoom/wire.ts';
 import { paginate } from './paging.ts';
@@ -15,7 +15,7 @@ export function groupToWire(group: GroupRecord) {
   return { id: group.id, name: group.name, total_members: group.members.size };
 }
 
-/** Creates a group; names are unique in an account (4132, ref §6). */
+/** Creates a group; names are unique in an account (4132, docs/zoom-platform.md §6). */
 export function createGroup(ctx: EmulatorContext, name: string): GroupRecord {
   const trimmed = name.trim();
   if (!trimmed) throw new EmulatorInputError('name is required');
@@ -162,14 +162,14 @@ export function registerGroupRoutes(app: FastifyInstance, ctx: EmulatorContext):
       if (!group) return sendZoomError(reply, 404, 4130, `A group with this ${groupId} does not exist.`);
       const parsed = zoomAddGroupMembersBodySchema.safeParse(request.body);
       if (!parsed.success) {
-        // At most 30 members per call (ref §2.1).
+        // At most 30 members per call (docs/zoom-platform.md §2.1).
         return sendZoomError(reply, 400, 300, 'Validation Failed.', [
           { field: 'members', message: 'Invalid field. Provide 1 to 30 members.' },
         ]);
       }
       const users: UserRecord[] = [];
       for (const member of parsed.data.members) {
-        // `id` wins over `email` (ref §2.1). Unknown and pending users are skipped: they are not in `ids`.
+        // `id` wins over `email` (docs/zoom-platform.md §2.1). Unknown and pending users are skipped: they are not in `ids`.
         const user = member.id
           ? ctx.state.users.get(member.id)
           : member.email

@@ -113,7 +113,7 @@ describe('An independent client (undici, written from the spec) works against th
     });
     expect(redirect.statusCode).toBe(302);
     await redirect.body.dump();
-    // Follow without the Authorization header, as careful clients do (reference §2.4).
+    // Follow without the Authorization header, as careful clients do (docs/zoom-platform.md §2.4).
     const file = await request(redirect.headers.location as string);
     expect(file.statusCode).toBe(200);
     expect(file.headers['content-type']).toBe('audio/mp4');

@@ -141,7 +141,7 @@ function vttTime(ms: number): string {
   return new Date(ms).toISOString().slice(11, 23);
 }
 
-/** Zoom's transcript VTT: numbered cues, "Speaker: text" (ref §2.3 `TRANSCRIPT`). */
+/** Zoom's transcript VTT: numbered cues, "Speaker: text" (docs/zoom-platform.md §2.3 `TRANSCRIPT`). */
 export function buildTranscriptVtt(lines: TranscriptLine[]): string {
   let cursor = 0;
   const cues = lines.map((line, index) => {

@@ -16,7 +16,7 @@ import { signWebhookBody } from './webhooks.ts';
 
 const redirectUri = testApp.redirectUris[0] as string;
 
-describe('OAuth (reference §1, checklist §8.1–8.3)', () => {
+describe('OAuth (docs/zoom-platform.md §1, checklist §8.1–8.3)', () => {
   let emulator: ZoomEmulator;
   let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 

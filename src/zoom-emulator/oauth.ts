@@ -1,5 +1,5 @@
 /**
- * Zoom OAuth (ref §1): registered apps, the consent page, authorization codes (single use, 5 minutes, PKCE),
+ * Zoom OAuth (docs/zoom-platform.md §1): registered apps, the consent page, authorization codes (single use, 5 minutes, PKCE),
  * the token endpoint (authorization_code, rotating refresh_token, account_credentials), revocation and
  * `app_deauthorized`.
  */
@@ -64,7 +64,7 @@ function createGrant(
 ): GrantRecord {
   if (kind === 'authorization_code') {
     // "With multiple authorizations, the last token issued is considered valid, and the previous ones are
-    // invalidated" (ref §1.3, error 4741).
+    // invalidated" (docs/zoom-platform.md §1.3, error 4741).
     for (const grant of ctx.state.grants.values()) {
       if (
         grant.clientId === app.clientId &&
@@ -105,7 +105,7 @@ function issueTokens(ctx: EmulatorContext, grant: GrantRecord, withRefresh: bool
     expiresAt: now + accessTokenSeconds * 1000,
   };
   ctx.state.accessTokens.set(access.token, access);
-  // A real capture shows expires_in 3599 for a one-hour token (ref §1.2).
+  // A real capture shows expires_in 3599 for a one-hour token (docs/zoom-platform.md §1.2).
   const set: TokenSet = {
     access_token: access.token,
     token_type: 'bearer',
@@ -129,7 +129,7 @@ export function installApp(ctx: EmulatorContext, clientId: string, user: UserRec
   return issueTokens(ctx, createGrant(ctx, app, user, 'authorization_code'), true);
 }
 
-/** Revokes a grant and sends `app_deauthorized` to its app (ref §4.4). */
+/** Revokes a grant and sends `app_deauthorized` to its app (docs/zoom-platform.md §4.4). */
 export function revokeGrant(ctx: EmulatorContext, grant: GrantRecord, reason: string): void {
   if (grant.revokedAt !== null) return;
   grant.revokedAt = ctx.clock.now();
@@ -172,7 +172,7 @@ export function revokeAllTokens(ctx: EmulatorContext, clientId: string): number 
 
 export type TokenCheck = { ok: true; token: AccessTokenRecord } | { ok: false; message: string };
 
-/** Checks a REST access token: unknown, expired and revoked tokens all get Zoom's 124 (ref §6). */
+/** Checks a REST access token: unknown, expired and revoked tokens all get Zoom's 124 (docs/zoom-platform.md §6). */
 export function checkAccessToken(ctx: EmulatorContext, token: string): TokenCheck {
   const record = ctx.state.accessTokens.get(token);
   if (!record) return { ok: false, message: 'Invalid access token.' };
@@ -288,7 +288,7 @@ function redirectWith(redirectUri: string, params: Record<string, string | undef
   return url.toString();
 }
 
-/** Client authentication: `Authorization: Basic base64(client_id:client_secret)` (ref §1.1). */
+/** Client authentication: `Authorization: Basic base64(client_id:client_secret)` (docs/zoom-platform.md §1.1). */
 function authenticateClient(ctx: EmulatorContext, request: FastifyRequest): AppRecord | null {
   const header = request.headers.authorization;
   if (!header?.startsWith('Basic ')) return null;
@@ -342,7 +342,7 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: EmulatorContext):
       expiresAt: ctx.clock.now() + authCodeSeconds * 1000,
       usedAt: null,
       codeChallenge: form.code_challenge ?? null,
-      // "the default is plain" (ref §1.1)
+      // "the default is plain" (docs/zoom-platform.md §1.1)
       codeChallengeMethod: form.code_challenge_method === 'S256' ? 'S256' : 'plain',
     });
     return reply.redirect(redirectWith(check.redirectUri, { code, state: form.state }), 302);
@@ -351,7 +351,7 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: EmulatorContext):
   app.post('/oauth/token', async (request, reply) => {
     const client = authenticateClient(ctx, request);
     if (!client) return oauthError(reply, 401, 'invalid_client', 'Invalid client_id or client_secret');
-    // Parameters may come in the form body or in the query string (ref §1.1).
+    // Parameters may come in the form body or in the query string (docs/zoom-platform.md §1.1).
     const params = {
       ...(request.query as Record<string, string>),
       ...((request.body as Record<string, string> | undefined) ?? {}),
@@ -388,7 +388,7 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: EmulatorContext):
       case 'refresh_token': {
         const refresh = params.refresh_token ? ctx.state.refreshTokens.get(params.refresh_token) : undefined;
         const grant = refresh ? ctx.state.grants.get(refresh.grantId) : undefined;
-        // Rotation: a used refresh token, or one of a revoked grant, gets invalid_grant (ref §1.3).
+        // Rotation: a used refresh token, or one of a revoked grant, gets invalid_grant (docs/zoom-platform.md §1.3).
         if (
           !refresh ||
           !grant ||
@@ -413,7 +413,7 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: EmulatorContext):
         if (!params.account_id || params.account_id !== client.accountId) {
           return oauthError(reply, 400, 'invalid_request', 'Invalid account_id.');
         }
-        // "You can generate and use multiple access tokens" (ref §1.1): no invalidation of earlier ones.
+        // "You can generate and use multiple access tokens" (docs/zoom-platform.md §1.1): no invalidation of earlier ones.
         return reply.send(
           issueTokens(ctx, createGrant(ctx, client, ctx.state.owner(), 'account_credentials'), false),
         );
@@ -438,12 +438,12 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: EmulatorContext):
     const grant = grantId ? ctx.state.grants.get(grantId) : undefined;
     if (!grant || grant.clientId !== client.clientId)
       return oauthError(reply, 400, 'invalid_request', 'Invalid Token!');
-    // Revoking from the app's own "disconnect" also triggers app_deauthorized (ref §4.4).
+    // Revoking from the app's own "disconnect" also triggers app_deauthorized (docs/zoom-platform.md §4.4).
     revokeGrant(ctx, grant, 'revoked by the app (/oauth/revoke)');
     return reply.send({ status: 'success' });
   });
 
-  // Legacy Data Compliance API: accepted and ignored (ref §4.4).
+  // Legacy Data Compliance API: accepted and ignored (docs/zoom-platform.md §4.4).
   app.post('/oauth/data/compliance', async (request, reply) => {
     if (!authenticateClient(ctx, request))
       return oauthError(reply, 401, 'invalid_client', 'Invalid client_id or client_secret');

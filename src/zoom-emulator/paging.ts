@@ -1,5 +1,5 @@
 /**
- * Zoom's cursor paging (ref §2): `next_page_token` expires after 15 minutes (virtual clock) and is empty on
+ * Zoom's cursor paging (docs/zoom-platform.md §2): `next_page_token` expires after 15 minutes (virtual clock) and is empty on
  * the last page; some endpoints also honour the deprecated `page_number`.
  */
 import { randomBytes } from 'node:crypto';

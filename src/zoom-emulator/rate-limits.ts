@@ -1,5 +1,5 @@
 /**
- * Zoom's per-account rate limits by category (ref §5): requests per second for Light/Medium/Heavy and per
+ * Zoom's per-account rate limits by category (docs/zoom-platform.md §5): requests per second for Light/Medium/Heavy and per
  * minute for Resource-intensive, shared by every app on the account, with Free-plan daily caps.
  * Windows use real time (a frozen virtual clock must not stop QPS limits from resetting).
  */
@@ -8,7 +8,7 @@ import type { Plan } from './state.ts';
 
 type Limit = { perWindow: number; windowMs: number; daily: number | null };
 
-/** ref §5 table. Heavy and Resource-intensive share one daily cap on paid plans. */
+/** docs/zoom-platform.md §5 table. Heavy and Resource-intensive share one daily cap on paid plans. */
 export const rateLimitTable: Record<Plan, Record<ZoomRateLimitCategory, Limit>> = {
   free: {
     Light: { perWindow: 4, windowMs: 1000, daily: 6000 },
@@ -55,7 +55,7 @@ export class RateLimiter {
       window = { start: now, count: 0 };
       this.windows.set(key, window);
     }
-    // Heavy and Resource-intensive share the daily cap (ref §5 footnote).
+    // Heavy and Resource-intensive share the daily cap (docs/zoom-platform.md §5 footnote).
     const dailyKey = `${accountId}:${category === 'Resource-intensive' ? 'Heavy' : category}`;
     let day = this.daily.get(dailyKey);
     if (!day || day.day !== virtualDay) {

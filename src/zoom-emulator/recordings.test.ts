@@ -12,7 +12,7 @@ function fileOf(meeting: Json, type: string): Json {
   return meeting.recording_files.find((f: Json) => f.file_type === type);
 }
 
-describe('Recordings (checklist §8.7, reference §2.3, §7)', () => {
+describe('Recordings (checklist §8.7, docs/zoom-platform.md §2.3, §7)', () => {
   let emulator: ZoomEmulator;
   let token: string;
   let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;

@@ -1,7 +1,7 @@
 /**
  * Meetings and cloud recordings: simulation (recorded only when the host's effective settings say so),
  * processing, transcript, auto-delete → trash → deletion, the recording webhooks, and the REST routes
- * (ref §2.1, §2.3, §4.2, §7).
+ * (docs/zoom-platform.md §2.1, §2.3, §4.2, §7).
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -194,7 +194,7 @@ export function simulateMeeting(
             container: 'm4a',
           }
         : { kind: 'static', name: 'sandbox-call.m4a', contentType: 'audio/mp4' };
-    // Segments of one instance share the uuid and differ by recording_start (ref §7).
+    // Segments of one instance share the uuid and differ by recording_start (docs/zoom-platform.md §7).
     const base = {
       recordingStart: segStart,
       recordingEnd: segEnd,
@@ -221,7 +221,7 @@ export function simulateMeeting(
       fileName: `${fileNameStamp(segStart)}_Recording.m4a`,
       content: audio,
     });
-    // TIMELINE files have no id, status, size or recording_type (ref §2.3).
+    // TIMELINE files have no id, status, size or recording_type (docs/zoom-platform.md §2.3).
     files.push({
       ...base,
       key: newKey(),
@@ -329,7 +329,7 @@ function completeRecording(
   if (recording.transcriptReadyAt !== null) {
     const readyAt = recording.transcriptReadyAt;
     if (internal.silent && readyAt <= ctx.clock.now()) return;
-    // recording.transcript_completed always comes after recording.completed (ref §4.2).
+    // recording.transcript_completed always comes after recording.completed (docs/zoom-platform.md §4.2).
     ctx.clock.schedule(Math.max(readyAt, ctx.clock.now()), `transcript completed ${meeting.uuid}`, () => {
       if (meeting.recording?.location !== 'deleted')
         emitRecordingEvent(ctx, meeting, 'recording.transcript_completed');
@@ -413,7 +413,7 @@ function fileToWire(
     download_url: downloadUrl,
   };
   if (file.fileType !== 'CC' && file.fileType !== 'TIMELINE') {
-    // Only CC and TIMELINE files lack these fields (ref §2.3).
+    // Only CC and TIMELINE files lack these fields (docs/zoom-platform.md §2.3).
     wire.id = file.id;
     wire.file_size = contentSize(file.content);
     wire.play_url = `${base}/rec/play/${file.key}`;
@@ -425,7 +425,7 @@ function fileToWire(
   return wire;
 }
 
-/** The meeting-with-recordings object of the REST API and of recording webhooks (ref §2.3, §4.2). */
+/** The meeting-with-recordings object of the REST API and of recording webhooks (docs/zoom-platform.md §2.3, §4.2). */
 export function meetingToWire(
   ctx: EmulatorContext,
   meeting: MeetingInstance,
@@ -448,7 +448,7 @@ export function meetingToWire(
     host_id: meeting.hostId,
     host_email: host?.email ?? '',
     topic: meeting.topic,
-    // Integer, as Zoom sends it, although the 2024 spec declares a string enum (ref §2.3).
+    // Integer, as Zoom sends it, although the 2024 spec declares a string enum (docs/zoom-platform.md §2.3).
     type: meeting.type,
     start_time: isoSeconds(meeting.startTime),
     timezone: meeting.timezone,
@@ -500,7 +500,7 @@ function emitRecordingEvent(
   const now = ctx.clock.now();
   const host = ctx.state.users.get(meeting.hostId);
   const build = (_app: AppRecord, _copy: number) => {
-    // Each delivery (and each duplicate) gets its own download token and URLs, as Zoom's duplicates do (ref §7).
+    // Each delivery (and each duplicate) gets its own download token and URLs, as Zoom's duplicates do (docs/zoom-platform.md §7).
     const nonce = randomBytes(12).toString('base64url');
     const object = meetingToWire(ctx, meeting, {
       mode: { kind: 'webhook', nonce },
@@ -538,7 +538,7 @@ function emitRecordingEvent(
   ctx.webhooks.emit(event, build);
 }
 
-/** Decodes a `{meetingId}` path value: UUIDs may arrive double-encoded (ref §2.1). */
+/** Decodes a `{meetingId}` path value: UUIDs may arrive double-encoded (docs/zoom-platform.md §2.1). */
 export function decodeMeetingParam(raw: string): string {
   let value = raw;
   // Fastify decoded once; a double-encoded UUID still has %XX sequences.
@@ -553,7 +553,7 @@ export function decodeMeetingParam(raw: string): string {
 }
 
 /**
- * Finds the instance for `{meetingId}`: a number means the latest instance (ref §2.1); otherwise a UUID.
+ * Finds the instance for `{meetingId}`: a number means the latest instance (docs/zoom-platform.md §2.1); otherwise a UUID.
  * Like Zoom, a UUID that starts with `/` or contains `//` must be double-encoded: sent single-encoded it
  * is not found.
  */
@@ -635,7 +635,7 @@ export function registerRecordingRoutes(app: FastifyInstance, ctx: EmulatorConte
       const query = request.query as Record<string, string | undefined>;
       const trash = query.trash === 'true';
       const today = utcDate(ctx.clock.now());
-      // Defaults: from = today, to = tomorrow (ref §2.1 notes). Dates are UTC; bounds are inclusive here.
+      // Defaults: from = today, to = tomorrow (docs/zoom-platform.md §2.1 notes). Dates are UTC; bounds are inclusive here.
       const from = query.from ?? today;
       const to = query.to ?? (query.from ? today : utcDate(ctx.clock.now() + 86_400_000));
       const errors: { field: string; message: string }[] = [];
@@ -647,7 +647,7 @@ export function registerRecordingRoutes(app: FastifyInstance, ctx: EmulatorConte
       if (!trash) {
         if (to < from)
           return sendZoomError(reply, 400, 300, 'The "to" date must be on or after the "from" date.');
-        // "The maximum range can be a month" (ref §2.1): a calendar month here (UNCONFIRMED in Zoom's docs).
+        // "The maximum range can be a month" (docs/zoom-platform.md §2.1): a calendar month here (UNCONFIRMED in Zoom's docs).
         if (to > addMonthsUtc(from, 1))
           return sendZoomError(reply, 400, 300, 'The date range must not exceed one month.');
       }
@@ -655,7 +655,7 @@ export function registerRecordingRoutes(app: FastifyInstance, ctx: EmulatorConte
       const meetings = [...ctx.state.meetings.values()]
         .filter((m) => m.hostId === user.id && m.recording !== null)
         .filter((m) => (trash ? m.recording?.location === 'trash' : m.recording?.location === 'active'))
-        // `from`/`to` don't apply to the trash (ref §2.1).
+        // `from`/`to` don't apply to the trash (docs/zoom-platform.md §2.1).
         .filter((m) => trash || (utcDate(m.startTime) >= from && utcDate(m.startTime) <= to))
         .filter((m) => meetingFilter === null || m.meetingId === meetingFilter)
         .sort((a, b) => b.startTime - a.startTime);

@@ -220,7 +220,7 @@ describe('REST gateway behaviour (checklist §8.4–8.5)', () => {
   });
 });
 
-describe('Settings (checklist §8.6, reference §3)', () => {
+describe('Settings (checklist §8.6, docs/zoom-platform.md §3)', () => {
   let emulator: ZoomEmulator;
   let token: string;
   let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;

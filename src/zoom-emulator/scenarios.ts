@@ -96,7 +96,7 @@ const sandboxUsers: (CreateUserInput & { note?: string })[] = [
   },
 ];
 
-/** UUIDs that exercise Zoom's encoding rules (ref §2.1): a leading `/` with `//` and `+`, and `/` and `+` inside. */
+/** UUIDs that exercise Zoom's encoding rules (docs/zoom-platform.md §2.1): a leading `/` with `//` and `+`, and `/` and `+` inside. */
 export const sandboxTrickyUuids = {
   leadingSlash: '/Xq9+tW2Rk6Jb//k3mFv0w==',
   slashAndPlus: 'hR4+Yz/9TmqXe1Lw0bKf2A==',

@@ -17,7 +17,7 @@ import type { ZoomRateLimitCategory } from '../zoom/wire.ts';
 import { checkAccessToken } from './oauth.ts';
 import type { AccessTokenRecord, EmulatorContext } from './state.ts';
 
-/** What a Zoom REST route declares: its rate-limit label and the scopes that grant it (ref §1.5, §5). */
+/** What a Zoom REST route declares: its rate-limit label and the scopes that grant it (docs/zoom-platform.md §1.5, §5). */
 export type ZoomRouteMeta = { category: ZoomRateLimitCategory; scopes: string[] };
 
 /** Per-request facts, for the handler and the request log. */
@@ -54,7 +54,7 @@ export function requestInfo(request: FastifyRequest): RequestInfo {
   return info;
 }
 
-/** Zoom's error body `{code, message}` (+ `errors[]` for validation, ref §6). */
+/** Zoom's error body `{code, message}` (+ `errors[]` for validation, docs/zoom-platform.md §6). */
 export function sendZoomError(
   reply: FastifyReply,
   status: number,
@@ -101,7 +101,7 @@ async function zoomGuard(
   info.category = meta.category;
   const query = request.query as Record<string, unknown>;
   const headerToken = bearerToken(request);
-  // Since 2023-02-14 REST calls accept the token only in the Authorization header (ref §1.5, S10).
+  // Since 2023-02-14 REST calls accept the token only in the Authorization header (docs/zoom-platform.md §1.5, S10).
   if (query && 'access_token' in query) {
     info.accessToken = typeof query.access_token === 'string' ? query.access_token : null;
     info.tokenKind = 'unknown';
@@ -144,7 +144,7 @@ async function zoomGuard(
     reply.header('X-RateLimit-Remaining', '0');
     reply.header('X-RateLimit-Type', exceeded);
     if (exceeded === 'Daily-limit') {
-      // Daily limits carry Retry-After as an ISO date-time: the next 00:00 UTC (ref §5).
+      // Daily limits carry Retry-After as an ISO date-time: the next 00:00 UTC (docs/zoom-platform.md §5).
       reply.header('Retry-After', nextUtcMidnight(ctx.clock.now()));
       return sendZoomError(
         reply,
@@ -153,7 +153,7 @@ async function zoomGuard(
         `You have exceeded the daily rate limit (${decision.limit}) of ${meta.category} API requests permitted for this account. You may resume these requests at GMT 00:00:00.`,
       );
     }
-    // QPS Retry-After in seconds: an emulator choice, Zoom's QPS headers vary (ref §5, UNCONFIRMED).
+    // QPS Retry-After in seconds: an emulator choice, Zoom's QPS headers vary (docs/zoom-platform.md §5, UNCONFIRMED).
     reply.header('Retry-After', '1');
     return sendZoomError(
       reply,
@@ -210,7 +210,7 @@ export function createServer(ctx: EmulatorContext): FastifyInstance {
 
   app.addHook('onRequest', async (request, reply) => {
     const info = requestInfo(request);
-    // Every Zoom response carries a tracking id (ref §2).
+    // Every Zoom response carries a tracking id (docs/zoom-platform.md §2).
     reply.header('x-zm-trackingid', `v=2.0;clid=us06;rid=WEB_${randomBytes(16).toString('hex')}`);
     // Log on socket-level completion, so hijacked and aborted downloads are logged too.
     reply.raw.once('close', () => {

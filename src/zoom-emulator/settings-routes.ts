@@ -1,6 +1,6 @@
 /**
- * Settings and lock settings at account, group and user level (ref §2.1, §3): REST routes, the admin
- * operations, and the `account.settings_updated` / `account.lock_settings_updated` events (ref §4.2).
+ * Settings and lock settings at account, group and user level (docs/zoom-platform.md §2.1, §3): REST routes, the admin
+ * operations, and the `account.settings_updated` / `account.lock_settings_updated` events (docs/zoom-platform.md §4.2).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZoomSettings } from '../zoom/wire.ts';
@@ -25,7 +25,7 @@ import {
 import { type EmulatorContext, EmulatorInputError, type GroupRecord, type UserRecord } from './state.ts';
 import { resolveUserParam } from './users.ts';
 
-/** Settings validation failed: Zoom's 400 code 300 "Validation Failed." with `errors[]` (ref §6). */
+/** Settings validation failed: Zoom's 400 code 300 "Validation Failed." with `errors[]` (docs/zoom-platform.md §6). */
 export class SettingsValidationError extends EmulatorInputError {
   constructor(readonly errors: ValidationError[]) {
     super('Validation Failed.', 400, errors);
@@ -50,7 +50,7 @@ export function effectiveGroupSettings(ctx: EmulatorContext, group: GroupRecord)
   );
 }
 
-/** A user's effective settings: account ← (primary) group ← user, locks winning (ref §3). */
+/** A user's effective settings: account ← (primary) group ← user, locks winning (docs/zoom-platform.md §3). */
 export function effectiveUserSettings(ctx: EmulatorContext, user: UserRecord): ZoomSettings {
   const { account } = ctx.state;
   const group = primaryGroup(ctx, user);
@@ -164,7 +164,7 @@ const settingsOptions = [
   'meeting_security',
 ];
 
-/** GET view: `option` selects an alternative shape, `custom_query_fields` filters (ref §3). */
+/** GET view: `option` selects an alternative shape, `custom_query_fields` filters (docs/zoom-platform.md §3). */
 function settingsView(
   reply: FastifyReply,
   request: FastifyRequest,

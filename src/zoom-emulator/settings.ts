@@ -1,6 +1,6 @@
 /**
  * Zoom settings: defaults, PATCH validation and deep merge, lock resolution across account ← group ← user,
- * and the `option` / `custom_query_fields` views of GET (ref §2.1, §3).
+ * and the `option` / `custom_query_fields` views of GET (docs/zoom-platform.md §2.1, §3).
  */
 import type { ZoomSettings, ZoomSettingsValue } from '../zoom/wire.ts';
 
@@ -137,7 +137,7 @@ export function defaultAccountSettings(): ZoomSettings {
   };
 }
 
-/** Lock settings: booleans meaning "locked at this level" (ref §3). All unlocked on a new account. */
+/** Lock settings: booleans meaning "locked at this level" (docs/zoom-platform.md §3). All unlocked on a new account. */
 export function defaultLockSettings(): ZoomSettings {
   return {
     schedule_meeting: {
@@ -197,7 +197,7 @@ export function defaultLockSettings(): ZoomSettings {
 }
 
 /**
- * Fields that exist only at some levels (ref §3 table: the group spec has no auto-delete or disclaimer
+ * Fields that exist only at some levels (docs/zoom-platform.md §3 table: the group spec has no auto-delete or disclaimer
  * fields; user settings have no account-administration fields; `security` is account-only).
  */
 const accountOnlyPaths = new Set([
@@ -242,7 +242,7 @@ export function pathExistsAtLevel(path: string, level: SettingsLevel): boolean {
 /** Allowed values for enumerated fields (Zoom's specs); anything else is a code-300 validation error. */
 const enumValues: Record<string, readonly (string | number)[]> = {
   'recording.auto_recording': ['local', 'cloud', 'none'],
-  // Zoom documents only 30, 60, 90 and 120 days (ref §3, spec enum); Zoom's web portal offers other values.
+  // Zoom documents only 30, 60, 90 and 120 days (docs/zoom-platform.md §3, spec enum); Zoom's web portal offers other values.
   'recording.auto_delete_cmr_days': [30, 60, 90, 120],
   'security.sign_again_period_for_inactivity_on_web': [0, 5, 10, 15, 30, 60, 120],
   'security.sign_again_period_for_inactivity_on_client': [0, 5, 10, 15, 30, 45, 60, 90, 120],
@@ -256,7 +256,7 @@ const enumValues: Record<string, readonly (string | number)[]> = {
 /**
  * Whose rules a change follows: Zoom's REST API (`api`) or an admin in Zoom's web portal (`portal`, the
  * emulator's control surface). The portal offers retention periods the API refuses — the guide asks for
- * 7 days, which only the web portal can set (design §1, ref §3: the API enum is 30/60/90/120).
+ * 7 days, which only the web portal can set (design §1, docs/zoom-platform.md §3: the API enum is 30/60/90/120).
  */
 export type SettingsRules = 'api' | 'portal';
 
@@ -267,7 +267,7 @@ const portalRules: Record<string, { check: (value: unknown) => boolean; message:
   },
 };
 
-/** Lock keys that cover more than the field of the same name (ref §3: one lock for the auto-delete pair). */
+/** Lock keys that cover more than the field of the same name (docs/zoom-platform.md §3: one lock for the auto-delete pair). */
 const lockAliases: Record<string, string> = {
   'recording.auto_delete_cmr_days': 'recording.auto_delete_cmr',
 };
@@ -280,7 +280,7 @@ export function isSettingsObject(value: unknown): value is ZoomSettings {
 
 /**
  * Validates a partial PATCH body against the template of known fields: unknown fields, wrong types and
- * values outside Zoom's enums are reported like Zoom's code-300 `errors[]` (ref §6).
+ * values outside Zoom's enums are reported like Zoom's code-300 `errors[]` (docs/zoom-platform.md §6).
  */
 export function validateSettingsPatch(
   body: unknown,
@@ -377,7 +377,7 @@ export function setPath(tree: ZoomSettings, path: string, value: ZoomSettingsVal
   node[parts[parts.length - 1] as string] = value;
 }
 
-/** Whether a setting is locked by a lock tree (ref §3: "locked values can't be changed at lower levels"). */
+/** Whether a setting is locked by a lock tree (docs/zoom-platform.md §3: "locked values can't be changed at lower levels"). */
 export function isLocked(locks: ZoomSettings | undefined, settingPath: string): boolean {
   if (!locks) return false;
   const lockPath = lockAliases[settingPath] ?? settingPath;
@@ -455,7 +455,7 @@ export function filterByQueryFields(tree: ZoomSettings, fields: string): ZoomSet
   return walk(tree);
 }
 
-/** The alternative shapes GET settings returns for `option` (ref §3, oneOf in the specs). */
+/** The alternative shapes GET settings returns for `option` (docs/zoom-platform.md §3, oneOf in the specs). */
 export function settingsOptionView(option: string, effective: ZoomSettings): ZoomSettings | undefined {
   switch (option) {
     case 'meeting_authentication':
@@ -481,7 +481,7 @@ export function settingsOptionView(option: string, effective: ZoomSettings): Zoo
         },
       };
     case 'security': {
-      // The older spec returns security settings flat for `?option=security` (ref §3).
+      // The older spec returns security settings flat for `?option=security` (docs/zoom-platform.md §3).
       const security = effective.security;
       return isSettingsObject(security) ? { security: clone(security) } : {};
     }

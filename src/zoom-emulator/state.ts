@@ -96,7 +96,7 @@ export type MeetingSettingsSnapshot = {
 export type RecordingFileRecord = {
   /** Always set: the path segment of this file's download URL. */
   key: string;
-  /** Zoom's file id; absent on CC and TIMELINE files (ref §2.3). */
+  /** Zoom's file id; absent on CC and TIMELINE files (docs/zoom-platform.md §2.3). */
   id?: string | undefined;
   fileType: string;
   fileExtension: string;
@@ -179,7 +179,7 @@ export type AuthCodeRecord = {
   codeChallengeMethod: 'plain' | 'S256';
 };
 
-/** `download_token` of recording webhooks and `download_access_token` of the recordings API (ref §4.3). */
+/** `download_token` of recording webhooks and `download_access_token` of the recordings API (docs/zoom-platform.md §4.3). */
 export type DownloadTokenRecord = {
   token: string;
   meetingUuid: string;
@@ -204,7 +204,7 @@ export class EmulatorState {
   readonly refreshTokens = new Map<string, RefreshTokenRecord>();
   readonly authCodes = new Map<string, AuthCodeRecord>();
   readonly downloadTokens = new Map<string, DownloadTokenRecord>();
-  /** Next-page tokens: token → { cursor state, expiry } (15 minutes, ref §2). */
+  /** Next-page tokens: token → { cursor state, expiry } (15 minutes, docs/zoom-platform.md §2). */
   readonly pageTokens = new Map<string, { scope: string; offset: number; expiresAt: number }>();
 
   /** Finds a user by id or email (case-insensitive, as Zoom matches emails). Pending users match by email only. */

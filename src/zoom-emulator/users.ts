@@ -1,4 +1,4 @@
-/** Zoom users (ref §2.1, §2.2): wire shapes, REST routes, and the admin operations that emit `user.*` events. */
+/** Zoom users (docs/zoom-platform.md §2.1, §2.2): wire shapes, REST routes, and the admin operations that emit `user.*` events. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZoomUser, ZoomUserListItem } from '../zoom/wire.ts';
 import { paginate } from './paging.ts';
@@ -64,7 +64,7 @@ export const builtInRoles = [
   },
 ];
 
-/** `GET /users/{userId}` (ref §2.2). */
+/** `GET /users/{userId}` (docs/zoom-platform.md §2.2). */
 export function userToWire(ctx: EmulatorContext, user: UserRecord): ZoomUser {
   const role = ctx.state.role(user.roleId);
   const wire: ZoomUser = {
@@ -104,7 +104,7 @@ export function userToWire(ctx: EmulatorContext, user: UserRecord): ZoomUser {
   return wire;
 }
 
-/** An item of `GET /users`: a subset, and pending users have no `id` (ref §2.2, §7). */
+/** An item of `GET /users`: a subset, and pending users have no `id` (docs/zoom-platform.md §2.2, §7). */
 export function userListItem(ctx: EmulatorContext, user: UserRecord): ZoomUserListItem {
   const full = userToWire(ctx, user);
   const item: ZoomUserListItem = {
@@ -155,7 +155,7 @@ function operator(ctx: EmulatorContext) {
   return { operator: owner.email, operator_id: owner.id };
 }
 
-/** Adds a user to the account and emits `user.created` (ref §4.2). */
+/** Adds a user to the account and emits `user.created` (docs/zoom-platform.md §4.2). */
 export function createUser(
   ctx: EmulatorContext,
   input: CreateUserInput,
@@ -232,7 +232,7 @@ const wireNames: Record<keyof UpdateUserInput, string> = {
   language: 'language',
 };
 
-/** Changes a user's profile and emits `user.updated` with only the changed fields (ref §4.2). */
+/** Changes a user's profile and emits `user.updated` with only the changed fields (docs/zoom-platform.md §4.2). */
 export function updateUser(ctx: EmulatorContext, idOrEmail: string, patch: UpdateUserInput): UserRecord {
   const user = ctx.state.findUser(idOrEmail);
   if (!user) throw new EmulatorInputError(`User does not exist: ${idOrEmail}.`, 404);
@@ -292,7 +292,7 @@ export function deactivateUser(ctx: EmulatorContext, idOrEmail: string): UserRec
 }
 
 /**
- * Resolves `{userId}`: an id, an email or `me` (ref §2). Without an `:admin` scope a token reaches only its
+ * Resolves `{userId}`: an id, an email or `me` (docs/zoom-platform.md §2). Without an `:admin` scope a token reaches only its
  * own user. Sends Zoom's error and returns null when the user can't be used.
  */
 export function resolveUserParam(
@@ -345,7 +345,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: EmulatorContext): 
           (user) => user.status === status && (query.role_id === undefined || user.roleId === query.role_id),
         )
         .sort((a, b) => a.createdAt - b.createdAt || a.email.localeCompare(b.email));
-      // page_size max is 300 in the 2024 spec and 2000 in the 2025 one (ref §2.1): the newer value.
+      // page_size max is 300 in the 2024 spec and 2000 in the 2025 one (docs/zoom-platform.md §2.1): the newer value.
       const page = paginate(ctx, `users:${status}:${query.role_id ?? ''}`, users, query, {
         defaultSize: 30,
         maxSize: 2000,
@@ -390,7 +390,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: EmulatorContext): 
     async (request, reply) => {
       const { userId } = request.params as { userId: string };
       if (userId !== 'me' && tokenOf(request).scopes.every((scope) => scope === 'user_info:read')) {
-        // user_info:read only covers `me` (ref §1.5).
+        // user_info:read only covers `me` (docs/zoom-platform.md §1.5).
         return sendZoomError(
           reply,
           400,

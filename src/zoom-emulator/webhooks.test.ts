@@ -4,7 +4,7 @@ import { zoomRecordingCompletedEventSchema, zoomUserEventSchema } from '../zoom/
 import type { ZoomEmulator } from './index.ts';
 import { type Json, startTestEmulator, startWebhookReceiver, testApp } from './test-helpers.ts';
 
-describe('Webhooks (checklist §8.8, reference §4)', () => {
+describe('Webhooks (checklist §8.8, docs/zoom-platform.md §4)', () => {
   let emulator: ZoomEmulator;
   let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 

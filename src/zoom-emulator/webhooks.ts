@@ -1,5 +1,5 @@
 /**
- * Webhook delivery as Zoom does it (ref §4.1): real HTTP POSTs signed with the app's secret token, an ack
+ * Webhook delivery as Zoom does it (docs/zoom-platform.md §4.1): real HTTP POSTs signed with the app's secret token, an ack
  * window of 3 s, retries 5, 20 and 60 minutes after the previous attempt (virtual clock), URL validation at
  * registration and every 72 hours; plus fault switches (disabled, dropped, duplicated, delayed, out of order).
  */
@@ -33,7 +33,7 @@ export type WebhookSettings = {
   ackTimeoutMs: number;
   /**
    * `recording.completed` lists only the first segment's files of a stopped/restarted recording (a known
-   * Zoom issue reported in client code, ref §7, UNCONFIRMED). The REST API still lists every segment.
+   * Zoom issue reported in client code, docs/zoom-platform.md §7, UNCONFIRMED). The REST API still lists every segment.
    */
   firstSegmentOnly: boolean;
 };
@@ -64,7 +64,7 @@ export type WebhookDelivery = {
   duplicateOf: number | null;
 };
 
-/** Retry delays after attempts 1, 2 and 3 (ref §4.1: +5 min, then +20, then +60; then dropped). */
+/** Retry delays after attempts 1, 2 and 3 (docs/zoom-platform.md §4.1: +5 min, then +20, then +60; then dropped). */
 const retryDelaysMs = [5 * 60_000, 20 * 60_000, 60 * 60_000];
 const revalidateEveryMs = 72 * 3600_000;
 
@@ -257,7 +257,7 @@ export class WebhookDispatcher {
   }
 
   /**
-   * `endpoint.url_validation` (ref §4.1): POST a plainToken, expect `{plainToken, encryptedToken}` within 3 s.
+   * `endpoint.url_validation` (docs/zoom-platform.md §4.1): POST a plainToken, expect `{plainToken, encryptedToken}` within 3 s.
    * Runs at registration and again every 72 hours of virtual time.
    */
   async validateEndpoint(app: AppRecord): Promise<AppRecord['webhookValidation']> {

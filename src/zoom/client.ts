@@ -45,7 +45,7 @@ export type ZoomClientOptions = {
 type Query = Record<string, string | number | boolean | undefined>;
 
 /**
- * The typed Zoom REST client. Bearer header only (ref §1.5), every response parsed with zod,
+ * The typed Zoom REST client. Bearer header only (docs/zoom-platform.md §1.5), every response parsed with zod,
  * `next_page_token` iteration, timeouts, retries with jittered backoff on transient errors,
  * 429s honoured (Retry-After / X-RateLimit-Type) and a shared per-account rate budget.
  */
@@ -119,7 +119,7 @@ export class ZoomClient {
     );
   }
 
-  /** Zoom takes at most 30 members per call (ref §2.1): larger lists go in batches. */
+  /** Zoom takes at most 30 members per call (docs/zoom-platform.md §2.1): larger lists go in batches. */
   async addGroupMembers(groupId: string, members: Array<{ id: string } | { email: string }>): Promise<void> {
     for (let start = 0; start < members.length; start += 30) {
       await this.#request(
@@ -138,7 +138,7 @@ export class ZoomClient {
     });
   }
 
-  /** PATCH with a partial body; Zoom deep-merges and answers 204 (ref §3). */
+  /** PATCH with a partial body; Zoom deep-merges and answers 204 (docs/zoom-platform.md §3). */
   updateSettings(scope: SettingsScope, settings: ZoomSettings): Promise<void> {
     return this.#request('PATCH', settingsPath(scope, 'settings'), 'Medium', null, { body: settings });
   }
@@ -152,8 +152,8 @@ export class ZoomClient {
   }
 
   /**
-   * One user's cloud recordings between two UTC dates, at most one month apart (ref §2.1): callers
-   * split longer ranges and overlap the windows, because Zoom's bound semantics are unclear (ref §7).
+   * One user's cloud recordings between two UTC dates, at most one month apart (docs/zoom-platform.md §2.1): callers
+   * split longer ranges and overlap the windows, because Zoom's bound semantics are unclear (docs/zoom-platform.md §7).
    */
   async *listUserRecordings(
     userId: string,
@@ -169,7 +169,7 @@ export class ZoomClient {
     );
   }
 
-  /** One meeting instance's recordings, by instance UUID (double-encoded, ref §2.1). */
+  /** One meeting instance's recordings, by instance UUID (double-encoded, docs/zoom-platform.md §2.1). */
   getMeetingRecordings(meetingUuid: string, options: { includeDownloadAccessToken?: boolean } = {}) {
     return this.#request(
       'GET',
@@ -310,7 +310,7 @@ function settingsPath(scope: SettingsScope, resource: 'settings' | 'lock_setting
 }
 
 /**
- * Zoom wants a meeting UUID that starts with `/` or contains `//` encoded twice (ref §2.1); encoding
+ * Zoom wants a meeting UUID that starts with `/` or contains `//` encoded twice (docs/zoom-platform.md §2.1); encoding
  * every UUID twice is what robust ingesters do, and Zoom decodes either form.
  */
 export function encodeMeetingUuid(uuid: string): string {
@@ -350,7 +350,7 @@ async function toZoomApiError(response: Response, endpoint: string): Promise<Zoo
 
 /**
  * Zoom's daily-limit 429 carries `Retry-After` as an ISO date-time; some QPS answers carry seconds or
- * `X-RateLimit-Reset` (ref §5: UNCONFIRMED), so all three are read.
+ * `X-RateLimit-Reset` (docs/zoom-platform.md §5: UNCONFIRMED), so all three are read.
  */
 export function parseRetryAfter(headers: Headers, now = Date.now()): number | undefined {
   const retryAfter = headers.get('retry-after');

@@ -45,7 +45,7 @@ function sameOrigin(url: URL, configured: string): boolean {
 }
 
 /**
- * Starts downloading a recording file (ref §2.4): the token goes in the Bearer header, Zoom answers 302
+ * Starts downloading a recording file (docs/zoom-platform.md §2.4): the token goes in the Bearer header, Zoom answers 302
  * to a signed URL, which is followed *without* the Authorization header. A failure can come back as
  * 200 with an HTML page, so the content type is checked, not only the status.
  * Every token path goes through here: a URL that is not on a Zoom download host (see isZoomDownloadUrl)

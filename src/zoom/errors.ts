@@ -50,7 +50,7 @@ export function isZoomApiError(error: unknown): error is ZoomApiError {
   return error instanceof ZoomApiError;
 }
 
-/** Maps an HTTP status and Zoom code to a kind (ref §6: 124 expired/invalid token, 4700 missing scope). */
+/** Maps an HTTP status and Zoom code to a kind (docs/zoom-platform.md §6: 124 expired/invalid token, 4700 missing scope). */
 export function classifyZoomError(status: number, zoomCode: number | string | undefined): ZoomErrorKind {
   if (status === 429) return 'rate_limited';
   if (status >= 500 || status === 408) return 'transient';

@@ -27,7 +27,7 @@ export function createAuthorizationRequest(): { state: string; codeVerifier: str
   };
 }
 
-/** The URL the admin's browser goes to: Zoom's consent page (ref §1.1). */
+/** The URL the admin's browser goes to: Zoom's consent page (docs/zoom-platform.md §1.1). */
 export function buildAuthorizeUrl(
   app: ZoomAppCredentials,
   options: { redirectUri: string; state: string; codeChallenge: string },
@@ -55,14 +55,14 @@ export function exchangeAuthorizationCode(
 }
 
 /**
- * Zoom rotates refresh tokens: the answer carries a new one and the old one is dead (ref §1.3).
+ * Zoom rotates refresh tokens: the answer carries a new one and the old one is dead (docs/zoom-platform.md §1.3).
  * The caller must store the new token before anything else can fail.
  */
 export function refreshAccessToken(app: ZoomAppCredentials, refreshToken: string): Promise<ZoomTokenSet> {
   return requestToken(app, { grant_type: 'refresh_token', refresh_token: refreshToken });
 }
 
-/** Server-to-Server OAuth: an account owner's token for one hour, no refresh token (ref §1.1). */
+/** Server-to-Server OAuth: an account owner's token for one hour, no refresh token (docs/zoom-platform.md §1.1). */
 export function requestAccountCredentialsToken(
   app: ZoomAppCredentials,
   accountId: string,
@@ -70,7 +70,7 @@ export function requestAccountCredentialsToken(
   return requestToken(app, { grant_type: 'account_credentials', account_id: accountId });
 }
 
-/** Revokes a token; Zoom then sends `app_deauthorized` (ref §1.1, §4.4). */
+/** Revokes a token; Zoom then sends `app_deauthorized` (docs/zoom-platform.md §1.1, §4.4). */
 export async function revokeToken(app: ZoomAppCredentials, token: string): Promise<void> {
   const response = await fetch(new URL('/oauth/revoke', app.oauthUrl), {
     method: 'POST',

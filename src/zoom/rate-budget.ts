@@ -1,7 +1,7 @@
 import type { ZoomRateLimitCategory } from './wire.ts';
 
 /**
- * Zoom's limits are per account and shared with the customer's other apps (ref §5), so every request
+ * Zoom's limits are per account and shared with the customer's other apps (docs/zoom-platform.md §5), so every request
  * first takes a slot from a budget per Zoom account. Callport's implementation is shared by all its
  * processes through the database; this interface keeps `zoom/` free of that.
  */
@@ -12,7 +12,7 @@ export type RateBudget = {
   pause(accountKey: string, category: ZoomRateLimitCategory, untilMs: number): Promise<void>;
 };
 
-/** Callport's share of Zoom's Business-plan per-second limits (ref §5: Light 80/s, Medium 60/s, Heavy 40/s). */
+/** Callport's share of Zoom's Business-plan per-second limits (docs/zoom-platform.md §5: Light 80/s, Medium 60/s, Heavy 40/s). */
 export const defaultRequestsPerSecond: Record<ZoomRateLimitCategory, number> = {
   Light: 20,
   Medium: 15,

@@ -5,7 +5,7 @@ export type WebhookVerification =
   | { outcome: 'rejected'; reason: 'missing_headers' | 'bad_timestamp' | 'stale' | 'bad_signature' };
 
 /**
- * Checks Zoom's `x-zm-signature` over the exact raw body bytes (ref §4.1):
+ * Checks Zoom's `x-zm-signature` over the exact raw body bytes (docs/zoom-platform.md §4.1):
  * `v0=` + hex(HMAC-SHA256(secret, "v0:" + timestamp + ":" + body)), compared in constant time, and the
  * `x-zm-request-timestamp` (seconds) within `toleranceSeconds` of now, so a captured request cannot be
  * replayed later.
@@ -42,7 +42,7 @@ export function signWebhook(secretToken: string, timestamp: string, rawBody: Buf
   return `v0=${hmac.digest('hex')}`;
 }
 
-/** The answer to `endpoint.url_validation`: `{ plainToken, encryptedToken }` (ref §4.1). */
+/** The answer to `endpoint.url_validation`: `{ plainToken, encryptedToken }` (docs/zoom-platform.md §4.1). */
 export function answerUrlValidation(secretToken: string, plainToken: string) {
   return { plainToken, encryptedToken: createHmac('sha256', secretToken).update(plainToken).digest('hex') };
 }

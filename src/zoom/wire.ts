@@ -3,11 +3,11 @@
  *
  * Both the Zoom client and the emulator import these schemas, so they must describe Zoom, not Callport.
  * Objects are "loose": Zoom adds fields without notice, and a client must not fail on them.
- * Field facts come from `shared/reference/zoom-platform.md` (cited as "ref §x") and Zoom's OpenAPI specs.
+ * Field facts come from `docs/zoom-platform.md` (cited by section) and Zoom's OpenAPI specs (`docs/zoom/openapi`).
  */
 import { z } from 'zod';
 
-/** Zoom's usual error body; validation errors (code 300) add `errors[]` (ref §6). */
+/** Zoom's usual error body; validation errors (code 300) add `errors[]` (docs/zoom-platform.md §6). */
 export const zoomErrorBodySchema = z.looseObject({
   code: z.number().int(),
   message: z.string(),
@@ -15,11 +15,11 @@ export const zoomErrorBodySchema = z.looseObject({
 });
 export type ZoomErrorBody = z.infer<typeof zoomErrorBodySchema>;
 
-/** The token endpoint's own error shape, e.g. `{"reason":"Invalid Token!","error":"invalid_grant"}` (ref §1.3). */
+/** The token endpoint's own error shape, e.g. `{"reason":"Invalid Token!","error":"invalid_grant"}` (docs/zoom-platform.md §1.3). */
 export const oauthErrorBodySchema = z.looseObject({ reason: z.string(), error: z.string() });
 export type OAuthErrorBody = z.infer<typeof oauthErrorBodySchema>;
 
-/** `POST /oauth/token` success (ref §1.2). `account_credentials` has no `refresh_token` and adds `api_url`. */
+/** `POST /oauth/token` success (docs/zoom-platform.md §1.2). `account_credentials` has no `refresh_token` and adds `api_url`. */
 export const oauthTokenResponseSchema = z.looseObject({
   access_token: z.string().min(1),
   token_type: z.string(),
@@ -32,11 +32,11 @@ export type OAuthTokenResponse = z.infer<typeof oauthTokenResponseSchema>;
 
 export const oauthRevokeResponseSchema = z.looseObject({ status: z.literal('success') });
 
-/** 1 Basic, 2 Licensed, 4 Unassigned without Meetings Basic, 99 None (ref §2.2). */
+/** 1 Basic, 2 Licensed, 4 Unassigned without Meetings Basic, 99 None (docs/zoom-platform.md §2.2). */
 export const zoomUserTypeSchema = z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(99)]);
 export const zoomUserStatusSchema = z.enum(['active', 'inactive', 'pending']);
 
-/** `GET /users/{userId}` and `/users/me` (ref §2.2). */
+/** `GET /users/{userId}` and `/users/me` (docs/zoom-platform.md §2.2). */
 export const zoomUserSchema = z.looseObject({
   id: z.string(),
   first_name: z.string().optional(),
@@ -74,11 +74,11 @@ export const zoomUserSchema = z.looseObject({
 });
 export type ZoomUser = z.infer<typeof zoomUserSchema>;
 
-/** An item of `GET /users`: pending users have no `id` (ref §2.2, §7). */
+/** An item of `GET /users`: pending users have no `id` (docs/zoom-platform.md §2.2, §7). */
 export const zoomUserListItemSchema = zoomUserSchema.extend({ id: z.string().optional() });
 export type ZoomUserListItem = z.infer<typeof zoomUserListItemSchema>;
 
-/** Cursor paging: an empty or missing `next_page_token` means the last page (ref §2). */
+/** Cursor paging: an empty or missing `next_page_token` means the last page (docs/zoom-platform.md §2). */
 const pagedFields = {
   page_count: z.number().int().optional(),
   page_number: z.number().int().optional(),
@@ -122,7 +122,7 @@ export const zoomGroupMembersResponseSchema = z.looseObject({
   members: z.array(zoomGroupMemberSchema),
 });
 
-/** `POST /groups/{groupId}/members` body: at most 30 members a call; `id` wins over `email` (ref §2.1). */
+/** `POST /groups/{groupId}/members` body: at most 30 members a call; `id` wins over `email` (docs/zoom-platform.md §2.1). */
 export const zoomAddGroupMembersBodySchema = z.object({
   members: z
     .array(z.object({ id: z.string().optional(), email: z.string().optional() }))
@@ -144,7 +144,7 @@ export const zoomRolesResponseSchema = z.looseObject({
 });
 
 /**
- * A cloud-recording file (ref §2.3). `CC` and `TIMELINE` files have no `id`, `status`, `file_size`,
+ * A cloud-recording file (docs/zoom-platform.md §2.3). `CC` and `TIMELINE` files have no `id`, `status`, `file_size`,
  * `recording_type` or `play_url`; `status` may be `processing` although the spec only lists `completed`.
  */
 export const zoomRecordingFileSchema = z.looseObject({
@@ -178,10 +178,10 @@ export const zoomParticipantAudioFileSchema = z.looseObject({
   status: z.string().optional(),
 });
 
-/** Zoom sends the meeting `type` as an integer although the 2024 spec declares a string enum (ref §2.3). */
+/** Zoom sends the meeting `type` as an integer although the 2024 spec declares a string enum (docs/zoom-platform.md §2.3). */
 export const zoomMeetingTypeSchema = z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)]);
 
-/** One meeting instance with its recordings, as listed and as returned for one meeting (ref §2.3). */
+/** One meeting instance with its recordings, as listed and as returned for one meeting (docs/zoom-platform.md §2.3). */
 export const zoomRecordingMeetingSchema = z.looseObject({
   uuid: z.string(),
   id: z.number(),
@@ -218,12 +218,12 @@ export const zoomPastMeetingInstancesResponseSchema = z.looseObject({
   meetings: z.array(z.looseObject({ uuid: z.string(), start_time: z.string() })),
 });
 
-/** Settings are deep objects of booleans, strings and numbers; PATCH bodies are partial (ref §3). */
+/** Settings are deep objects of booleans, strings and numbers; PATCH bodies are partial (docs/zoom-platform.md §3). */
 export type ZoomSettingsValue = boolean | string | number | null | ZoomSettingsValue[] | ZoomSettings;
 export type ZoomSettings = { [key: string]: ZoomSettingsValue };
 export const zoomSettingsSchema: z.ZodType<ZoomSettings> = z.record(z.string(), z.any());
 
-/** The recording block of settings, with the fields the import and recording policy rely on (ref §3). */
+/** The recording block of settings, with the fields the import and recording policy rely on (docs/zoom-platform.md §3). */
 export const zoomRecordingSettingsSchema = z.looseObject({
   cloud_recording: z.boolean().optional(),
   record_speaker_view: z.boolean().optional(),
@@ -240,7 +240,7 @@ export const zoomRecordingSettingsSchema = z.looseObject({
   recording_audio_transcript: z.boolean().optional(),
 });
 
-/** Webhook envelope: `event_ts` is in milliseconds, the `x-zm-request-timestamp` header in seconds (ref §4.1). */
+/** Webhook envelope: `event_ts` is in milliseconds, the `x-zm-request-timestamp` header in seconds (docs/zoom-platform.md §4.1). */
 export const zoomWebhookEnvelopeSchema = z.looseObject({
   event: z.string(),
   event_ts: z.number().int(),
@@ -255,7 +255,7 @@ export const zoomUrlValidationEventSchema = z.looseObject({
   payload: z.looseObject({ plainToken: z.string() }),
 });
 
-/** The reply Zoom expects to `endpoint.url_validation` (ref §4.1). */
+/** The reply Zoom expects to `endpoint.url_validation` (docs/zoom-platform.md §4.1). */
 export const zoomUrlValidationResponseSchema = z.looseObject({
   plainToken: z.string(),
   encryptedToken: z.string(),
@@ -308,7 +308,7 @@ export const zoomSettingsUpdatedEventSchema = z.looseObject({
   }),
 });
 
-/** `app_deauthorized` (ref §4.2, current SDK type). */
+/** `app_deauthorized` (docs/zoom-platform.md §4.2, current SDK type). */
 export const zoomAppDeauthorizedEventSchema = z.looseObject({
   event: z.literal('app_deauthorized'),
   event_ts: z.number().int(),
@@ -321,6 +321,6 @@ export const zoomAppDeauthorizedEventSchema = z.looseObject({
   }),
 });
 
-/** Rate-limit categories as named in `X-RateLimit-Category` (ref §5). */
+/** Rate-limit categories as named in `X-RateLimit-Category` (docs/zoom-platform.md §5). */
 export const zoomRateLimitCategories = ['Light', 'Medium', 'Heavy', 'Resource-intensive'] as const;
 export type ZoomRateLimitCategory = (typeof zoomRateLimitCategories)[number];
