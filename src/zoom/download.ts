@@ -11,7 +11,7 @@ export type DownloadResponse = {
   isPartial: boolean;
 };
 
-/** Zoom's own download hosts (ref §2.4): zoom.us and its subdomains, zoomgov.com for government accounts. */
+/** Zoom's own download hosts (docs/zoom-platform.md §2.4): zoom.us and its subdomains, zoomgov.com for government accounts. */
 const zoomDownloadDomains = ['zoom.us', 'zoomgov.com'];
 
 /**
