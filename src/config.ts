@@ -1,9 +1,48 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const proxyAddressNames = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isProxyAddress(entry: string): boolean {
+  if (proxyAddressNames.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * Which proxies may say who the client is (X-Forwarded-For), as Fastify's `trustProxy` takes it: off,
+ * or a comma-separated list of the proxies' addresses and CIDR ranges (`loopback`, `linklocal` and
+ * `uniquelocal` name the usual ones). `true` (trust everyone) is refused: anyone could then choose
+ * their own address and walk past the sign-in limit. A hop count is refused too: it cannot check who
+ * sent the header, and Fastify 5 treats it as trusting no one.
+ */
+const trustProxyFromEnv = z
+  .string()
+  .trim()
+  .transform((value, ctx): false | string[] => {
+    if (value === 'false' || value === 'no' || value === '0') return false;
+    const entries = value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+    const bad = entries.filter((entry) => !isProxyAddress(entry));
+    if (entries.length === 0 || bad.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be false or a comma-separated list of the proxies' addresses or CIDR ranges (not an address: ${bad.join(', ') || value})`,
+      });
+      return z.NEVER;
+    }
+    return entries;
+  });
 
 /**
  * Every environment variable Callport reads. Defaults give the embedded mode: PGlite and a local
@@ -15,6 +54,7 @@ export const configSchema = z
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().min(1).default('127.0.0.1'),
+    TRUST_PROXY: trustProxyFromEnv.default(false),
     PUBLIC_URL: z.url().optional(),
     CALLPORT_DATA_DIR: z.string().min(1).default('./data'),
     DATABASE_URL: z

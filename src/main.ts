@@ -138,6 +138,7 @@ export async function startCallport(
       server = await buildServer({
         logger,
         cookieSecure: config.cookieSecure,
+        trustProxy: config.TRUST_PROXY,
         authenticate: (request: FastifyRequest) => resolveSession(db, request.cookies[sessionCookieName]),
         checkReady: async () => {
           await database.executeSql('SELECT 1');
@@ -160,6 +161,7 @@ export async function startCallport(
         const metricsServer = await buildServer({
           logger,
           cookieSecure: config.cookieSecure,
+          trustProxy: config.TRUST_PROXY,
           authenticate: async () => null,
           checkReady: async () => {
             await database.executeSql('SELECT 1');

@@ -71,6 +71,67 @@ describe('sign-in', () => {
     expect(statuses.at(-1)).toBe(429);
   });
 
+  it('keeps the address limit when X-Forwarded-For rotates (no proxy is trusted by default)', async () => {
+    const answers: Array<{ status: number; message: string }> = [];
+    for (let i = 0; i < 12; i++) {
+      const response = await app.anonymous.request(
+        'POST',
+        '/api/session',
+        { email: 'rotating@example.test', password: `guess${i}` },
+        { 'x-forwarded-for': `203.0.113.${i + 1}` },
+      );
+      answers.push({ status: response.statusCode, message: response.json().error.message });
+    }
+    expect(answers.slice(0, 10).every((answer) => answer.status === 401)).toBe(true);
+    // The 11th is refused by the address limit itself, not only by the per-account backoff.
+    expect(answers[10]).toEqual({ status: 429, message: expect.stringMatching(/for this address/) });
+  });
+
+  it('counts padded and upper-case forms of one e-mail as that e-mail', async () => {
+    const forms = (i: number) => `${' '.repeat(i % 4)}Padded@Example.test${' '.repeat(i % 3)}`;
+    const answers: Array<{ status: number; message: string }> = [];
+    for (let i = 0; i < 12; i++) {
+      const response = await app.anonymous.request('POST', '/api/session', {
+        email: i % 2 ? forms(i).toUpperCase() : forms(i),
+        password: `guess${i}`,
+      });
+      answers.push({ status: response.statusCode, message: response.json().error.message });
+    }
+    expect(answers.slice(0, 10).every((answer) => answer.status === 401)).toBe(true);
+    expect(answers[10]).toEqual({ status: 429, message: expect.stringMatching(/for this address/) });
+  });
+
+  it('backs off an account guessed at from many addresses, the same way whether it exists or not', async () => {
+    const known = await app.createUserClient(orgB.organizationId, 'member');
+    const attempt = (email: string, password: string, address: string) =>
+      app.server!.inject({
+        method: 'POST',
+        url: '/api/session',
+        payload: { email, password },
+        remoteAddress: address,
+      });
+    const knownAnswers: number[] = [];
+    const unknownAnswers: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      knownAnswers.push((await attempt(known.email, `guess${i}`, `198.51.100.${i + 1}`)).statusCode);
+      unknownAnswers.push(
+        (await attempt('nobody.here@example.test', `guess${i}`, `198.51.100.${i + 1}`)).statusCode,
+      );
+    }
+    expect(knownAnswers).toEqual(Array(10).fill(401));
+    expect(unknownAnswers).toEqual(knownAnswers);
+    // From an address never seen, even the right password waits: the account is backed off.
+    const lockedKnown = await attempt(known.email, testPassword, '192.0.2.77');
+    const lockedUnknown = await attempt('nobody.here@example.test', testPassword, '192.0.2.78');
+    expect(lockedKnown.statusCode).toBe(429);
+    expect(lockedUnknown.statusCode).toBe(429);
+    expect(lockedKnown.json()).toEqual(lockedUnknown.json());
+    expect(Number(lockedKnown.headers['retry-after'])).toBeGreaterThan(60);
+    expect(lockedKnown.json().error.message).toMatch(/wait a few minutes/);
+    // Other accounts are not affected.
+    expect((await attempt(orgB.admin.email, testPassword, '192.0.2.79')).statusCode).toBe(200);
+  });
+
   it('refuses a deactivated user and closes their sessions', async () => {
     const client = await app.createUserClient(orgA.organizationId, 'member');
     const patched = await orgA.admin.request('PATCH', `/api/users/${client.userId}`, { isActive: false });

@@ -24,12 +24,15 @@ import {
 } from './queries.ts';
 import { closeSession, openSession } from './sessions.ts';
 import { signIn } from './sign-in.ts';
+import { normalizeEmail, SignInBackoff } from './sign-in-limits.ts';
 
 export type AccountsRoutesOptions = {
   db: Db;
   sessionTtlHours: number;
   cookieSecure: boolean;
   isSandbox: boolean;
+  /** Per-account sign-in backoff; one per process by default. */
+  signInBackoff?: SignInBackoff;
 };
 
 const idParamsSchema = z.object({ id: z.uuid({ message: 'not a user id' }) });
@@ -44,6 +47,7 @@ const updateOrganizationRequestSchema = z
 
 export function registerAccountsRoutes(options: AccountsRoutesOptions) {
   const { db } = options;
+  const backoff = options.signInBackoff ?? new SignInBackoff();
   return (app: App) => {
     const buildSession = async (
       userId: string,
@@ -69,8 +73,9 @@ export function registerAccountsRoutes(options: AccountsRoutesOptions) {
           rateLimit: {
             max: 10,
             timeWindow: '1 minute',
+            // request.ip is the socket's address unless TRUST_PROXY names the proxies in front.
             keyGenerator: (request) =>
-              `${request.ip}:${String((request.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
+              `${request.ip}:${normalizeEmail((request.body as { email?: unknown } | undefined)?.email)}`,
             errorResponseBuilder: () => ({
               statusCode: 429,
               message: 'Too many sign-in attempts for this address: wait a minute and try again.',
@@ -80,10 +85,21 @@ export function registerAccountsRoutes(options: AccountsRoutesOptions) {
       },
       async (request, reply) => {
         const input = parseInput(signInRequestSchema, request.body);
+        const waitSeconds = await backoff.secondsBlocked(input.email);
+        if (waitSeconds > 0) {
+          reply.header('retry-after', String(waitSeconds));
+          throw new AppError(
+            'rate_limited',
+            'Too many failed sign-ins for this e-mail: wait a few minutes and try again.',
+            { details: { retryAfterSeconds: waitSeconds } },
+          );
+        }
         const result = await signIn(db, input.email, input.password);
         if (result.outcome === 'refused') {
+          await backoff.recordFailure(input.email);
           throw new AppError('invalid_credentials', 'E-mail or password is incorrect.');
         }
+        await backoff.recordSuccess(input.email);
         // A new session at every sign-in (and the old one closed) defeats session fixation.
         await closeSession(db, request.cookies[sessionCookieName]);
         const session = await openSession(db, result.user.id, options.sessionTtlHours);

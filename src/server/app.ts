@@ -40,6 +40,8 @@ export type ServerOptions = {
   /** Folder of the built web UI; defaults to dist/web. `false`: no UI (a worker's metrics server). */
   webRoot?: string | false;
   bodyLimitBytes?: number;
+  /** Fastify's `trustProxy` from TRUST_PROXY: off, or the proxies' addresses and CIDR ranges. */
+  trustProxy?: false | string[];
 };
 
 export const sessionCookieName = 'callport_session';
@@ -51,7 +53,8 @@ export async function buildServer(options: ServerOptions): Promise<App> {
   const app: App = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
-    trustProxy: true,
+    // Off unless configured: a client could otherwise choose its own address with X-Forwarded-For.
+    trustProxy: options.trustProxy ?? false,
     requestIdHeader: false,
   });
 

@@ -15,7 +15,9 @@ export function registerMetricsRoute(options: {
 }) {
   return (app: App) => {
     app.get('/metrics', { config: { access: 'public' } }, async (request, reply) => {
-      if (!isAllowed(request.headers.authorization, request.socket.remoteAddress, options.token)) {
+      // request.ip: the socket's address, or the client's as named by a proxy TRUST_PROXY trusts (a
+      // proxy on this machine would otherwise make every scraper look local).
+      if (!isAllowed(request.headers.authorization, request.ip, options.token)) {
         throw new AppError(
           'forbidden',
           'Metrics need the METRICS_TOKEN bearer token, or a request from this machine.',
