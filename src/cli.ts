@@ -153,7 +153,9 @@ export async function runCli(
 
 async function runServer(roles: Role[], runtime: string | undefined): Promise<number> {
   const config = loadConfig();
-  const logger = createLogger({ level: config.LOG_LEVEL });
+  // A person at a terminal reads lines, a deployment's collector parses JSON.
+  const isTerminal = process.stdout.isTTY === true;
+  const logger = createLogger({ level: config.LOG_LEVEL, pretty: isTerminal });
   logger.info({ roles, runtime, node: process.version }, 'callport starting');
   // Listen for the stop signal before starting: one sent during startup (a supervisor, a test right
   // after "worker started") stops the process cleanly once it is up instead of killing it mid-way.
@@ -178,6 +180,7 @@ async function runServer(roles: Role[], runtime: string | undefined): Promise<nu
     roles,
     logger,
     ...(sandbox ? { zoomApp: sandbox.zoomApp } : {}),
+    ...(isTerminal ? { requestLogLevel: 'debug' as const } : {}),
   });
   if (roles.includes('web')) {
     if (config.isSandbox) {

@@ -71,7 +71,14 @@ export function zoomAppFrom(config: Config): ZoomAppConfig {
  */
 export async function startCallport(
   config: Config,
-  options: { roles: Role[]; logger?: Logger; listen?: boolean; database?: Database; zoomApp?: ZoomAppConfig },
+  options: {
+    roles: Role[];
+    logger?: Logger;
+    listen?: boolean;
+    database?: Database;
+    zoomApp?: ZoomAppConfig;
+    requestLogLevel?: ServerOptions['requestLogLevel'];
+  },
 ): Promise<Callport> {
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
   const database = options.database ?? (await openDatabase(databaseOptionsFrom(config)));
@@ -144,6 +151,7 @@ export async function startCallport(
           await database.executeSql('SELECT 1');
         },
         routes,
+        ...(options.requestLogLevel ? { requestLogLevel: options.requestLogLevel } : {}),
       });
       const app = server;
       stopSteps.push(() => app.close());

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 /**
  * Paths whose values never reach a log line: credentials, tokens, cookies and signed URLs.
@@ -36,11 +37,28 @@ export const redactedPaths = [
   'headers.cookie',
 ];
 
+/**
+ * JSON lines by default (deployments, log collectors); `pretty`: one readable, coloured line per entry
+ * for a person at a terminal (`callport start` when stdout is a TTY). Written synchronously so log
+ * lines and the sandbox banner (console.log) come out in order.
+ */
 export function createLogger(options: {
   level: string;
   name?: string;
   destination?: pino.DestinationStream;
+  pretty?: boolean;
 }): Logger {
+  const destination =
+    options.destination ??
+    (options.pretty
+      ? pretty({
+          sync: true,
+          colorize: true,
+          translateTime: 'SYS:HH:MM:ss',
+          ignore: 'pid,hostname,name,reqId',
+          singleLine: true,
+        })
+      : undefined);
   return pino(
     {
       level: options.level,
@@ -48,7 +66,7 @@ export function createLogger(options: {
       redact: { paths: redactedPaths, censor: '[redacted]' },
       serializers: { err: pino.stdSerializers.errWithCause },
     },
-    options.destination,
+    destination,
   );
 }
 

@@ -9,11 +9,13 @@ import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
   type FastifyInstance,
+  type FastifyReply,
   type FastifyRequest,
+  LogController,
 } from 'fastify';
 import { ZodError } from 'zod';
 import { AppError, type AppErrorCode, isAppError } from '../lib/errors.ts';
-import type { Logger } from '../lib/logger.ts';
+import { type Logger, redactUrl } from '../lib/logger.ts';
 import { packageRoot } from '../lib/package-root.ts';
 import type { Access, Principal } from './types.ts';
 
@@ -42,6 +44,8 @@ export type ServerOptions = {
   bodyLimitBytes?: number;
   /** Fastify's `trustProxy` from TRUST_PROXY: off, or the proxies' addresses and CIDR ranges. */
   trustProxy?: false | string[];
+  /** Level of the one line logged per request: `debug` keeps a terminal readable (`callport start`). */
+  requestLogLevel?: 'info' | 'debug';
 };
 
 export const sessionCookieName = 'callport_session';
@@ -56,6 +60,7 @@ export async function buildServer(options: ServerOptions): Promise<App> {
     // Off unless configured: a client could otherwise choose its own address with X-Forwarded-For.
     trustProxy: options.trustProxy ?? false,
     requestIdHeader: false,
+    logController: new RequestLogController(options.requestLogLevel ?? 'info'),
   });
 
   await app.register(helmet, {
@@ -114,7 +119,7 @@ export async function buildServer(options: ServerOptions): Promise<App> {
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     const { status, code, message, details } = toErrorResponse(error);
     if (status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ code, status }, 'request refused');
+    else request.log[options.requestLogLevel ?? 'info']({ code, status }, 'request refused');
     void reply
       .status(status)
       .type('application/json')
@@ -137,6 +142,34 @@ export async function buildServer(options: ServerOptions): Promise<App> {
 
   if (options.webRoot !== false) await mountWebUi(app, options.webRoot ?? defaultWebRoot);
   return app;
+}
+
+/**
+ * One line per request when it completes, instead of Fastify's two (incoming + completed), at a
+ * chosen level, and without the query string (an OAuth callback's `code`, a legacy `access_token`).
+ */
+class RequestLogController extends LogController {
+  constructor(private readonly level: 'info' | 'debug') {
+    super();
+  }
+  override incomingRequest(): void {}
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    const line = {
+      method: request.method,
+      url: redactUrl(request.url),
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+    };
+    if (error) reply.log.error({ ...line, err: error }, 'request errored');
+    else reply.log[this.level](line, 'request');
+  }
+  override routeNotFound(request: FastifyRequest): void {
+    request.log[this.level]({ method: request.method, url: redactUrl(request.url) }, 'route not found');
+  }
 }
 
 async function mountWebUi(app: App, webRoot: string): Promise<void> {
