@@ -95,7 +95,8 @@ export function registerDownloadRoutes(app: FastifyInstance, ctx: EmulatorContex
     const { meeting, file } = found;
     const auth = authorizeDownload(ctx, request, meeting);
     if (!auth.ok) return htmlFailure(reply, auth.message);
-    if (meeting.recording?.location !== 'active') return htmlFailure(reply, 'This recording does not exist.');
+    if (meeting.recording?.location !== 'active' || file.location !== undefined)
+      return htmlFailure(reply, 'This recording does not exist.');
     if (meeting.recording.status !== 'completed')
       return htmlFailure(reply, 'This recording is still being processed.');
     return reply.redirect(signedUrl(ctx, file), 302);
@@ -130,7 +131,8 @@ export function registerDownloadRoutes(app: FastifyInstance, ctx: EmulatorContex
         );
     }
     const found = findFile(ctx, fileKey);
-    if (found?.meeting.recording?.location !== 'active') return reply.status(404).send();
+    if (found?.meeting.recording?.location !== 'active' || found.file.location !== undefined)
+      return reply.status(404).send();
     const { file } = found;
     const size = contentSize(file.content);
     let start = 0;

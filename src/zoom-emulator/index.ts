@@ -19,6 +19,7 @@ import {
   applyEmptyScenario,
   applySandboxScenario,
   type ScenarioName,
+  sandboxServerToServerApp,
   seedSandboxMeetings,
 } from './scenarios.ts';
 import { createServer } from './server.ts';
@@ -35,6 +36,7 @@ export {
   defaultSandboxApp,
   sandboxAccountId,
   sandboxRecurringMeetingId,
+  sandboxServerToServerApp,
   sandboxTrickyUuids,
 } from './scenarios.ts';
 export type { EmulatorAppRegistration } from './state.ts';
@@ -121,7 +123,10 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
 
   // Apps after listening (URLs in payloads need the base URL), meetings after apps.
   for (const registration of options.apps ?? []) registerApp(ctx, registration);
-  if (scenario === 'sandbox') seedSandboxMeetings(ctx);
+  if (scenario === 'sandbox') {
+    if (!state.apps.has(sandboxServerToServerApp.clientId)) registerApp(ctx, sandboxServerToServerApp);
+    seedSandboxMeetings(ctx);
+  }
 
   let ticking = false;
   const timer = options.freezeClock

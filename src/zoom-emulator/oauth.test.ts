@@ -307,7 +307,12 @@ describe('Server-to-Server OAuth (account_credentials)', () => {
       const first = await get(accountId);
       expect(first.status).toBe(200);
       expect(first.body.refresh_token).toBeUndefined();
-      expect(first.body.api_url).toBe('https://api.zoom.us');
+      // api_url names the API host to call (Zoom: https://api.zoom.us): the emulator's public URL here.
+      expect(first.body.api_url).toBe(emulator.url);
+      const viaApiUrl = await fetch(`${first.body.api_url}/v2/users/me`, {
+        headers: { authorization: `Bearer ${first.body.access_token}` },
+      });
+      expect(viaApiUrl.status).toBe(200);
       const second = await get(accountId);
       expect((await api(emulator, first.body.access_token as string, '/users/me')).body.role_id).toBe('0');
       expect((await api(emulator, second.body.access_token as string, '/users/me')).status).toBe(200);

@@ -117,7 +117,8 @@ function issueTokens(ctx: EmulatorContext, grant: GrantRecord, withRefresh: bool
     ctx.state.refreshTokens.set(refresh.token, refresh);
     set.refresh_token = refresh.token;
   } else {
-    set.api_url = 'https://api.zoom.us';
+    // Zoom's S2S tokens name the API host to call (https://api.zoom.us for Zoom's cloud, §1.2): here, the emulator.
+    set.api_url = ctx.baseUrl();
   }
   return set;
 }

@@ -45,6 +45,15 @@ export class RateLimiter {
 
   constructor(public plan: Plan) {}
 
+  /**
+   * The number a daily-limit 429 reports in `X-RateLimit-Limit` and its message: the plan's daily cap for
+   * the category, or, where the plan has none (Light and Medium on paid plans), the per-user daily limit of
+   * 100 that Zoom's documented daily 429 quotes (docs/zoom-platform.md §5, S14).
+   */
+  dailyLimitFor(category: ZoomRateLimitCategory): number {
+    return rateLimitTable[this.plan][category].daily ?? 100;
+  }
+
   /** Counts one request of `category` for `accountId`; `virtualDay` (yyyy-mm-dd UTC) keys the daily caps. */
   take(accountId: string, category: ZoomRateLimitCategory, virtualDay: string): RateDecision {
     const limit = rateLimitTable[this.plan][category];

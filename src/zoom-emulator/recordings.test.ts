@@ -146,7 +146,7 @@ describe('Recordings (checklist §8.7, docs/zoom-platform.md §2.3, §7)', () =>
     expect(new Set(board.recording_files.map((f: Json) => f.meeting_id))).toEqual(new Set([board.uuid]));
   });
 
-  it('omits id, status, file_size, recording_type and play_url on TIMELINE and CC files', async () => {
+  it('omits id, status, file_size, recording_type and play_url on CC files; TIMELINE files carry them, as captured', async () => {
     const result = emulator.control.simulateMeeting({
       hostEmail: 'emma.dubois@acme.example',
       topic: 'CC',
@@ -163,13 +163,26 @@ describe('Recordings (checklist §8.7, docs/zoom-platform.md §2.3, §7)', () =>
         `/meetings/${encodeURIComponent(encodeURIComponent(result.uuid))}/recordings`,
       )
     ).body;
-    for (const type of ['CC', 'TIMELINE']) {
-      const file = fileOf(meeting, type);
-      expect(file).toBeDefined();
-      for (const field of ['id', 'status', 'file_size', 'recording_type', 'play_url'])
-        expect(file).not.toHaveProperty(field);
-      expect(file.download_url).toBeTruthy();
-    }
+    const cc = fileOf(meeting, 'CC');
+    for (const field of ['id', 'status', 'file_size', 'recording_type', 'play_url'])
+      expect(cc).not.toHaveProperty(field);
+    expect(cc.download_url).toBeTruthy();
+    // Real answers of 2023 and 2024 (docs/zoom-platform.md §2.3, S33, S34).
+    const timeline = fileOf(meeting, 'TIMELINE');
+    expect(timeline).toMatchObject({
+      status: 'completed',
+      recording_type: 'timeline',
+      file_extension: 'JSON',
+    });
+    expect(timeline.id).toBeTruthy();
+    expect(timeline.file_size).toBeGreaterThan(0);
+    const counted = meeting.recording_files.filter((f: Json) => f.file_type !== 'CC');
+    expect(meeting.total_size).toBe(counted.reduce((sum: number, f: Json) => sum + f.file_size, 0));
+    expect(meeting.total_size).toBeGreaterThan(
+      counted
+        .filter((f: Json) => f.file_type !== 'TIMELINE')
+        .reduce((sum: number, f: Json) => sum + f.file_size, 0),
+    );
     expect(fileOf(meeting, 'MP4').id).toBeTruthy();
   });
 
@@ -227,6 +240,39 @@ describe('Recordings (checklist §8.7, docs/zoom-platform.md §2.3, §7)', () =>
     const defaults = await api(emulator, token, '/users/me/recordings');
     expect(defaults.body.from).toBe('2026-03-10');
     expect(defaults.body.to).toBe('2026-03-11');
+  });
+
+  it('takes from/to as date-times too, as Zoom does (the date part counts), and still refuses garbage', async () => {
+    const byDate = await api(
+      emulator,
+      token,
+      `/users/camille.martin@acme.example/recordings?from=${from}&to=${to}`,
+    );
+    expect(byDate.body.meetings.length).toBeGreaterThan(0);
+    const forms = [
+      ['2026-02-10T00:00:00Z', '2026-03-10T23:59:59Z'],
+      ['2026-02-10 00:00:00+00:00', '2026-03-10 00:00:00+00:00'],
+      ['2026-02-10T00:00:00.000+01:00', '2026-03-10T10:00'],
+    ];
+    for (const [start, end] of forms) {
+      const query = new URLSearchParams({ from: start as string, to: end as string });
+      const response = await api(emulator, token, `/users/camille.martin@acme.example/recordings?${query}`);
+      expect(response.status, `${start} … ${end}`).toBe(200);
+      expect(response.body.from).toBe(from);
+      expect(response.body.to).toBe(to);
+      expect(response.body.meetings.map((m: Json) => m.uuid)).toEqual(
+        byDate.body.meetings.map((m: Json) => m.uuid),
+      );
+    }
+    // A '+' left unencoded arrives as a space.
+    expect((await api(emulator, token, '/users/me/recordings?from=2026-02-10 00:00:00+00:00')).status).toBe(
+      200,
+    );
+    for (const bad of ['2026-02-30', '2026-02-10T25:00:00Z', '2026-02-10Tnoon', 'yesterday', '20260210']) {
+      const response = await api(emulator, token, `/users/me/recordings?from=${encodeURIComponent(bad)}`);
+      expect(response.status, bad).toBe(400);
+      expect(response.body.errors[0].field).toBe('from');
+    }
   });
 
   it('pages recordings with next_page_token', async () => {
@@ -390,6 +436,118 @@ describe('Recordings (checklist §8.7, docs/zoom-platform.md §2.3, §7)', () =>
     }
     const deleted = receiver.events('recording.deleted').at(-1);
     expect(deleted?.json.payload.operator).toBe('nathan.durand@acme.example');
+  });
+
+  it('trashes, recovers and deletes one file (DELETE /meetings/{id}/recordings/{fileId}) with Zoom’s events', async () => {
+    const result = emulator.control.simulateMeeting({
+      hostEmail: 'hugo.thomas@acme.example',
+      topic: 'One file goes',
+      durationMinutes: 5,
+      cloudRecordingManual: true,
+      processingSeconds: 0,
+    });
+    await emulator.control.advanceClock(1);
+    const encoded = encodeURIComponent(encodeURIComponent(result.uuid));
+    const before = (await api(emulator, token, `/meetings/${encoded}/recordings`)).body;
+    const m4a = fileOf(before, 'M4A');
+    const mp4 = fileOf(before, 'MP4');
+    const trash = await api(emulator, token, `/meetings/${encoded}/recordings/${m4a.id}`, {
+      method: 'DELETE',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(trash.status).toBe(204);
+    const after = (await api(emulator, token, `/meetings/${encoded}/recordings`)).body;
+    expect(fileOf(after, 'M4A')).toBeUndefined();
+    expect(fileOf(after, 'MP4').id).toBe(mp4.id);
+    expect(after.recording_count).toBe(before.recording_count - 1);
+    expect(after.total_size).toBe(before.total_size - m4a.file_size);
+    // The trashed file no longer downloads (Zoom's 200 + HTML failure).
+    const download = await fetch(m4a.download_url, { headers: { authorization: `Bearer ${token}` } });
+    expect(download.headers.get('content-type')).toContain('text/html');
+    // Trashing it again: not found; an unknown file id too.
+    expect(
+      (await api(emulator, token, `/meetings/${encoded}/recordings/${m4a.id}`, { method: 'DELETE' })).status,
+    ).toBe(404);
+    const unknown = await api(emulator, token, `/meetings/${encoded}/recordings/nope`, { method: 'DELETE' });
+    expect([unknown.status, unknown.body.code]).toEqual([404, 3301]);
+    const recover = await api(emulator, token, `/meetings/${encoded}/recordings/${m4a.id}/status`, {
+      method: 'PUT',
+      body: JSON.stringify({ action: 'recover' }),
+    });
+    expect(recover.status).toBe(204);
+    expect(fileOf((await api(emulator, token, `/meetings/${encoded}/recordings`)).body, 'M4A').id).toBe(
+      m4a.id,
+    );
+    const gone = await api(emulator, token, `/meetings/${encoded}/recordings/${m4a.id}?action=delete`, {
+      method: 'DELETE',
+    });
+    expect(gone.status).toBe(204);
+    expect(
+      fileOf((await api(emulator, token, `/meetings/${encoded}/recordings`)).body, 'M4A'),
+    ).toBeUndefined();
+    expect(
+      (
+        await api(emulator, token, `/meetings/${encoded}/recordings/${m4a.id}?action=sideways`, {
+          method: 'DELETE',
+        })
+      ).body.code,
+    ).toBe(300);
+    await emulator.control.flushWebhooks();
+    const events = receiver.events().filter((e) => e.json.payload?.object?.uuid === result.uuid);
+    expect(events.map((e) => e.json.event)).toEqual([
+      'recording.completed',
+      'recording.trashed',
+      'recording.recovered',
+      'recording.deleted',
+    ]);
+    for (const event of events.slice(1)) {
+      expect(event.json.payload.object.recording_files.map((f: Json) => f.id)).toEqual([m4a.id]);
+      expect(zoomRecordingLifecycleEventSchema.safeParse(event.json).success).toBe(true);
+    }
+    expect(events[1]?.json.payload.object.recording_files[0].deleted_time).toBeTruthy();
+  });
+
+  it('refuses to delete a file of a recording still processing (code 3303)', async () => {
+    const result = emulator.control.simulateMeeting({
+      hostEmail: 'hugo.thomas@acme.example',
+      topic: 'Still processing',
+      durationMinutes: 5,
+      cloudRecordingManual: true,
+      processingSeconds: 600,
+    });
+    const encoded = encodeURIComponent(encodeURIComponent(result.uuid));
+    const file = fileOf((await api(emulator, token, `/meetings/${encoded}/recordings`)).body, 'MP4');
+    const response = await api(emulator, token, `/meetings/${encoded}/recordings/${file.id}`, {
+      method: 'DELETE',
+    });
+    expect([response.status, response.body.code]).toEqual([400, 3303]);
+  });
+
+  it('takes Content-Type: application/json without a body on body-less methods (as Zoom’s SDK sends it)', async () => {
+    const result = emulator.control.simulateMeeting({
+      hostEmail: 'hugo.thomas@acme.example',
+      topic: 'SDK headers',
+      durationMinutes: 5,
+      cloudRecordingManual: true,
+      processingSeconds: 0,
+    });
+    await emulator.control.advanceClock(1);
+    const encoded = encodeURIComponent(encodeURIComponent(result.uuid));
+    const json = { 'content-type': 'application/json' };
+    expect((await api(emulator, token, '/users/me', { headers: json })).status).toBe(200);
+    expect((await api(emulator, token, `/meetings/${encoded}/recordings`, { headers: json })).status).toBe(
+      200,
+    );
+    const trashed = await api(emulator, token, `/meetings/${encoded}/recordings?action=trash`, {
+      method: 'DELETE',
+      headers: json,
+    });
+    expect(trashed.status).toBe(204);
+    // A body is still required where the call has one, and must be JSON.
+    const noBody = await api(emulator, token, '/groups', { method: 'POST', headers: json });
+    expect([noBody.status, noBody.body.code]).toEqual([400, 300]);
+    const badBody = await api(emulator, token, '/groups', { method: 'POST', headers: json, body: '{nope' });
+    expect(badBody.body.message).toBe('Request Body should be a valid JSON object.');
   });
 
   it('auto-deletes after the configured days: trash (30 days), then deletion', async () => {

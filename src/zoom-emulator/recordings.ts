@@ -221,12 +221,14 @@ export function simulateMeeting(
       fileName: `${fileNameStamp(segStart)}_Recording.m4a`,
       content: audio,
     });
-    // TIMELINE files have no id, status, size or recording_type (docs/zoom-platform.md §2.3).
+    // TIMELINE files as captured from real Zoom: with id, size, status and recording_type (docs/zoom-platform.md §2.3).
     files.push({
       ...base,
       key: newKey(),
+      id: ctx.ids.fileId(),
       fileType: 'TIMELINE',
       fileExtension: 'JSON',
+      recordingType: 'timeline',
       fileName: `${fileNameStamp(segStart)}_Recording.timeline.json`,
       content: {
         kind: 'text',
@@ -378,7 +380,62 @@ export function deleteRecording(ctx: EmulatorContext, meeting: MeetingInstance):
   emitRecordingEvent(ctx, meeting, 'recording.deleted');
 }
 
+const filePurgeTasks = new WeakMap<RecordingFileRecord, number>();
+
+/**
+ * `DELETE /meetings/{meetingId}/recordings/{recordingId}` (docs/zoom-platform.md §2.1): one file goes to
+ * the trash for 30 days (then is deleted) or is deleted for good; `recording.trashed` / `recording.deleted`
+ * list that file only (§4.2). The meeting's other files stay.
+ */
+export function removeRecordingFile(
+  ctx: EmulatorContext,
+  meeting: MeetingInstance,
+  file: RecordingFileRecord,
+  action: 'trash' | 'delete',
+): void {
+  if (action === 'trash') {
+    if (file.location !== undefined)
+      throw new EmulatorInputError('There is no recording for this meeting.', 404);
+    file.location = 'trash';
+    file.trashedAt = ctx.clock.now();
+    filePurgeTasks.set(
+      file,
+      ctx.clock.schedule(file.trashedAt + trashRetentionDays * 86_400_000, `purge file ${file.key}`, () => {
+        if (file.location === 'trash') removeRecordingFile(ctx, meeting, file, 'delete');
+      }),
+    );
+    emitRecordingEvent(ctx, meeting, 'recording.trashed', 'user', [file]);
+    return;
+  }
+  if (file.location === 'deleted')
+    throw new EmulatorInputError('There is no recording for this meeting.', 404);
+  file.location = 'deleted';
+  const task = filePurgeTasks.get(file);
+  if (task !== undefined) ctx.clock.cancel(task);
+  emitRecordingEvent(ctx, meeting, 'recording.deleted', 'user', [file]);
+}
+
+/** `PUT /meetings/{meetingId}/recordings/{recordingId}/status` `{action:"recover"}`: one file back from the trash. */
+export function recoverRecordingFile(
+  ctx: EmulatorContext,
+  meeting: MeetingInstance,
+  file: RecordingFileRecord,
+): void {
+  if (file.location !== 'trash')
+    throw new EmulatorInputError('There is no recording in the trash for this meeting.', 404);
+  file.location = undefined;
+  file.trashedAt = undefined;
+  const task = filePurgeTasks.get(file);
+  if (task !== undefined) ctx.clock.cancel(task);
+  emitRecordingEvent(ctx, meeting, 'recording.recovered', 'user', [file]);
+}
+
 type UrlMode = { kind: 'api' } | { kind: 'webhook'; nonce: string };
+
+/** Whether a meeting still has files to show (all of them can be trashed one by one). */
+function hasFiles(ctx: EmulatorContext, meeting: MeetingInstance): boolean {
+  return visibleFiles(ctx, meeting).length > 0;
+}
 
 /** Files visible now: the transcript only once ready (it arrives after recording.completed). */
 export function visibleFiles(ctx: EmulatorContext, meeting: MeetingInstance): RecordingFileRecord[] {
@@ -388,7 +445,9 @@ export function visibleFiles(ctx: EmulatorContext, meeting: MeetingInstance): Re
     recording.transcriptReadyAt !== null &&
     recording.transcriptReadyAt <= ctx.clock.now() &&
     recording.status === 'completed';
-  return recording.files.filter((file) => !file.isTranscript || transcriptReady);
+  return recording.files.filter(
+    (file) => file.location === undefined && (!file.isTranscript || transcriptReady),
+  );
 }
 
 function fileToWire(
@@ -412,8 +471,8 @@ function fileToWire(
     file_extension: file.fileExtension,
     download_url: downloadUrl,
   };
-  if (file.fileType !== 'CC' && file.fileType !== 'TIMELINE') {
-    // Only CC and TIMELINE files lack these fields (docs/zoom-platform.md §2.3).
+  if (file.fileType !== 'CC') {
+    // Only CC files lack these fields (docs/zoom-platform.md §2.3).
     wire.id = file.id;
     wire.file_size = contentSize(file.content);
     wire.play_url = `${base}/rec/play/${file.key}`;
@@ -421,7 +480,8 @@ function fileToWire(
     wire.recording_type = file.recordingType;
   }
   if (mode.kind === 'webhook' && file.fileName) wire.file_name = file.fileName;
-  if (inTrash && meeting.recording?.trashedAt) wire.deleted_time = isoSeconds(meeting.recording.trashedAt);
+  const trashedAt = file.trashedAt ?? meeting.recording?.trashedAt;
+  if (inTrash && trashedAt) wire.deleted_time = isoSeconds(trashedAt);
   return wire;
 }
 
@@ -429,16 +489,22 @@ function fileToWire(
 export function meetingToWire(
   ctx: EmulatorContext,
   meeting: MeetingInstance,
-  options: { mode?: UrlMode; inTrash?: boolean; single?: boolean; onlyTranscript?: boolean } = {},
+  options: {
+    mode?: UrlMode;
+    inTrash?: boolean;
+    single?: boolean;
+    onlyTranscript?: boolean;
+    /** The files an event is about (one trashed, deleted or recovered file) instead of the visible ones. */
+    files?: RecordingFileRecord[];
+  } = {},
 ): ZoomRecordingMeeting {
   const recording = meeting.recording;
   const host = ctx.state.users.get(meeting.hostId);
   const mode = options.mode ?? { kind: 'api' };
-  let files = visibleFiles(ctx, meeting);
+  let files = options.files ?? visibleFiles(ctx, meeting);
   if (options.onlyTranscript) files = files.filter((file) => file.isTranscript);
   const totalSize = files.reduce(
-    (sum, file) =>
-      sum + (file.fileType === 'CC' || file.fileType === 'TIMELINE' ? 0 : contentSize(file.content)),
+    (sum, file) => sum + (file.fileType === 'CC' ? 0 : contentSize(file.content)),
     0,
   );
   const wire: ZoomRecordingMeeting = {
@@ -496,6 +562,7 @@ function emitRecordingEvent(
     | 'recording.deleted'
     | 'recording.recovered',
   by: 'user' | 'auto_delete' = 'user',
+  files?: RecordingFileRecord[],
 ): void {
   const now = ctx.clock.now();
   const host = ctx.state.users.get(meeting.hostId);
@@ -507,6 +574,7 @@ function emitRecordingEvent(
       inTrash: event === 'recording.trashed',
       onlyTranscript: event === 'recording.transcript_completed',
       single: true,
+      ...(files ? { files } : {}),
     }) as Record<string, unknown>;
     if (event === 'recording.completed' && ctx.webhooks.getSettings().firstSegmentOnly) {
       const files = object.recording_files as ZoomRecordingFile[];
@@ -588,7 +656,20 @@ function addMonthsUtc(date: string, months: number): string {
   return target.toISOString().slice(0, 10);
 }
 
-const datePattern = /^\d{4}-\d{2}-\d{2}$/;
+/**
+ * The date of a `from`/`to` value: `yyyy-mm-dd`, optionally followed by a time (`T` or a space) and a zone
+ * (`Z`, `+00:00`, or a `+` the query string turned into a space); null for anything else.
+ */
+function datePart(value: string): string | null {
+  const match =
+    /^(\d{4}-\d{2}-\d{2})(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[ +-]\d{2}(?::?\d{2})?)?)?$/.exec(
+      value,
+    );
+  const date = match?.[1];
+  if (!date) return null;
+  const parsed = new Date(`${date}T00:00:00Z`);
+  return Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== date ? null : date;
+}
 
 const recordingReadScopes = [
   'recording:read',
@@ -636,14 +717,19 @@ export function registerRecordingRoutes(app: FastifyInstance, ctx: EmulatorConte
       const trash = query.trash === 'true';
       const today = utcDate(ctx.clock.now());
       // Defaults: from = today, to = tomorrow (docs/zoom-platform.md §2.1 notes). Dates are UTC; bounds are inclusive here.
-      const from = query.from ?? today;
-      const to = query.to ?? (query.from ? today : utcDate(ctx.clock.now() + 86_400_000));
+      // Zoom takes a date or a date-time (its date part counts); widely used clients send date-times (§2.1).
+      const from = query.from === undefined ? today : datePart(query.from);
+      const to =
+        query.to === undefined
+          ? query.from
+            ? today
+            : utcDate(ctx.clock.now() + 86_400_000)
+          : datePart(query.to);
       const errors: { field: string; message: string }[] = [];
-      if (!datePattern.test(from) || Number.isNaN(Date.parse(from)))
-        errors.push({ field: 'from', message: 'Invalid field.' });
-      if (!datePattern.test(to) || Number.isNaN(Date.parse(to)))
-        errors.push({ field: 'to', message: 'Invalid field.' });
+      if (from === null) errors.push({ field: 'from', message: 'Invalid field.' });
+      if (to === null) errors.push({ field: 'to', message: 'Invalid field.' });
       if (errors.length > 0) return sendZoomError(reply, 400, 300, 'Validation Failed.', errors);
+      if (from === null || to === null) return reply;
       if (!trash) {
         if (to < from)
           return sendZoomError(reply, 400, 300, 'The "to" date must be on or after the "from" date.');
@@ -654,7 +740,9 @@ export function registerRecordingRoutes(app: FastifyInstance, ctx: EmulatorConte
       const meetingFilter = query.meeting_id ? Number(query.meeting_id) : null;
       const meetings = [...ctx.state.meetings.values()]
         .filter((m) => m.hostId === user.id && m.recording !== null)
-        .filter((m) => (trash ? m.recording?.location === 'trash' : m.recording?.location === 'active'))
+        .filter((m) =>
+          trash ? m.recording?.location === 'trash' : m.recording?.location === 'active' && hasFiles(ctx, m),
+        )
         // `from`/`to` don't apply to the trash (docs/zoom-platform.md §2.1).
         .filter((m) => trash || (utcDate(m.startTime) >= from && utcDate(m.startTime) <= to))
         .filter((m) => meetingFilter === null || m.meetingId === meetingFilter)
@@ -683,7 +771,7 @@ export function registerRecordingRoutes(app: FastifyInstance, ctx: EmulatorConte
     async (request, reply) => {
       const { raw, doubleEncoded } = rawMeetingParam(request);
       const meeting = findMeetingForParam(ctx, raw, doubleEncoded);
-      if (meeting?.recording?.location !== 'active') {
+      if (meeting?.recording?.location !== 'active' || !hasFiles(ctx, meeting)) {
         return sendZoomError(reply, 404, 3301, 'There is no recording for this meeting.');
       }
       if (!hostAllowed(ctx, request, reply, meeting)) return reply;
@@ -749,6 +837,80 @@ export function registerRecordingRoutes(app: FastifyInstance, ctx: EmulatorConte
         return sendZoomError(reply, 404, 3301, 'There is no recording for this meeting.');
       if (!hostAllowed(ctx, request, reply, meeting)) return reply;
       recoverRecording(ctx, meeting);
+      return reply.status(204).send();
+    },
+  );
+
+  const fileRoute = (request: FastifyRequest, reply: FastifyReply) => {
+    const { raw, doubleEncoded } = rawMeetingParam(request);
+    const meeting = findMeetingForParam(ctx, raw, doubleEncoded);
+    const { recordingId } = request.params as { recordingId: string };
+    const file = meeting?.recording?.files.find((f) => f.id === recordingId && f.location !== 'deleted');
+    if (!meeting?.recording || meeting.recording.location === 'deleted' || !file) {
+      sendZoomError(reply, 404, 3301, 'There is no recording for this meeting.');
+      return null;
+    }
+    if (!hostAllowed(ctx, request, reply, meeting)) return null;
+    return { meeting, file };
+  };
+
+  zoomRoute(
+    app,
+    ctx,
+    'DELETE',
+    '/meetings/:meetingId/recordings/:recordingId',
+    {
+      category: 'Light',
+      scopes: [
+        'recording:write',
+        'recording:write:admin',
+        'cloud_recording:delete:recording_file',
+        'cloud_recording:delete:recording_file:admin',
+      ],
+    },
+    async (request, reply) => {
+      const action = (request.query as Record<string, string | undefined>).action ?? 'trash';
+      if (action !== 'trash' && action !== 'delete') {
+        return sendZoomError(reply, 400, 300, 'Validation Failed.', [
+          { field: 'action', message: 'Invalid field.' },
+        ]);
+      }
+      const found = fileRoute(request, reply);
+      if (!found) return reply;
+      if (found.meeting.recording?.status !== 'completed')
+        return sendZoomError(reply, 400, 3303, 'You can not delete an uncompleted meeting.');
+      if (action === 'trash' && found.file.location === 'trash')
+        return sendZoomError(reply, 404, 3301, 'There is no recording for this meeting.');
+      removeRecordingFile(ctx, found.meeting, found.file, action);
+      return reply.status(204).send();
+    },
+  );
+
+  zoomRoute(
+    app,
+    ctx,
+    'PUT',
+    '/meetings/:meetingId/recordings/:recordingId/status',
+    {
+      category: 'Light',
+      scopes: [
+        'recording:write',
+        'recording:write:admin',
+        'cloud_recording:update:recover_single_recording',
+        'cloud_recording:update:recover_single_recording:admin',
+      ],
+    },
+    async (request, reply) => {
+      if ((request.body as { action?: string } | null)?.action !== 'recover') {
+        return sendZoomError(reply, 400, 300, 'Validation Failed.', [
+          { field: 'action', message: 'Invalid field.' },
+        ]);
+      }
+      const found = fileRoute(request, reply);
+      if (!found) return reply;
+      if (found.file.location !== 'trash')
+        return sendZoomError(reply, 404, 3301, 'There is no recording for this meeting.');
+      recoverRecordingFile(ctx, found.meeting, found.file);
       return reply.status(204).send();
     },
   );

@@ -8,6 +8,11 @@ export type RequestLogEntry = {
   method: string;
   /** Path without the query string (tokens in query strings never reach the log). */
   path: string;
+  /**
+   * The query parameters as received (repeated ones as arrays), for request-side contract checks; a token
+   * sent as `access_token` is kept as `[redacted]`.
+   */
+  query: Record<string, string | string[]>;
   /** Fastify route pattern, e.g. `/v2/users/:userId/recordings`; the endpoint key of counts and faults. */
   route: string;
   status: number;

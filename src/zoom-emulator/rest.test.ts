@@ -82,8 +82,25 @@ describe('REST gateway behaviour (checklist §8.4–8.5)', () => {
     expect([a.status, b.status, c.status]).toEqual([429, 429, 200]);
     expect(a.headers.get('x-ratelimit-type')).toBe('Daily-limit');
     expect(a.headers.get('retry-after')).toBe('2026-03-11T00:00:00Z');
+    // The daily limit, not the per-second one (Business Light: 80/s, no daily cap → Zoom's per-user 100).
+    expect(a.headers.get('x-ratelimit-limit')).toBe('100');
+    expect(a.body.message).toContain('(100)');
+    expect(c.headers.get('x-ratelimit-limit')).toBe('80');
     const counts = emulator.control.requestCounts();
     expect(counts.byCategory.Light).toBeGreaterThan(0);
+  });
+
+  it('reports the daily cap in X-RateLimit-Limit when a Free account runs out for the day', async () => {
+    emulator.control.setRateLimits({ plan: 'free' });
+    try {
+      emulator.control.setFaults({ rateLimitBurst: { count: 1, type: 'Daily-limit' } });
+      const limited = await api(emulator, token, '/users');
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get('x-ratelimit-limit')).toBe('2000');
+      expect(limited.body.message).toContain('(2000)');
+    } finally {
+      emulator.control.setRateLimits({ plan: 'business' });
+    }
   });
 
   it('pages users with next_page_token (empty on the last page) and the deprecated page_number', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type ZoomEmulator } from './index.ts';
-import { sandboxTrickyUuids } from './scenarios.ts';
+import { sandboxServerToServerApp, sandboxTrickyUuids } from './scenarios.ts';
 import { startTestEmulator, startWebhookReceiver, testApp } from './test-helpers.ts';
 
 describe('sandbox scenario', () => {
@@ -35,6 +35,30 @@ describe('sandbox scenario', () => {
       'ines.simon@acme.example': 'Member/2/pending',
     });
     expect(users.find((u) => u.email === 'camille.martin@acme.example')?.role_id).toBe('0');
+  });
+
+  it('has a documented Server-to-Server app: an owner token by account_credentials, api_url = the emulator', async () => {
+    const { clientId, clientSecret } = sandboxServerToServerApp;
+    const response = await fetch(
+      `${emulator.oauthUrl}/oauth/token?grant_type=account_credentials&account_id=acme-sandbox-account`,
+      {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` },
+      },
+    );
+    expect(response.status).toBe(200);
+    const token = (await response.json()) as {
+      access_token: string;
+      api_url: string;
+      refresh_token?: string;
+    };
+    expect(token.refresh_token).toBeUndefined();
+    expect(token.api_url).toBe(emulator.url);
+    const me = await fetch(`${token.api_url}/v2/users/me`, {
+      headers: { authorization: `Bearer ${token.access_token}` },
+    });
+    expect(((await me.json()) as { email: string }).email).toBe('camille.martin@acme.example');
+    expect(emulator.control.listApps().map((app) => app.clientId)).toContain(clientId);
   });
 
   it('has weeks of recordings across Emma, Hugo, Camille and Nathan, one still processing', async () => {

@@ -35,6 +35,31 @@ export const defaultSandboxApp: EmulatorAppRegistration = {
   type: 'general',
 };
 
+/**
+ * The sandbox's Server-to-Server OAuth app (`grant_type=account_credentials&account_id=acme-sandbox-account`,
+ * Basic auth with these credentials): an account-owner token for any client that needs no consent flow.
+ * No webhook URL: it receives no events unless one is set through `/_emulator/apps`.
+ */
+export const sandboxServerToServerApp: EmulatorAppRegistration = {
+  clientId: 'callport-sandbox-s2s-client',
+  clientSecret: 'callport-sandbox-s2s-secret',
+  redirectUris: [],
+  scopes: [
+    'user:read:admin',
+    'user:write:admin',
+    'account:read:admin',
+    'account:write:admin',
+    'group:read:admin',
+    'group:write:admin',
+    'recording:read:admin',
+    'recording:write:admin',
+    'meeting:read:admin',
+  ],
+  webhookSecretToken: 'callport-sandbox-s2s-webhook-secret',
+  type: 'server_to_server',
+  accountId: sandboxAccountId,
+};
+
 function setupAccount(
   ctx: EmulatorContext,
   input: { id: string; name: string; owner: CreateUserInput },

@@ -144,13 +144,16 @@ async function zoomGuard(
     reply.header('X-RateLimit-Remaining', '0');
     reply.header('X-RateLimit-Type', exceeded);
     if (exceeded === 'Daily-limit') {
+      // A daily 429 reports the daily limit, not the per-second one (docs/zoom-platform.md §5).
+      const dailyLimit = ctx.rateLimiter.dailyLimitFor(meta.category);
+      reply.header('X-RateLimit-Limit', String(dailyLimit));
       // Daily limits carry Retry-After as an ISO date-time: the next 00:00 UTC (docs/zoom-platform.md §5).
       reply.header('Retry-After', nextUtcMidnight(ctx.clock.now()));
       return sendZoomError(
         reply,
         429,
         429,
-        `You have exceeded the daily rate limit (${decision.limit}) of ${meta.category} API requests permitted for this account. You may resume these requests at GMT 00:00:00.`,
+        `You have exceeded the daily rate limit (${dailyLimit}) of ${meta.category} API requests permitted for this account. You may resume these requests at GMT 00:00:00.`,
       );
     }
     // QPS Retry-After in seconds: an emulator choice, Zoom's QPS headers vary (docs/zoom-platform.md §5, UNCONFIRMED).
@@ -192,6 +195,20 @@ export function zoomRoute(
   });
 }
 
+function loggedQuery(url: string): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  const search = new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : '');
+  for (const [key, raw] of search) {
+    const value = key === 'access_token' ? '[redacted]' : raw;
+    const existing = query[key];
+    query[key] =
+      existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+  }
+  return query;
+}
+
+const bodylessMethods = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
+
 /** Builds the Fastify app with Zoom's cross-cutting behaviour; feature routes are added by the caller. */
 export function createServer(ctx: EmulatorContext): FastifyInstance {
   const app = Fastify({
@@ -208,6 +225,19 @@ export function createServer(ctx: EmulatorContext): FastifyInstance {
     },
   );
 
+  // Zoom's own SDK sends `Content-Type: application/json` on every call, body or not, and Zoom takes it:
+  // an empty body is no body on methods that carry none (GET, HEAD, DELETE, OPTIONS).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body as string;
+    if (text.trim() === '' && bodylessMethods.has(request.method)) return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(Object.assign(new Error('invalid JSON body'), { statusCode: 400 }), undefined);
+    }
+  });
+
   app.addHook('onRequest', async (request, reply) => {
     const info = requestInfo(request);
     // Every Zoom response carries a tracking id (docs/zoom-platform.md §2).
@@ -220,6 +250,7 @@ export function createServer(ctx: EmulatorContext): FastifyInstance {
         at: new Date(ctx.clock.now()).toISOString(),
         method: request.method,
         path: request.url.split('?')[0] ?? request.url,
+        query: loggedQuery(request.url),
         route,
         status: reply.raw.statusCode,
         category: info.category,

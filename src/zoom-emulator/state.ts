@@ -96,7 +96,7 @@ export type MeetingSettingsSnapshot = {
 export type RecordingFileRecord = {
   /** Always set: the path segment of this file's download URL. */
   key: string;
-  /** Zoom's file id; absent on CC and TIMELINE files (docs/zoom-platform.md §2.3). */
+  /** Zoom's file id; absent on CC files (docs/zoom-platform.md §2.3). */
   id?: string | undefined;
   fileType: string;
   fileExtension: string;
@@ -108,6 +108,9 @@ export type RecordingFileRecord = {
   /** Transcript files exist only once the transcript is ready. */
   isTranscript: boolean;
   isParticipantAudio: boolean;
+  /** Set when this one file was trashed or deleted (`DELETE /meetings/{id}/recordings/{fileId}`). */
+  location?: 'trash' | 'deleted' | undefined;
+  trashedAt?: number | undefined;
 };
 
 export type RecordingRecord = {
