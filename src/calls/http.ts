@@ -1,19 +1,14 @@
 import { z } from 'zod';
-import { type CallDetail, callListQuerySchema } from '../contract/index.ts';
+import { callListQuerySchema, callTranscriptSearchQuerySchema } from '../contract/index.ts';
 import type { Db } from '../db/index.ts';
 import { AppError } from '../lib/errors.ts';
 import type { App } from '../server/app.ts';
 import { getPrincipal, parseInput } from '../server/request.ts';
 import type { BlobStore } from '../storage/index.ts';
-import { findCall, listCallFiles, listCalls, listTranscript } from './queries.ts';
+import { findVisibleCall, getCall } from './get-call.ts';
+import { findMatchingLines, listCallFiles } from './queries.ts';
+import { searchCalls } from './search-calls.ts';
 
-const kinds: Record<string, CallDetail['media'][number]['kind']> = {
-  MP4: 'video',
-  M4A: 'audio',
-  TRANSCRIPT: 'transcript',
-  CHAT: 'chat',
-  TIMELINE: 'timeline',
-};
 const contentTypes: Record<string, string> = {
   MP4: 'video/mp4',
   M4A: 'audio/mp4',
@@ -27,77 +22,27 @@ const mediaParams = z.object({ id: z.uuid(), fileId: z.uuid() });
 export function registerCallsRoutes(options: { db: Db; store: BlobStore }) {
   const { db, store } = options;
   return (app: App) => {
-    app.get('/api/calls', { config: { access: 'user' } }, async (request) => {
-      const principal = getPrincipal(request);
-      const query = parseInput(callListQuerySchema, request.query);
-      // Members see the calls they hosted; admins see the organisation's, and may filter by host.
-      const hostUserId = principal.role === 'admin' ? query.userId : principal.userId;
-      const { rows, total } = await listCalls(db, {
-        organizationId: principal.organizationId,
-        ...query,
-        hostUserId,
-      });
-      return {
-        total,
-        calls: rows.map(({ call, hostName, hasTranscript }) => ({
-          id: call.id,
-          topic: call.topic,
-          startedAt: call.startedAt.toISOString(),
-          durationSeconds: call.durationSeconds,
-          host: call.hostUserId ? { id: call.hostUserId, name: hostName ?? '' } : null,
-          participants: call.participants,
-          hasTranscript: Boolean(hasTranscript),
-        })),
-      };
-    });
+    app.get('/api/calls', { config: { access: 'user' } }, async (request) =>
+      searchCalls(db, getPrincipal(request), parseInput(callListQuerySchema, request.query)),
+    );
 
-    app.get('/api/calls/:id', { config: { access: 'user' } }, async (request): Promise<CallDetail> => {
+    app.get('/api/calls/:id', { config: { access: 'user' } }, async (request) =>
+      getCall(db, getPrincipal(request), parseInput(idParams, request.params).id),
+    );
+
+    app.get('/api/calls/:id/transcript/search', { config: { access: 'user' } }, async (request) => {
       const principal = getPrincipal(request);
       const { id } = parseInput(idParams, request.params);
-      const found = await findCall(db, principal.organizationId, id);
-      if (!found || (principal.role !== 'admin' && found.call.hostUserId !== principal.userId)) {
-        throw new AppError('not_found', 'No such call.');
-      }
-      const [files, transcript] = await Promise.all([
-        listCallFiles(db, found.call.recordingId),
-        listTranscript(db, id),
-      ]);
-      return {
-        id,
-        topic: found.call.topic,
-        startedAt: found.call.startedAt.toISOString(),
-        durationSeconds: found.call.durationSeconds,
-        host: found.call.hostUserId ? { id: found.call.hostUserId, name: found.hostName ?? '' } : null,
-        participants: found.call.participants,
-        hasTranscript: transcript.length > 0,
-        media: files
-          .filter((file) => file.storageKey)
-          .map((file) => ({
-            fileId: file.id,
-            kind: kinds[file.fileType] ?? 'timeline',
-            size: file.storedSize ?? 0,
-            recordingType: file.recordingType,
-            segmentStart: file.recordingStart?.toISOString() ?? null,
-            url: `/api/calls/${id}/media/${file.id}`,
-          })),
-        transcript: transcript.map(({ speaker, startMs, endMs, text }) => ({
-          speaker,
-          startMs,
-          endMs,
-          text,
-        })),
-        chat: found.call.chat,
-      };
+      await findVisibleCall(db, principal, id);
+      const { q } = parseInput(callTranscriptSearchQuerySchema, request.query);
+      return { lines: await findMatchingLines(db, id, q) };
     });
 
     // Media through the API: ranged, authorised, and never a storage path or credential in the browser.
     app.get('/api/calls/:id/media/:fileId', { config: { access: 'user' } }, async (request, reply) => {
       const principal = getPrincipal(request);
       const { id, fileId } = parseInput(mediaParams, request.params);
-      const found = await findCall(db, principal.organizationId, id);
-      if (!found || (principal.role !== 'admin' && found.call.hostUserId !== principal.userId)) {
-        throw new AppError('not_found', 'No such call.');
-      }
+      const found = await findVisibleCall(db, principal, id);
       const file = (await listCallFiles(db, found.call.recordingId)).find(
         (candidate) => candidate.id === fileId,
       );

@@ -1,2 +1,3 @@
 export { registerCallsRoutes } from './http.ts';
 export { findCall, listCalls } from './queries.ts';
+export { searchCalls } from './search-calls.ts';

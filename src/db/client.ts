@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -79,6 +80,8 @@ async function openPglite(options: { dataDir?: string; loadDataDir?: Blob }): Pr
     // touched; one team's calls fit in far less (measured: PGlite alone in a Node process on an existing
     // data folder, about 185 MB of RSS with 32 MB, 300 MB with 128 MB; the memory bench, 357 vs 448 MB).
     startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'],
+    // Call search strips accents (migration 0007).
+    extensions: { unaccent },
   });
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   let isClosed = false;

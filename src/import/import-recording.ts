@@ -2,6 +2,7 @@ import { text } from 'node:stream/consumers';
 import { type ConnectionRow, findConnection } from '../connections/index.ts';
 import type { ZoomAccess } from '../connections/zoom-access.ts';
 import type { Db } from '../db/index.ts';
+import { detectLanguage } from '../lib/language.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import type { SecretBox } from '../lib/secret-box.ts';
@@ -258,8 +259,13 @@ async function buildCall(
       [hostName, ...transcript.map((line) => line.speaker), ...chat.map((m) => m.sender)].filter(Boolean),
     ),
   ];
+  const language = detectLanguage(
+    [recording.topic, ...transcript.map((line) => line.text), ...chat.map((m) => m.text)],
+    'fr',
+  );
   const call = await upsertCall(deps.db, {
     organizationId: recording.organizationId,
+    language,
     recordingId: recording.id,
     hostUserId,
     topic: recording.topic,

@@ -235,6 +235,7 @@ export async function upsertCall(db: Db, values: typeof calls.$inferInsert) {
         hostUserId: values.hostUserId ?? null,
         participants: values.participants ?? [],
         chat: values.chat ?? [],
+        language: values.language ?? 'fr',
       },
     })
     .returning();
@@ -247,11 +248,14 @@ export async function replaceTranscript(
   lines: Array<{ speaker: string; startMs: number; endMs: number; text: string }>,
 ) {
   await db.transaction(async (tx) => {
+    // Each line carries the call's language: its search vector is generated from its own row.
+    const [call] = await tx.select({ language: calls.language }).from(calls).where(eq(calls.id, callId));
+    const language = call?.language ?? 'fr';
     await tx.delete(transcriptLines).where(eq(transcriptLines.callId, callId));
     for (let start = 0; start < lines.length; start += 500) {
       const batch = lines
         .slice(start, start + 500)
-        .map((line, index) => ({ callId, seq: start + index, ...line }));
+        .map((line, index) => ({ callId, seq: start + index, language, ...line }));
       if (batch.length > 0) await tx.insert(transcriptLines).values(batch);
     }
   });

@@ -39,6 +39,7 @@ const matrix: Record<string, Access> = {
   'POST /api/import/diagnose': 'user',
   'GET /api/calls': 'user',
   'GET /api/calls/:id': 'user',
+  'GET /api/calls/:id/transcript/search': 'user',
   'GET /api/calls/:id/media/:fileId': 'user',
   'GET /api/integrations/zoom/policy': 'admin',
   'PATCH /api/integrations/zoom/policy': 'admin',

@@ -95,6 +95,27 @@ describe('sandbox scenario', () => {
     expect(vtt).toContain('Emma Dubois: Hello Paul, thanks for joining.');
     expect(vtt).toContain('Paul Girard: Yes, happy to.');
   });
+
+  it('has calls whose transcripts differ, in French and in English', async () => {
+    const token = emulator.control.installApp(testApp.clientId).access_token;
+    const transcripts = new Map<string, string>();
+    for (const meeting of emulator.control.listMeetings()) {
+      const file = (await emulator.control.getRecording(meeting.uuid))?.files.find(
+        (f) => f.fileType === 'TRANSCRIPT' && f.visible,
+      );
+      if (!file) continue;
+      const redirect = await fetch(`${file.downloadUrl}?access_token=${token}`, { redirect: 'manual' });
+      transcripts.set(
+        `${meeting.topic} ${meeting.uuid}`,
+        await (await fetch(redirect.headers.get('location') as string)).text(),
+      );
+    }
+    const text = [...transcripts.values()].join('\n');
+    expect(text).toContain('Paul Girard: Oui. Nous avons une équipe commerciale');
+    expect(text).toContain('Peter Gibbons: Yes, since the update');
+    expect(new Set(transcripts.values()).size).toBe(transcripts.size);
+    expect(transcripts.size).toBeGreaterThanOrEqual(5);
+  });
 });
 
 describe('real-time clock (the sandbox’s default)', () => {

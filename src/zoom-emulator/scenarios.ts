@@ -4,6 +4,12 @@
  */
 
 import { simulateMeeting } from './recordings.ts';
+import {
+  boardPreparation,
+  discoveryGlobex,
+  pipelineReview,
+  supportEscalation,
+} from './sandbox-transcripts.ts';
 import { deepMerge, defaultAccountSettings, defaultLockSettings } from './settings.ts';
 import type { EmulatorAppRegistration, EmulatorContext } from './state.ts';
 import { builtInRoles, type CreateUserInput, createUser } from './users.ts';
@@ -191,6 +197,7 @@ export function seedSandboxMeetings(ctx: EmulatorContext): void {
       startTime: at(21, 9),
       durationMinutes: 32,
       participants: [paul],
+      transcript: discoveryGlobex,
       cloudRecordingManual: true,
     },
     silent,
@@ -202,6 +209,7 @@ export function seedSandboxMeetings(ctx: EmulatorContext): void {
       topic: 'Weekly pipeline review',
       startTime: at(14, 8),
       durationMinutes: 45,
+      transcript: pipelineReview(1),
       meetingId: sandboxRecurringMeetingId,
       type: 8,
       cloudRecordingManual: true,
@@ -215,6 +223,7 @@ export function seedSandboxMeetings(ctx: EmulatorContext): void {
       topic: 'Weekly pipeline review',
       startTime: at(7, 8),
       durationMinutes: 45,
+      transcript: pipelineReview(2),
       meetingId: sandboxRecurringMeetingId,
       type: 8,
       cloudRecordingManual: true,
@@ -229,6 +238,7 @@ export function seedSandboxMeetings(ctx: EmulatorContext): void {
       topic: 'Board preparation',
       startTime: at(10, 14),
       durationMinutes: 60,
+      transcript: boardPreparation,
       segments: [
         { startMinute: 0, endMinute: 20 },
         { startMinute: 35, endMinute: 60 },
@@ -244,6 +254,7 @@ export function seedSandboxMeetings(ctx: EmulatorContext): void {
       topic: 'Support escalation: Initech',
       startTime: at(5, 13, 30),
       durationMinutes: 25,
+      transcript: supportEscalation,
       uuid: sandboxTrickyUuids.leadingSlash,
       cloudRecordingManual: true,
       chat: [
@@ -261,7 +272,7 @@ export function seedSandboxMeetings(ctx: EmulatorContext): void {
       startTime: at(3, 15),
       durationMinutes: 40,
       uuid: sandboxTrickyUuids.slashAndPlus,
-      participants: [{ name: 'Peter Gibbons' }],
+      participants: [{ name: 'Peter Gibbons', email: 'peter.gibbons@initech.example' }],
       cloudRecordingManual: true,
     },
     silent,

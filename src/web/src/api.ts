@@ -4,6 +4,7 @@ import {
   type CreateUserRequest,
   callDetailSchema,
   callListSchema,
+  callTranscriptSearchSchema,
   diagnosisSchema,
   type ErasePersonRequest,
   erasePersonResultSchema,
@@ -177,13 +178,18 @@ export const api = {
   getZoomIntegration: (): Promise<ZoomIntegration> =>
     request('GET', '/api/integrations/zoom', zoomIntegrationSchema),
 
-  listCalls: (query: { q?: string; from?: string; to?: string; userId?: string }) => {
-    const params = new URLSearchParams(
-      Object.entries(query).filter(([, value]) => value) as [string, string][],
-    );
+  /** `query`: the library's filters as they stand in the page's URL (q, userId, sort, cursor…). */
+  listCalls: (query: Record<string, string>) => {
+    const params = new URLSearchParams(Object.entries(query).filter(([, value]) => value));
     return request('GET', `/api/calls?${params}`, callListSchema);
   },
   getCall: (id: string) => request('GET', `/api/calls/${encodeURIComponent(id)}`, callDetailSchema),
+  searchCallTranscript: (id: string, q: string) =>
+    request(
+      'GET',
+      `/api/calls/${encodeURIComponent(id)}/transcript/search?${new URLSearchParams({ q })}`,
+      callTranscriptSearchSchema,
+    ),
 
   getUserMapping: () => request('GET', '/api/integrations/zoom/users', userMappingSchema),
   autoAssociate: () =>

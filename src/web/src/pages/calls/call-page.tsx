@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import type { CallDetail } from '../../../../contract/index.ts';
 import { api } from '../../api.ts';
 import { Banner } from '../../components/banner.tsx';
@@ -8,20 +8,30 @@ import { PageHeader } from '../../components/layout.tsx';
 import { useDocumentTitle } from '../../components/use-document-title.ts';
 import { describeError } from '../../errors.ts';
 import { formatDateTime, formatDuration } from './calls-page.tsx';
+import { clock } from './marked-text.tsx';
 
-function clock(ms: number): string {
-  const seconds = Math.floor(ms / 1000);
-  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+/** Zoom's chat file stamps messages with the time since the recording started, `HH:MM:SS`. */
+function chatMs(at: string): number {
+  const [hours = 0, minutes = 0, seconds = 0] = at.split(':').map(Number);
+  return ((hours * 60 + minutes) * 60 + seconds) * 1000;
 }
 
-/** A call: the player and the transcript in sync (current line highlighted, click a line to seek). */
+/**
+ * A call: the player with captions, the transcript in sync (click a line to seek), search within the
+ * transcript, the chat, talk-time. `?t=` (seconds) opens it at a moment, `?q=` searches the transcript.
+ */
 export function CallPage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
+  const [params] = useSearchParams();
   const [call, setCall] = useState<CallDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [currentMs, setCurrentMs] = useState(0);
+  const [findText, setFindText] = useState(params.get('q') ?? '');
+  const [found, setFound] = useState<number[]>([]);
+  const [foundIndex, setFoundIndex] = useState(0);
   const player = useRef<HTMLVideoElement & HTMLAudioElement>(null);
+  const startAt = Number(params.get('t') ?? '') || 0;
   useDocumentTitle(call?.topic ?? t('calls.title'));
 
   useEffect(() => {
@@ -31,28 +41,82 @@ export function CallPage() {
       .catch((cause: unknown) => setError(describeError(t, cause)));
   }, [id, t]);
 
+  // Opening at a moment: the player seeks there once it knows the media, and the line shows at once.
+  useEffect(() => {
+    setCurrentMs(startAt * 1000);
+  }, [startAt]);
+
+  useEffect(() => {
+    const text = findText.trim();
+    if (!call || !text) {
+      setFound([]);
+      return;
+    }
+    let isCurrent = true;
+    const timer = setTimeout(() => {
+      api
+        .searchCallTranscript(call.id, text)
+        .then((result) => {
+          if (!isCurrent) return;
+          setFound(result.lines);
+          // From a search result: the first match at or after the moment opened.
+          const fromHere = result.lines.findIndex(
+            (seq) => (call.transcript[seq]?.endMs ?? 0) > startAt * 1000,
+          );
+          setFoundIndex(Math.max(0, fromHere));
+        })
+        .catch(() => isCurrent && setFound([]));
+    }, 200);
+    return () => {
+      isCurrent = false;
+      clearTimeout(timer);
+    };
+  }, [call, findText, startAt]);
+
   const video = call?.media.find((media) => media.kind === 'video');
   const audio = call?.media.find((media) => media.kind === 'audio');
+  const captions = call?.media.find((media) => media.kind === 'transcript');
   const source = video ?? audio;
   const activeIndex = call
     ? call.transcript.findIndex((line) => currentMs >= line.startMs && currentMs < line.endMs)
     : -1;
+  const focusedLine = found.length > 0 ? found[foundIndex % found.length] : undefined;
 
   useEffect(() => {
-    if (activeIndex < 0) return;
-    document
-      .querySelector(`[data-line="${activeIndex}"]`)
-      ?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
-  }, [activeIndex]);
+    const line = focusedLine ?? activeIndex;
+    if (line < 0) return;
+    document.querySelector(`[data-line="${line}"]`)?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  }, [activeIndex, focusedLine]);
 
   const seek = (ms: number) => {
+    setCurrentMs(ms);
     if (!player.current) return;
     player.current.currentTime = ms / 1000;
     void player.current.play().catch(() => {});
   };
+  const step = (by: number) => {
+    if (found.length === 0 || !call) return;
+    const next = (foundIndex + by + found.length) % found.length;
+    setFoundIndex(next);
+    const line = call.transcript[found[next]!];
+    if (line) seek(line.startMs);
+  };
+  const onLoadedMetadata = () => {
+    if (player.current && startAt > 0) player.current.currentTime = startAt;
+  };
 
   if (error) return <Banner tone="error">{error}</Banner>;
   if (!call) return <p className="muted">{t('common.loading')}</p>;
+  const playerProps = {
+    ref: player,
+    controls: true,
+    preload: 'metadata',
+    src: source?.url,
+    'data-testid': 'call-player',
+    onLoadedMetadata,
+    onTimeUpdate: (event: { currentTarget: HTMLMediaElement }) =>
+      setCurrentMs(event.currentTarget.currentTime * 1000),
+  } as const;
   return (
     <>
       <PageHeader
@@ -64,61 +128,155 @@ export function CallPage() {
         <Link to="/calls">← {t('callLibrary.back')}</Link>
       </p>
       <div className="call-layout">
-        <section className="card call-player" aria-label={t('callLibrary.player')}>
-          {source ? (
-            source.kind === 'video' ? (
-              // biome-ignore lint/a11y/useMediaCaption: the synchronised transcript beside the player is the caption
-              <video
-                ref={player}
-                controls
-                preload="metadata"
-                src={source.url}
-                data-testid="call-player"
-                onTimeUpdate={(event) => setCurrentMs(event.currentTarget.currentTime * 1000)}
-              />
+        <div className="call-side">
+          <section className="card call-player" aria-label={t('callLibrary.player')}>
+            {source ? (
+              source.kind === 'video' ? (
+                <video {...playerProps}>
+                  {captions ? (
+                    <track
+                      kind="captions"
+                      src={captions.url}
+                      srcLang={call.language}
+                      label={t(`library.language.${call.language}`)}
+                      default
+                    />
+                  ) : null}
+                </video>
+              ) : (
+                <audio {...playerProps} />
+              )
             ) : (
-              // biome-ignore lint/a11y/useMediaCaption: the synchronised transcript beside the player is the caption
-              <audio
-                ref={player}
-                controls
-                preload="metadata"
-                src={source.url}
-                data-testid="call-player"
-                onTimeUpdate={(event) => setCurrentMs(event.currentTarget.currentTime * 1000)}
-              />
-            )
-          ) : (
-            <p className="muted">{t('callLibrary.noMedia')}</p>
-          )}
-          <p className="muted">{t('callLibrary.participants', { names: call.participants.join(', ') })}</p>
+              <p className="muted">{t('callLibrary.noMedia')}</p>
+            )}
+            <ul className="people" data-testid="people">
+              {call.people.map((person) => (
+                <li key={person.name}>
+                  {person.name}{' '}
+                  <span className={`badge ${person.isInternal ? 'badge-neutral' : 'badge-warning'}`}>
+                    {person.isInternal ? t('library.internal') : t('library.external')}
+                  </span>
+                </li>
+              ))}
+            </ul>
+            {call.media.some((media) => media.kind === 'video' || media.kind === 'audio') ? (
+              <p className="link-list">
+                {call.media
+                  .filter((media) => media.kind === 'video' || media.kind === 'audio')
+                  .map((media) => (
+                    <a key={media.fileId} href={media.url} download>
+                      {t(media.kind === 'video' ? 'library.download.video' : 'library.download.audio')}
+                    </a>
+                  ))}
+              </p>
+            ) : null}
+          </section>
+          {call.talkTime.length > 0 ? (
+            <section className="card" aria-label={t('library.talkTime')} data-testid="talk-time">
+              <h2 className="section-title">{t('library.talkTime')}</h2>
+              <ul className="talk-time">
+                {call.talkTime.map((entry) => (
+                  <li key={entry.speaker}>
+                    <span>{entry.speaker || t('callLibrary.unknownSpeaker')}</span>
+                    <span className="talk-bar" aria-hidden="true">
+                      <span style={{ width: `${Math.round(entry.share * 100)}%` }} />
+                    </span>
+                    <span className="mono">{Math.round(entry.share * 100)} %</span>
+                  </li>
+                ))}
+              </ul>
+              {call.longestMonologue ? (
+                <p className="muted">
+                  <button
+                    type="button"
+                    className="link-button"
+                    onClick={() => seek(call.longestMonologue!.startMs)}
+                  >
+                    {t('library.longestMonologue', {
+                      speaker: call.longestMonologue.speaker,
+                      duration: clock(call.longestMonologue.endMs - call.longestMonologue.startMs),
+                      at: clock(call.longestMonologue.startMs),
+                    })}
+                  </button>
+                </p>
+              ) : null}
+            </section>
+          ) : null}
           {call.chat.length > 0 ? (
-            <details>
-              <summary>{t('callLibrary.chat', { count: call.chat.length })}</summary>
+            <section className="card" aria-label={t('library.chat')} data-testid="chat">
+              <h2 className="section-title">{t('callLibrary.chat', { count: call.chat.length })}</h2>
               <ul className="chat-list">
                 {call.chat.map((message, index) => (
                   // biome-ignore lint/suspicious/noArrayIndexKey: chat lines have no id and never reorder
                   <li key={index}>
-                    <span className="mono">{message.at}</span> <strong>{message.sender}</strong>{' '}
-                    {message.text}
+                    <button type="button" className="link-button" onClick={() => seek(chatMs(message.at))}>
+                      <span className="mono">{message.at}</span>
+                    </button>{' '}
+                    <strong>{message.sender}</strong> {message.text}
                   </li>
                 ))}
               </ul>
-            </details>
+            </section>
           ) : null}
-        </section>
+        </div>
         <section
           className="card transcript"
           aria-label={t('callLibrary.transcript')}
           data-testid="transcript"
         >
           <h2 className="section-title">{t('callLibrary.transcript')}</h2>
-          {call.transcript.length === 0 ? <p className="muted">{t('callLibrary.noTranscript')}</p> : null}
+          {call.transcript.length === 0 ? (
+            <p className="muted">{t('callLibrary.noTranscript')}</p>
+          ) : (
+            <div className="toolbar transcript-find">
+              <input
+                type="search"
+                className="input"
+                aria-label={t('library.findInTranscript')}
+                placeholder={t('library.findInTranscript')}
+                value={findText}
+                onChange={(event) => setFindText(event.target.value)}
+                onKeyDown={(event) => {
+                  if (event.key === 'Enter') step(event.shiftKey ? -1 : 1);
+                }}
+              />
+              <span className="muted" aria-live="polite" data-testid="find-count">
+                {findText.trim()
+                  ? found.length > 0
+                    ? t('library.matchOf', { index: (foundIndex % found.length) + 1, count: found.length })
+                    : t('library.noMatchInCall')
+                  : null}
+              </span>
+              <button
+                type="button"
+                className="btn btn-secondary"
+                onClick={() => step(-1)}
+                disabled={!found.length}
+              >
+                {t('library.previous')}
+              </button>
+              <button
+                type="button"
+                className="btn btn-secondary"
+                onClick={() => step(1)}
+                disabled={!found.length}
+              >
+                {t('library.next')}
+              </button>
+            </div>
+          )}
           <ol className="transcript-lines">
             {call.transcript.map((line, index) => (
               <li
                 key={`${line.startMs}-${line.endMs}-${line.speaker}`}
                 data-line={index}
-                className={index === activeIndex ? 'is-current' : undefined}
+                className={[
+                  index === activeIndex ? 'is-current' : '',
+                  found.includes(index) ? 'is-match' : '',
+                  index === focusedLine ? 'is-focused' : '',
+                ]
+                  .filter(Boolean)
+                  .join(' ')}
                 aria-current={index === activeIndex ? 'true' : undefined}
               >
                 <button type="button" className="transcript-line" onClick={() => seek(line.startMs)}>

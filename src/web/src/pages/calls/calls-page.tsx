@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
-import type { CallSummary } from '../../../../contract/index.ts';
+import { Link, useSearchParams } from 'react-router';
+import type { CallSummary, User } from '../../../../contract/index.ts';
 import { api } from '../../api.ts';
 import { Banner } from '../../components/banner.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
@@ -11,6 +11,7 @@ import { useDocumentTitle } from '../../components/use-document-title.ts';
 import { describeError } from '../../errors.ts';
 import { currentLanguage } from '../../i18n.ts';
 import { useSession } from '../../session.tsx';
+import { clock, Marked } from './marked-text.tsx';
 
 export function formatDuration(seconds: number): string {
   const minutes = Math.floor(seconds / 60);
@@ -26,38 +27,95 @@ export function formatDateTime(iso: string): string {
   );
 }
 
-/** Appels / Calls: the library, newest first, searchable by topic and filterable by date. */
+/** The filters kept in the URL, so that Back, reload and a shared link show the same list. */
+const filterNames = [
+  'q',
+  'userId',
+  'participants',
+  'from',
+  'to',
+  'minMinutes',
+  'maxMinutes',
+  'hasTranscript',
+  'sort',
+] as const;
+
+/** Appels / Calls: the library, searchable inside the calls, filtered and sorted from the URL. */
 export function CallsPage() {
   const { t } = useTranslation();
   const { isAdmin } = useSession();
   useDocumentTitle(t('calls.title'));
-  const [query, setQuery] = useState('');
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState('');
+  const [params, setParams] = useSearchParams();
+  const filters = Object.fromEntries(filterNames.map((name) => [name, params.get(name) ?? ''])) as Record<
+    (typeof filterNames)[number],
+    string
+  >;
+  const [typed, setTyped] = useState(filters.q);
   const [calls, setCalls] = useState<CallSummary[] | null>(null);
   const [total, setTotal] = useState(0);
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [hosts, setHosts] = useState<User[]>([]);
+  const filterKey = filterNames.map((name) => filters[name]).join('\u0000');
+
+  const setFilter = (name: (typeof filterNames)[number], value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(name, value);
+    else next.delete(name);
+    setParams(next, { replace: true });
+  };
 
   useEffect(() => {
+    if (isAdmin) api.listUsers().then(setHosts, () => setHosts([]));
+  }, [isAdmin]);
+
+  // Typing settles for a moment before it becomes the URL's query (and the search).
+  useEffect(() => {
+    if (typed === (params.get('q') ?? '')) return;
+    const timer = setTimeout(() => setFilter('q', typed.trim() ? typed : ''), 250);
+    return () => clearTimeout(timer);
+  });
+  // Back or a link changes the URL: the box follows it.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a URL change resets what is typed
+  useEffect(() => setTyped(params.get('q') ?? ''), [params.get('q')]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: filterKey stands for the filters
+  useEffect(() => {
     let isCurrent = true;
-    const timer = setTimeout(() => {
-      api
-        .listCalls({ q: query, from, to })
-        .then((result) => {
-          if (!isCurrent) return;
-          setCalls(result.calls);
-          setTotal(result.total);
-          setError(null);
-        })
-        .catch((cause: unknown) => isCurrent && setError(describeError(t, cause)));
-    }, 200);
+    api
+      .listCalls(filters)
+      .then((result) => {
+        if (!isCurrent) return;
+        setCalls(result.calls);
+        setTotal(result.total);
+        setNextCursor(result.nextCursor);
+        setError(null);
+      })
+      .catch((cause: unknown) => isCurrent && setError(describeError(t, cause)));
     return () => {
       isCurrent = false;
-      clearTimeout(timer);
     };
-  }, [query, from, to, t]);
+  }, [filterKey, t]);
 
-  const isFiltered = Boolean(query || from || to);
+  const loadMore = () => {
+    if (!nextCursor) return;
+    api
+      .listCalls({ ...filters, cursor: nextCursor })
+      .then((result) => {
+        setCalls((current) => [...(current ?? []), ...result.calls]);
+        setNextCursor(result.nextCursor);
+      })
+      .catch((cause: unknown) => setError(describeError(t, cause)));
+  };
+
+  const isFiltered = filterNames.some((name) => filters[name]);
+  const callLink = (call: CallSummary, atMs?: number) => {
+    const query = new URLSearchParams();
+    if (atMs !== undefined) query.set('t', String(Math.floor(atMs / 1000)));
+    if (filters.q) query.set('q', filters.q);
+    const search = query.toString();
+    return `/calls/${call.id}${search ? `?${search}` : ''}`;
+  };
   return (
     <>
       <PageHeader title={t('calls.title')} description={t('callLibrary.subtitle')} />
@@ -82,22 +140,51 @@ export function CallsPage() {
         </EmptyState>
       ) : (
         <div className="card card-flush">
-          <div className="toolbar">
+          <div className="toolbar toolbar-wrap">
             <input
               type="search"
-              className="input"
-              placeholder={t('callLibrary.search')}
-              aria-label={t('callLibrary.search')}
-              value={query}
-              onChange={(event) => setQuery(event.target.value)}
+              className="input input-search"
+              placeholder={t('library.search')}
+              aria-label={t('library.search')}
+              value={typed}
+              onChange={(event) => setTyped(event.target.value)}
             />
+            {isAdmin ? (
+              <label className="inline-field">
+                <span>{t('callLibrary.host')}</span>
+                <select
+                  className="input"
+                  value={filters.userId}
+                  onChange={(event) => setFilter('userId', event.target.value)}
+                >
+                  <option value="">{t('library.anyone')}</option>
+                  {hosts.map((user) => (
+                    <option key={user.id} value={user.id}>
+                      {user.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ) : null}
+            <label className="inline-field">
+              <span>{t('library.participants')}</span>
+              <select
+                className="input"
+                value={filters.participants}
+                onChange={(event) => setFilter('participants', event.target.value)}
+              >
+                <option value="">{t('library.anyone')}</option>
+                <option value="external">{t('library.withExternal')}</option>
+                <option value="internal">{t('library.internalOnly')}</option>
+              </select>
+            </label>
             <label className="inline-field">
               <span>{t('callLibrary.from')}</span>
               <input
                 type="date"
                 className="input"
-                value={from}
-                onChange={(event) => setFrom(event.target.value)}
+                value={filters.from}
+                onChange={(event) => setFilter('from', event.target.value)}
               />
             </label>
             <label className="inline-field">
@@ -105,9 +192,46 @@ export function CallsPage() {
               <input
                 type="date"
                 className="input"
-                value={to}
-                onChange={(event) => setTo(event.target.value)}
+                value={filters.to}
+                onChange={(event) => setFilter('to', event.target.value)}
               />
+            </label>
+            <label className="inline-field">
+              <span>{t('library.minMinutes')}</span>
+              <input
+                type="number"
+                min={0}
+                className="input input-narrow"
+                value={filters.minMinutes}
+                onChange={(event) => setFilter('minMinutes', event.target.value)}
+              />
+            </label>
+            <label className="inline-field">
+              <span>{t('library.transcript')}</span>
+              <select
+                className="input"
+                value={filters.hasTranscript}
+                onChange={(event) => setFilter('hasTranscript', event.target.value)}
+              >
+                <option value="">{t('library.any')}</option>
+                <option value="true">{t('library.withTranscript')}</option>
+                <option value="false">{t('library.withoutTranscript')}</option>
+              </select>
+            </label>
+            <label className="inline-field">
+              <span>{t('library.sort')}</span>
+              <select
+                className="input"
+                value={filters.sort || 'newest'}
+                onChange={(event) =>
+                  setFilter('sort', event.target.value === 'newest' ? '' : event.target.value)
+                }
+              >
+                <option value="newest">{t('library.sortNewest')}</option>
+                <option value="oldest">{t('library.sortOldest')}</option>
+                <option value="longest">{t('library.sortLongest')}</option>
+                <option value="shortest">{t('library.sortShortest')}</option>
+              </select>
             </label>
           </div>
           <p className="table-summary" aria-live="polite">
@@ -127,9 +251,33 @@ export function CallsPage() {
                 {(calls ?? []).map((call) => (
                   <tr key={call.id} data-testid="call-row">
                     <td>
-                      <Link to={`/calls/${call.id}`}>{call.topic}</Link>
+                      <Link to={callLink(call)}>
+                        {call.search ? <Marked parts={call.search.topic} /> : call.topic}
+                      </Link>
                       {call.hasTranscript ? (
                         <span className="badge badge-neutral">{t('callLibrary.transcript')}</span>
+                      ) : null}
+                      {call.search && call.search.matches.length > 0 ? (
+                        <ul className="search-matches" data-testid="search-matches">
+                          {call.search.matches.map((match) => (
+                            <li key={`${match.kind}-${match.atMs}-${match.speaker}`}>
+                              <Link to={callLink(call, match.atMs)} data-testid="search-match">
+                                <span className="mono muted">{clock(match.atMs)}</span>{' '}
+                                {match.kind === 'chat' ? (
+                                  <span className="badge badge-outline">{t('library.chat')}</span>
+                                ) : null}{' '}
+                                <strong>{match.speaker}</strong> <Marked parts={match.text} />
+                              </Link>
+                            </li>
+                          ))}
+                          {call.search.matchCount > call.search.matches.length ? (
+                            <li className="muted">
+                              {t('library.moreMatches', {
+                                count: call.search.matchCount - call.search.matches.length,
+                              })}
+                            </li>
+                          ) : null}
+                        </ul>
                       ) : null}
                     </td>
                     <td>{call.host?.name ?? '—'}</td>
@@ -142,6 +290,13 @@ export function CallsPage() {
           </div>
           {calls !== null && calls.length === 0 ? (
             <p className="table-empty">{t('callLibrary.noMatch')}</p>
+          ) : null}
+          {nextCursor ? (
+            <p className="table-more">
+              <button type="button" className="btn btn-secondary" onClick={loadMore}>
+                {t('library.loadMore')}
+              </button>
+            </p>
           ) : null}
         </div>
       )}

@@ -1,0 +1,205 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { CallDetail, CallList } from '../contract/index.ts';
+import type { TestClient } from '../test-support/app.ts';
+import { startZoomTestBed, type ZoomTestBed } from '../test-support/zoom.ts';
+
+let bed: ZoomTestBed;
+let emma: TestClient;
+const emmaEmail = 'emma.dubois@acme.example';
+const hugoEmail = 'hugo.thomas@acme.example';
+
+const frenchCall = [
+  { speaker: 'Emma Dubois', text: 'Bonjour Paul, merci de prendre le temps.', startMs: 0, endMs: 4000 },
+  {
+    speaker: 'Paul Girard',
+    text: 'Avec plaisir. Parlons de la négociation du contrat.',
+    startMs: 4000,
+    endMs: 9000,
+  },
+  {
+    speaker: 'Emma Dubois',
+    text: 'Les tarifs baissent si vous signez avant mars.',
+    startMs: 9000,
+    endMs: 15_000,
+  },
+  {
+    speaker: 'Emma Dubois',
+    text: 'Et le déploiement commence dès la signature.',
+    startMs: 15_000,
+    endMs: 40_000,
+  },
+  { speaker: 'Paul Girard', text: 'Très bien, envoyez-moi la proposition.', startMs: 40_000, endMs: 45_000 },
+];
+const englishCall = [
+  {
+    speaker: 'Hugo Thomas',
+    text: 'Thanks for joining, let us talk about the renewal.',
+    startMs: 0,
+    endMs: 5000,
+  },
+  {
+    speaker: 'Sam Carter',
+    text: 'We are negotiating budgets with finance this quarter.',
+    startMs: 5000,
+    endMs: 12_000,
+  },
+  {
+    speaker: 'Hugo Thomas',
+    text: 'Understood. The pricing stays the same until June.',
+    startMs: 12_000,
+    endMs: 18_000,
+  },
+];
+
+async function search(client: TestClient, query: string): Promise<CallList> {
+  const response = await client.request('GET', `/api/calls?${query}`);
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json();
+}
+const marked = (text: CallList['calls'][number]['search'] & object) =>
+  text.matches.map((match) =>
+    match.text.map((part) => (part.isMatch ? `[${part.text}]` : part.text)).join(''),
+  );
+
+beforeAll(async () => {
+  bed = await startZoomTestBed({ env: { BACKFILL_DAYS: '0' } });
+  emma = await bed.app.createUserClient(bed.organizationId, 'member', emmaEmail);
+  await bed.admin.request('POST', '/api/users', { email: hugoEmail, name: 'Hugo Thomas' });
+  await bed.connect();
+  await bed.linkZoomUsers();
+  bed.recordEverythingToCloud();
+  await bed.recordMeeting({
+    hostEmail: emmaEmail,
+    topic: 'Négociation Globex',
+    participants: [{ name: 'Paul Girard', email: 'paul.girard@globex.example' }],
+    transcript: frenchCall,
+    chat: [{ sender: 'Paul Girard', text: 'Voici le bon de commande signé', atSecond: 42 }],
+  });
+  await bed.recordMeeting({ hostEmail: hugoEmail, topic: 'Renewal: Initech', transcript: englishCall });
+  await bed.recordMeeting({
+    hostEmail: hugoEmail,
+    topic: 'Point interne',
+    transcript: [
+      {
+        speaker: 'Hugo Thomas',
+        text: 'On fait le point sur le pipeline commercial.',
+        startMs: 0,
+        endMs: 6000,
+      },
+      {
+        speaker: 'Emma Dubois',
+        text: 'Deux contrats seront signés cette semaine.',
+        startMs: 6000,
+        endMs: 9000,
+      },
+    ],
+  });
+  await vi.waitFor(async () => expect((await search(bed.admin, 'hasTranscript=true')).total).toBe(3), {
+    timeout: 60_000,
+    interval: 200,
+  });
+});
+afterAll(() => bed?.stop());
+
+describe('search inside calls', () => {
+  it('finds a word said in a French call typed without its accent, stemmed, and marks it', async () => {
+    const result = await search(bed.admin, 'q=negociations');
+    expect(result.calls.map((call) => call.topic)).toEqual(['Négociation Globex']);
+    const found = result.calls[0]!;
+    expect(found.language).toBe('fr');
+    expect(found.search?.topic).toEqual([
+      { text: 'Négociation', isMatch: true },
+      { text: ' Globex', isMatch: false },
+    ]);
+    expect(found.search?.matches[0]).toMatchObject({
+      kind: 'transcript',
+      atMs: 4000,
+      speaker: 'Paul Girard',
+    });
+    expect(marked(found.search!)).toEqual(['Avec plaisir. Parlons de la [négociation] du contrat.']);
+  });
+
+  it('stems per the call’s language: English words in the English call, French in the French ones', async () => {
+    expect((await search(bed.admin, 'q=negotiate')).calls.map((call) => call.topic)).toEqual([
+      'Renewal: Initech',
+    ]);
+    expect((await search(bed.admin, 'q=PRICING')).calls.map((call) => call.topic)).toEqual([
+      'Renewal: Initech',
+    ]);
+    // "signer", "signez", "signés": one French stem.
+    const signed = await search(bed.admin, 'q=signer&sort=oldest');
+    expect(signed.calls.map((call) => call.topic)).toEqual(['Négociation Globex', 'Point interne']);
+  });
+
+  it('searches the chat (opening at the message), topics and participant names', async () => {
+    const order = await search(bed.admin, 'q=commande');
+    expect(order.calls).toHaveLength(1);
+    expect(order.calls[0]!.search?.matches).toMatchObject([
+      { kind: 'chat', atMs: 42_000, speaker: 'Paul Girard' },
+    ]);
+    expect((await search(bed.admin, 'q=initech')).calls.map((call) => call.topic)).toEqual([
+      'Renewal: Initech',
+    ]);
+    expect((await search(bed.admin, 'q=Carter')).calls.map((call) => call.topic)).toEqual([
+      'Renewal: Initech',
+    ]);
+  });
+
+  it('keeps to the calls the asker may see: a member finds only their own', async () => {
+    expect((await search(emma, 'q=contrat')).calls.map((call) => call.topic)).toEqual(['Négociation Globex']);
+    expect((await search(bed.admin, 'q=contrat')).total).toBe(2);
+  });
+
+  it('filters by participants from outside the organisation, duration and transcript; sorts and pages', async () => {
+    const external = await search(bed.admin, 'participants=external&sort=oldest');
+    expect(external.calls.map((call) => call.topic)).toEqual(['Négociation Globex', 'Renewal: Initech']);
+    expect((await search(bed.admin, 'participants=internal')).calls.map((call) => call.topic)).toEqual([
+      'Point interne',
+    ]);
+    expect((await search(bed.admin, 'hasTranscript=false')).total).toBe(0);
+    expect((await search(bed.admin, 'minMinutes=100000')).total).toBe(0);
+
+    const firstPage = await search(bed.admin, 'limit=2&sort=newest');
+    expect(firstPage.calls).toHaveLength(2);
+    expect(firstPage.total).toBe(3);
+    const secondPage = await search(bed.admin, `limit=2&sort=newest&cursor=${firstPage.nextCursor}`);
+    expect(secondPage.nextCursor).toBeNull();
+    const all = await search(bed.admin, 'limit=50&sort=newest');
+    expect([...firstPage.calls, ...secondPage.calls].map((call) => call.id)).toEqual(
+      all.calls.map((c) => c.id),
+    );
+    const longest = await search(bed.admin, 'limit=1&sort=longest');
+    const next = await search(bed.admin, `limit=5&sort=longest&cursor=${longest.nextCursor}`);
+    expect(next.calls).toHaveLength(2);
+  });
+
+  it('refuses a forged cursor and hostile text with a 400, never a 5xx', async () => {
+    for (const query of ['cursor=bm9wZQ', 'q=%00', 'q=%ED%A0%80', 'q=%22%22%22%20%7C%20!', 'sort=random']) {
+      const response = await bed.admin.request('GET', `/api/calls?${query}`);
+      expect([200, 400], `${query}: ${response.body}`).toContain(response.statusCode);
+    }
+    expect((await bed.admin.request('GET', '/api/calls?cursor=bm9wZQ')).statusCode).toBe(400);
+    expect((await bed.admin.request('GET', '/api/calls?q=%00')).statusCode).toBe(400);
+  });
+});
+
+describe('call page', () => {
+  it('measures talk-time and the longest monologue, and marks who is internal', async () => {
+    const [found] = (await search(bed.admin, 'q=globex')).calls;
+    const detail: CallDetail = (await bed.admin.request('GET', `/api/calls/${found!.id}`)).json();
+    expect(detail.talkTime.map((entry) => [entry.speaker, entry.talkMs])).toEqual([
+      ['Emma Dubois', 35_000],
+      ['Paul Girard', 10_000],
+    ]);
+    expect(detail.talkTime[0]!.share).toBeCloseTo(35 / 45);
+    expect(detail.longestMonologue).toEqual({ speaker: 'Emma Dubois', startMs: 9000, endMs: 40_000 });
+    const inCall = await bed.admin.request('GET', `/api/calls/${found!.id}/transcript/search?q=SIGNER`);
+    expect(inCall.json()).toEqual({ lines: [2] });
+    expect(detail.people).toEqual(
+      expect.arrayContaining([
+        { name: 'Emma Dubois', isInternal: true },
+        { name: 'Paul Girard', isInternal: false },
+      ]),
+    );
+  });
+});

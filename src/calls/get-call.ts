@@ -1,0 +1,60 @@
+import type { CallDetail } from '../contract/index.ts';
+import type { Db } from '../db/index.ts';
+import { AppError } from '../lib/errors.ts';
+import type { Principal } from '../server/types.ts';
+import { canSeeCall } from './access.ts';
+import { findCall, findInternalNames, listCallFiles, listTranscript } from './queries.ts';
+import { measureTalkTime } from './talk-time.ts';
+
+const kinds: Record<string, CallDetail['media'][number]['kind']> = {
+  MP4: 'video',
+  M4A: 'audio',
+  TRANSCRIPT: 'transcript',
+  CHAT: 'chat',
+  TIMELINE: 'timeline',
+};
+
+/** A call the asker may see, or `not_found` (never "forbidden": a call of another's is not revealed). */
+export async function findVisibleCall(db: Db, principal: Principal, callId: string) {
+  const found = await findCall(db, principal.organizationId, callId);
+  if (!found || !canSeeCall(principal, found.call)) throw new AppError('not_found', 'No such call.');
+  return found;
+}
+
+/** The call page: media, transcript, chat, people, talk-time. */
+export async function getCall(db: Db, principal: Principal, callId: string): Promise<CallDetail> {
+  const found = await findVisibleCall(db, principal, callId);
+  const { call } = found;
+  const [files, transcript, internal] = await Promise.all([
+    listCallFiles(db, call.recordingId),
+    listTranscript(db, callId),
+    findInternalNames(db, principal.organizationId),
+  ]);
+  return {
+    id: callId,
+    topic: call.topic,
+    startedAt: call.startedAt.toISOString(),
+    durationSeconds: call.durationSeconds,
+    language: call.language,
+    host: call.hostUserId ? { id: call.hostUserId, name: found.hostName ?? '' } : null,
+    participants: call.participants,
+    people: call.participants.map((name) => ({
+      name,
+      isInternal: internal.has(name.trim().toLowerCase()),
+    })),
+    hasTranscript: transcript.length > 0,
+    media: files
+      .filter((file) => file.storageKey)
+      .map((file) => ({
+        fileId: file.id,
+        kind: kinds[file.fileType] ?? 'timeline',
+        size: file.storedSize ?? 0,
+        recordingType: file.recordingType,
+        segmentStart: file.recordingStart?.toISOString() ?? null,
+        url: `/api/calls/${callId}/media/${file.id}`,
+      })),
+    transcript: transcript.map(({ speaker, startMs, endMs, text }) => ({ speaker, startMs, endMs, text })),
+    chat: call.chat,
+    ...measureTalkTime(transcript),
+  };
+}

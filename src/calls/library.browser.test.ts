@@ -1,0 +1,146 @@
+/// <reference lib="dom" />
+// biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators, not DOM nodes
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { testPassword } from '../test-support/app.ts';
+import { openSignedInPage } from '../test-support/browser.ts';
+import { startZoomTestBed, type ZoomTestBed } from '../test-support/zoom.ts';
+
+// The call library as a sales team uses it, in French (the admin) and in English (a member): search
+// a word said in a call, typed without its accent, and land on that moment of the recording.
+
+const emmaEmail = 'emma.dubois@acme.example';
+const hugoEmail = 'hugo.thomas@acme.example';
+
+describe('call library in the browser', () => {
+  let bed: ZoomTestBed;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    bed = await startZoomTestBed({ env: { BACKFILL_DAYS: '0' } });
+    await bed.admin.request('POST', '/api/users', { email: emmaEmail, name: 'Emma Dubois' });
+    const hugo = await bed.app.createUserClient(bed.organizationId, 'member', hugoEmail);
+    await hugo.request('PATCH', '/api/me', { language: 'en' });
+    await bed.connect();
+    await bed.linkZoomUsers();
+    bed.recordEverythingToCloud();
+    await bed.recordMeeting({
+      hostEmail: emmaEmail,
+      topic: 'Découverte Globex',
+      participants: [{ name: 'Paul Girard', email: 'paul.girard@globex.example' }],
+      transcript: [
+        { speaker: 'Emma Dubois', text: 'Bonjour Paul, merci de votre temps.', startMs: 0, endMs: 4000 },
+        { speaker: 'Paul Girard', text: 'Parlons du calendrier de déploiement.', startMs: 4000, endMs: 8000 },
+        {
+          speaker: 'Emma Dubois',
+          text: 'La négociation commence la semaine prochaine.',
+          startMs: 8000,
+          endMs: 13_000,
+        },
+        {
+          speaker: 'Paul Girard',
+          text: 'Très bien, envoyez la proposition.',
+          startMs: 13_000,
+          endMs: 17_000,
+        },
+      ],
+    });
+    await bed.recordMeeting({
+      hostEmail: hugoEmail,
+      topic: 'Renewal call',
+      transcript: [
+        { speaker: 'Hugo Thomas', text: 'Thanks for joining the renewal call.', startMs: 0, endMs: 5000 },
+        {
+          speaker: 'Sam Carter',
+          text: 'Our café chain wants the same pricing.',
+          startMs: 5000,
+          endMs: 11_000,
+        },
+        {
+          speaker: 'Hugo Thomas',
+          text: 'Pricing stays as it is until June.',
+          startMs: 11_000,
+          endMs: 16_000,
+        },
+      ],
+    });
+    await vi.waitFor(
+      async () =>
+        expect((await bed.admin.request('GET', '/api/calls?hasTranscript=true')).json().total).toBe(2),
+      { timeout: 60_000, interval: 250 },
+    );
+    ({ browser, page } = await openSignedInPage(bed));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await bed?.stop();
+  });
+
+  it('finds "negociation" in what was said and opens the call at that moment (French)', async () => {
+    await page.getByLabel('Rechercher dans ce qui a été dit').fill('negociation');
+    const match = page.getByTestId('search-match');
+    await match.first().waitFor();
+    expect(await match.count()).toBe(1);
+    expect(await match.locator('mark').innerText()).toBe('négociation');
+    expect(page.url()).toContain('q=negociation');
+
+    await match.click();
+    await page.waitForURL(/\/calls\/[^?]+\?t=8&q=negociation/);
+    const current = page.locator('[data-line][aria-current="true"]');
+    await expect.poll(() => current.innerText()).toContain('La négociation commence');
+    await expect.poll(() => page.getByTestId('find-count').innerText()).toBe('1 sur 1');
+    await expect
+      .poll(() => page.getByTestId('call-player').evaluate((player: HTMLMediaElement) => player.currentTime))
+      .toBeGreaterThanOrEqual(8);
+    expect(await page.getByTestId('talk-time').innerText()).toContain('Emma Dubois');
+    expect(await page.getByTestId('people').innerText()).toMatch(/Paul Girard\s*externe/);
+    expect(await page.locator('video track[kind="captions"]').count()).toBe(1);
+
+    // Back keeps the search; so does a reload.
+    await page.goBack();
+    await page.waitForURL(/\/calls\?q=negociation/);
+    expect(await page.getByLabel('Rechercher dans ce qui a été dit').inputValue()).toBe('negociation');
+    await page.reload();
+    await match.first().waitFor();
+    expect(await match.count()).toBe(1);
+  });
+
+  it('searches within the transcript with next and previous (English, a member)', async () => {
+    const context = await browser.newContext({ locale: 'en-US', baseURL: bed.callportUrl });
+    const memberPage = await context.newPage();
+    try {
+      await memberPage.goto('/sign-in');
+      await memberPage.getByLabel('E-mail address').fill(hugoEmail);
+      await memberPage.getByLabel('Password').fill(testPassword);
+      await memberPage.getByRole('button', { name: 'Sign in' }).click();
+      await memberPage.waitForURL(/\/calls$/);
+      // "cafe" without its accent; a member sees only the calls they hosted.
+      await memberPage.getByLabel('Search what was said').fill('cafe');
+      await memberPage.getByTestId('search-match').first().waitFor();
+      expect(await memberPage.getByTestId('call-row').count()).toBe(1);
+      await memberPage.getByTestId('search-match').click();
+      await memberPage.waitForURL(/\?t=5&q=cafe/);
+      await expect
+        .poll(() => memberPage.locator('[data-line][aria-current="true"]').innerText())
+        .toContain('café chain');
+
+      const find = memberPage.getByLabel('Search the transcript');
+      await find.fill('pricing');
+      await expect.poll(() => memberPage.getByTestId('find-count').innerText()).toBe('1 of 2');
+      await memberPage.getByRole('button', { name: 'Next' }).click();
+      await expect.poll(() => memberPage.getByTestId('find-count').innerText()).toBe('2 of 2');
+      await expect
+        .poll(() => memberPage.locator('[data-line][aria-current="true"]').innerText())
+        .toContain('Pricing stays');
+      await memberPage.getByRole('button', { name: 'Previous' }).click();
+      await expect.poll(() => memberPage.getByTestId('find-count').innerText()).toBe('1 of 2');
+
+      await memberPage.goto('/calls?q=negociation');
+      await memberPage.getByText('No call matches these filters.').waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+});
