@@ -17,22 +17,25 @@ export async function createOrganizationWithAdmin(
   if (await findUserByEmail(db, input.email)) {
     throw new AppError('conflict', `A Callport user with the e-mail ${input.email} already exists.`);
   }
-  const organization = await insertOrganization(db, { name: input.organizationName });
-  const admin = await insertUser(db, {
-    organizationId: organization.id,
-    email: input.email,
-    name: input.name,
-    role: 'admin',
-    isLicensed: true,
-    language: input.language ?? 'fr',
-    passwordHash: await hashPassword(input.password),
+  const passwordHash = await hashPassword(input.password);
+  return db.transaction(async (tx) => {
+    const organization = await insertOrganization(tx, { name: input.organizationName });
+    const admin = await insertUser(tx, {
+      organizationId: organization.id,
+      email: input.email,
+      name: input.name,
+      role: 'admin',
+      isLicensed: true,
+      language: input.language ?? 'fr',
+      passwordHash,
+    });
+    await insertAuditEntry(tx, {
+      organizationId: organization.id,
+      actorUserId: null,
+      action: 'organization.created',
+      target: organization.id,
+      details: { adminEmail: admin.email },
+    });
+    return { organization, admin };
   });
-  await insertAuditEntry(db, {
-    organizationId: organization.id,
-    actorUserId: null,
-    action: 'organization.created',
-    target: organization.id,
-    details: { adminEmail: admin.email },
-  });
-  return { organization, admin };
 }

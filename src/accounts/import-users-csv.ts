@@ -35,51 +35,54 @@ export async function importUsersCsv(
   if (records.length > 0 && !('email' in records[0]!)) {
     return { ...result, errors: [{ line: 1, message: 'The header row must name an "email" column.' }] };
   }
-  for (const [index, record] of records.entries()) {
-    const line = index + 2;
-    const licensed = parseBoolean(record.licensed);
-    if (licensed === undefined) {
-      result.errors.push({ line, message: `licensed: "${record.licensed}" is not yes/no` });
-      continue;
+  // Every line's change and the audit entry commit together: a failure midway leaves nothing half done.
+  return db.transaction(async (tx) => {
+    for (const [index, record] of records.entries()) {
+      const line = index + 2;
+      const licensed = parseBoolean(record.licensed);
+      if (licensed === undefined) {
+        result.errors.push({ line, message: `licensed: "${record.licensed}" is not yes/no` });
+        continue;
+      }
+      const parsed = createUserRequestSchema.safeParse({
+        email: record.email,
+        name: record.name || record.email?.split('@')[0],
+        role: record.role ? record.role.toLowerCase() : undefined,
+        isLicensed: licensed,
+        language: record.language ? record.language.toLowerCase().slice(0, 2) : undefined,
+      });
+      if (!parsed.success) {
+        result.errors.push({
+          line,
+          message: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '),
+        });
+        continue;
+      }
+      const input = parsed.data;
+      const existing = await findUserByEmail(tx, input.email);
+      if (existing && existing.organizationId !== organizationId) {
+        result.errors.push({ line, message: `${input.email} belongs to another Callport organisation` });
+      } else if (existing) {
+        await updateUser(tx, organizationId, existing.id, {
+          name: input.name,
+          isLicensed: input.isLicensed,
+          language: input.language,
+          ...(record.role ? { role: input.role } : {}),
+        });
+        result.updated++;
+      } else {
+        await insertUser(tx, { organizationId, ...input, passwordHash: null });
+        result.created++;
+      }
     }
-    const parsed = createUserRequestSchema.safeParse({
-      email: record.email,
-      name: record.name || record.email?.split('@')[0],
-      role: record.role ? record.role.toLowerCase() : undefined,
-      isLicensed: licensed,
-      language: record.language ? record.language.toLowerCase().slice(0, 2) : undefined,
+    await insertAuditEntry(tx, {
+      organizationId,
+      actorUserId,
+      action: 'users.imported',
+      details: { created: result.created, updated: result.updated, errors: result.errors.length },
     });
-    if (!parsed.success) {
-      result.errors.push({
-        line,
-        message: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '),
-      });
-      continue;
-    }
-    const input = parsed.data;
-    const existing = await findUserByEmail(db, input.email);
-    if (existing && existing.organizationId !== organizationId) {
-      result.errors.push({ line, message: `${input.email} belongs to another Callport organisation` });
-    } else if (existing) {
-      await updateUser(db, organizationId, existing.id, {
-        name: input.name,
-        isLicensed: input.isLicensed,
-        language: input.language,
-        ...(record.role ? { role: input.role } : {}),
-      });
-      result.updated++;
-    } else {
-      await insertUser(db, { organizationId, ...input, passwordHash: null });
-      result.created++;
-    }
-  }
-  await insertAuditEntry(db, {
-    organizationId,
-    actorUserId,
-    action: 'users.imported',
-    details: { created: result.created, updated: result.updated, errors: result.errors.length },
+    return result;
   });
-  return result;
 }
 
 function parseBoolean(value: string | undefined): boolean | undefined {

@@ -25,23 +25,26 @@ export async function createUser(
   if (existing) {
     throw new AppError('conflict', `A Callport user with the e-mail ${input.email} already exists.`);
   }
-  const user = await insertUser(db, {
-    organizationId,
-    email: input.email,
-    name: input.name,
-    role: input.role,
-    isLicensed: input.isLicensed,
-    language: input.language,
-    passwordHash: input.password ? await hashPassword(input.password) : null,
+  const passwordHash = input.password ? await hashPassword(input.password) : null;
+  return db.transaction(async (tx) => {
+    const user = await insertUser(tx, {
+      organizationId,
+      email: input.email,
+      name: input.name,
+      role: input.role,
+      isLicensed: input.isLicensed,
+      language: input.language,
+      passwordHash,
+    });
+    await insertAuditEntry(tx, {
+      organizationId,
+      actorUserId,
+      action: 'user.created',
+      target: user.id,
+      details: { email: user.email, role: user.role, isLicensed: user.isLicensed },
+    });
+    return user;
   });
-  await insertAuditEntry(db, {
-    organizationId,
-    actorUserId,
-    action: 'user.created',
-    target: user.id,
-    details: { email: user.email, role: user.role, isLicensed: user.isLicensed },
-  });
-  return user;
 }
 
 export async function editUser(
@@ -59,18 +62,22 @@ export async function editUser(
     throw new AppError('conflict', 'This is the last active admin: make someone else admin first.');
   }
   const { password, ...fields } = changes;
-  const updated = await updateUser(db, organizationId, userId, {
-    ...fields,
-    ...(password ? { passwordHash: await hashPassword(password) } : {}),
+  const passwordHash = password ? await hashPassword(password) : undefined;
+  // The change, the sessions it ends and its audit entry commit together or not at all.
+  return db.transaction(async (tx) => {
+    const updated = await updateUser(tx, organizationId, userId, {
+      ...fields,
+      ...(passwordHash ? { passwordHash } : {}),
+    });
+    if (!updated) throw new AppError('not_found', 'No such user in your organisation.');
+    if (changes.isActive === false || password) await deleteUserSessions(tx, userId);
+    await insertAuditEntry(tx, {
+      organizationId,
+      actorUserId,
+      action: 'user.updated',
+      target: userId,
+      details: { ...fields, ...(password ? { password: 'changed' } : {}) },
+    });
+    return updated;
   });
-  if (!updated) throw new AppError('not_found', 'No such user in your organisation.');
-  if (changes.isActive === false || password) await deleteUserSessions(db, userId);
-  await insertAuditEntry(db, {
-    organizationId,
-    actorUserId,
-    action: 'user.updated',
-    target: userId,
-    details: { ...fields, ...(password ? { password: 'changed' } : {}) },
-  });
-  return updated;
 }

@@ -1,3 +1,4 @@
+import rangeParser from 'range-parser';
 import { z } from 'zod';
 import { callListQuerySchema, callTranscriptSearchQuerySchema } from '../contract/index.ts';
 import type { Db } from '../db/index.ts';
@@ -54,10 +55,11 @@ export function registerCallsRoutes(options: { db: Db; store: BlobStore }) {
       reply.header('cache-control', 'private, max-age=3600');
       const range = parseRange(request.headers.range, size);
       if (range === 'invalid') {
-        return reply
-          .status(416)
-          .header('content-range', `bytes */${size}`)
-          .send({ error: { code: 'bad_request', message: 'Range not satisfiable' } });
+        reply.header('content-range', `bytes */${size}`);
+        throw new AppError(
+          'range_not_satisfiable',
+          `The requested range cannot be served: ask for one byte range within 0-${Math.max(0, size - 1)}.`,
+        );
       }
       if (range) {
         reply.status(206).header('content-range', `bytes ${range.start}-${range.end}/${size}`);
@@ -70,22 +72,16 @@ export function registerCallsRoutes(options: { db: Db; store: BlobStore }) {
   };
 }
 
+/**
+ * One byte range of the file (range-parser, as Express and `send` use it), `invalid` for anything else:
+ * malformed, unsatisfiable, another unit, or several ranges (no multipart answers here).
+ */
 function parseRange(
   header: string | undefined,
   size: number,
 ): { start: number; end: number } | 'invalid' | undefined {
-  if (!header) return undefined;
-  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!match || (match[1] === '' && match[2] === '')) return 'invalid';
-  let start: number;
-  let end: number;
-  if (match[1] === '') {
-    start = Math.max(0, size - Number(match[2]));
-    end = size - 1;
-  } else {
-    start = Number(match[1]);
-    end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
-  }
-  if (start > end || start >= size) return 'invalid';
-  return { start, end };
+  if (header === undefined) return undefined;
+  const ranges = rangeParser(size, header);
+  if (ranges === -1 || ranges === -2 || ranges.type !== 'bytes' || ranges.length !== 1) return 'invalid';
+  return { start: ranges[0]!.start, end: ranges[0]!.end };
 }

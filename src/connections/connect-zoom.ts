@@ -129,27 +129,29 @@ async function storeConnection(
     grantedScopes: tokens.scopes,
     isCallportAdmin: true,
   });
-  const connection = await upsertConnection(deps.db, {
-    organizationId: principal.organizationId,
-    appType,
-    status: 'connected',
-    zoomAccountId: accountId,
-    zoomUserId: me.id,
-    zoomUserEmail: me.email,
-    zoomRoleName: me.role_name ?? null,
-    scopes: tokens.scopes,
-    connectedByUserId: principal.userId,
-    connectedAt: new Date(),
-    prerequisites,
-    lastApiSuccessAt: new Date(),
-    ...deps.access.sealTokens(tokens),
+  return deps.db.transaction(async (tx) => {
+    const connection = await upsertConnection(tx, {
+      organizationId: principal.organizationId,
+      appType,
+      status: 'connected',
+      zoomAccountId: accountId,
+      zoomUserId: me.id,
+      zoomUserEmail: me.email,
+      zoomRoleName: me.role_name ?? null,
+      scopes: tokens.scopes,
+      connectedByUserId: principal.userId,
+      connectedAt: new Date(),
+      prerequisites,
+      lastApiSuccessAt: new Date(),
+      ...deps.access.sealTokens(tokens),
+    });
+    await insertAuditEntry(tx, {
+      organizationId: principal.organizationId,
+      actorUserId: principal.userId,
+      action: previous ? 'zoom.reconnected' : 'zoom.connected',
+      target: connection.id,
+      details: { zoomAccountId: accountId, zoomUser: me.email, scopes: tokens.scopes },
+    });
+    return { outcome: 'connected' as const, connectionId: connection.id };
   });
-  await insertAuditEntry(deps.db, {
-    organizationId: principal.organizationId,
-    actorUserId: principal.userId,
-    action: previous ? 'zoom.reconnected' : 'zoom.connected',
-    target: connection.id,
-    details: { zoomAccountId: accountId, zoomUser: me.email, scopes: tokens.scopes },
-  });
-  return { outcome: 'connected', connectionId: connection.id };
 }

@@ -36,17 +36,15 @@ export async function disconnectZoom(
       deps.logger.warn({ err: error, connectionId: connection.id }, 'Zoom did not confirm the revocation');
     }
   }
-  await updateConnection(deps.db, connection.id, {
-    ...endedState,
-    status: 'disconnected',
-    endedAt: new Date(),
-  });
-  await insertAuditEntry(deps.db, {
-    organizationId: connection.organizationId,
-    actorUserId,
-    action: 'zoom.disconnected',
-    target: connection.id,
-    details: { revokedAtZoom },
+  await deps.db.transaction(async (tx) => {
+    await updateConnection(tx, connection.id, { ...endedState, status: 'disconnected', endedAt: new Date() });
+    await insertAuditEntry(tx, {
+      organizationId: connection.organizationId,
+      actorUserId,
+      action: 'zoom.disconnected',
+      target: connection.id,
+      details: { revokedAtZoom },
+    });
   });
   deps.onConnectionEvent?.({
     type: 'disconnected',
@@ -66,25 +64,23 @@ export async function handleAppDeauthorized(
   connection: ConnectionRow,
   event: { deauthorizationTime?: string },
 ): Promise<{ deleteDataAfter: Date | null }> {
-  await updateConnection(deps.db, connection.id, {
-    ...endedState,
-    status: 'uninstalled',
-    endedAt: new Date(),
-  });
   const deleteDataAfter =
     connection.uninstallDataPolicy === 'delete'
       ? new Date(Date.now() + connection.uninstallDeleteAfterDays * 86_400_000)
       : null;
-  await insertAuditEntry(deps.db, {
-    organizationId: connection.organizationId,
-    actorUserId: null,
-    action: 'zoom.uninstalled',
-    target: connection.id,
-    details: {
-      deauthorizationTime: event.deauthorizationTime ?? null,
-      dataPolicy: connection.uninstallDataPolicy,
-      deleteDataAfter: deleteDataAfter?.toISOString() ?? null,
-    },
+  await deps.db.transaction(async (tx) => {
+    await updateConnection(tx, connection.id, { ...endedState, status: 'uninstalled', endedAt: new Date() });
+    await insertAuditEntry(tx, {
+      organizationId: connection.organizationId,
+      actorUserId: null,
+      action: 'zoom.uninstalled',
+      target: connection.id,
+      details: {
+        deauthorizationTime: event.deauthorizationTime ?? null,
+        dataPolicy: connection.uninstallDataPolicy,
+        deleteDataAfter: deleteDataAfter?.toISOString() ?? null,
+      },
+    });
   });
   deps.onConnectionEvent?.({
     type: 'uninstalled',

@@ -8,7 +8,12 @@ import { checkPrerequisites, requiredScopes } from './check-prerequisites.ts';
 import { completeZoomAuthorization, connectServerToServer, startZoomAuthorization } from './connect-zoom.ts';
 import { disconnectZoom } from './disconnect-zoom.ts';
 import type { ConnectionsFeature } from './feature.ts';
-import { type ConnectionRow, findConnectionByOrganization, updateConnection } from './queries.ts';
+import {
+  type ConnectionRow,
+  findConnectionByOrganization,
+  requireActiveConnection,
+  updateConnection,
+} from './queries.ts';
 import { receiveZoomWebhook } from './receive-webhook.ts';
 
 const webhookBodyLimit = 256 * 1024;
@@ -68,7 +73,8 @@ export function registerConnectionsRoutes(feature: ConnectionsFeature) {
 
     app.post('/api/integrations/zoom/check', { config: { access: 'admin' } }, async (request) => {
       const principal = getPrincipal(request);
-      const connection = await requireConnection(principal.organizationId);
+      // Only a live connection has tokens to check with (a disconnected one answers 409, not 500).
+      const connection = await requireActiveConnection(db, principal.organizationId);
       const client = access.clientFor(connection);
       const me = await client.getMe();
       const prerequisites = await checkPrerequisites({

@@ -182,16 +182,18 @@ export class ZoomAccess {
         { connectionId, zoomCode: result.error.zoomCode },
         'Zoom refused the refresh token: reconnect needed',
       );
-      await updateConnection(db, connectionId, {
-        status: 'reconnect_needed',
-        lastError: `Zoom refused to renew access (${result.error.message}). An admin must reconnect Zoom.`,
-      });
-      await insertAuditEntry(db, {
-        organizationId: result.connection.organizationId,
-        actorUserId: null,
-        action: 'zoom.reconnect_needed',
-        target: connectionId,
-        details: { zoomCode: result.error.zoomCode ?? null },
+      await db.transaction(async (tx) => {
+        await updateConnection(tx, connectionId, {
+          status: 'reconnect_needed',
+          lastError: `Zoom refused to renew access (${result.error.message}). An admin must reconnect Zoom.`,
+        });
+        await insertAuditEntry(tx, {
+          organizationId: result.connection.organizationId,
+          actorUserId: null,
+          action: 'zoom.reconnect_needed',
+          target: connectionId,
+          details: { zoomCode: result.error.zoomCode ?? null },
+        });
       });
       this.deps.onConnectionEvent?.({
         type: 'reconnect_needed',

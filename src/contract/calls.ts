@@ -51,10 +51,10 @@ export type CallList = z.infer<typeof callListSchema>;
 export const callSorts = ['newest', 'oldest', 'longest', 'shortest'] as const;
 export type CallSort = (typeof callSorts)[number];
 
-const isoDay = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), 'Not a date');
+/** A calendar day (YYYY-MM-DD) that exists: 2026-02-30 and 2026-13-45 are refused. */
+const dayQuerySchema = z.iso
+  .date({ message: 'must be a real day, YYYY-MM-DD' })
+  .refine((day) => day >= '1970-01-01' && day <= '9999-12-30', 'must be between 1970 and 9999');
 
 export const callListQuerySchema = z.object({
   /** Words said or written in the call, its topic or a participant's name (web-search syntax). */
@@ -68,8 +68,8 @@ export const callListQuerySchema = z.object({
   userId: z.uuid().optional(),
   /** `external`: calls with someone from outside the organisation; `internal`: only colleagues. */
   participants: z.enum(['internal', 'external']).optional(),
-  from: isoDay.optional(),
-  to: isoDay.optional(),
+  from: dayQuerySchema.optional(),
+  to: dayQuerySchema.optional(),
   minMinutes: z.coerce.number().int().min(0).max(100_000).optional(),
   maxMinutes: z.coerce.number().int().min(0).max(100_000).optional(),
   hasTranscript: z.enum(['true', 'false']).optional(),

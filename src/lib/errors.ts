@@ -11,6 +11,7 @@ export const appErrorStatus = {
   zoom_not_connected: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  range_not_satisfiable: 416,
   rate_limited: 429,
   zoom_unavailable: 502,
   internal: 500,

@@ -29,13 +29,15 @@ export function registerPrivacyRoutes(feature: PrivacyFeature) {
       async (request): Promise<PrivacySettings> => {
         const principal = getPrincipal(request);
         const { retentionDays } = parseInput(privacySettingsSchema, request.body);
-        await saveRetentionDays(db, principal.organizationId, retentionDays);
-        await insertAuditEntry(db, {
-          organizationId: principal.organizationId,
-          actorUserId: principal.userId,
-          action: 'privacy.retention_changed',
-          target: principal.organizationId,
-          details: { retentionDays },
+        await db.transaction(async (tx) => {
+          await saveRetentionDays(tx, principal.organizationId, retentionDays);
+          await insertAuditEntry(tx, {
+            organizationId: principal.organizationId,
+            actorUserId: principal.userId,
+            action: 'privacy.retention_changed',
+            target: principal.organizationId,
+            details: { retentionDays },
+          });
         });
         if (retentionDays) await feature.requestRetention(principal.organizationId);
         return { retentionDays };
