@@ -58,12 +58,26 @@ export async function receiveZoomWebhook(
       event,
       zoomAccountId: accountId || null,
       connectionId: connection?.id ?? null,
-      eventTs: typeof envelope.data.event_ts === 'number' ? envelope.data.event_ts : null,
+      eventTs: eventTimeOf(envelope.data),
       payloadSealed,
     });
     if (stored && connection) eventIds.push(stored.id);
   }
   return eventIds.length > 0 ? { outcome: 'stored', eventIds } : { outcome: 'duplicate' };
+}
+
+/**
+ * The event's time in ms: top-level `event_ts`, or one inside `payload` (as a string in a documented
+ * `app_deauthorized` example, docs/zoom-platform.md §4.2); null when the event carries none.
+ */
+function eventTimeOf(envelope: {
+  event_ts?: number | undefined;
+  payload: Record<string, unknown>;
+}): number | null {
+  if (envelope.event_ts !== undefined) return envelope.event_ts;
+  const inPayload = envelope.payload.event_ts;
+  const value = typeof inPayload === 'string' && /^\d+$/.test(inPayload) ? Number(inPayload) : inPayload;
+  return typeof value === 'number' && Number.isSafeInteger(value) ? value : null;
 }
 
 /**

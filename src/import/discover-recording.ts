@@ -2,12 +2,17 @@ import type { ConnectionRow } from '../connections/index.ts';
 import type { Db } from '../db/index.ts';
 import type { SecretBox } from '../lib/secret-box.ts';
 import type { ZoomRecordingFile, ZoomRecordingMeeting } from '../zoom/index.ts';
-import { upsertRecording, upsertRecordingFiles } from './queries.ts';
+import {
+  forgetUntypedFiles,
+  recordRecordingEventOnce,
+  upsertRecording,
+  upsertRecordingFiles,
+} from './queries.ts';
 
 /** The files Callport keeps: video, audio, transcript, chat and timeline (docs/zoom-platform.md §2.3). */
 export const wantedFileTypes = new Set(['MP4', 'M4A', 'TRANSCRIPT', 'CHAT', 'TIMELINE']);
 
-/** CC and TIMELINE files carry no id (docs/zoom-platform.md §2.3): type + segment start identifies them. */
+/** CC files (and older TIMELINE files) carry no id (docs/zoom-platform.md §2.3): type + segment start identifies them. */
 export function fileKeyOf(file: ZoomRecordingFile): string {
   return file.id ?? `${file.file_type}:${file.recording_start ?? ''}`;
 }
@@ -31,7 +36,17 @@ export async function discoverRecording(
   meeting: ZoomRecordingMeeting,
   options: { via: 'webhook' | 'sweep' | 'manual'; downloadToken?: string | undefined },
 ): Promise<Discovery> {
-  const files = meeting.recording_files ?? [];
+  const files = meeting.recording_files;
+  const kept = files.filter(
+    (file) =>
+      wantedFileTypes.has(file.file_type) ||
+      // Still processing, type not known yet (docs/zoom-platform.md §2.3): it holds the import until done.
+      (file.file_type === '' && file.status !== 'completed'),
+  );
+  // A recurring meeting's start_time is the series' (docs/zoom-platform.md §2.3, §7): the files date the call.
+  const starts = files
+    .map((file) => Date.parse(file.recording_start ?? ''))
+    .filter((time) => !Number.isNaN(time));
   const ends = files
     .map((file) => Date.parse(file.recording_end ?? ''))
     .filter((time) => !Number.isNaN(time));
@@ -46,17 +61,17 @@ export async function discoverRecording(
     topic: meeting.topic,
     hostZoomId: meeting.host_id,
     hostEmail: meeting.host_email ?? null,
-    startTime: new Date(meeting.start_time),
+    startTime: new Date(starts.length > 0 ? Math.min(...starts) : meeting.start_time),
     durationMinutes: Math.round(meeting.duration ?? 0),
     recordingEnd: ends.length > 0 ? new Date(Math.max(...ends)) : null,
     autoDeleteDate,
     status: 'discovered',
     discoveredVia: options.via,
-    // A webhook's download token is good for 24 hours (docs/zoom-platform.md §4.3).
+    // A webhook's download token is good for 24 hours, or until its JWT `exp` (docs/zoom-platform.md §4.3).
     ...(options.downloadToken
       ? {
           downloadTokenSealed: deps.box.seal(options.downloadToken),
-          downloadTokenExpiresAt: new Date(Date.now() + 23 * 3600_000),
+          downloadTokenExpiresAt: new Date(downloadTokenExpiry(options.downloadToken)),
         }
       : {}),
   });
@@ -65,19 +80,33 @@ export async function discoverRecording(
   const unstored = await upsertRecordingFiles(
     deps.db,
     row.id,
-    files
-      .filter((file) => wantedFileTypes.has(file.file_type))
-      .map((file) => ({
-        fileKey: fileKeyOf(file),
-        fileType: file.file_type,
-        recordingType: file.recording_type ?? null,
-        recordingStart: file.recording_start ? new Date(file.recording_start) : null,
-        recordingEnd: file.recording_end ? new Date(file.recording_end) : null,
-        expectedSize: file.file_size ?? null,
-        zoomStatus: file.status ?? null,
-        downloadUrl: file.download_url ?? null,
-      })),
+    kept.map((file) => ({
+      fileKey: fileKeyOf(file),
+      fileType: file.file_type,
+      recordingType: file.recording_type ?? null,
+      recordingStart: file.recording_start ? new Date(file.recording_start) : null,
+      recordingEnd: file.recording_end ? new Date(file.recording_end) : null,
+      expectedSize: file.file_size ?? null,
+      // A file without a type and without a status is one Zoom has not finished.
+      zoomStatus: file.status ?? (file.file_type === '' ? 'processing' : null),
+      downloadUrl: file.download_url ?? null,
+    })),
   );
+  // Untyped files can only linger where the import still waits or a new file appeared after it.
+  if (
+    row.status === 'waiting' ||
+    kept.some((file) => file.file_type === '') ||
+    (row.status === 'imported' && unstored > 0)
+  )
+    await forgetUntypedFiles(deps.db, row.id, kept.map(fileKeyOf));
+  // A file Zoom sent that cannot be read is left out, and said so on the recording's timeline.
+  for (const reason of meeting.unreadable_files ?? [])
+    await recordRecordingEventOnce(
+      deps.db,
+      row.id,
+      'file_skipped',
+      `Zoom sent a file Callport cannot read (${reason})`,
+    );
   return {
     recordingId: row.id,
     isNew,
@@ -85,6 +114,19 @@ export async function discoverRecording(
     autoDeleteDate: row.autoDeleteDate,
     hasUnstoredFiles: unstored > 0,
   };
+}
+
+/** When a webhook's download token stops working: its JWT `exp` when it has one, capped at 23 h from now. */
+export function downloadTokenExpiry(token: string, now = Date.now()): number {
+  const cap = now + 23 * 3600_000;
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      exp?: unknown;
+    };
+    return typeof payload.exp === 'number' ? Math.min(cap, payload.exp * 1000) : cap;
+  } catch {
+    return cap;
+  }
 }
 
 /** pg-boss runs higher priorities first: the sooner Zoom deletes a recording, the sooner we import it. */

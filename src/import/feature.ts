@@ -11,7 +11,12 @@ import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import type { SecretBox } from '../lib/secret-box.ts';
 import type { BlobStore } from '../storage/index.ts';
-import { isZoomApiError, type ZoomRecordingMeeting, zoomRecordingMeetingSchema } from '../zoom/index.ts';
+import {
+  describeZodError,
+  isZoomApiError,
+  type ZoomRecordingMeeting,
+  zoomRecordingMeetingSchema,
+} from '../zoom/index.ts';
 import { discoverRecording, priorityFor } from './discover-recording.ts';
 import { importRecording } from './import-recording.ts';
 import { importRecordingJob, sweepConnectionJob, sweepDispatchJob } from './jobs.ts';
@@ -113,7 +118,7 @@ export class ImportFeature {
         const parsed = zoomRecordingMeetingSchema.safeParse(
           (stored.body.payload as { object?: unknown } | undefined)?.object,
         );
-        if (!parsed.success) return 'ignored: no meeting object';
+        if (!parsed.success) return `ignored: unreadable meeting (${describeZodError(parsed.error)})`;
         const downloadToken =
           typeof stored.body.download_token === 'string' ? stored.body.download_token : undefined;
         if (event === 'recording.recovered') {

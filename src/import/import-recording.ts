@@ -149,7 +149,7 @@ async function runImport(
       db,
       recording.id,
       'waiting',
-      `Zoom is still processing ${processing.map((f) => f.fileType).join(', ')}`,
+      `Zoom is still processing ${processing.map((f) => f.fileType || 'a file').join(', ')}`,
     );
     return { outcome: 'retry', afterSeconds: 60, reason: 'files still processing' };
   }
@@ -199,12 +199,24 @@ async function storeFile(
   const key = `${recording.organizationId}/${recording.id}/${safeName(file.fileKey)}.${extensionOf(file.fileType)}`;
   let resumeFrom = await deps.store.partialSize(key);
   if (file.expectedSize !== null && resumeFrom >= file.expectedSize) resumeFrom = 0;
-  const download = await openRecordingDownload(file.downloadUrl, {
-    token: await deps.access.getAccessToken(connectionId),
-    zoomUrls: [deps.access.app.apiUrl, deps.access.app.oauthUrl],
-    rangeStart: resumeFrom,
-    idleTimeoutMs: 60_000,
-  });
+  const open = async (token: string) =>
+    openRecordingDownload(file.downloadUrl!, {
+      token,
+      zoomUrls: [deps.access.app.apiUrl, deps.access.app.oauthUrl],
+      rangeStart: resumeFrom,
+      idleTimeoutMs: 60_000,
+    });
+  // The webhook's download_token is what Zoom gives for these files (docs/zoom-platform.md §4.3): used while
+  // valid, through the same download-host check; refused or expired, the connection's OAuth token.
+  const downloadToken = validDownloadToken(deps, recording);
+  let download: Awaited<ReturnType<typeof openRecordingDownload>>;
+  try {
+    download = await open(downloadToken ?? (await deps.access.getAccessToken(connectionId)));
+  } catch (error) {
+    if (!downloadToken || !isZoomApiError(error) || error.kind !== 'unauthorized') throw error;
+    deps.logger.info({ recordingId: recording.id }, 'download token refused; using the OAuth token');
+    download = await open(await deps.access.getAccessToken(connectionId));
+  }
   const append = resumeFrom > 0 && download.isPartial;
   const result = await deps.store.put(key, download.body, { append, contentType: download.contentType });
   if (file.expectedSize !== null && result.size !== file.expectedSize) {
@@ -219,6 +231,17 @@ async function storeFile(
   return markFileStored(deps.db, file.id, { storageKey: key, size: result.size, sha256: result.sha256 });
 }
 
+/** The recording's webhook download token while it has a minute left, else undefined. */
+function validDownloadToken(deps: ImportDeps, recording: RecordingRow): string | undefined {
+  if (!recording.downloadTokenSealed || !recording.downloadTokenExpiresAt) return undefined;
+  if (recording.downloadTokenExpiresAt.getTime() - Date.now() < 60_000) return undefined;
+  try {
+    return deps.box.open(recording.downloadTokenSealed);
+  } catch {
+    return undefined;
+  }
+}
+
 async function buildCall(
   deps: ImportDeps,
   recording: RecordingRow,
@@ -226,12 +249,44 @@ async function buildCall(
   hostUserId: string,
   hostName: string,
 ) {
-  const transcriptFile = files.find((file) => file.fileType === 'TRANSCRIPT' && file.storageKey);
-  const chatFile = files.find((file) => file.fileType === 'CHAT' && file.storageKey);
-  const transcriptText = transcriptFile ? await text(await deps.store.get(transcriptFile.storageKey!)) : '';
-  const chatText = chatFile ? await text(await deps.store.get(chatFile.storageKey!)) : '';
-  let transcript = parseVtt(transcriptText);
-  let chat = parseChat(chatText);
+  const starts = files
+    .map((file) => file.recordingStart?.getTime())
+    .filter((time): time is number => time !== undefined);
+  const callStart = starts.length > 0 ? Math.min(...starts) : recording.startTime.getTime();
+  // A meeting recorded in several segments has one transcript and one chat per segment
+  // (docs/zoom-platform.md §7): all of them, in order, on the call's own clock.
+  const segments = (type: string) =>
+    files
+      .filter((file) => file.fileType === type && file.storageKey)
+      .sort((a, b) => (a.recordingStart?.getTime() ?? 0) - (b.recordingStart?.getTime() ?? 0));
+  const offsetOf = (file: RecordingFileRow) =>
+    Math.max(0, (file.recordingStart?.getTime() ?? callStart) - callStart);
+  const transcriptFiles = await Promise.all(
+    segments('TRANSCRIPT').map(async (file) => ({
+      file,
+      text: await text(await deps.store.get(file.storageKey!)),
+    })),
+  );
+  const chatFiles = await Promise.all(
+    segments('CHAT').map(async (file) => ({
+      file,
+      text: await text(await deps.store.get(file.storageKey!)),
+    })),
+  );
+  const readTranscript = (parts: typeof transcriptFiles) =>
+    parts.flatMap(({ file, text: vtt }) =>
+      parseVtt(vtt).map((line) => ({
+        ...line,
+        startMs: line.startMs + offsetOf(file),
+        endMs: line.endMs + offsetOf(file),
+      })),
+    );
+  const readChat = (parts: typeof chatFiles) =>
+    parts.flatMap(({ file, text: chat }) =>
+      parseChat(chat).map((message) => ({ ...message, at: shiftClock(message.at, offsetOf(file)) })),
+    );
+  let transcript = readTranscript(transcriptFiles);
+  let chat = readChat(chatFiles);
   // People erased from the organisation before this transcript or chat arrived stay out of it: out of
   // the stored Zoom files first, then out of the call built from them.
   const erased = await findErasedNames(deps.db, recording.organizationId, [
@@ -239,20 +294,18 @@ async function buildCall(
     ...chat.map((message) => message.sender),
   ]);
   if (erased.length > 0) {
-    if (transcriptFile)
-      transcript = parseVtt(await redactStoredFile(deps, transcriptFile, transcriptText, erased));
-    if (chatFile) chat = parseChat(await redactStoredFile(deps, chatFile, chatText, erased));
+    for (const part of [...transcriptFiles, ...chatFiles])
+      part.text = await redactStoredFile(deps, part.file, part.text, erased);
+    transcript = readTranscript(transcriptFiles);
+    chat = readChat(chatFiles);
   }
-  const starts = files
-    .map((file) => file.recordingStart?.getTime())
-    .filter((time): time is number => time !== undefined);
   const ends = files
     .map((file) => file.recordingEnd?.getTime())
     .filter((time): time is number => time !== undefined);
   // Zoom sometimes reports a duration of 0 (docs/zoom-platform.md §7): the files' own times are the truth.
   const durationSeconds =
     starts.length > 0 && ends.length > 0
-      ? Math.round((Math.max(...ends) - Math.min(...starts)) / 1000)
+      ? Math.round((Math.max(...ends) - callStart) / 1000)
       : recording.durationMinutes * 60;
   const participants = [
     ...new Set(
@@ -269,13 +322,22 @@ async function buildCall(
     recordingId: recording.id,
     hostUserId,
     topic: recording.topic,
-    startedAt: recording.startTime,
+    startedAt: new Date(callStart),
     durationSeconds,
     participants,
     chat,
   });
   await replaceTranscript(deps.db, call.id, transcript);
   return call.id;
+}
+
+/** `HH:MM:SS` moved on by `ms` (a later segment's chat on the call's clock). */
+function shiftClock(at: string, ms: number): string {
+  const match = /^(\d{2}):(\d{2}):(\d{2})$/.exec(at);
+  if (!match || ms === 0) return at;
+  const total = Number(match[1]) * 3600 + Number(match[2]) * 60 + Number(match[3]) + Math.round(ms / 1000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(Math.floor(total / 3600))}:${pad(Math.floor(total / 60) % 60)}:${pad(total % 60)}`;
 }
 
 function safeName(value: string): string {

@@ -22,6 +22,8 @@ export async function upsertRecording(
       target: [recordings.connectionId, recordings.meetingUuid],
       set: {
         topic: sql`excluded.topic`,
+        // Dated from its files when Zoom lists them: a re-read corrects a date taken from a series' start.
+        startTime: sql`excluded.start_time`,
         durationMinutes: sql`excluded.duration_minutes`,
         autoDeleteDate: keep('auto_delete_date'),
         recordingEnd: keep('recording_end'),
@@ -77,11 +79,40 @@ export async function upsertRecordingFiles(
         recordingStart: sql`excluded.recording_start`,
         recordingEnd: sql`excluded.recording_end`,
         recordingType: sql`excluded.recording_type`,
+        // A file listed while processing may have had no type yet.
+        fileType: sql`excluded.file_type`,
       },
     })
     .returning({ storageKey: recordingFiles.storageKey });
   // How many of them are not stored yet.
   return rows.filter((row) => !row.storageKey).length;
+}
+
+/**
+ * Forgets files listed earlier while still processing without a type (`file_type: ""`) that Zoom no longer
+ * lists under that key: they became typed files with their own key.
+ */
+export async function forgetUntypedFiles(db: Db, recordingId: string, keepKeys: string[]) {
+  await db
+    .delete(recordingFiles)
+    .where(
+      and(
+        eq(recordingFiles.recordingId, recordingId),
+        eq(recordingFiles.fileType, ''),
+        isNull(recordingFiles.storageKey),
+        keepKeys.length > 0 ? sql`${recordingFiles.fileKey} <> all(${sql.param(keepKeys)})` : sql`true`,
+      ),
+    );
+}
+
+/** Adds an event to a recording's timeline unless the same one is already there (seen again by a sweep). */
+export async function recordRecordingEventOnce(db: Db, recordingId: string, status: string, detail: string) {
+  await db.execute(sql`
+    insert into recording_events (recording_id, status, detail)
+    select ${recordingId}, ${status}, ${detail}
+    where not exists (
+      select 1 from recording_events where recording_id = ${recordingId} and status = ${status} and detail = ${detail}
+    )`);
 }
 
 export async function findRecording(db: Db, recordingId: string) {

@@ -57,10 +57,15 @@ export async function sweepConnection(
     users = users.filter((user) => user.zoomEmail.toLowerCase() === wanted);
   }
   let found = 0;
+  // A listed meeting Callport cannot read is skipped, the rest goes on, and the sweep says which.
+  const unreadable: string[] = [];
   try {
     for (const user of users) {
       for (const window of dateWindows(from, to)) {
-        for await (const meeting of deps.client.listUserRecordings(user.zoomUserId, window)) {
+        const onUnreadable = (reason: string) => unreadable.push(`${user.zoomEmail}: ${reason}`);
+        for await (const meeting of deps.client.listUserRecordings(user.zoomUserId, window, {
+          onUnreadable,
+        })) {
           found++;
           await onMeeting(meeting);
         }
@@ -76,6 +81,15 @@ export async function sweepConnection(
     lastFinishedAt: startedAt,
     lastWindowFrom: from,
     recordingsFound: found,
+    ...(unreadable.length > 0
+      ? {
+          lastError: `Zoom listed ${unreadable.length} meeting(s) Callport could not read, skipped: ${[
+            ...new Set(unreadable),
+          ]
+            .slice(0, 3)
+            .join(' | ')}`,
+        }
+      : {}),
   });
   return { found, users: users.length };
 }

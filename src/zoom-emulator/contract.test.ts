@@ -19,7 +19,9 @@
  * 4. Recording files: `file_type` also accepts `TIMELINE` and `status` also accepts `processing`. The spec's
  *    enums list neither, but Zoom sends both (docs/zoom-platform.md §2.3: TIMELINE files in captures of real
  *    answers; `status` other than `completed` met by ingesters [S17]; §7 "Files still processing").
- * 5. Unknown formats (`int64`, `int32`, `double`, `float`, `binary`) are accepted; `date-time`, `date` and
+ * 5. A video still processing is listed with `file_type: ""`, `recording_end: ""` and no `recording_type`
+ *    (docs/zoom-platform.md §2.3): `file_type` also accepts `""`, `recording_end` an empty string.
+ * 6. Unknown formats (`int64`, `int32`, `double`, `float`, `binary`) are accepted; `date-time`, `date` and
  *    `email` are checked by ajv-formats.
  */
 import { readFileSync } from 'node:fs';
@@ -71,7 +73,11 @@ function convert(spec: Spec, schema: Json, seen: string[] = []): Json {
           const converted = convert(spec, sub, seen);
           // Exemption 4 (see the header).
           if (name === 'file_type' && Array.isArray(converted.enum) && converted.enum.includes('MP4')) {
-            converted.enum = [...converted.enum, 'TIMELINE'];
+            converted.enum = [...converted.enum, 'TIMELINE', ''];
+          }
+          // Exemption 5.
+          if (name === 'recording_end' && converted.format === 'date-time') {
+            return [name, { anyOf: [converted, { type: 'string', maxLength: 0 }] }];
           }
           if (
             name === 'status' &&

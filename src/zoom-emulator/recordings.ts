@@ -247,19 +247,40 @@ export function simulateMeeting(
     recordingEnd: start + last.endMinute * 60_000,
     isParticipantAudio: false,
   };
-  if (meeting.chat.length > 0) {
+  // Each recorded segment has its own chat and transcript file (docs/zoom-platform.md §7): the lines are
+  // shared out in order, each file on its segment's clock.
+  const spans = segments.map((segment) => ({
+    recordingStart: start + segment.startMinute * 60_000,
+    recordingEnd: start + segment.endMinute * 60_000,
+    isParticipantAudio: false,
+  }));
+  const shareOut = <T>(lines: T[]) =>
+    spans.map((_, index) =>
+      lines.slice(
+        Math.round((index * lines.length) / spans.length),
+        Math.round(((index + 1) * lines.length) / spans.length),
+      ),
+    );
+  const chatParts = shareOut(meeting.chat);
+  spans.forEach((segmentSpan, index) => {
+    const lines = chatParts[index] ?? [];
+    if (lines.length === 0) return;
     files.push({
-      ...span,
+      ...segmentSpan,
       key: newKey(),
       id: ctx.ids.fileId(),
       fileType: 'CHAT',
       fileExtension: 'TXT',
       recordingType: 'chat_file',
       fileName: 'meeting_saved_chat.txt',
-      content: { kind: 'text', contentType: 'text/plain', text: buildChatText(meeting.chat) },
+      content: {
+        kind: 'text',
+        contentType: 'text/plain',
+        text: buildChatText(spans.length > 1 ? lines.map(({ atSecond: _, ...line }) => line) : lines),
+      },
       isTranscript: false,
     });
-  }
+  });
   if (options.closedCaptions) {
     files.push({
       ...span,
@@ -273,16 +294,34 @@ export function simulateMeeting(
   }
   const hasTranscript = settings.recording_audio_transcript && meeting.transcript.length > 0;
   if (hasTranscript) {
-    files.push({
-      ...span,
-      key: newKey(),
-      id: ctx.ids.fileId(),
-      fileType: 'TRANSCRIPT',
-      fileExtension: 'VTT',
-      recordingType: 'audio_transcript',
-      fileName: `${fileNameStamp(span.recordingStart)}_Recording.transcript.vtt`,
-      content: { kind: 'text', contentType: 'text/vtt', text: buildTranscriptVtt(meeting.transcript) },
-      isTranscript: true,
+    const parts = shareOut(meeting.transcript);
+    spans.forEach((segmentSpan, index) => {
+      const lines = parts[index] ?? [];
+      if (lines.length === 0) return;
+      const first = lines[0]?.startMs ?? 0;
+      files.push({
+        ...segmentSpan,
+        key: newKey(),
+        id: ctx.ids.fileId(),
+        fileType: 'TRANSCRIPT',
+        fileExtension: 'VTT',
+        recordingType: 'audio_transcript',
+        fileName: `${fileNameStamp(segmentSpan.recordingStart)}_Recording.transcript.vtt`,
+        content: {
+          kind: 'text',
+          contentType: 'text/vtt',
+          text: buildTranscriptVtt(
+            spans.length > 1
+              ? lines.map((line) => ({
+                  ...line,
+                  ...(line.startMs === undefined ? {} : { startMs: line.startMs - first }),
+                  ...(line.endMs === undefined ? {} : { endMs: line.endMs - first }),
+                }))
+              : lines,
+          ),
+        },
+        isTranscript: true,
+      });
     });
   }
 
@@ -432,6 +471,12 @@ export function recoverRecordingFile(
 
 type UrlMode = { kind: 'api' } | { kind: 'webhook'; nonce: string };
 
+/** The start_time Zoom reports: the first instance's start for a recurring meeting (type 8), else its own. */
+function seriesStart(ctx: EmulatorContext, meeting: MeetingInstance): number {
+  if (meeting.type !== 8) return meeting.startTime;
+  return Math.min(meeting.startTime, ...ctx.state.instancesOf(meeting.meetingId).map((m) => m.startTime));
+}
+
 /** Whether a meeting still has files to show (all of them can be trashed one by one). */
 function hasFiles(ctx: EmulatorContext, meeting: MeetingInstance): boolean {
   return visibleFiles(ctx, meeting).length > 0;
@@ -479,6 +524,12 @@ function fileToWire(
     wire.status = status;
     wire.recording_type = file.recordingType;
   }
+  if (status === 'processing' && file.fileType === 'MP4') {
+    // Zoom lists a video still processing without its type, end or recording type (docs/zoom-platform.md §2.3).
+    wire.file_type = '';
+    wire.recording_end = '';
+    delete wire.recording_type;
+  }
   if (mode.kind === 'webhook' && file.fileName) wire.file_name = file.fileName;
   const trashedAt = file.trashedAt ?? meeting.recording?.trashedAt;
   if (inTrash && trashedAt) wire.deleted_time = isoSeconds(trashedAt);
@@ -516,7 +567,8 @@ export function meetingToWire(
     topic: meeting.topic,
     // Integer, as Zoom sends it, although the 2024 spec declares a string enum (docs/zoom-platform.md §2.3).
     type: meeting.type,
-    start_time: isoSeconds(meeting.startTime),
+    // A recurring meeting's instances carry the series' start, not their own (a real capture, docs/zoom-platform.md §2.3).
+    start_time: isoSeconds(seriesStart(ctx, meeting)),
     timezone: meeting.timezone,
     duration: meeting.durationMinutes,
     total_size: totalSize,

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { classifyZoomError, ZoomApiError } from './errors.ts';
 import { createLocalRateBudget, type RateBudget, sleep } from './rate-budget.ts';
 import {
+  describeZodError,
   type ZoomRateLimitCategory,
   type ZoomRecordingMeeting,
   type ZoomSettings,
@@ -158,14 +159,18 @@ export class ZoomClient {
   async *listUserRecordings(
     userId: string,
     range: { from: string; to: string },
-    options: { trash?: boolean } = {},
+    /** `onUnreadable`: told of each listed meeting that cannot be read (the rest of the page goes on). */
+    options: { trash?: boolean; onUnreadable?: (reason: string) => void } = {},
   ): AsyncGenerator<ZoomRecordingMeeting> {
     yield* this.#paginate(
       `/users/${encodeURIComponent(userId)}/recordings`,
       { from: range.from, to: range.to, page_size: 300, ...(options.trash ? { trash: true } : {}) },
       'Medium',
       zoomUserRecordingsResponseSchema,
-      (page) => page.meetings,
+      (page) => {
+        for (const reason of page.unreadable_meetings) options.onUnreadable?.(reason);
+        return page.meetings;
+      },
     );
   }
 
@@ -261,13 +266,11 @@ export class ZoomClient {
         const json: unknown = await response.json();
         const parsed = schema.safeParse(json);
         if (!parsed.success) {
+          // Asking again gets the same answer: the item fails with the reason instead of retrying.
           throw new ZoomApiError({
-            kind: 'transient',
+            kind: 'invalid_request',
             status: response.status,
-            message: `unexpected response shape: ${parsed.error.issues
-              .slice(0, 3)
-              .map((i) => `${i.path.join('.')}: ${i.message}`)
-              .join('; ')}`,
+            message: `unexpected response shape: ${describeZodError(parsed.error)}`,
             endpoint,
           });
         }

@@ -144,75 +144,149 @@ export const zoomRolesResponseSchema = z.looseObject({
 });
 
 /**
- * A cloud-recording file (docs/zoom-platform.md §2.3). `CC` and `TIMELINE` files have no `id`, `status`, `file_size`,
- * `recording_type` or `play_url`; `status` may be `processing` although the spec only lists `completed`.
+ * Zoom sends `null` or `""` where a value is expected (docs/zoom-platform.md §2.3): such a field reads as absent.
+ * Only for fields Callport can do without; what it needs stays strict.
+ */
+function lenient<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === null || value === '' ? undefined : value), schema.optional());
+}
+
+/** A number that may arrive as a numeric string (a meeting id, a file size). */
+const numberish = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?$/)
+    .transform(Number),
+]);
+
+/**
+ * A cloud-recording file (docs/zoom-platform.md §2.3). `CC` files have no `id`, `status`, `file_size`,
+ * `recording_type` or `play_url`; older TIMELINE files neither. `status` may be `processing` although the spec
+ * only lists `completed`; a file still processing may have `file_type: ""` and `recording_end: ""`.
  */
 export const zoomRecordingFileSchema = z.looseObject({
-  id: z.string().optional(),
-  meeting_id: z.string().optional(),
-  recording_start: z.string().optional(),
-  recording_end: z.string().optional(),
-  file_type: z.string(),
-  file_extension: z.string().optional(),
-  file_size: z.number().optional(),
-  file_name: z.string().optional(),
-  play_url: z.string().optional(),
-  download_url: z.string().optional(),
-  file_path: z.string().optional(),
-  status: z.string().optional(),
-  recording_type: z.string().optional(),
-  deleted_time: z.string().optional(),
+  id: lenient(z.string()),
+  meeting_id: lenient(z.string()),
+  recording_start: lenient(z.string()),
+  recording_end: lenient(z.string()),
+  file_type: z.preprocess((value) => value ?? '', z.string()),
+  file_extension: lenient(z.string()),
+  file_size: lenient(numberish),
+  file_name: lenient(z.string()),
+  play_url: lenient(z.string()),
+  download_url: lenient(z.string()),
+  file_path: lenient(z.string()),
+  status: lenient(z.string()),
+  recording_type: lenient(z.string()),
+  deleted_time: lenient(z.string()),
 });
 export type ZoomRecordingFile = z.infer<typeof zoomRecordingFileSchema>;
 
 export const zoomParticipantAudioFileSchema = z.looseObject({
   id: z.string(),
-  recording_start: z.string().optional(),
-  recording_end: z.string().optional(),
+  recording_start: lenient(z.string()),
+  recording_end: lenient(z.string()),
   file_type: z.string(),
-  file_name: z.string().optional(),
-  file_size: z.number().optional(),
-  file_extension: z.string().optional(),
-  play_url: z.string().optional(),
-  download_url: z.string().optional(),
-  status: z.string().optional(),
+  file_name: lenient(z.string()),
+  file_size: lenient(numberish),
+  file_extension: lenient(z.string()),
+  play_url: lenient(z.string()),
+  download_url: lenient(z.string()),
+  status: lenient(z.string()),
 });
 
 /** Zoom sends the meeting `type` as an integer although the 2024 spec declares a string enum (docs/zoom-platform.md §2.3). */
 export const zoomMeetingTypeSchema = z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)]);
 
-/** One meeting instance with its recordings, as listed and as returned for one meeting (docs/zoom-platform.md §2.3). */
-export const zoomRecordingMeetingSchema = z.looseObject({
-  uuid: z.string(),
-  id: z.number(),
-  account_id: z.string().optional(),
-  host_id: z.string(),
-  host_email: z.string().optional(),
-  topic: z.string(),
-  type: zoomMeetingTypeSchema,
-  start_time: z.string(),
-  timezone: z.string().optional(),
-  duration: z.number(),
-  total_size: z.number().optional(),
-  recording_count: z.number().int().optional(),
-  share_url: z.string().optional(),
-  password: z.string().optional(),
-  recording_play_passcode: z.string().optional(),
-  auto_delete: z.boolean().optional(),
-  auto_delete_date: z.string().optional(),
-  download_access_token: z.string().optional(),
-  recording_files: z.array(zoomRecordingFileSchema).optional(),
-  participant_audio_files: z.array(zoomParticipantAudioFileSchema).optional(),
-});
-export type ZoomRecordingMeeting = z.infer<typeof zoomRecordingMeetingSchema>;
+/** Why a value could not be read, in one line: the first issues with their paths. */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.join('.') || '(value)'}: ${issue.message}`)
+    .join('; ');
+}
 
-export const zoomUserRecordingsResponseSchema = z.looseObject({
-  from: z.string().optional(),
-  to: z.string().optional(),
-  ...pagedFields,
-  meetings: z.array(zoomRecordingMeetingSchema),
-});
-export type ZoomUserRecordingsResponse = z.infer<typeof zoomUserRecordingsResponseSchema>;
+/** A list whose unreadable items are set aside with their reason instead of failing the whole list. */
+function partitioned<T extends z.ZodType>(item: T, label: (raw: unknown, index: number) => string) {
+  return z.array(z.unknown()).transform((items) => {
+    const read: z.output<T>[] = [];
+    const unreadable: string[] = [];
+    items.forEach((raw, index) => {
+      const parsed = item.safeParse(raw);
+      if (parsed.success) read.push(parsed.data);
+      else unreadable.push(`${label(raw, index)}: ${describeZodError(parsed.error)}`);
+    });
+    return { read, unreadable };
+  });
+}
+
+function labelOf(kind: string, raw: unknown, index: number, key: string): string {
+  const value = raw && typeof raw === 'object' ? (raw as Record<string, unknown>)[key] : undefined;
+  return typeof value === 'string' || typeof value === 'number'
+    ? `${kind} ${value}`
+    : `${kind} #${index + 1}`;
+}
+
+/**
+ * One meeting instance with its recordings, as listed and as returned for one meeting (docs/zoom-platform.md §2.3).
+ * Read leniently: nulls where Zoom documents a value, a string meeting id; a file that cannot be read is
+ * left out of `recording_files` and named in `unreadable_files`, so the others still import.
+ */
+export const zoomRecordingMeetingSchema = z
+  .looseObject({
+    uuid: z.string().min(1),
+    id: numberish,
+    account_id: lenient(z.string()),
+    host_id: z.string().min(1),
+    host_email: lenient(z.string()),
+    topic: z.preprocess((value) => value ?? '', z.string()),
+    type: lenient(zoomMeetingTypeSchema),
+    start_time: z.string(),
+    timezone: lenient(z.string()),
+    duration: z.preprocess((value) => value ?? 0, numberish),
+    total_size: lenient(numberish),
+    recording_count: lenient(numberish),
+    share_url: lenient(z.string()),
+    password: lenient(z.string()),
+    recording_play_passcode: lenient(z.string()),
+    auto_delete: lenient(z.boolean()),
+    auto_delete_date: lenient(z.string()),
+    download_access_token: lenient(z.string()),
+    recording_files: z
+      .preprocess(
+        (value) => value ?? [],
+        partitioned(zoomRecordingFileSchema, (raw, index) => labelOf('file', raw, index, 'id')),
+      )
+      .optional(),
+    participant_audio_files: lenient(z.array(zoomParticipantAudioFileSchema)),
+  })
+  .transform(({ recording_files, ...meeting }) => ({
+    ...meeting,
+    recording_files: recording_files?.read ?? [],
+    ...(recording_files && recording_files.unreadable.length > 0
+      ? { unreadable_files: recording_files.unreadable }
+      : {}),
+  }));
+export type ZoomRecordingMeeting = z.output<typeof zoomRecordingMeetingSchema>;
+
+/**
+ * A page of `GET /users/{userId}/recordings`. A meeting that cannot be read is named in
+ * `unreadable_meetings` with its reason; the rest of the page goes on.
+ */
+export const zoomUserRecordingsResponseSchema = z
+  .looseObject({
+    from: z.string().optional(),
+    to: z.string().optional(),
+    ...pagedFields,
+    meetings: partitioned(zoomRecordingMeetingSchema, (raw, index) => labelOf('meeting', raw, index, 'uuid')),
+  })
+  .transform(({ meetings, ...page }) => ({
+    ...page,
+    meetings: meetings.read,
+    unreadable_meetings: meetings.unreadable,
+  }));
+export type ZoomUserRecordingsResponse = z.output<typeof zoomUserRecordingsResponseSchema>;
 
 export const zoomPastMeetingInstancesResponseSchema = z.looseObject({
   meetings: z.array(z.looseObject({ uuid: z.string(), start_time: z.string() })),
@@ -240,10 +314,17 @@ export const zoomRecordingSettingsSchema = z.looseObject({
   recording_audio_transcript: z.boolean().optional(),
 });
 
+/**
+ * An event time in milliseconds: a number, or a numeric string as in some documented examples. Absent in
+ * other documented `app_deauthorized` examples (docs/zoom-platform.md §4.2): the signature, not `event_ts`,
+ * proves an event, so it is optional.
+ */
+const eventTsSchema = lenient(z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)]));
+
 /** Webhook envelope: `event_ts` is in milliseconds, the `x-zm-request-timestamp` header in seconds (docs/zoom-platform.md §4.1). */
 export const zoomWebhookEnvelopeSchema = z.looseObject({
   event: z.string(),
-  event_ts: z.number().int(),
+  event_ts: eventTsSchema,
   payload: z.looseObject({}),
   download_token: z.string().optional(),
 });
@@ -308,16 +389,24 @@ export const zoomSettingsUpdatedEventSchema = z.looseObject({
   }),
 });
 
-/** `app_deauthorized` (docs/zoom-platform.md §4.2, current SDK type). */
+/**
+ * `app_deauthorized` in every documented shape (docs/zoom-platform.md §4.2): the SDK's (top-level numeric
+ * `event_ts`), the legacy reference's (no `event_ts`, `user_data_retention` as a string), and one with
+ * `event_ts` as a string inside `payload`.
+ */
 export const zoomAppDeauthorizedEventSchema = z.looseObject({
   event: z.literal('app_deauthorized'),
-  event_ts: z.number().int(),
+  event_ts: eventTsSchema,
   payload: z.looseObject({
-    account_id: z.string(),
-    user_id: z.string(),
-    client_id: z.string(),
-    signature: z.string().optional(),
-    deauthorization_time: z.string(),
+    account_id: z.string().min(1),
+    user_id: lenient(z.string()),
+    client_id: lenient(z.string()),
+    signature: lenient(z.string()),
+    deauthorization_time: lenient(z.string()),
+    event_ts: eventTsSchema,
+    user_data_retention: lenient(
+      z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]),
+    ),
   }),
 });
 
