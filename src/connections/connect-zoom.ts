@@ -9,6 +9,7 @@ import {
   exchangeAuthorizationCode,
   isZoomApiError,
   requestAccountCredentialsToken,
+  revokeToken,
   type ZoomTokenSet,
 } from '../zoom/index.ts';
 import { checkPrerequisites } from './check-prerequisites.ts';
@@ -16,7 +17,9 @@ import {
   findConnectionByOrganization,
   findConnectionsByZoomAccount,
   insertOAuthState,
+  lockConnection,
   takeOAuthState,
+  updateConnection,
   upsertConnection,
 } from './queries.ts';
 import type { ZoomAccess } from './zoom-access.ts';
@@ -110,13 +113,13 @@ async function storeConnection(
   if (!accountId) return { outcome: 'failed', reason: 'no_account' };
   // One Zoom account keeps one token set per app (docs/zoom-platform.md §1.3): it can serve one Callport organisation only.
   const others = await findConnectionsByZoomAccount(deps.db, accountId);
-  if (
-    others.some(
-      (other) =>
-        other.organizationId !== principal.organizationId &&
-        (other.status === 'connected' || other.status === 'reconnect_needed'),
-    )
-  ) {
+  const holder = others.find(
+    (other) =>
+      other.organizationId !== principal.organizationId &&
+      (other.status === 'connected' || other.status === 'reconnect_needed'),
+  );
+  if (holder) {
+    if (appType === 'general') await keepHolderConnected(deps, holder.id, tokens, me);
     return { outcome: 'failed', reason: 'account_in_use' };
   }
   const previous = await findConnectionByOrganization(deps.db, principal.organizationId);
@@ -154,4 +157,45 @@ async function storeConnection(
     });
     return { outcome: 'connected' as const, connectionId: connection.id };
   });
+}
+
+/**
+ * Another organisation has just authorised a Zoom account already connected here: Zoom keeps one token
+ * set per account and app, so that exchange superseded the holder's tokens (docs/zoom-platform.md §1.3)
+ * and the holder would stop importing. The holder goes on with the new set, which acts for the Zoom
+ * user who just consented (recorded on its card and in its audit log); the refused organisation keeps
+ * nothing. A holder no longer connected gets nothing either: the new grant is revoked instead.
+ */
+async function keepHolderConnected(
+  deps: Deps,
+  holderId: string,
+  tokens: ZoomTokenSet,
+  me: { id: string; email: string; role_name?: string | undefined },
+): Promise<void> {
+  const handedOver = await deps.db.transaction(async (tx) => {
+    // Under the row lock a token refresh also takes: neither overwrites the other's tokens.
+    const holder = await lockConnection(tx, holderId);
+    if (holder?.status !== 'connected') return false;
+    await updateConnection(tx, holderId, {
+      ...deps.access.sealTokens(tokens),
+      scopes: tokens.scopes,
+      zoomUserId: me.id,
+      zoomUserEmail: me.email,
+      zoomRoleName: me.role_name ?? null,
+      lastError: null,
+    });
+    await insertAuditEntry(tx, {
+      organizationId: holder.organizationId,
+      actorUserId: null,
+      action: 'zoom.tokens_replaced',
+      target: holderId,
+      details: {
+        reason: 'another_organization_authorized_this_zoom_account',
+        zoomUser: me.email,
+        previousZoomUser: holder.zoomUserEmail,
+      },
+    });
+    return true;
+  });
+  if (!handedOver) await revokeToken(deps.access.app, tokens.accessToken).catch(() => {});
 }

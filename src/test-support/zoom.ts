@@ -16,8 +16,17 @@ export type ZoomTestBed = {
   callportUrl: string;
   organizationId: string;
   admin: TestClient;
-  /** Runs the OAuth round trip as the admin's browser would; returns the final redirect. */
-  connect(options?: { zoomUserId?: string; decision?: 'allow' | 'deny' }): Promise<string>;
+  /**
+   * Runs the OAuth round trip as the admin's browser would (another organisation's admin with
+   * `admin`); returns the final redirect.
+   */
+  connect(options?: {
+    zoomUserId?: string;
+    decision?: 'allow' | 'deny';
+    admin?: TestClient;
+  }): Promise<string>;
+  /** Every callback URL Zoom redirected a browser to (with its `code` and `state`), oldest first. */
+  callbackUrls: string[];
   /** Users > Associer automatiquement > Sauvegarder: syncs Zoom users and saves every proposed link. */
   linkZoomUsers(): Promise<void>;
   /** The Zoom admin turns on automatic cloud recording for the whole account. */
@@ -109,8 +118,12 @@ export async function startZoomTestBed(
   });
   const { organizationId, admin } = await app.createOrganization('Acme SAS');
 
-  const connect = async (connectOptions: { zoomUserId?: string; decision?: 'allow' | 'deny' } = {}) => {
-    const start = await admin.request('GET', '/api/integrations/zoom/connect');
+  const callbackUrls: string[] = [];
+  const connect = async (
+    connectOptions: { zoomUserId?: string; decision?: 'allow' | 'deny'; admin?: TestClient } = {},
+  ) => {
+    const browser = connectOptions.admin ?? admin;
+    const start = await browser.request('GET', '/api/integrations/zoom/connect');
     if (start.statusCode !== 302)
       throw new Error(`connect did not redirect: ${start.statusCode} ${start.body}`);
     const authorizeUrl = new URL(String(start.headers.location));
@@ -123,7 +136,8 @@ export async function startZoomTestBed(
       redirect: 'manual',
     });
     const back = new URL(String(consent.headers.get('location')));
-    const callback = await admin.request('GET', `${back.pathname}${back.search}`);
+    callbackUrls.push(back.toString());
+    const callback = await browser.request('GET', `${back.pathname}${back.search}`);
     return String(callback.headers.location);
   };
 
@@ -147,6 +161,7 @@ export async function startZoomTestBed(
     organizationId,
     admin,
     connect,
+    callbackUrls,
     linkZoomUsers,
     recordEverythingToCloud: () => {
       emulator.control.updateAccountSettings({
