@@ -18,6 +18,19 @@ export function parseMeetingReference(input: string): { meetingId: number } | { 
   return undefined;
 }
 
+/** Who asks: an admin may ask about any meeting of the organisation, a member only about their own. */
+export type DiagnosisAsker = { userId: string; email: string; role: string };
+
+// A member asking about someone else's meeting gets the answer an unknown meeting gets: nothing about
+// another person's meetings (not even that they exist) comes back.
+const notYours = (meetingId: number | null): Diagnosis => ({
+  verdict: 'not_found',
+  meetingId,
+  callId: null,
+  detail:
+    'No cloud recording of a meeting you hosted has this ID: it was not recorded in the cloud, or someone else hosted it (ask an admin).',
+});
+
 /**
  * "Tester votre premier appel": why a meeting is, or is not, in the library. Known recordings answer
  * from their status; unknown ones are looked up at Zoom (and queued for import when they should be).
@@ -26,7 +39,14 @@ export async function diagnoseMeeting(
   deps: { db: Db; client: ZoomClient; importer: ImportFeature },
   connection: ConnectionRow,
   input: string,
+  asker: DiagnosisAsker,
 ): Promise<Diagnosis> {
+  const isHostedByAsker = async (host: { zoomUserId: string; email: string | null | undefined }) => {
+    if (asker.role === 'admin') return true;
+    if (host.email && host.email.trim().toLowerCase() === asker.email.trim().toLowerCase()) return true;
+    const link = await findLinkByZoomUser(deps.db, connection.id, { zoomUserId: host.zoomUserId });
+    return link?.userId === asker.userId;
+  };
   const reference = parseMeetingReference(input);
   if (!reference) {
     return {
@@ -43,7 +63,11 @@ export async function diagnoseMeeting(
         )
       : await findRecordingsByMeetingId(deps.db, connection.id, reference.meetingId);
   const latest = known.at(-1);
-  if (latest) return fromStatus(deps.db, latest);
+  if (latest) {
+    if (!(await isHostedByAsker({ zoomUserId: latest.hostZoomId, email: latest.hostEmail })))
+      return notYours(null);
+    return fromStatus(deps.db, latest);
+  }
 
   const meetingId = 'meetingId' in reference ? reference.meetingId : null;
   let meeting: Awaited<ReturnType<ZoomClient['getMeetingRecordings']>>;
@@ -53,6 +77,7 @@ export async function diagnoseMeeting(
     );
   } catch (error) {
     if (isZoomApiError(error) && error.kind === 'not_found') {
+      if (asker.role !== 'admin') return notYours(null);
       return {
         verdict: 'not_recorded_in_cloud',
         meetingId,
@@ -63,6 +88,8 @@ export async function diagnoseMeeting(
     }
     throw error;
   }
+  if (!(await isHostedByAsker({ zoomUserId: meeting.host_id, email: meeting.host_email })))
+    return notYours(null);
   const host = await findLinkByZoomUser(deps.db, connection.id, { zoomUserId: meeting.host_id });
   if (!host) {
     return {

@@ -100,15 +100,34 @@ export function registerImportRoutes(feature: ImportFeature) {
       },
     );
 
-    app.post('/api/import/diagnose', { config: { access: 'user' } }, async (request) => {
-      const principal = getPrincipal(request);
-      const { meeting } = parseInput(diagnoseRequestSchema, request.body);
-      const connection = await requireConnection(principal.organizationId);
-      return diagnoseMeeting(
-        { db, client: connections.access.clientFor(connection), importer: feature },
-        connection,
-        meeting,
-      );
-    });
+    app.post(
+      '/api/import/diagnose',
+      {
+        config: {
+          access: 'user',
+          // Each unknown meeting costs a Zoom call: 20 a minute per person is plenty for a human.
+          rateLimit: {
+            max: 20,
+            timeWindow: '1 minute',
+            keyGenerator: (request) => request.principal?.userId ?? request.ip,
+            errorResponseBuilder: () => ({
+              statusCode: 429,
+              message: 'Too many meeting checks: wait a minute and try again.',
+            }),
+          },
+        },
+      },
+      async (request) => {
+        const principal = getPrincipal(request);
+        const { meeting } = parseInput(diagnoseRequestSchema, request.body);
+        const connection = await requireConnection(principal.organizationId);
+        return diagnoseMeeting(
+          { db, client: connections.access.clientFor(connection), importer: feature },
+          connection,
+          meeting,
+          principal,
+        );
+      },
+    );
   };
 }

@@ -98,7 +98,10 @@ describe('import', () => {
     const diagnose = async (meeting: string) =>
       (await bed.admin.request('POST', '/api/import/diagnose', { meeting })).json();
     await expect
-      .poll(async () => (await diagnose(String(notLinked.meetingId))).verdict, { timeout: 20_000 })
+      .poll(async () => (await diagnose(String(notLinked.meetingId))).verdict, {
+        timeout: 20_000,
+        interval: 500,
+      })
       .toBe('host_not_linked');
     expect((await diagnose('999 999 9999')).verdict).toBe('not_recorded_in_cloud');
     const imported = (await calls()).calls.find((c) => c.topic === 'Démo Acme')!;
@@ -108,6 +111,42 @@ describe('import', () => {
     expect(row.events.map((e: { status: string }) => e.status)).toEqual(
       expect.arrayContaining(['discovered', 'importing', 'imported']),
     );
+  });
+
+  it('answers a member about their own meetings only, and limits how often they ask', async () => {
+    const hugo = await bed.app.createUserClient(bed.organizationId, 'member', 'hugo.thomas@acme.example');
+    const own = await bed.recordMeeting({ hostEmail: 'hugo.thomas@acme.example', topic: 'Appel de Hugo' });
+    const diagnose = async (meeting: string) =>
+      (await hugo.request('POST', '/api/import/diagnose', { meeting })).json();
+    expect((await diagnose(String(own.meetingId))).verdict).not.toBe('not_found');
+
+    const overview = (await bed.admin.request('GET', '/api/integrations/zoom/imports')).json();
+    const emmas = overview.recordings.find((r: { topic: string }) => r.topic === 'Démo Acme');
+    const unknownAtZoom = await diagnose('999 999 9998');
+    const someoneElses = await diagnose(String(emmas.meetingId));
+    expect(someoneElses).toEqual(unknownAtZoom);
+    expect(someoneElses).toMatchObject({ verdict: 'not_found', callId: null });
+    // Another host's meeting Callport has not seen yet: not looked up for them, not queued either.
+    bed.emulator.control.setWebhooks({ enabled: false });
+    const unseen = await bed.recordMeeting({ hostEmail: 'lea.robert@acme.example', topic: 'Appel de Léa' });
+    expect(await diagnose(String(unseen.meetingId))).toEqual(unknownAtZoom);
+    const queued = await bed.app.database.executeSql('SELECT 1 FROM recordings WHERE meeting_id = $1', [
+      unseen.meetingId,
+    ]);
+    expect(queued.rows).toEqual([]);
+    bed.emulator.control.setWebhooks({ enabled: true });
+    // An admin still gets the answer.
+    expect(
+      (await bed.admin.request('POST', '/api/import/diagnose', { meeting: String(emmas.meetingId) })).json(),
+    ).toMatchObject({ verdict: 'imported' });
+
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++)
+      statuses.push(
+        (await hugo.request('POST', '/api/import/diagnose', { meeting: '999 999 9997' })).statusCode,
+      );
+    expect(statuses.at(-1)).toBe(429);
+    expect(statuses.filter((status) => status === 200).length).toBe(20 - 4);
   });
 
   it('adds a transcript Zoom finishes later to the imported call, and says "imported" once', async () => {
