@@ -15,7 +15,10 @@ export async function createOrganizationWithAdmin(
   input: { organizationName: string; email: string; name: string; password: string; language?: Language },
 ) {
   if (await findUserByEmail(db, input.email)) {
-    throw new AppError('conflict', `A Callport user with the e-mail ${input.email} already exists.`);
+    throw new AppError('conflict', `A Callport user with the e-mail ${input.email} already exists.`, {
+      reason: 'email_taken',
+      params: { email: input.email },
+    });
   }
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {

@@ -129,14 +129,18 @@ export function registerAccountsRoutes(options: AccountsRoutesOptions) {
       const principal = getPrincipal(request);
       const input = parseInput(updateMyPreferencesRequestSchema, request.body);
       const user = await updateUser(db, principal.organizationId, principal.userId, input);
-      if (!user) throw new AppError('not_found', 'Your account no longer exists.');
+      if (!user)
+        throw new AppError('not_found', 'Your account no longer exists.', { reason: 'account_gone' });
       return toUser(user);
     });
 
     app.get('/api/organization', { config: { access: 'user' } }, async (request) => {
       const principal = getPrincipal(request);
       const organization = await findOrganization(db, principal.organizationId);
-      if (!organization) throw new AppError('not_found', 'Your organisation no longer exists.');
+      if (!organization)
+        throw new AppError('not_found', 'Your organisation no longer exists.', {
+          reason: 'organization_gone',
+        });
       return toOrganization(organization);
     });
 
@@ -144,7 +148,10 @@ export function registerAccountsRoutes(options: AccountsRoutesOptions) {
       const principal = getPrincipal(request);
       const input = parseInput(updateOrganizationRequestSchema, request.body);
       const organization = await updateOrganization(db, principal.organizationId, input);
-      if (!organization) throw new AppError('not_found', 'Your organisation no longer exists.');
+      if (!organization)
+        throw new AppError('not_found', 'Your organisation no longer exists.', {
+          reason: 'organization_gone',
+        });
       return toOrganization(organization);
     });
 

@@ -23,7 +23,10 @@ export async function createUser(
   const input = createUserRequestSchema.parse(request);
   const existing = await findUserByEmail(db, input.email);
   if (existing) {
-    throw new AppError('conflict', `A Callport user with the e-mail ${input.email} already exists.`);
+    throw new AppError('conflict', `A Callport user with the e-mail ${input.email} already exists.`, {
+      reason: 'email_taken',
+      params: { email: input.email },
+    });
   }
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   return db.transaction(async (tx) => {
@@ -55,11 +58,14 @@ export async function editUser(
   changes: UpdateUserRequest,
 ): Promise<UserRow> {
   const user = await findUserInOrganization(db, organizationId, userId);
-  if (!user) throw new AppError('not_found', 'No such user in your organisation.');
+  if (!user)
+    throw new AppError('not_found', 'No such user in your organisation.', { reason: 'user_not_found' });
   const losesAdmin =
     user.role === 'admin' && user.isActive && (changes.role === 'member' || changes.isActive === false);
   if (losesAdmin && (await countActiveAdmins(db, organizationId)) <= 1) {
-    throw new AppError('conflict', 'This is the last active admin: make someone else admin first.');
+    throw new AppError('conflict', 'This is the last active admin: make someone else admin first.', {
+      reason: 'last_admin',
+    });
   }
   const { password, ...fields } = changes;
   const passwordHash = password ? await hashPassword(password) : undefined;
@@ -69,7 +75,8 @@ export async function editUser(
       ...fields,
       ...(passwordHash ? { passwordHash } : {}),
     });
-    if (!updated) throw new AppError('not_found', 'No such user in your organisation.');
+    if (!updated)
+      throw new AppError('not_found', 'No such user in your organisation.', { reason: 'user_not_found' });
     if (changes.isActive === false || password) await deleteUserSessions(tx, userId);
     await insertAuditEntry(tx, {
       organizationId,

@@ -152,6 +152,7 @@ export function registerConnectionsRoutes(feature: ConnectionsFeature) {
       throw new AppError(
         'zoom_not_connected',
         'Zoom is not connected: connect it in Settings > Integrations.',
+        { reason: 'zoom_not_connected' },
       );
     return connection;
   }

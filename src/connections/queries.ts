@@ -130,7 +130,13 @@ export async function touchConnectionApiSuccess(db: Db, connectionId: string) {
 export async function requireActiveConnection(db: Db, organizationId: string): Promise<ConnectionRow> {
   const connection = await findConnectionByOrganization(db, organizationId);
   if (connection?.status !== 'connected') {
-    throw new AppError('zoom_not_connected', 'Zoom is not connected: connect it in Settings > Integrations.');
+    throw new AppError(
+      'zoom_not_connected',
+      'Zoom is not connected: connect it in Settings > Integrations.',
+      {
+        reason: 'zoom_not_connected',
+      },
+    );
   }
   return connection;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { messageSchema } from './messages.ts';
 
 export const languageSchema = z.enum(['fr', 'en']);
 export type Language = z.infer<typeof languageSchema>;
@@ -84,6 +85,13 @@ export const importUsersResultSchema = z.object({
 export type ImportUsersResult = z.infer<typeof importUsersResultSchema>;
 
 export const errorResponseSchema = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.unknown().optional(),
+    /** What the UI shows, translated: a message code (messages.ts) and its params. */
+    reason: z.string().optional(),
+    params: messageSchema.shape.params,
+  }),
 });
 export type ErrorResponse = z.infer<typeof errorResponseSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { messageSchema } from './messages.ts';
 
 /**
  * Where a recording's import stands; the one list the database column, the API and the import's
@@ -25,12 +26,13 @@ export const recordingImportSchema = z.object({
   hostEmail: z.string().nullable(),
   startTime: z.string(),
   status: z.enum(recordingStatuses),
-  reason: z.string().nullable(),
+  /** Why it is in this status (see messages.ts). */
+  reason: messageSchema.nullable(),
   autoDeleteDate: z.string().nullable(),
   /** Not imported and Zoom deletes it within 24 hours. */
   isAtRisk: z.boolean(),
   callId: z.string().nullable(),
-  events: z.array(z.object({ status: z.string(), detail: z.string().nullable(), at: z.string() })),
+  events: z.array(z.object({ status: z.string(), detail: messageSchema.nullable(), at: z.string() })),
 });
 
 export const importsOverviewSchema = z.object({
@@ -68,6 +70,8 @@ export const diagnosisSchema = z.object({
   ]),
   meetingId: z.number().nullable(),
   callId: z.string().nullable(),
-  detail: z.string(),
+  detail: messageSchema,
+  /** The host's Zoom e-mail when no Callport user has it: the UI offers to create that user. */
+  hostEmail: z.string().nullable().optional(),
 });
 export type Diagnosis = z.infer<typeof diagnosisSchema>;

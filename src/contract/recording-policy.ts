@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { messageSchema } from './messages.ts';
 
 export const policyItemStatusSchema = z.object({
   id: z.string(),
@@ -11,7 +12,8 @@ export const policyItemStatusSchema = z.object({
   /** Set at account level because Zoom has no group field for it, or overridden by an account lock. */
   note: z.string().nullable(),
   isUnconfirmed: z.boolean(),
-  manualSteps: z.object({ fr: z.array(z.string()), en: z.array(z.string()) }).nullable(),
+  /** The steps in the Zoom web portal for what Callport cannot set (message codes, see messages.ts). */
+  manualSteps: z.array(messageSchema).nullable(),
   confirmedBy: z.object({ by: z.string(), at: z.string() }).nullable(),
   lastApply: z
     .object({ outcome: z.enum(['applied', 'refused', 'skipped']), message: z.string().nullable() })
@@ -22,6 +24,10 @@ export const recordingPolicySchema = z.object({
   scope: z.enum(['account', 'group']),
   groupName: z.string(),
   groupId: z.string().nullable(),
+  /** The group Callport uses no longer exists in Zoom (deleted, or a sandbox restarted): pick or recreate one. */
+  isGroupMissing: z.boolean(),
+  /** Zoom's groups, to pick one when the recording group is missing (empty otherwise). */
+  zoomGroups: z.array(z.object({ id: z.string(), name: z.string() })),
   autoDeleteDays: z.number(),
   recommendation: z.object({
     scope: z.enum(['account', 'group']),
@@ -52,5 +58,9 @@ export const updateRecordingPolicyRequestSchema = z
     autoDeleteDays: z.union([z.literal(30), z.literal(60), z.literal(90), z.literal(120)]),
   })
   .partial()
+  .strict();
+/** Use this existing Zoom group, or (no groupId) create the recording group again. */
+export const selectRecordingGroupRequestSchema = z
+  .object({ groupId: z.string().min(1).max(200).optional() })
   .strict();
 export const confirmManualItemRequestSchema = z.object({ done: z.boolean() }).strict();

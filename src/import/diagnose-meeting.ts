@@ -1,8 +1,10 @@
 import { eq } from 'drizzle-orm';
+import { findUserByEmail } from '../accounts/index.ts';
 import type { ConnectionRow } from '../connections/index.ts';
 import type { Diagnosis } from '../contract/index.ts';
 import type { Db } from '../db/index.ts';
 import { schema } from '../db/index.ts';
+import { decodeMessage } from '../lib/messages.ts';
 import { findLinkByZoomUser } from '../user-mapping/index.ts';
 import { isZoomApiError, type ZoomClient } from '../zoom/index.ts';
 import type { ImportFeature } from './feature.ts';
@@ -53,7 +55,7 @@ export async function diagnoseMeeting(
       verdict: 'not_found',
       meetingId: null,
       callId: null,
-      detail: 'Enter a Zoom meeting ID (9 to 12 digits) or a meeting link.',
+      detail: { code: 'diagnosis_bad_reference' },
     };
   }
   const known =
@@ -82,8 +84,7 @@ export async function diagnoseMeeting(
         verdict: 'not_recorded_in_cloud',
         meetingId,
         callId: null,
-        detail:
-          'Zoom has no cloud recording for this meeting: it was not recorded, was recorded on a computer (local recording), or the recording was deleted. Check the recording policy: automatic recording in the cloud.',
+        detail: { code: 'diagnosis_not_recorded_in_cloud' },
       };
     }
     throw error;
@@ -92,11 +93,18 @@ export async function diagnoseMeeting(
     return notYours(null);
   const host = await findLinkByZoomUser(deps.db, connection.id, { zoomUserId: meeting.host_id });
   if (!host) {
+    const hostName = meeting.host_email ?? meeting.host_id;
+    // No Callport user has the host's e-mail: linking cannot help until one exists, so say so.
+    const hasUser = meeting.host_email ? Boolean(await findUserByEmail(deps.db, meeting.host_email)) : true;
     return {
       verdict: 'host_not_linked',
       meetingId: meeting.id,
       callId: null,
-      detail: `The host (${meeting.host_email ?? meeting.host_id}) is not linked to a Callport user: link them in the Users tab, then Save.`,
+      detail: {
+        code: hasUser ? 'diagnosis_host_not_linked' : 'diagnosis_host_unknown',
+        params: { host: hostName },
+      },
+      hostEmail: hasUser ? null : (meeting.host_email ?? null),
     };
   }
   if (!host.isLicensed) {
@@ -104,7 +112,7 @@ export async function diagnoseMeeting(
       verdict: 'host_not_licensed',
       meetingId: meeting.id,
       callId: null,
-      detail: `${host.name} has no Callport licence: only licensed users' calls are imported.`,
+      detail: { code: 'diagnosis_host_not_licensed', params: { name: host.name } },
     };
   }
   await deps.importer.discover(connection, meeting, 'manual');
@@ -112,12 +120,26 @@ export async function diagnoseMeeting(
     verdict: 'importing',
     meetingId: meeting.id,
     callId: null,
-    detail: 'Callport had not seen this recording yet: it is being imported now.',
+    detail: { code: 'diagnosis_queued_now' },
   };
+}
+
+/** A host with no Callport user at all: linking cannot help, the admin is offered to create the user. */
+async function skippedNotLinked(db: Db, recording: RecordingRow): Promise<Diagnosis> {
+  const base = { meetingId: recording.meetingId, callId: null, verdict: 'host_not_linked' as const };
+  if (recording.hostEmail && !(await findUserByEmail(db, recording.hostEmail))) {
+    return {
+      ...base,
+      detail: { code: 'diagnosis_host_unknown', params: { host: recording.hostEmail } },
+      hostEmail: recording.hostEmail,
+    };
+  }
+  return { ...base, detail: { code: 'diagnosis_skipped_not_linked' } };
 }
 
 async function fromStatus(db: Db, recording: RecordingRow): Promise<Diagnosis> {
   const base = { meetingId: recording.meetingId, callId: null as string | null };
+  const reason = decodeMessage(recording.statusReason);
   switch (recording.status) {
     case 'imported': {
       const [call] = await db
@@ -128,7 +150,7 @@ async function fromStatus(db: Db, recording: RecordingRow): Promise<Diagnosis> {
         ...base,
         verdict: 'imported',
         callId: call?.id ?? null,
-        detail: 'This call is in the library.',
+        detail: { code: 'diagnosis_imported' },
       };
     }
     case 'skipped':
@@ -136,47 +158,52 @@ async function fromStatus(db: Db, recording: RecordingRow): Promise<Diagnosis> {
         ? {
             ...base,
             verdict: 'host_not_licensed',
-            detail: "The host has no Callport licence: only licensed users' calls are imported.",
+            detail: { code: 'diagnosis_skipped_not_licensed' },
           }
-        : {
-            ...base,
-            verdict: 'host_not_linked',
-            detail:
-              'The host is not linked to a Callport user: link them in the Users tab, Save, then import again.',
-          };
+        : await skippedNotLinked(db, recording);
     case 'waiting':
-      return recording.statusReason?.startsWith('retrying')
+      return reason?.code === 'retrying'
         ? {
             ...base,
             verdict: 'failed_retrying',
-            detail: `The import failed and will be retried: ${recording.statusReason}`,
+            detail: { code: 'diagnosis_retrying', params: reason.params },
           }
         : {
             ...base,
             verdict: 'processing',
-            detail: recording.statusReason ?? 'Zoom is still processing the recording.',
+            detail:
+              reason?.code === 'zoom_processing_files' || reason?.code === 'no_media_yet'
+                ? reason
+                : { code: 'diagnosis_processing' },
           };
     case 'trashed':
       return {
         ...base,
         verdict: 'trashed',
-        detail: `The recording was moved to Zoom's trash before import (${recording.statusReason ?? ''}). Recover it in Zoom to import it.`,
+        detail: { code: 'diagnosis_trashed' },
       };
     case 'deleted':
       return {
         ...base,
         verdict: 'deleted',
-        detail: 'The recording was deleted in Zoom before it could be imported.',
+        detail: { code: 'diagnosis_deleted' },
       };
     case 'erased':
       return {
         ...base,
         verdict: 'erased',
-        detail: `The call was removed from Callport on purpose (${recording.statusReason ?? 'erased'}) and will not be imported again.`,
+        detail: { code: 'diagnosis_erased' },
       };
     case 'failed':
-      return { ...base, verdict: 'failed', detail: recording.statusReason ?? 'The import failed.' };
+      return {
+        ...base,
+        verdict: 'failed',
+        detail: {
+          code: 'diagnosis_failed',
+          params: { error: reason?.params?.error ?? reason?.params?.text ?? '' },
+        },
+      };
     default:
-      return { ...base, verdict: 'importing', detail: 'The recording is being imported.' };
+      return { ...base, verdict: 'importing', detail: { code: 'diagnosis_importing' } };
   }
 }

@@ -85,13 +85,19 @@ describe('download hosts', () => {
 
     const imported = async () => {
       const overview = (await bed.admin.request('GET', '/api/integrations/zoom/imports')).json() as {
-        recordings: Array<{ meetingUuid: string; status: string; reason: string | null }>;
+        recordings: Array<{
+          meetingUuid: string;
+          status: string;
+          reason: { code: string; params?: { error?: string } } | null;
+        }>;
       };
       return overview.recordings.find((recording) => recording.meetingUuid === meeting.uuid);
     };
     await expect.poll(async () => (await imported())?.status, { timeout: 30_000 }).toBe('failed');
-    expect((await imported())?.reason).toContain(`not a Zoom download host`);
-    expect((await imported())?.reason).toContain(new URL(captureUrl).host);
+    const reason = (await imported())?.reason;
+    expect(reason?.code).toBe('import_failed');
+    expect(reason?.params?.error).toContain(`not a Zoom download host`);
+    expect(reason?.params?.error).toContain(new URL(captureUrl).host);
     expect(captured.filter((request) => request.headers.authorization !== undefined)).toEqual([]);
     expect(bed.app.logs.join('')).toContain('recording import failed and will not be retried');
   });

@@ -8,6 +8,7 @@ import {
 import type { Db } from '../db/index.ts';
 import type { JobQueue } from '../jobs/index.ts';
 import type { Logger } from '../lib/logger.ts';
+import { encodeMessage } from '../lib/messages.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import type { SecretBox } from '../lib/secret-box.ts';
 import type { BlobStore } from '../storage/index.ts';
@@ -64,7 +65,12 @@ export class ImportFeature {
           if (isZoomApiError(error) && (error.kind === 'forbidden' || error.kind === 'invalid_request')) {
             // An alert for the operator: a refused download host means a forged or tampered file list.
             logger.warn({ recordingId, err: error }, 'recording import failed and will not be retried');
-            await setRecordingStatus(db, recordingId, 'failed', error.message).catch(() => {});
+            await setRecordingStatus(
+              db,
+              recordingId,
+              'failed',
+              encodeMessage('import_failed', { error: error.message }),
+            ).catch(() => {});
             deps.metrics?.imports.inc({ outcome: 'failed' });
             return;
           }
@@ -72,7 +78,7 @@ export class ImportFeature {
             db,
             recordingId,
             'waiting',
-            `retrying: ${error instanceof Error ? error.message : String(error)}`,
+            encodeMessage('retrying', { error: error instanceof Error ? error.message : String(error) }),
           ).catch(() => {});
           throw error;
         }
@@ -124,7 +130,7 @@ export class ImportFeature {
         if (event === 'recording.recovered') {
           const known = await findRecordingByUuid(db, stored.connection.id, parsed.data.uuid);
           if (known?.status === 'trashed')
-            await setRecordingStatus(db, known.id, 'discovered', 'recovered from the trash');
+            await setRecordingStatus(db, known.id, 'discovered', encodeMessage('recovered_from_trash'));
         }
         await this.discover(stored.connection, parsed.data, 'webhook', downloadToken);
         return `import queued for ${parsed.data.uuid}`;
@@ -141,11 +147,12 @@ export class ImportFeature {
         if (known.status === 'erased') return 'erased in Callport';
         // An imported call stays in the library; Zoom's copy going away only matters before import.
         if (known.status === 'imported') return 'already imported';
+        const operator = (stored.body.payload as { operator?: string }).operator;
         await setRecordingStatus(
           db,
           known.id,
           status,
-          `${status} in Zoom by ${(stored.body.payload as { operator?: string }).operator ?? 'someone'}`,
+          operator ? encodeMessage(`${status}_in_zoom_by`, { operator }) : encodeMessage(`${status}_in_zoom`),
         );
         return status;
       });

@@ -3,6 +3,7 @@ import { findConnectionByOrganization, requireActiveConnection } from '../connec
 import { diagnoseRequestSchema, type ImportsOverview } from '../contract/index.ts';
 import { schema } from '../db/index.ts';
 import { AppError } from '../lib/errors.ts';
+import { decodeMessage } from '../lib/messages.ts';
 import type { App } from '../server/app.ts';
 import { getPrincipal, parseInput } from '../server/request.ts';
 import { diagnoseMeeting } from './diagnose-meeting.ts';
@@ -21,7 +22,10 @@ export function registerImportRoutes(feature: ImportFeature) {
       async (request): Promise<ImportsOverview> => {
         const principal = getPrincipal(request);
         const connection = await findConnectionByOrganization(db, principal.organizationId);
-        if (!connection) throw new AppError('zoom_not_connected', 'Zoom is not connected.');
+        if (!connection)
+          throw new AppError('zoom_not_connected', 'Zoom is not connected.', {
+            reason: 'zoom_not_connected',
+          });
         const [sweep, rows, counts] = await Promise.all([
           findSweep(db, connection.id),
           db
@@ -77,13 +81,17 @@ export function registerImportRoutes(feature: ImportFeature) {
             hostEmail: recording.hostEmail,
             startTime: recording.startTime.toISOString(),
             status: recording.status,
-            reason: recording.statusReason,
+            reason: decodeMessage(recording.statusReason),
             autoDeleteDate: recording.autoDeleteDate?.toISOString() ?? null,
             isAtRisk: isAtRisk(recording) && recording.autoDeleteDate!.getTime() < soon,
             callId: callId ?? null,
             events: events
               .filter((event) => event.recordingId === recording.id)
-              .map((event) => ({ status: event.status, detail: event.detail, at: event.at.toISOString() })),
+              .map((event) => ({
+                status: event.status,
+                detail: decodeMessage(event.detail),
+                at: event.at.toISOString(),
+              })),
           })),
         };
       },

@@ -4,6 +4,7 @@ import type { ZoomAccess } from '../connections/zoom-access.ts';
 import type { Db } from '../db/index.ts';
 import { detectLanguage } from '../lib/language.ts';
 import type { Logger } from '../lib/logger.ts';
+import { encodeMessage } from '../lib/messages.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import type { SecretBox } from '../lib/secret-box.ts';
 import type { BlobStore } from '../storage/index.ts';
@@ -70,7 +71,7 @@ export async function importRecording(
     return { outcome: 'gone', reason: recording.status };
   if (recording.status === 'erased') {
     // Erased while an earlier run was still importing it: remove what that run wrote.
-    await eraseRecording(deps, recordingId, recording.statusReason ?? 'erased');
+    await eraseRecording(deps, recordingId, recording.statusReason ?? encodeMessage('erased'));
     return { outcome: 'gone', reason: 'erased' };
   }
   const connection = await findConnection(db, recording.connectionId);
@@ -130,12 +131,7 @@ async function runImport(
     }
   } catch (error) {
     if (isZoomApiError(error) && error.kind === 'not_found') {
-      await setRecordingStatus(
-        db,
-        recording.id,
-        'deleted',
-        'Zoom no longer has this recording (deleted or trashed)',
-      );
+      await setRecordingStatus(db, recording.id, 'deleted', encodeMessage('gone_at_zoom'));
       return { outcome: 'gone', reason: 'deleted at Zoom' };
     }
     throw error;
@@ -149,12 +145,12 @@ async function runImport(
       db,
       recording.id,
       'waiting',
-      `Zoom is still processing ${processing.map((f) => f.fileType || 'a file').join(', ')}`,
+      encodeMessage('zoom_processing_files', { files: processing.map((f) => f.fileType || '?').join(', ') }),
     );
     return { outcome: 'retry', afterSeconds: 60, reason: 'files still processing' };
   }
   if (!files.some((file) => file.fileType === 'MP4' || file.fileType === 'M4A')) {
-    await setRecordingStatus(db, recording.id, 'waiting', 'no audio or video file yet');
+    await setRecordingStatus(db, recording.id, 'waiting', encodeMessage('no_media_yet'));
     return { outcome: 'retry', afterSeconds: 120, reason: 'no media yet' };
   }
 

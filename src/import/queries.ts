@@ -1,6 +1,7 @@
 import { and, asc, eq, getTableColumns, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { schema } from '../db/index.ts';
+import { encodeMessage } from '../lib/messages.ts';
 import { canTransition, type RecordingStatus } from './status.ts';
 
 const { recordings, recordingFiles, recordingEvents, calls, transcriptLines, importSweeps } = schema;
@@ -44,7 +45,7 @@ export async function upsertRecording(
       await db.insert(recordingEvents).values({
         recordingId: row.id,
         status: row.status,
-        detail: `discovered by ${values.discoveredVia}`,
+        detail: encodeMessage(`discovered_via_${values.discoveredVia}`),
       });
     }
     return { row, isNew };

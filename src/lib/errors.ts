@@ -1,3 +1,5 @@
+import type { Message, MessageCode } from '../contract/messages.ts';
+
 /** Error codes of the HTTP API, each with its status. The wire shape is `{ error: { code, message } }`. */
 export const appErrorStatus = {
   bad_request: 400,
@@ -19,19 +21,27 @@ export const appErrorStatus = {
 
 export type AppErrorCode = keyof typeof appErrorStatus;
 
+/**
+ * An API refusal. `message` is English for logs and API clients; `reason` + `params` is what the web
+ * UI shows, translated (`server.<reason>` in its locale files, see src/contract/messages.ts).
+ */
 export class AppError extends Error {
   readonly status: number;
+  readonly details: unknown;
+  readonly reason: MessageCode | undefined;
+  readonly params: Message['params'];
   constructor(
     readonly code: AppErrorCode,
     message: string,
-    options?: { cause?: unknown; details?: unknown },
+    options?: { cause?: unknown; details?: unknown; reason?: MessageCode; params?: Message['params'] },
   ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.status = appErrorStatus[code];
     this.details = options?.details;
+    this.reason = options?.reason;
+    this.params = options?.params;
   }
-  readonly details: unknown;
 }
 
 export function isAppError(error: unknown): error is AppError {

@@ -1,6 +1,7 @@
 import { insertAuditEntry } from '../accounts/index.ts';
 import type { Db } from '../db/index.ts';
 import { eraseRecording } from '../import/index.ts';
+import { encodeMessage } from '../lib/messages.ts';
 import type { BlobStore } from '../storage/index.ts';
 import { listRecordingsStartedBefore } from './queries.ts';
 
@@ -16,7 +17,7 @@ export async function applyRetention(
   options: { organizationId: string; retentionDays: number; now: Date },
 ): Promise<number> {
   const cutoff = new Date(options.now.getTime() - options.retentionDays * 86_400_000);
-  const reason = `retention: older than ${options.retentionDays} days`;
+  const reason = encodeMessage('erased_by_retention', { days: options.retentionDays });
   let erased = 0;
   for (;;) {
     const batch = await listRecordingsStartedBefore(deps.db, options.organizationId, cutoff, batchSize);

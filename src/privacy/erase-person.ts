@@ -9,6 +9,7 @@ import {
   removePersonFromCall,
 } from '../import/index.ts';
 import { AppError } from '../lib/errors.ts';
+import { encodeMessage } from '../lib/messages.ts';
 import type { BlobStore } from '../storage/index.ts';
 import {
   deletePersonMappings,
@@ -35,7 +36,9 @@ export async function erasePerson(
   const email = options.request.email.trim().toLowerCase();
   const person = await findPersonByEmail(db, organizationId, email);
   if (person.user?.id === actorUserId) {
-    throw new AppError('conflict', 'You cannot erase your own account: ask another admin to do it.');
+    throw new AppError('conflict', 'You cannot erase your own account: ask another admin to do it.', {
+      reason: 'cannot_erase_self',
+    });
   }
   const names = [
     ...new Set(
@@ -54,7 +57,7 @@ export async function erasePerson(
   });
   let callsErased = 0;
   for (const recordingId of hosted) {
-    if ((await eraseRecording(deps, recordingId, 'erasure request'))?.hadCall) callsErased++;
+    if ((await eraseRecording(deps, recordingId, encodeMessage('erased_on_request')))?.hadCall) callsErased++;
   }
 
   let transcriptLinesRemoved = 0;

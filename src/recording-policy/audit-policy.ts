@@ -112,6 +112,17 @@ export async function applyPolicy(client: ZoomClient, policy: PolicyRow): Promis
   return results;
 }
 
+/**
+ * Whether the recording group Callport uses still exists in Zoom, with Zoom's groups to pick from when
+ * it does not. `undefined`: no group in use (account scope, or the group is created at the next Apply).
+ */
+export async function checkRecordingGroup(client: ZoomClient, policy: PolicyRow) {
+  if (policy.scope !== 'group' || !policy.groupId) return undefined;
+  const groups: Array<{ id: string; name: string }> = [];
+  for await (const group of client.listGroups()) groups.push({ id: group.id, name: group.name });
+  return { isMissing: !groups.some((group) => group.id === policy.groupId), groups };
+}
+
 /** The guide's two cases, decided from data: few Zoom users are Callport users → a recording group. */
 export async function recommendScope(db: Db, client: ZoomClient, connection: ConnectionRow) {
   let zoomUsers = 0;

@@ -12,6 +12,7 @@ import {
   confirmManualItemRequestSchema,
   type RecordingPolicy,
   recordingPolicySchema,
+  selectRecordingGroupRequestSchema,
   updateRecordingPolicyRequestSchema,
 } from '../contract/index.ts';
 import type { Db } from '../db/index.ts';
@@ -20,11 +21,13 @@ import { AppError } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { App } from '../server/app.ts';
 import { getPrincipal, parseInput } from '../server/request.ts';
+import { isZoomApiError } from '../zoom/index.ts';
 import {
   type ApplyResult,
   type AuditItem,
   applyPolicy,
   auditPolicy,
+  checkRecordingGroup,
   loadPolicy,
   type PolicyRow,
   recommendScope,
@@ -111,7 +114,14 @@ export class RecordingPolicyFeature {
   ): Promise<AuditItem[]> {
     const { db } = this.deps;
     const policy = await loadPolicy(db, connection.id);
-    const items = await auditPolicy(this.deps.connections.access.clientFor(connection), policy);
+    let items: AuditItem[];
+    try {
+      items = await auditPolicy(this.deps.connections.access.clientFor(connection), policy);
+    } catch (error) {
+      // The recording group is gone from Zoom: nothing to audit there; the page says so (isGroupMissing).
+      if (policy.scope === 'group' && isZoomApiError(error) && error.kind === 'not_found') return [];
+      throw error;
+    }
     const previous = (policy.lastAudit ?? []) as AuditItem[];
     const at = new Date().toISOString();
     const drift = items.flatMap((item) => {
@@ -165,11 +175,17 @@ export class RecordingPolicyFeature {
       const organization = await findOrganization(db, connection.organizationId);
       const audit = (policy.lastAudit ?? []) as AuditItem[];
       const applied = (policy.lastApply ?? []) as ApplyResult[];
-      const recommendation = await recommendScope(db, connections.access.clientFor(connection), connection);
+      const client = connections.access.clientFor(connection);
+      const [recommendation, group] = await Promise.all([
+        recommendScope(db, client, connection),
+        checkRecordingGroup(client, policy),
+      ]);
       return recordingPolicySchema.parse({
         scope: policy.scope,
         groupName: policy.groupName,
         groupId: policy.groupId,
+        isGroupMissing: group?.isMissing ?? false,
+        zoomGroups: group?.isMissing ? group.groups : [],
         autoDeleteDays: policy.autoDeleteDays,
         recommendation,
         lastAuditAt: policy.lastAuditAt?.toISOString() ?? null,
@@ -191,7 +207,7 @@ export class RecordingPolicyFeature {
             status: item.field ? (found?.status ?? 'unknown') : 'manual',
             note: found?.note ?? null,
             isUnconfirmed: item.isUnconfirmed ?? false,
-            manualSteps: item.manual ?? (apply?.outcome === 'refused' ? null : null),
+            manualSteps: item.manual?.map((code) => ({ code })) ?? null,
             confirmedBy: policy.manualConfirmations[item.id] ?? null,
             lastApply: apply ? { outcome: apply.outcome, message: apply.message } : null,
           };
@@ -222,11 +238,43 @@ export class RecordingPolicyFeature {
         let policy = await loadPolicy(db, connection.id);
         const client = connections.access.clientFor(connection);
         if (policy.scope === 'group') {
+          if ((await checkRecordingGroup(client, policy))?.isMissing) {
+            throw new AppError(
+              'conflict',
+              `The recording group ${policy.groupName} no longer exists in Zoom.`,
+              {
+                reason: 'recording_group_missing',
+                params: { name: policy.groupName },
+              },
+            );
+          }
           await syncRecordingGroup(db, client, connection, policy);
           policy = await loadPolicy(db, connection.id);
         }
         const results = await applyPolicy(client, policy);
         await savePolicy(db, connection.id, { lastApply: results });
+        await this.audit(connection);
+        return view(connection, await loadPolicy(db, connection.id));
+      });
+      app.post('/api/integrations/zoom/policy/group', { config: { access: 'admin' } }, async (request) => {
+        const { groupId } = parseInput(selectRecordingGroupRequestSchema, request.body);
+        const connection = await requireConnection(getPrincipal(request).organizationId);
+        const client = connections.access.clientFor(connection);
+        if (groupId) {
+          let picked: { id: string; name: string } | undefined;
+          for await (const group of client.listGroups()) if (group.id === groupId) picked = group;
+          if (!picked) {
+            throw new AppError('not_found', 'No such group in Zoom.', {
+              reason: 'recording_group_missing',
+              params: { name: groupId },
+            });
+          }
+          await savePolicy(db, connection.id, { scope: 'group', groupId: picked.id, groupName: picked.name });
+        } else {
+          // Forget the missing group; syncing creates it again (or adopts one of the same name).
+          await savePolicy(db, connection.id, { scope: 'group', groupId: null });
+          await syncRecordingGroup(db, client, connection, await loadPolicy(db, connection.id));
+        }
         await this.audit(connection);
         return view(connection, await loadPolicy(db, connection.id));
       });
@@ -243,7 +291,7 @@ export class RecordingPolicyFeature {
             !policy ||
             !policyItems(policy.autoDeleteDays).some((item) => item.id === itemId && item.manual)
           ) {
-            throw new AppError('not_found', 'No such manual item.');
+            throw new AppError('not_found', 'No such manual item.', { reason: 'manual_item_not_found' });
           }
           const { done } = parseInput(confirmManualItemRequestSchema, request.body);
           const confirmations = { ...policy.manualConfirmations };

@@ -1,3 +1,5 @@
+import type { MessageCode } from '../contract/index.ts';
+
 /**
  * The guide's recording settings (section 1 and its "Important" note) as data: Zoom field, target,
  * where Zoom lets it be set, its lock key, and whether the API can set it at all (docs/zoom-platform.md §3).
@@ -11,8 +13,8 @@ export type PolicyItem = {
   levels: Array<'account' | 'group'>;
   /** Lock key in lock_settings, when Zoom documents one. */
   lockKey?: string;
-  /** Manual-only: no API field exists (or Zoom refuses it); steps in both languages. */
-  manual?: { fr: string[]; en: string[] };
+  /** Manual-only: no API field exists (or Zoom refuses it); the steps, as message codes (UI text). */
+  manual?: MessageCode[];
   /** UNCONFIRMED in the reference: Callport tries and reports Zoom's answer. */
   isUnconfirmed?: boolean;
 };
@@ -22,18 +24,7 @@ export function policyItems(autoDeleteDays: number): PolicyItem[] {
     {
       id: 'sign_out_after_time',
       levels: [],
-      manual: {
-        fr: [
-          'Portail web Zoom > Account Management > Account Settings (ou Admin > Security).',
-          'Activez « Automatically sign users out after a specified time » et choisissez la durée.',
-          'Cette option n’a pas de champ dans l’API Zoom : Callport ne peut pas la vérifier.',
-        ],
-        en: [
-          'Zoom web portal > Account Management > Account Settings (or Admin > Security).',
-          'Turn on "Automatically sign users out after a specified time" and choose the duration.',
-          'Zoom’s API has no field for this option: Callport cannot verify it.',
-        ],
-      },
+      manual: ['step_sign_out_after_time_1', 'step_sign_out_after_time_2', 'step_sign_out_after_time_3'],
     },
     {
       id: 'cloud_recording',
@@ -86,16 +77,7 @@ export function policyItems(autoDeleteDays: number): PolicyItem[] {
       field: 'recording.auto_delete_cmr_days',
       target: autoDeleteDays,
       levels: ['account'],
-      manual: {
-        fr: [
-          'L’API de Zoom n’accepte que 30, 60, 90 ou 120 jours ; le guide recommande 7 jours.',
-          'Pour 7 jours : portail web Zoom > Account Settings > onglet Recording > « Auto delete cloud recordings after days » : choisissez 7, puis verrouillez le cadenas.',
-        ],
-        en: [
-          'Zoom’s API accepts only 30, 60, 90 or 120 days; the guide recommends 7 days.',
-          'For 7 days: Zoom web portal > Account Settings > Recording tab > "Auto delete cloud recordings after days": choose 7, then lock it.',
-        ],
-      },
+      manual: ['step_auto_delete_cmr_days_1', 'step_auto_delete_cmr_days_2'],
     },
     {
       id: 'recording_disclaimer',
@@ -113,18 +95,7 @@ export function policyItems(autoDeleteDays: number): PolicyItem[] {
     {
       id: 'custom_disclaimer',
       levels: [],
-      manual: {
-        fr: [
-          'Portail web Zoom > Settings > onglet Recording > « Recording notifications - Zoom clients ».',
-          'Sous « Show a disclaimer to participants when a recording starts », cliquez sur « Customize Disclaimer ».',
-          'Choisissez la langue et collez le titre et la description recommandés ci-dessous, puis verrouillez le cadenas.',
-        ],
-        en: [
-          'Zoom web portal > Settings > Recording tab > "Recording notifications - Zoom clients".',
-          'Under "Show a disclaimer to participants when a recording starts", click "Customize Disclaimer".',
-          'Choose the language and paste the recommended title and description below, then lock it.',
-        ],
-      },
+      manual: ['step_custom_disclaimer_1', 'step_custom_disclaimer_2', 'step_custom_disclaimer_3'],
     },
     {
       id: 'cloud_recording_available_email',

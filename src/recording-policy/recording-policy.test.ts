@@ -31,7 +31,7 @@ describe('recording policy', () => {
     expect(items.display_participant_name!.status).toBe('off_policy');
     expect(items.cloud_recording_available_email!).toMatchObject({ status: 'off_policy', current: true });
     expect(items.sign_out_after_time!.status).toBe('manual');
-    expect((items.custom_disclaimer!.manualSteps as { fr: string[] }).fr.length).toBeGreaterThan(1);
+    expect((items.custom_disclaimer!.manualSteps as Array<{ code: string }>).length).toBeGreaterThan(1);
     expect(policy.recommendation).toMatchObject({ scope: 'group', licensedLinked: 2 });
     expect(policy.disclaimer.fr.title).toContain('Callport');
   });

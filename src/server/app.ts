@@ -117,14 +117,20 @@ export async function buildServer(options: ServerOptions): Promise<App> {
   });
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
-    const { status, code, message, details } = toErrorResponse(error);
+    const { status, code, message, details, reason, params } = toErrorResponse(error);
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log[options.requestLogLevel ?? 'info']({ code, status }, 'request refused');
     void reply
       .status(status)
       .type('application/json')
       .send({
-        error: { code, message: status >= 500 ? `${message} (request ${request.id})` : message, details },
+        error: {
+          code,
+          message: status >= 500 ? `${message} (request ${request.id})` : message,
+          details,
+          reason,
+          params,
+        },
       });
   });
 
@@ -214,9 +220,18 @@ function toErrorResponse(error: FastifyError | Error): {
   code: string;
   message: string;
   details?: unknown;
+  reason?: string;
+  params?: unknown;
 } {
   if (isAppError(error))
-    return { status: error.status, code: error.code, message: error.message, details: error.details };
+    return {
+      status: error.status,
+      code: error.code,
+      message: error.message,
+      details: error.details,
+      reason: error.reason,
+      params: error.params,
+    };
   if ((error as FastifyError).code?.startsWith('FST_CSRF_')) {
     return {
       status: 403,

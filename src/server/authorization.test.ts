@@ -45,6 +45,7 @@ const matrix: Record<string, Access> = {
   'PATCH /api/integrations/zoom/policy': 'admin',
   'POST /api/integrations/zoom/policy/audit': 'admin',
   'POST /api/integrations/zoom/policy/apply': 'admin',
+  'POST /api/integrations/zoom/policy/group': 'admin',
   'POST /api/integrations/zoom/policy/manual/:itemId': 'admin',
   'GET /api/settings/privacy': 'admin',
   'PUT /api/settings/privacy': 'admin',

@@ -104,7 +104,9 @@ export function registerUserMappingRoutes(feature: UserMappingFeature) {
         const connection = await findConnectionByOrganization(db, principal.organizationId);
         const { zoomUserId } = request.params as { zoomUserId: string };
         if (!connection || !(await ignoreSeenHost(db, connection.id, zoomUserId))) {
-          throw new AppError('not_found', 'No such host in the unmatched inbox.');
+          throw new AppError('not_found', 'No such host in the unmatched inbox.', {
+            reason: 'host_not_in_inbox',
+          });
         }
         return reply.status(204).send();
       },

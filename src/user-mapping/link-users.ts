@@ -57,7 +57,10 @@ export async function saveLinks(
   const seenZoom = new Map<string, string>();
   for (const link of request.links) {
     const person = peopleById.get(link.userId);
-    if (!person) throw new AppError('not_found', 'One of the users is not in your organisation.');
+    if (!person)
+      throw new AppError('not_found', 'One of the users is not in your organisation.', {
+        reason: 'user_not_in_organization',
+      });
     const zoomUser = zoomById.get(link.zoomUserId);
     if (!zoomUser) {
       throw new AppError(
@@ -65,12 +68,20 @@ export async function saveLinks(
         `No linkable Zoom user with id ${link.zoomUserId}: sync the Zoom users again.`,
       );
     }
-    if (seenUsers.has(link.userId)) throw new AppError('conflict', `${person.name} is linked twice.`);
+    if (seenUsers.has(link.userId))
+      throw new AppError('conflict', `${person.name} is linked twice.`, {
+        reason: 'linked_twice',
+        params: { name: person.name },
+      });
     const holder = seenZoom.get(link.zoomUserId);
     if (holder) {
       throw new AppError(
         'conflict',
         `The Zoom user ${zoomUser.email} can be linked to one Callport user only: ${peopleById.get(holder)?.name} and ${person.name}.`,
+        {
+          reason: 'zoom_user_linked_twice',
+          params: { email: zoomUser.email, first: peopleById.get(holder)?.name ?? '', second: person.name },
+        },
       );
     }
     seenUsers.set(link.userId, link.zoomUserId);

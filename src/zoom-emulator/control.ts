@@ -5,7 +5,7 @@
  */
 import type { ZoomSettings } from '../zoom/wire.ts';
 import type { FaultSettings } from './faults.ts';
-import { addGroupMembers, createGroup } from './groups.ts';
+import { addGroupMembers, createGroup, removeGroupMember } from './groups.ts';
 import { contentSha256, contentSize } from './media.ts';
 import {
   installApp,
@@ -256,6 +256,15 @@ export function createControl(ctx: EmulatorContext) {
       const target = group(groupIdOrName);
       addGroupMembers(ctx, target, idsOrEmails.map(user));
       return { id: target.id, name: target.name, memberIds: [...target.members.keys()] };
+    },
+    /** Deletes a group, as an admin does in Zoom's web portal (DELETE /groups/{groupId}): members leave it. */
+    deleteGroup(groupIdOrName: string): void {
+      const target = group(groupIdOrName);
+      for (const memberId of [...target.members.keys()]) {
+        const member = ctx.state.users.get(memberId);
+        if (member) removeGroupMember(target, member);
+      }
+      ctx.state.groups.delete(target.id);
     },
     listGroups(): GroupInfo[] {
       return [...ctx.state.groups.values()].map((g) => ({

@@ -80,7 +80,7 @@ describe('import, end to end', () => {
       .toBe(1);
     const overview = (await bed.admin.request('GET', '/api/integrations/zoom/imports')).json();
     const recording = overview.recordings.find((r: { topic: string }) => r.topic === 'Démo client');
-    expect(recording.events[0].detail).toBe('discovered by webhook');
+    expect(recording.events[0].detail).toEqual({ code: 'discovered_via_webhook' });
     await page.getByRole('link', { name: 'Démo client' }).click();
     const player = page.getByTestId('call-player');
     await player.waitFor();

@@ -13,6 +13,7 @@ import {
   importsOverviewSchema,
   importUsersResultSchema,
   type Language,
+  type Message,
   type Organization,
   organizationSchema,
   type PrivacySettings,
@@ -42,10 +43,13 @@ export class ApiError extends Error {
     message: string,
     /** Seconds, from `Retry-After` on 429 answers. */
     readonly retryAfter: number | null = null,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { reason?: Message },
   ) {
     super(message, options);
+    this.reason = options?.reason;
   }
+  /** What the server says happened, as a message code (translated by describeError). */
+  readonly reason: Message | undefined;
 }
 
 let csrfToken: string | null = null;
@@ -127,6 +131,9 @@ async function request<S extends z.ZodType | null>(
           parsed.data.error.code,
           parsed.data.error.message,
           parseRetryAfter(response),
+          parsed.data.error.reason
+            ? { reason: { code: parsed.data.error.reason, params: parsed.data.error.params } }
+            : undefined,
         )
       : new ApiError(response.status, 'unknown', `${method} ${path} answered ${response.status}`);
     if (response.status === 401 && options.notifyUnauthenticated !== false) onUnauthenticated?.();

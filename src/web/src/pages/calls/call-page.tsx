@@ -38,7 +38,9 @@ export function CallPage() {
     api
       .getCall(id)
       .then(setCall)
-      .catch((cause: unknown) => setError(describeError(t, cause)));
+      .catch((cause: unknown) =>
+        setError(describeError(t, cause, { not_found: t('server.call_not_found') })),
+      );
   }, [id, t]);
 
   // Opening at a moment: the player seeks there once it knows the media, and the line shows at once.
@@ -105,7 +107,17 @@ export function CallPage() {
     if (player.current && startAt > 0) player.current.currentTime = startAt;
   };
 
-  if (error) return <Banner tone="error">{error}</Banner>;
+  if (error)
+    return (
+      <>
+        <Banner tone="error" testId="call-error">
+          {error}
+        </Banner>
+        <p>
+          <Link to="/calls">← {t('calls.backToList')}</Link>
+        </p>
+      </>
+    );
   if (!call) return <p className="muted">{t('common.loading')}</p>;
   const playerProps = {
     ref: player,

@@ -8,6 +8,7 @@ import { Button } from '../../../../components/button.tsx';
 import { PageHeader } from '../../../../components/layout.tsx';
 import { useDocumentTitle } from '../../../../components/use-document-title.ts';
 import { describeError } from '../../../../errors.ts';
+import { describeMessage } from '../../../../messages.ts';
 import { formatDateTime } from '../../../calls/calls-page.tsx';
 
 const tones: Record<string, string> = {
@@ -44,6 +45,17 @@ export function ZoomImportsPage() {
     const timer = setInterval(() => void load(), 5000);
     return () => clearInterval(timer);
   }, [load]);
+
+  // The diagnosis found a host with no Callport user: create it here, then link it in the Users tab.
+  const createHost = async (email: string) => {
+    try {
+      await api.createUser({ email, name: email.split('@')[0]!, role: 'member' });
+      setDiagnosis(null);
+      setNotice(t('zoomImports.hostCreated', { email }));
+    } catch (cause) {
+      setError(describeError(t, cause, { conflict: t('errors.conflict') }));
+    }
+  };
 
   const firstCall = overview?.recordings.filter((recording) => recording.callId).at(-1);
   const diagnose = async (event: FormEvent) => {
@@ -85,7 +97,7 @@ export function ZoomImportsPage() {
       ) : null}
       {notice ? (
         <Banner tone="success" onDismiss={() => setNotice(null)}>
-          {notice}
+          {notice} <Link to="/settings/integrations/zoom/users">{t('zoomImports.openUsers')}</Link>
         </Banner>
       ) : null}
       {overview && overview.atRisk > 0 ? (
@@ -117,7 +129,9 @@ export function ZoomImportsPage() {
                 .join(' · ') || '—'}
             </dd>
           </dl>
-          {overview?.lastSweep?.error ? <p className="field-error">{overview.lastSweep.error}</p> : null}
+          {overview?.lastSweep?.error ? (
+            <p className="field-error">{t('zoomImports.sweepFailed', { error: overview.lastSweep.error })}</p>
+          ) : null}
         </div>
         <div className="card" data-testid="first-call">
           <h2 className="section-title">{t('zoomImports.firstCallTitle')}</h2>
@@ -146,7 +160,12 @@ export function ZoomImportsPage() {
               <strong>
                 {t(`zoomImports.verdict.${diagnosis.verdict}` as 'zoomImports.verdict.imported')}
               </strong>
-              <p>{diagnosis.detail}</p>
+              <p>{describeMessage(t, diagnosis.detail)}</p>
+              {diagnosis.hostEmail ? (
+                <Button variant="secondary" onClick={() => void createHost(diagnosis.hostEmail!)}>
+                  {t('zoomImports.createHost', { email: diagnosis.hostEmail })}
+                </Button>
+              ) : null}
               {diagnosis.callId ? (
                 <Link to={`/calls/${diagnosis.callId}`}>{t('zoomImports.openCall')}</Link>
               ) : null}
@@ -187,19 +206,18 @@ export function ZoomImportsPage() {
                       <span className="badge badge-warning">{t('zoomImports.deletedSoon')}</span>
                     ) : null}
                     {recording.reason ? (
-                      <span className="muted">
-                        {t(`zoomImports.reason.${recording.reason}` as 'zoomImports.reason.host_not_linked', {
-                          defaultValue: recording.reason,
-                        })}
-                      </span>
+                      <span className="muted">{describeMessage(t, recording.reason)}</span>
                     ) : null}
                     <details>
                       <summary>{t('zoomImports.timeline')}</summary>
                       <ol className="timeline">
                         {recording.events.map((event) => (
                           <li key={`${event.at}-${event.status}`}>
-                            {formatDateTime(event.at)} — {event.status}
-                            {event.detail ? `: ${event.detail}` : ''}
+                            {formatDateTime(event.at)} —{' '}
+                            {t(`zoomImports.status.${event.status}` as 'zoomImports.status.imported', {
+                              defaultValue: event.status,
+                            })}
+                            {event.detail ? ` : ${describeMessage(t, event.detail)}` : ''}
                           </li>
                         ))}
                       </ol>

@@ -9,6 +9,7 @@ import { PageHeader } from '../../../../components/layout.tsx';
 import { useDocumentTitle } from '../../../../components/use-document-title.ts';
 import { describeError } from '../../../../errors.ts';
 import { currentLanguage } from '../../../../i18n.ts';
+import { describeMessage } from '../../../../messages.ts';
 
 const tones = {
   ok: 'badge-success',
@@ -157,8 +158,8 @@ export function ZoomPolicyPage() {
                       <details>
                         <summary>{t('zoomPolicy.manualSteps')}</summary>
                         <ol>
-                          {item.manualSteps[language].map((step) => (
-                            <li key={step}>{step}</li>
+                          {item.manualSteps.map((step) => (
+                            <li key={step.code}>{describeMessage(t, step)}</li>
                           ))}
                         </ol>
                       </details>

@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { decodeMessage, encodeMessage } from '../lib/messages.ts';
+import { messageCodes } from './messages.ts';
+
+const locale = (language: string) =>
+  JSON.parse(readFileSync(new URL(`../web/src/locales/${language}.json`, import.meta.url), 'utf8')) as {
+    server: Record<string, string>;
+  };
+
+describe('server messages', () => {
+  it('has a text for every code the server sends, in French and in English', () => {
+    for (const language of ['fr', 'en']) {
+      const server = locale(language).server;
+      expect(Object.keys(server).sort(), language).toEqual([...messageCodes].sort());
+      for (const code of messageCodes) expect(server[code], `${language}: ${code}`).not.toBe('');
+    }
+  });
+
+  it('round-trips a stored message and reads the English sentences stored before codes', () => {
+    expect(decodeMessage(encodeMessage('zoom_processing_files', { files: 'M4A, MP4' }))).toEqual({
+      code: 'zoom_processing_files',
+      params: { files: 'M4A, MP4' },
+    });
+    expect(decodeMessage('host_not_linked')).toEqual({ code: 'host_not_linked' });
+    expect(decodeMessage('discovered by webhook')).toEqual({ code: 'discovered_via_webhook' });
+    expect(decodeMessage('Zoom is still processing MP4')).toEqual({
+      code: 'zoom_processing_files',
+      params: { files: 'MP4' },
+    });
+    expect(decodeMessage('retention: older than 90 days')).toEqual({
+      code: 'erased_by_retention',
+      params: { days: 90 },
+    });
+    expect(decodeMessage('something else')).toEqual({
+      code: 'legacy_text',
+      params: { text: 'something else' },
+    });
+    expect(decodeMessage(null)).toBeNull();
+  });
+});
