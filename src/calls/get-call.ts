@@ -17,7 +17,8 @@ const kinds: Record<string, CallDetail['media'][number]['kind']> = {
 /** A call the asker may see, or `not_found` (never "forbidden": a call of another's is not revealed). */
 export async function findVisibleCall(db: Db, principal: Principal, callId: string) {
   const found = await findCall(db, principal.organizationId, callId);
-  if (!found || !canSeeCall(principal, found.call)) throw new AppError('not_found', 'No such call.', { reason: 'call_not_found' });
+  if (!found || !canSeeCall(principal, found.call))
+    throw new AppError('not_found', 'No such call.', { reason: 'call_not_found' });
   return found;
 }
 

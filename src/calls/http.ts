@@ -47,7 +47,8 @@ export function registerCallsRoutes(options: { db: Db; store: BlobStore }) {
       const file = (await listCallFiles(db, found.call.recordingId)).find(
         (candidate) => candidate.id === fileId,
       );
-      if (!file?.storageKey || file.storedSize === null) throw new AppError('not_found', 'No such media.', { reason: 'media_not_found' });
+      if (!file?.storageKey || file.storedSize === null)
+        throw new AppError('not_found', 'No such media.', { reason: 'media_not_found' });
       const size = file.storedSize;
       reply
         .header('accept-ranges', 'bytes')
