@@ -57,6 +57,7 @@ export const messageCodes = [
   'diagnosis_erased',
   'diagnosis_failed',
   'diagnosis_importing',
+  'diagnosis_not_yours',
   // API errors (`error.reason`).
   'email_taken',
   'last_admin',

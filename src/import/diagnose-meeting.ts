@@ -29,8 +29,7 @@ const notYours = (meetingId: number | null): Diagnosis => ({
   verdict: 'not_found',
   meetingId,
   callId: null,
-  detail:
-    'No cloud recording of a meeting you hosted has this ID: it was not recorded in the cloud, or someone else hosted it (ask an admin).',
+  detail: { code: 'diagnosis_not_yours' },
 });
 
 /**
