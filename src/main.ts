@@ -131,7 +131,7 @@ export async function startCallport(
       storageEndpoint: config.AWS_ENDPOINT_URL,
       region: config.AWS_REGION,
     });
-    const importer = new ImportFeature({ ...featureDeps, box, store });
+    const importer = new ImportFeature({ ...featureDeps, box, store, userMapping });
     routes.push(registerImportRoutes(importer), registerCallsRoutes({ db, store }));
     const privacy = new PrivacyFeature({ db, store, queue, logger: logger.child({ module: 'privacy' }) });
     routes.push(registerPrivacyRoutes(privacy));

@@ -44,6 +44,8 @@ export function registerConnectionsRoutes(feature: ConnectionsFeature) {
       const principal = getPrincipal(request);
       if (access.app.type === 'server_to_server') {
         const result = await connectServerToServer(feature.deps, principal);
+        // The same first steps as an OAuth connect: user sync, sweep, audit.
+        if (result.outcome === 'connected') feature.afterConnect(result.connectionId);
         return reply.redirect(
           result.outcome === 'connected'
             ? `${integrationsPage}?zoom=connected`

@@ -12,6 +12,27 @@ export const zoomUserSummarySchema = z.object({
 });
 export type ZoomUserSummary = z.infer<typeof zoomUserSummarySchema>;
 
+/** Why Callport could not list a user's recordings at the last sweep (retried at the next one). */
+export const userSweepErrorCodes = [
+  'zoom_user_not_licensed',
+  'zoom_user_not_found',
+  'zoom_user_forbidden',
+  'zoom_unavailable',
+  'zoom_invalid_request',
+] as const;
+
+export const userImportStateSchema = z.object({
+  /** The last complete listing of the user's recordings; null while their backfill has not worked. */
+  sweptAt: z.string().nullable(),
+  /** First UTC day their recordings were listed from. */
+  backfillFrom: z.string().nullable(),
+  lastAttemptAt: z.string().nullable(),
+  errorCode: z.enum(userSweepErrorCodes).nullable(),
+  failures: z.number(),
+  recordingsFound: z.number(),
+});
+export type UserImportState = z.infer<typeof userImportStateSchema>;
+
 export const userMappingSchema = z.object({
   users: z.array(
     z.object({
@@ -21,6 +42,8 @@ export const userMappingSchema = z.object({
       isLicensed: z.boolean(),
       isActive: z.boolean(),
       link: z.object({ zoomUserId: z.string(), zoomEmail: z.string(), method: linkMethodSchema }).nullable(),
+      /** Where this user's first import (backfill) and sweeps stand; null before their first listing. */
+      import: userImportStateSchema.nullable(),
     }),
   ),
   zoomUsers: z.array(zoomUserSummarySchema),

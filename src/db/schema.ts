@@ -421,6 +421,32 @@ export const importSweeps = pgTable('import_sweeps', {
   lastError: text('last_error'),
 });
 
+/**
+ * Per linked Zoom user: the sweep's cursor. A user with no row, or no `sweptAt`, has not been backfilled
+ * yet: the next sweep lists their last BACKFILL_DAYS. A failed listing leaves the cursor where it was and
+ * says why, so the next sweep tries the same window again. Kept when the link goes: relinking resumes.
+ */
+export const importUserSweeps = pgTable(
+  'import_user_sweeps',
+  {
+    connectionId: uuid('connection_id')
+      .notNull()
+      .references(() => zoomConnections.id, { onDelete: 'cascade' }),
+    zoomUserId: text('zoom_user_id').notNull(),
+    /** Start of this user's last complete listing; the next one looks back from there. */
+    sweptAt: timestamp('swept_at', { withTimezone: true }),
+    /** First UTC day the user's recordings were listed from (their backfill). */
+    backfillFrom: text('backfill_from'),
+    lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }),
+    /** Why the last listing failed (`zoom_user_not_licensed`, `zoom_user_not_found`, …), null when it worked. */
+    lastErrorCode: text('last_error_code'),
+    lastErrorDetail: text('last_error_detail'),
+    failures: integer('failures').notNull().default(0),
+    recordingsFound: integer('recordings_found').notNull().default(0),
+  },
+  (table) => [primaryKey({ columns: [table.connectionId, table.zoomUserId] })],
+);
+
 /** Per connection: the recording policy's scope, targets, last audit, drift and manual confirmations. */
 export const recordingPolicies = pgTable('recording_policies', {
   connectionId: uuid('connection_id')

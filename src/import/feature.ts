@@ -12,6 +12,7 @@ import { encodeMessage } from '../lib/messages.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import type { SecretBox } from '../lib/secret-box.ts';
 import type { BlobStore } from '../storage/index.ts';
+import type { UserMappingFeature } from '../user-mapping/index.ts';
 import {
   describeZodError,
   isZoomApiError,
@@ -21,7 +22,14 @@ import {
 import { discoverRecording, priorityFor } from './discover-recording.ts';
 import { importRecording } from './import-recording.ts';
 import { importRecordingJob, sweepConnectionJob, sweepDispatchJob } from './jobs.ts';
-import { findRecordingByUuid, findSweep, listOrphanedRecordings, setRecordingStatus } from './queries.ts';
+import {
+  findRecordingByUuid,
+  findSweep,
+  hasUnsweptLinkedUser,
+  listOrphanedRecordings,
+  listSkippedNowImportable,
+  setRecordingStatus,
+} from './queries.ts';
 import { sweepConnection } from './sweep-connection.ts';
 
 export type ImportFeatureDeps = {
@@ -33,6 +41,8 @@ export type ImportFeatureDeps = {
   connections: ConnectionsFeature;
   store: BlobStore;
   metrics?: Metrics;
+  /** Links saved: the new users' backfill starts at once (the dispatcher would find it within a minute). */
+  userMapping?: UserMappingFeature;
 };
 
 /**
@@ -94,15 +104,18 @@ export class ImportFeature {
 
     queue.register(
       { ...sweepConnectionJob, concurrency: config.SWEEP_CONCURRENCY },
-      async ({ connectionId, since, userEmail }) => {
+      async ({ connectionId, since, userEmail, onlyNew }) => {
         const connection = await findConnection(db, connectionId);
         if (connection?.status !== 'connected') return;
-        await sweepConnection(
+        const result = await sweepConnection(
           { db, client: connections.access.clientFor(connection) },
           connection,
-          { since, userEmail, backfillDays: config.BACKFILL_DAYS },
+          { since, userEmail, onlyNew, backfillDays: config.BACKFILL_DAYS },
           (meeting) => this.discover(connection, meeting, 'sweep'),
         );
+        if (result.failed.length > 0)
+          logger.warn({ connectionId, failed: result.failed }, 'some users could not be listed');
+        await this.importNowLinkedHosts(connectionId);
       },
     );
 
@@ -114,10 +127,16 @@ export class ImportFeature {
         // The dispatcher runs every minute, give or take the queue's polling: a sweep due within the
         // next 20 s starts now rather than a whole minute late.
         if (Date.now() >= dueAt - 20_000) await this.requestSweep(connection.id);
+        // Someone became importable since (linked, licensed, re-activated, created and linked): their
+        // backfill starts within the minute, whichever way it happened.
+        else if (await hasUnsweptLinkedUser(db, connection.id))
+          await this.requestSweep(connection.id, { onlyNew: true });
+        await this.importNowLinkedHosts(connection.id);
       }
     });
 
     connections.onConnected((connectionId) => this.requestSweep(connectionId));
+    deps.userMapping?.onLinksChanged(({ connectionId }) => this.afterLinksChanged(connectionId));
 
     for (const event of ['recording.completed', 'recording.transcript_completed', 'recording.recovered']) {
       connections.onWebhook(event, async (stored) => {
@@ -209,11 +228,28 @@ export class ImportFeature {
     return orphans.length;
   }
 
-  async requestSweep(connectionId: string, options: { since?: string; userEmail?: string } = {}) {
+  /** Recordings skipped while their host was not linked (or not licensed) whose host now is: import them. */
+  async importNowLinkedHosts(connectionId: string): Promise<number> {
+    const ready = await listSkippedNowImportable(this.deps.db, connectionId);
+    for (const recording of ready) await this.enqueueImport(recording.id, recording.autoDeleteDate);
+    return ready.length;
+  }
+
+  /** Links changed: backfill the users never listed and import what their hosts had waiting. */
+  async afterLinksChanged(connectionId: string): Promise<void> {
+    await this.requestSweep(connectionId, { onlyNew: true });
+    await this.importNowLinkedHosts(connectionId);
+  }
+
+  async requestSweep(
+    connectionId: string,
+    options: { since?: string; userEmail?: string; onlyNew?: boolean } = {},
+  ) {
     await this.deps.queue.send(
       sweepConnectionJob,
       { connectionId, ...options },
-      { singletonKey: connectionId },
+      // A full sweep and a new users' backfill queue apart: one waiting does not swallow the other.
+      { singletonKey: options.onlyNew ? `${connectionId}:new` : connectionId },
     );
   }
 }

@@ -28,6 +28,8 @@ export const sweepConnectionJob = defineJob({
       .regex(/^\d{4}-\d{2}-\d{2}$/)
       .optional(),
     userEmail: z.string().optional(),
+    /** Only the linked users never listed yet (their backfill), right after links change. */
+    onlyNew: z.boolean().optional(),
   }),
   retryLimit: 5,
   retryDelaySeconds: 30,

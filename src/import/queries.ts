@@ -4,7 +4,19 @@ import { schema } from '../db/index.ts';
 import { encodeMessage } from '../lib/messages.ts';
 import { canTransition, type RecordingStatus } from './status.ts';
 
-const { recordings, recordingFiles, recordingEvents, calls, transcriptLines, importSweeps } = schema;
+const {
+  recordings,
+  recordingFiles,
+  recordingEvents,
+  calls,
+  transcriptLines,
+  importSweeps,
+  importUserSweeps,
+  userLinks,
+  users,
+} = schema;
+
+export type UserSweepRow = typeof importUserSweeps.$inferSelect;
 
 export type RecordingRow = typeof recordings.$inferSelect;
 export type RecordingFileRow = typeof recordingFiles.$inferSelect;
@@ -316,6 +328,103 @@ export async function saveSweep(
     .insert(importSweeps)
     .values({ connectionId, ...values })
     .onConflictDoUpdate({ target: importSweeps.connectionId, set: values });
+}
+
+export function listUserSweeps(db: Db, connectionId: string): Promise<UserSweepRow[]> {
+  return db.select().from(importUserSweeps).where(eq(importUserSweeps.connectionId, connectionId));
+}
+
+/** Records one user's listing: a success moves the cursor, a failure says why and keeps it. */
+export async function saveUserSweep(
+  db: Db,
+  key: { connectionId: string; zoomUserId: string },
+  outcome:
+    | { ok: true; startedAt: Date; from: string; found: number }
+    | { ok: false; startedAt: Date; code: string; detail: string },
+) {
+  const values = outcome.ok
+    ? {
+        sweptAt: outcome.startedAt,
+        backfillFrom: outcome.from,
+        lastAttemptAt: outcome.startedAt,
+        lastErrorCode: null,
+        lastErrorDetail: null,
+        failures: 0,
+        recordingsFound: outcome.found,
+      }
+    : {
+        lastAttemptAt: outcome.startedAt,
+        lastErrorCode: outcome.code,
+        lastErrorDetail: outcome.detail,
+        failures: 1,
+      };
+  await db
+    .insert(importUserSweeps)
+    .values({ ...key, ...values })
+    .onConflictDoUpdate({
+      target: [importUserSweeps.connectionId, importUserSweeps.zoomUserId],
+      set: outcome.ok
+        ? {
+            ...values,
+            // The earliest day ever listed for the user stays: that is where their backfill began.
+            backfillFrom: sql`least(${importUserSweeps.backfillFrom}, excluded.backfill_from)`,
+            recordingsFound: sql`${importUserSweeps.recordingsFound} + excluded.recordings_found`,
+          }
+        : { ...values, failures: sql`${importUserSweeps.failures} + 1` },
+    });
+}
+
+/**
+ * Recordings skipped because their host was not linked or not licensed whose host now is linked to an
+ * active, licensed user: linking the host (or licensing, or re-activating the user) imports them.
+ */
+export function listSkippedNowImportable(db: Db, connectionId: string) {
+  return db
+    .select({ id: recordings.id, autoDeleteDate: recordings.autoDeleteDate })
+    .from(recordings)
+    .innerJoin(
+      userLinks,
+      and(
+        eq(userLinks.connectionId, recordings.connectionId),
+        eq(userLinks.zoomUserId, recordings.hostZoomId),
+      ),
+    )
+    .innerJoin(users, eq(users.id, userLinks.userId))
+    .where(
+      and(
+        eq(recordings.connectionId, connectionId),
+        eq(recordings.status, 'skipped'),
+        inArray(recordings.statusReason, ['host_not_linked', 'host_not_licensed']),
+        eq(users.isLicensed, true),
+        eq(users.isActive, true),
+      ),
+    )
+    .limit(5000);
+}
+
+/** Whether a linked, licensed, active user of the connection was never tried (their backfill is due). */
+export async function hasUnsweptLinkedUser(db: Db, connectionId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ zoomUserId: userLinks.zoomUserId })
+    .from(userLinks)
+    .innerJoin(users, eq(users.id, userLinks.userId))
+    .leftJoin(
+      importUserSweeps,
+      and(
+        eq(importUserSweeps.connectionId, userLinks.connectionId),
+        eq(importUserSweeps.zoomUserId, userLinks.zoomUserId),
+      ),
+    )
+    .where(
+      and(
+        eq(userLinks.connectionId, connectionId),
+        eq(users.isLicensed, true),
+        eq(users.isActive, true),
+        isNull(importUserSweeps.lastAttemptAt),
+      ),
+    )
+    .limit(1);
+  return Boolean(row);
 }
 
 /**

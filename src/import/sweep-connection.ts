@@ -1,8 +1,9 @@
 import type { ConnectionRow } from '../connections/index.ts';
+import type { UserImportState } from '../contract/index.ts';
 import type { Db } from '../db/index.ts';
 import { listLinkedLicensedZoomUsers } from '../user-mapping/index.ts';
-import type { ZoomClient, ZoomRecordingMeeting } from '../zoom/index.ts';
-import { findSweep, saveSweep } from './queries.ts';
+import { isZoomApiError, type ZoomClient, type ZoomRecordingMeeting } from '../zoom/index.ts';
+import { listUserSweeps, saveSweep, saveUserSweep } from './queries.ts';
 
 const dayMs = 86_400_000;
 // Zoom allows at most one month between `from` and `to` (docs/zoom-platform.md §2.1); 28 days fits every month.
@@ -28,27 +29,59 @@ export function dateWindows(from: string, to: string): Array<{ from: string; to:
   return windows;
 }
 
+/** Why one user's listing failed; the other users' sweep goes on. Connection-wide failures are not here. */
+export type UserSweepError = UserImportState['errorCode'] & string;
+
+/**
+ * A failure that only concerns this user (Zoom 3161 "not allowed to host", 1001 gone, a 5xx after the
+ * client's retries), or undefined when it concerns the whole connection (token, scopes, rate limit):
+ * then the sweep stops and the job is retried.
+ */
+export function userSweepError(error: unknown): UserSweepError | undefined {
+  if (!isZoomApiError(error)) return 'zoom_unavailable';
+  if (error.zoomCode === 3161) return 'zoom_user_not_licensed';
+  if (error.zoomCode === 1001 || error.kind === 'not_found') return 'zoom_user_not_found';
+  if (error.kind === 'transient') return 'zoom_unavailable';
+  if (error.kind === 'invalid_request') return 'zoom_invalid_request';
+  // A 403 without a scope code: this user's recordings are out of reach, the others may not be.
+  if (error.kind === 'forbidden' && error.zoomCode !== 4700 && error.zoomCode !== 4711)
+    return 'zoom_user_forbidden';
+  return undefined;
+}
+
+export type SweepResult = {
+  found: number;
+  users: number;
+  /** Users listed for the first time: their backfill of BACKFILL_DAYS. */
+  backfilled: number;
+  failed: Array<{ zoomUserId: string; code: UserSweepError }>;
+};
+
 /**
  * The sweep: for every linked, licensed user, list cloud recordings over overlapping UTC windows since
- * the last sweep (or `since` for a backfill) and hand each meeting instance to `onMeeting`. Finds what
- * webhooks missed; discovery is idempotent, so finding a recording twice costs nothing.
+ * that user's last complete listing, or their last `backfillDays` when they were never listed (a user
+ * linked today, a week after connecting, gets their older recordings). `since` looks back further. One
+ * user's failure is kept on their cursor and retried next time; the others go on. `onlyNew`: just the
+ * users never tried yet (run right after links are saved). Discovery is idempotent, so finding a
+ * recording twice costs nothing.
  */
 export async function sweepConnection(
   deps: { db: Db; client: ZoomClient },
   connection: ConnectionRow,
-  options: { since?: string | undefined; userEmail?: string | undefined; backfillDays: number },
+  options: {
+    since?: string | undefined;
+    userEmail?: string | undefined;
+    onlyNew?: boolean | undefined;
+    backfillDays: number;
+  },
   onMeeting: (meeting: ZoomRecordingMeeting) => Promise<void>,
-): Promise<{ found: number; users: number }> {
+): Promise<SweepResult> {
   const startedAt = new Date();
-  const previous = await findSweep(deps.db, connection.id);
-  await saveSweep(deps.db, connection.id, { lastStartedAt: startedAt, lastError: null });
-  const from =
-    options.since ??
-    utcDate(
-      previous?.lastFinishedAt
-        ? previous.lastFinishedAt.getTime() - overlapDays * dayMs
-        : startedAt.getTime() - options.backfillDays * dayMs,
-    );
+  if (!options.onlyNew)
+    await saveSweep(deps.db, connection.id, { lastStartedAt: startedAt, lastError: null });
+  const cursors = new Map(
+    (await listUserSweeps(deps.db, connection.id)).map((cursor) => [cursor.zoomUserId, cursor]),
+  );
   // Tomorrow, in UTC: a recording made late today in a western timezone is already tomorrow in UTC.
   const to = utcDate(startedAt.getTime() + dayMs);
   let users = await listLinkedLicensedZoomUsers(deps.db, connection.id);
@@ -56,20 +89,47 @@ export async function sweepConnection(
     const wanted = options.userEmail.trim().toLowerCase();
     users = users.filter((user) => user.zoomEmail.toLowerCase() === wanted);
   }
-  let found = 0;
+  if (options.onlyNew) users = users.filter((user) => !cursors.get(user.zoomUserId)?.lastAttemptAt);
+  const result: SweepResult = { found: 0, users: users.length, backfilled: 0, failed: [] };
   // A listed meeting Callport cannot read is skipped, the rest goes on, and the sweep says which.
   const unreadable: string[] = [];
   try {
     for (const user of users) {
-      for (const window of dateWindows(from, to)) {
+      const sweptAt = cursors.get(user.zoomUserId)?.sweptAt;
+      const resumeFrom = utcDate(
+        sweptAt
+          ? sweptAt.getTime() - overlapDays * dayMs
+          : startedAt.getTime() - options.backfillDays * dayMs,
+      );
+      const from = options.since && options.since < resumeFrom ? options.since : resumeFrom;
+      const key = { connectionId: connection.id, zoomUserId: user.zoomUserId };
+      let found = 0;
+      try {
         const onUnreadable = (reason: string) => unreadable.push(`${user.zoomEmail}: ${reason}`);
-        for await (const meeting of deps.client.listUserRecordings(user.zoomUserId, window, {
-          onUnreadable,
-        })) {
-          found++;
-          await onMeeting(meeting);
+        for (const window of dateWindows(from, to)) {
+          for await (const meeting of deps.client.listUserRecordings(user.zoomUserId, window, {
+            onUnreadable,
+          })) {
+            found++;
+            await onMeeting(meeting);
+          }
         }
+      } catch (error) {
+        const code = userSweepError(error);
+        if (!code) throw error;
+        result.failed.push({ zoomUserId: user.zoomUserId, code });
+        await saveUserSweep(deps.db, key, {
+          ok: false,
+          startedAt,
+          code,
+          detail: error instanceof Error ? error.message : String(error),
+        });
+        continue;
+      } finally {
+        result.found += found;
       }
+      if (!sweptAt) result.backfilled++;
+      await saveUserSweep(deps.db, key, { ok: true, startedAt, from, found });
     }
   } catch (error) {
     await saveSweep(deps.db, connection.id, {
@@ -77,19 +137,20 @@ export async function sweepConnection(
     });
     throw error;
   }
-  await saveSweep(deps.db, connection.id, {
-    lastFinishedAt: startedAt,
-    lastWindowFrom: from,
-    recordingsFound: found,
-    ...(unreadable.length > 0
-      ? {
-          lastError: `Zoom listed ${unreadable.length} meeting(s) Callport could not read, skipped: ${[
-            ...new Set(unreadable),
-          ]
-            .slice(0, 3)
-            .join(' | ')}`,
-        }
-      : {}),
-  });
-  return { found, users: users.length };
+  if (!options.onlyNew || users.length > 0) {
+    await saveSweep(deps.db, connection.id, {
+      ...(options.onlyNew ? {} : { lastFinishedAt: startedAt }),
+      recordingsFound: result.found,
+      ...(unreadable.length > 0
+        ? {
+            lastError: `Zoom listed ${unreadable.length} meeting(s) Callport could not read, skipped: ${[
+              ...new Set(unreadable),
+            ]
+              .slice(0, 3)
+              .join(' | ')}`,
+          }
+        : {}),
+    });
+  }
+  return result;
 }

@@ -3,6 +3,7 @@ import { type ConnectionsFeature, findConnection, listActiveConnections } from '
 import type { Db } from '../db/index.ts';
 import { defineJob, type JobQueue } from '../jobs/index.ts';
 import type { Logger } from '../lib/logger.ts';
+import type { LinkChanges } from './link-users.ts';
 import { setZoomUserStatus } from './queries.ts';
 import { syncZoomUsers } from './sync-zoom-users.ts';
 
@@ -28,6 +29,8 @@ export const resyncAllJob = defineJob({
 
 /** Keeps each connection's Zoom users fresh: after connecting, on `user.*` events, and daily. */
 export class UserMappingFeature {
+  readonly #linkListeners: Array<(changes: LinkChanges) => Promise<void>> = [];
+
   constructor(readonly deps: { db: Db; queue: JobQueue; logger: Logger; connections: ConnectionsFeature }) {
     const { queue, connections, db } = deps;
     queue.register(syncZoomUsersJob, async ({ connectionId }) => {
@@ -56,6 +59,20 @@ export class UserMappingFeature {
       if (id) await setZoomUserStatus(db, stored.connection.id, id, 'inactive');
       return 'user marked inactive';
     });
+  }
+
+  /** Called after links are saved (the import backfills new users, the recording group follows). */
+  onLinksChanged(listener: (changes: LinkChanges) => Promise<void>): void {
+    this.#linkListeners.push(listener);
+  }
+
+  /** Tells every listener; one listener's failure is logged and does not stop the others. */
+  async linksChanged(changes: LinkChanges): Promise<void> {
+    for (const listener of this.#linkListeners) {
+      await listener(changes).catch((error: unknown) =>
+        this.deps.logger.error({ err: error, connectionId: changes.connectionId }, 'after-link step failed'),
+      );
+    }
   }
 
   async requestSync(connectionId: string): Promise<void> {

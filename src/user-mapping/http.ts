@@ -1,12 +1,12 @@
 import { listUsers } from '../accounts/index.ts';
 import { findConnectionByOrganization, requireActiveConnection } from '../connections/index.ts';
-import { saveLinksRequestSchema, type UserMapping } from '../contract/index.ts';
+import { saveLinksRequestSchema, type UserImportState, type UserMapping } from '../contract/index.ts';
 import { AppError } from '../lib/errors.ts';
 import type { App } from '../server/app.ts';
 import { getPrincipal, parseInput } from '../server/request.ts';
 import type { UserMappingFeature } from './feature.ts';
 import { proposeAutomaticLinks, saveLinks } from './link-users.ts';
-import { ignoreSeenHost, listLinks, listSeenHosts, listZoomUsers } from './queries.ts';
+import { ignoreSeenHost, listImportCursors, listLinks, listSeenHosts, listZoomUsers } from './queries.ts';
 import { syncZoomUsers } from './sync-zoom-users.ts';
 
 export function registerUserMappingRoutes(feature: UserMappingFeature) {
@@ -20,17 +20,20 @@ export function registerUserMappingRoutes(feature: UserMappingFeature) {
       async (request): Promise<UserMapping> => {
         const principal = getPrincipal(request);
         const connection = await requireConnection(principal.organizationId);
-        const [people, zoomUsers, links, seen] = await Promise.all([
+        const [people, zoomUsers, links, seen, cursors] = await Promise.all([
           listUsers(db, principal.organizationId),
           listZoomUsers(db, connection.id),
           listLinks(db, connection.id),
           listSeenHosts(db, connection.id),
+          listImportCursors(db, connection.id),
         ]);
+        const cursorByZoomUser = new Map(cursors.map((cursor) => [cursor.zoomUserId, cursor]));
         const linkByUser = new Map(links.map((link) => [link.userId, link]));
         const linkedZoomIds = new Set(links.map((link) => link.zoomUserId));
         return {
           users: people.map((person) => {
             const link = linkByUser.get(person.id);
+            const cursor = link ? cursorByZoomUser.get(link.zoomUserId) : undefined;
             return {
               id: person.id,
               name: person.name,
@@ -39,6 +42,16 @@ export function registerUserMappingRoutes(feature: UserMappingFeature) {
               isActive: person.isActive,
               link: link
                 ? { zoomUserId: link.zoomUserId, zoomEmail: link.zoomEmail, method: link.method }
+                : null,
+              import: cursor
+                ? {
+                    sweptAt: cursor.sweptAt?.toISOString() ?? null,
+                    backfillFrom: cursor.backfillFrom,
+                    lastAttemptAt: cursor.lastAttemptAt?.toISOString() ?? null,
+                    errorCode: (cursor.lastErrorCode as UserImportState['errorCode']) ?? null,
+                    failures: cursor.failures,
+                    recordingsFound: cursor.recordingsFound,
+                  }
                 : null,
             };
           }),
@@ -78,7 +91,7 @@ export function registerUserMappingRoutes(feature: UserMappingFeature) {
       const principal = getPrincipal(request);
       const input = parseInput(saveLinksRequestSchema, request.body);
       const connection = await requireConnection(principal.organizationId);
-      await saveLinks(
+      const changes = await saveLinks(
         db,
         {
           organizationId: principal.organizationId,
@@ -87,6 +100,7 @@ export function registerUserMappingRoutes(feature: UserMappingFeature) {
         },
         input,
       );
+      await feature.linksChanged(changes);
       return reply.status(204).send();
     });
 

@@ -1,5 +1,5 @@
 export { UserMappingFeature } from './feature.ts';
 export { registerUserMappingRoutes } from './http.ts';
-export { proposeAutomaticLinks, saveLinks } from './link-users.ts';
+export { type LinkChanges, proposeAutomaticLinks, saveLinks } from './link-users.ts';
 export { findLinkByZoomUser, listLinkedLicensedZoomUsers, recordSeenHost } from './queries.ts';
 export { syncZoomUsers } from './sync-zoom-users.ts';

@@ -36,6 +36,9 @@ export async function proposeAutomaticLinks(db: Db, organizationId: string, conn
   return proposals;
 }
 
+/** The Zoom users a save linked and unlinked (a user moved to another Zoom user is in both). */
+export type LinkChanges = { connectionId: string; added: string[]; removed: string[] };
+
 /**
  * "Sauvegarder": replaces the connection's links with the given set in one transaction. A Zoom user
  * links to one Callport user only; only this organisation's users and linkable Zoom users are accepted.
@@ -44,7 +47,7 @@ export async function saveLinks(
   db: Db,
   options: { organizationId: string; connectionId: string; actorUserId: string },
   request: SaveLinksRequest,
-) {
+): Promise<LinkChanges> {
   const [people, zoomUsers] = await Promise.all([
     listUsers(db, options.organizationId),
     listZoomUsers(db, options.connectionId),
@@ -87,7 +90,7 @@ export async function saveLinks(
     seenUsers.set(link.userId, link.zoomUserId);
     seenZoom.set(link.zoomUserId, link.userId);
   }
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const existing = await listLinks(tx, options.connectionId);
     const wanted = new Map(request.links.map((link) => [link.userId, link]));
     for (const link of existing) {
@@ -124,5 +127,12 @@ export async function saveLinks(
       target: options.connectionId,
       details: { links: request.links.length },
     });
+    const before = new Set(existing.map((link) => link.zoomUserId));
+    const after = new Set(request.links.map((link) => link.zoomUserId));
+    return {
+      connectionId: options.connectionId,
+      added: [...after].filter((id) => !before.has(id)),
+      removed: [...before].filter((id) => !after.has(id)),
+    };
   });
 }

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { schema } from '../db/index.ts';
 
-const { zoomUsers, userLinks, seenHosts, users } = schema;
+const { zoomUsers, userLinks, seenHosts, users, importUserSweeps } = schema;
 
 export type ZoomUserRow = typeof zoomUsers.$inferSelect;
 export type UserLinkRow = typeof userLinks.$inferSelect;
@@ -117,4 +117,9 @@ export async function ignoreSeenHost(db: Db, connectionId: string, zoomUserId: s
     .where(and(eq(seenHosts.connectionId, connectionId), eq(seenHosts.zoomUserId, zoomUserId)))
     .returning({ zoomUserId: seenHosts.zoomUserId });
   return rows.length > 0;
+}
+
+/** The import's per-user cursors (the sweep writes them), shown on each linked user's row. */
+export function listImportCursors(db: Db, connectionId: string) {
+  return db.select().from(importUserSweeps).where(eq(importUserSweeps.connectionId, connectionId));
 }

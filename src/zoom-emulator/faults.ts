@@ -16,6 +16,12 @@ export type FaultSettings = {
   errorRates: { endpoint: EndpointSelector; rate: number; status?: 500 | 502 | 503 | 504 }[];
   /** The next `count` REST calls (matching `endpoint`, default all) get 429. */
   rateLimitBurst: { count: number; type?: 'QPS' | 'Daily-limit'; endpoint?: EndpointSelector } | null;
+  /**
+   * Fail every matching request about one user (`:userId` of the route, given as id or e-mail) with
+   * Zoom's error body, e.g. `{ endpoint: 'GET /v2/users/:userId/recordings', user: 'a@b.c', status: 400,
+   * code: 3161 }` for a user not allowed to host. Deterministic, unlike `errorRates`.
+   */
+  userErrors: { endpoint: EndpointSelector; user: string; status: number; code: number; message?: string }[];
   /** Delay responses of matching endpoints. */
   slowResponses: { endpoint: EndpointSelector; delayMs: number }[];
   /** Destroy the socket after this many body bytes of a file download (signed URL). */
@@ -29,6 +35,7 @@ export type FaultSettings = {
 export function defaultFaults(): FaultSettings {
   return {
     errorRates: [],
+    userErrors: [],
     rateLimitBurst: null,
     slowResponses: [],
     resetDownloadsAfterBytes: null,
@@ -74,6 +81,20 @@ export class FaultController {
     for (const rule of this.settings.errorRates) {
       if (!matchesEndpoint(rule.endpoint, method, route)) continue;
       if (this.random.next() < rule.rate) return rule.status ?? 500;
+    }
+    return null;
+  }
+
+  /** The injected error for a request about this user (matched by id or e-mail), or null. */
+  userError(
+    method: string,
+    route: string,
+    user: { id: string; email: string },
+  ): { status: number; code: number; message?: string } | null {
+    for (const rule of this.settings.userErrors) {
+      if (!matchesEndpoint(rule.endpoint, method, route)) continue;
+      const wanted = rule.user.toLowerCase();
+      if (wanted === user.id.toLowerCase() || wanted === user.email.toLowerCase()) return rule;
     }
     return null;
   }

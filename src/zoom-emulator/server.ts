@@ -165,6 +165,18 @@ async function zoomGuard(
       'You have reached the maximum per-second rate limit for this API. Try again later.',
     );
   }
+  const userParam = (request.params as { userId?: string } | undefined)?.userId;
+  const aboutUser = userParam ? ctx.state.findUser(userParam) : undefined;
+  const userError = aboutUser ? ctx.faults.userError(method, route, aboutUser) : null;
+  if (userError) {
+    info.fault = `injected ${userError.status} ${userError.code} for ${aboutUser?.email}`;
+    return sendZoomError(
+      reply,
+      userError.status,
+      userError.code,
+      userError.message ?? zoomMessages[userError.code] ?? 'Error.',
+    );
+  }
   const errorStatus = ctx.faults.pickError(method, route);
   if (errorStatus !== null) {
     info.fault = `injected ${errorStatus}`;
@@ -177,6 +189,13 @@ async function zoomGuard(
   }
   return undefined;
 }
+
+/** Zoom's own wording for the codes an injected per-user error usually carries (ref §6). */
+const zoomMessages: Record<number, string> = {
+  3161: 'Your user account is not allowed meeting hosting and scheduling capabilities.',
+  1001: 'User does not exist or does not belong to this account.',
+  500: 'Internal Error.',
+};
 
 /** Adds a Zoom REST route (under `/v2`) behind the guard. */
 export function zoomRoute(

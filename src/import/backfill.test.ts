@@ -1,0 +1,132 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startZoomTestBed, type ZoomTestBed } from '../test-support/zoom.ts';
+
+// The first import is per linked Zoom user, not per connection: whoever becomes linked, whenever, gets
+// their last BACKFILL_DAYS (default) of cloud recordings, once. One user's failing listing stops nobody.
+
+const emma = { email: 'emma.dubois@acme.example', name: 'Emma Dubois' };
+const hugo = { email: 'hugo.thomas@acme.example', name: 'Hugo Thomas' };
+const nathan = { email: 'nathan.durand@acme.example', name: 'Nathan Durand' };
+const dayMs = 86_400_000;
+
+let bed: ZoomTestBed | undefined;
+afterEach(async () => {
+  await bed?.stop();
+  bed = undefined;
+});
+
+type Overview = {
+  lastSweep: { startedAt: string | null; finishedAt: string | null } | null;
+  recordings: Array<{
+    topic: string;
+    hostEmail: string | null;
+    status: string;
+    events: Array<{ status: string }>;
+  }>;
+};
+
+async function callTopics(test: ZoomTestBed): Promise<string[]> {
+  const body = (await test.admin.request('GET', '/api/calls?limit=200')).json() as {
+    calls: Array<{ topic: string }>;
+  };
+  return body.calls.map((call) => call.topic).sort();
+}
+
+async function overview(test: ZoomTestBed): Promise<Overview> {
+  return (await test.admin.request('GET', '/api/integrations/zoom/imports')).json() as Overview;
+}
+
+/** "Importer maintenant", then waits until that sweep has finished. */
+async function sweepNow(test: ZoomTestBed): Promise<void> {
+  const before = (await overview(test)).lastSweep?.startedAt ?? '';
+  expect((await test.admin.request('POST', '/api/integrations/zoom/imports/sweep')).statusCode).toBe(202);
+  await expect
+    .poll(
+      async () => {
+        const sweep = (await overview(test)).lastSweep;
+        return Boolean(sweep?.startedAt && sweep.startedAt > before && sweep.finishedAt === sweep.startedAt);
+      },
+      { timeout: 30_000 },
+    )
+    .toBe(true);
+}
+
+/** Completed cloud recordings (not trashed) hosted by these e-mails, as the emulator holds them. */
+async function zoomTopicsOf(test: ZoomTestBed, emails: string[]): Promise<string[]> {
+  const topics: string[] = [];
+  for (const meeting of test.emulator.control.listMeetings()) {
+    const recording = await test.emulator.control.getRecording(meeting.uuid);
+    if (
+      recording?.status === 'completed' &&
+      recording.location === 'active' &&
+      emails.includes(recording.hostEmail)
+    )
+      topics.push(recording.topic);
+  }
+  return topics.sort();
+}
+
+describe('backfill per linked user', () => {
+  it('imports the older recordings of a user created and linked a week after connecting, once', async () => {
+    bed = await startZoomTestBed({ startClock: new Date(Date.now() - 7 * dayMs) });
+    const test = bed;
+    await test.connect();
+    // The connect-time sweep runs with nobody linked: it backfills nothing and counts for nothing.
+    await expect.poll(async () => (await overview(test)).lastSweep?.finishedAt ?? null).not.toBeNull();
+    expect(await callTopics(test)).toEqual([]);
+
+    // A week later (virtual clock; the still-processing recording finished meanwhile, its webhooks
+    // stamped a week ahead of Callport's clock are refused as replays), Emma joins and is linked.
+    await test.emulator.control.advanceClock(7 * 86_400);
+    await test.admin.request('POST', '/api/users', emma);
+    await test.linkZoomUsers();
+
+    const expected = await zoomTopicsOf(test, [emma.email]);
+    expect(expected).toEqual(['Demo: Initech', 'Discovery call: Globex', 'Follow-up: Globex']);
+    await expect.poll(() => callTopics(test), { timeout: 60_000 }).toEqual(expected);
+
+    // Unlink, link again, sweep: nothing is imported twice.
+    expect(
+      (await test.admin.request('PUT', '/api/integrations/zoom/users/links', { links: [] })).statusCode,
+    ).toBe(204);
+    await test.linkZoomUsers();
+    await sweepNow(test);
+    expect(await callTopics(test)).toEqual(expected);
+    for (const recording of (await overview(test)).recordings.filter((r) => r.hostEmail === emma.email)) {
+      expect(recording.events.filter((event) => event.status === 'imported')).toHaveLength(1);
+    }
+  });
+
+  it("goes on with every other user when one user's listing fails, and says why on that user's row", async () => {
+    bed = await startZoomTestBed();
+    const test = bed;
+    for (const person of [emma, hugo, nathan]) await test.admin.request('POST', '/api/users', person);
+    // Zoom refuses Hugo's listing: "not allowed to host" (code 3161), the shape Zoom sends.
+    test.emulator.control.setFaults({
+      userErrors: [
+        { endpoint: 'GET /v2/users/:userId/recordings', user: hugo.email, status: 400, code: 3161 },
+      ],
+    });
+    await test.connect();
+    await test.linkZoomUsers();
+
+    const others = await zoomTopicsOf(test, [emma.email, nathan.email]);
+    expect(others.length).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => callTopics(test), { timeout: 60_000 }).toEqual(others);
+    const hugoRow = async () => {
+      const mapping = (await test.admin.request('GET', '/api/integrations/zoom/users')).json() as {
+        users: Array<{ email: string; import: { errorCode: string | null; sweptAt: string | null } | null }>;
+      };
+      return mapping.users.find((user) => user.email === hugo.email)?.import;
+    };
+    await expect.poll(hugoRow).toMatchObject({ errorCode: 'zoom_user_not_licensed', sweptAt: null });
+
+    // Zoom lets Hugo host again: the next sweep imports his recordings and clears the reason.
+    test.emulator.control.setFaults({ userErrors: [] });
+    await sweepNow(test);
+    await expect
+      .poll(() => callTopics(test), { timeout: 60_000 })
+      .toEqual(await zoomTopicsOf(test, [emma.email, nathan.email, hugo.email]));
+    expect(await hugoRow()).toMatchObject({ errorCode: null });
+  });
+});
