@@ -37,7 +37,7 @@ describe.skipIf(!isPostgres)('import with two web and two worker processes on Po
       roles: ['web'],
       // The in-process server must not close the shared database when it stops.
       database: { ...database, close: async () => {} },
-      env: { CALLPORT_ENCRYPTION_KEY: encryptionKey, BACKFILL_DAYS: '0' },
+      env: { CALLPORT_ENCRYPTION_KEY: encryptionKey },
     });
     await bed.admin.request('POST', '/api/users', { email: emma, name: 'Emma Dubois' });
     await bed.connect();
@@ -56,7 +56,6 @@ describe.skipIf(!isPostgres)('import with two web and two worker processes on Po
       ZOOM_OAUTH_URL: bed.zoomApp.oauthUrl,
       ZOOM_API_URL: bed.zoomApp.apiUrl,
       SWEEP_INTERVAL_MINUTES: '600',
-      BACKFILL_DAYS: '0',
       IMPORT_RETRY_DELAY_SECONDS: '1',
       WORKER_CONCURRENCY: '2',
       ...s3.env,

@@ -56,7 +56,7 @@ describe('import under faults', () => {
   let bed: ZoomTestBed;
   beforeAll(async () => {
     bed = await startZoomTestBed({
-      env: { SWEEP_INTERVAL_MINUTES: '60', BACKFILL_DAYS: '0', IMPORT_RETRY_DELAY_SECONDS: '1' },
+      env: { SWEEP_INTERVAL_MINUTES: '60', IMPORT_RETRY_DELAY_SECONDS: '1' },
     });
     await linkTeam(bed, ['emma.dubois@acme.example', 'hugo.thomas@acme.example']);
   });
@@ -123,7 +123,7 @@ describe.skipIf(!process.env.DATABASE_URL)('import across worker crashes (Postgr
   beforeAll(async () => {
     bed = await startZoomTestBed({
       roles: ['web'],
-      env: { SWEEP_INTERVAL_MINUTES: '60', BACKFILL_DAYS: '0' },
+      env: { SWEEP_INTERVAL_MINUTES: '60' },
     });
     await linkTeam(bed, ['emma.dubois@acme.example']);
   });

@@ -34,7 +34,7 @@ async function importMeeting(options: Parameters<ZoomTestBed['recordMeeting']>[0
 }
 
 beforeAll(async () => {
-  bed = await startZoomTestBed({ env: { SWEEP_INTERVAL_MINUTES: '60', BACKFILL_DAYS: '0' } });
+  bed = await startZoomTestBed({ env: { SWEEP_INTERVAL_MINUTES: '60' } });
   await bed.admin.request('POST', '/api/users', { email: emma, name: 'Emma Dubois' });
   await bed.admin.request('POST', '/api/users', { email: hugo, name: 'Hugo Thomas' });
   await bed.connect();
@@ -45,6 +45,8 @@ afterAll(() => bed?.stop());
 
 describe('erasing a person by e-mail', () => {
   it('erases the calls they hosted, their lines in other calls, their links and their account, with an audit entry', async () => {
+    // Their sandbox recordings arrive with their backfill (BACKFILL_DAYS at its default) first.
+    await expect.poll(async () => (await listCalls()).length, { timeout: 60_000 }).toBe(4);
     const hosted = await importMeeting({ hostEmail: emma, topic: 'Démo Emma' });
     const other = await importMeeting({
       hostEmail: hugo,
@@ -74,14 +76,23 @@ describe('erasing a person by e-mail', () => {
       `INSERT INTO audit_log (organization_id, action, details) VALUES ($1, 'zoom.connected', $2::jsonb)`,
       [bed.organizationId, JSON.stringify({ zoomAccountId: 'acct', zoomUser: emma })],
     );
+    // Her backfilled sandbox calls are hers too; the others' calls she speaks in are redacted.
+    const [counts] = await sql(
+      `SELECT (SELECT count(*)::int FROM calls c JOIN users u ON u.id = c.host_user_id WHERE u.email = $1) AS hosted,
+              (SELECT count(DISTINCT c.id)::int FROM calls c JOIN users u ON u.id = c.host_user_id
+                 JOIN transcript_lines l ON l.call_id = c.id
+                WHERE u.email <> $1 AND l.speaker = 'Emma Dubois') AS spoken`,
+      [emma],
+    );
     const response = await bed.admin.request('POST', '/api/privacy/erasures', {
       email: ' Emma.Dubois@ACME.example ',
     });
     expect(response.statusCode).toBe(200);
+    expect(counts).toEqual({ hosted: 3, spoken: 1 });
     expect(response.json()).toMatchObject({
       namesMatched: expect.arrayContaining(['Emma Dubois']),
-      callsErased: 1,
-      callsRedacted: 1,
+      callsErased: counts!.hosted,
+      callsRedacted: counts!.spoken,
       transcriptLinesRemoved: 1,
       chatMessagesRemoved: 1,
       linksRemoved: 1,
@@ -122,7 +133,7 @@ describe('erasing a person by e-mail', () => {
     const audit = await sql(`SELECT action, details::text AS details FROM audit_log ORDER BY created_at`);
     expect(audit.some((entry) => String(entry.details).toLowerCase().includes(emma))).toBe(false);
     expect(audit.at(-1)).toMatchObject({ action: 'privacy.person_erased' });
-    expect(JSON.parse(String(audit.at(-1)!.details))).toMatchObject({ callsErased: 1, accountDeleted: true });
+    expect(JSON.parse(String(audit.at(-1)!.details))).toMatchObject({ callsErased: counts!.hosted, accountDeleted: true });
 
     // Zoom still has the recording: neither a new webhook nor a sweep brings it back. Zoom announces
     // the meeting again (recording.transcript_completed, which comes after recording.completed, signed):

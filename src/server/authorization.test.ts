@@ -60,7 +60,7 @@ let callOfA: string;
 let fileOfA: string;
 
 beforeAll(async () => {
-  bed = await startZoomTestBed({ env: { BACKFILL_DAYS: '0' } });
+  bed = await startZoomTestBed();
   await bed.connect();
   member = await bed.app.createUserClient(bed.organizationId, 'member');
   memberOfA = member.userId;

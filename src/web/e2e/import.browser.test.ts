@@ -21,7 +21,7 @@ describe('import, end to end', () => {
   let page: Page;
 
   beforeAll(async () => {
-    bed = await startZoomTestBed({ env: { SWEEP_INTERVAL_MINUTES: '60', BACKFILL_DAYS: '0' } });
+    bed = await startZoomTestBed({ env: { SWEEP_INTERVAL_MINUTES: '60' } });
     for (const person of team) await bed.admin.request('POST', '/api/users', person);
     bed.emulator.control.updateAccountSettings({
       recording: { cloud_recording: true, auto_recording: 'cloud' },
@@ -106,9 +106,10 @@ describe('import, end to end', () => {
     await expect
       .poll(async () => page.getByTestId('imports-table').innerText(), { timeout: 30_000, interval: 1000 })
       .toContain('Point hebdo');
+    // The two new calls and Emma's two sandbox recordings, which came with her backfill.
     await expect
       .poll(async () => (await bed.admin.request('GET', '/api/calls')).json().total, { timeout: 30_000 })
-      .toBe(2);
+      .toBe(4);
     expect(await page.getByTestId('first-call').innerText()).toContain('Démo client');
   });
 });

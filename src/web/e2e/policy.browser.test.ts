@@ -13,7 +13,7 @@ describe('recording policy page', () => {
   let page: Page;
 
   beforeAll(async () => {
-    bed = await startZoomTestBed({ env: { BACKFILL_DAYS: '0' } });
+    bed = await startZoomTestBed();
     await bed.connect();
     ({ browser, page } = await openSignedInPage(bed));
   });

@@ -14,7 +14,7 @@ describe('privacy settings, end to end', () => {
   const emma = 'emma.dubois@acme.example';
 
   beforeAll(async () => {
-    bed = await startZoomTestBed({ env: { SWEEP_INTERVAL_MINUTES: '60', BACKFILL_DAYS: '0' } });
+    bed = await startZoomTestBed({ env: { SWEEP_INTERVAL_MINUTES: '60' } });
     await bed.admin.request('POST', '/api/users', { email: emma, name: 'Emma Dubois' });
     await bed.connect();
     await bed.linkZoomUsers();

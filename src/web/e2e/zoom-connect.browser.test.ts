@@ -13,7 +13,7 @@ describe('connect, disconnect and reconnect Zoom', () => {
   let page: Page;
 
   beforeAll(async () => {
-    bed = await startZoomTestBed({ env: { BACKFILL_DAYS: '0' } });
+    bed = await startZoomTestBed();
     ({ browser, page } = await openSignedInPage(bed));
   });
 
