@@ -3,8 +3,9 @@ import type { Db } from '../db/index.ts';
 import { AppError } from '../lib/errors.ts';
 import type { Principal } from '../server/types.ts';
 import { canSeeCall } from './access.ts';
-import { findCall, findInternalNames, listCallFiles, listTranscript } from './queries.ts';
+import { findCall, findCallRecording, findInternalNames, listCallFiles, listTranscript } from './queries.ts';
 import { measureTalkTime } from './talk-time.ts';
+import { whyNoTranscript } from './why-no-transcript.ts';
 
 const kinds: Record<string, CallDetail['media'][number]['kind']> = {
   MP4: 'video',
@@ -26,10 +27,11 @@ export async function findVisibleCall(db: Db, principal: Principal, callId: stri
 export async function getCall(db: Db, principal: Principal, callId: string): Promise<CallDetail> {
   const found = await findVisibleCall(db, principal, callId);
   const { call } = found;
-  const [files, transcript, internal] = await Promise.all([
+  const [files, transcript, internal, recording] = await Promise.all([
     listCallFiles(db, call.recordingId),
     listTranscript(db, callId),
     findInternalNames(db, principal.organizationId),
+    findCallRecording(db, call.recordingId),
   ]);
   return {
     id: callId,
@@ -44,6 +46,8 @@ export async function getCall(db: Db, principal: Principal, callId: string): Pro
       isInternal: internal.has(name.trim().toLowerCase()),
     })),
     hasTranscript: transcript.length > 0,
+    transcriptMissing:
+      transcript.length > 0 || !recording ? null : await whyNoTranscript(db, recording, call, files),
     media: files
       .filter((file) => file.storageKey)
       .map((file) => ({

@@ -3,7 +3,7 @@ import type { CallSort } from '../contract/index.ts';
 import type { Db } from '../db/index.ts';
 import { schema } from '../db/index.ts';
 
-const { calls, users, transcriptLines, recordingFiles, searchConfigSql } = schema;
+const { calls, users, transcriptLines, recordingFiles, recordings, searchConfigSql } = schema;
 
 /** Private-use characters around the matched words in `ts_headline`'s output; parsed by the caller. */
 export const matchStart = '\uE000';
@@ -222,4 +222,17 @@ export function listCallFiles(db: Db, recordingId: string) {
     .from(recordingFiles)
     .where(eq(recordingFiles.recordingId, recordingId))
     .orderBy(asc(recordingFiles.recordingStart), asc(recordingFiles.fileType));
+}
+
+/** The recording a call came from: when it ended and on which connection (for the transcript's status). */
+export async function findCallRecording(db: Db, recordingId: string) {
+  const [row] = await db
+    .select({
+      connectionId: recordings.connectionId,
+      recordingEnd: recordings.recordingEnd,
+      startTime: recordings.startTime,
+    })
+    .from(recordings)
+    .where(eq(recordings.id, recordingId));
+  return row;
 }

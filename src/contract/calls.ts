@@ -79,7 +79,18 @@ export const callListQuerySchema = z.object({
 });
 export type CallListQuery = z.infer<typeof callListQuerySchema>;
 
+/** Why a call has no transcript (null when it has one); the UI translates it. */
+export const transcriptMissingReasons = [
+  'zoom_setting_off',
+  'processing',
+  'meeting_too_short',
+  'erased',
+  'not_made_by_zoom',
+] as const;
+export type TranscriptMissingReason = (typeof transcriptMissingReasons)[number];
+
 export const callDetailSchema = callSummarySchema.omit({ search: true }).extend({
+  transcriptMissing: z.enum(transcriptMissingReasons).nullable(),
   media: z.array(
     z.object({
       fileId: z.string(),

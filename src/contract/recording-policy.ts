@@ -12,6 +12,8 @@ export const policyItemStatusSchema = z.object({
   /** Set at account level because Zoom has no group field for it, or overridden by an account lock. */
   note: z.string().nullable(),
   isUnconfirmed: z.boolean(),
+  /** Callport's own item beyond the guide (e.g. the audio transcript, without which no call is searchable). */
+  isBeyondGuide: z.boolean(),
   /** The steps in the Zoom web portal for what Callport cannot set (message codes, see messages.ts). */
   manualSteps: z.array(messageSchema).nullable(),
   confirmedBy: z.object({ by: z.string(), at: z.string() }).nullable(),

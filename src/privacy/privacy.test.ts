@@ -133,7 +133,10 @@ describe('erasing a person by e-mail', () => {
     const audit = await sql(`SELECT action, details::text AS details FROM audit_log ORDER BY created_at`);
     expect(audit.some((entry) => String(entry.details).toLowerCase().includes(emma))).toBe(false);
     expect(audit.at(-1)).toMatchObject({ action: 'privacy.person_erased' });
-    expect(JSON.parse(String(audit.at(-1)!.details))).toMatchObject({ callsErased: counts!.hosted, accountDeleted: true });
+    expect(JSON.parse(String(audit.at(-1)!.details))).toMatchObject({
+      callsErased: counts!.hosted,
+      accountDeleted: true,
+    });
 
     // Zoom still has the recording: neither a new webhook nor a sweep brings it back. Zoom announces
     // the meeting again (recording.transcript_completed, which comes after recording.completed, signed):

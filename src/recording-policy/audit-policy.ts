@@ -160,3 +160,12 @@ export async function syncRecordingGroup(
 }
 
 export type { PolicyItem };
+
+/** What the last audit found in Zoom for one item (undefined: never audited, or no such item). */
+export async function auditedValue(db: Db, connectionId: string, itemId: string) {
+  const [row] = await db
+    .select({ lastAudit: schema.recordingPolicies.lastAudit })
+    .from(schema.recordingPolicies)
+    .where(eq(schema.recordingPolicies.connectionId, connectionId));
+  return ((row?.lastAudit ?? []) as AuditItem[]).find((item) => item.id === itemId)?.current;
+}

@@ -207,6 +207,7 @@ export class RecordingPolicyFeature {
             status: item.field ? (found?.status ?? 'unknown') : 'manual',
             note: found?.note ?? null,
             isUnconfirmed: item.isUnconfirmed ?? false,
+            isBeyondGuide: item.isBeyondGuide ?? false,
             manualSteps: item.manual?.map((code) => ({ code })) ?? null,
             confirmedBy: policy.manualConfirmations[item.id] ?? null,
             lastApply: apply ? { outcome: apply.outcome, message: apply.message } : null,

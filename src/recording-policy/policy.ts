@@ -17,6 +17,8 @@ export type PolicyItem = {
   manual?: MessageCode[];
   /** UNCONFIRMED in the reference: Callport tries and reports Zoom's answer. */
   isUnconfirmed?: boolean;
+  /** Callport's own item, not in the guide: shown as such, with the reason. */
+  isBeyondGuide?: boolean;
 };
 
 export function policyItems(autoDeleteDays: number): PolicyItem[] {
@@ -103,6 +105,15 @@ export function policyItems(autoDeleteDays: number): PolicyItem[] {
       target: false,
       levels: ['account', 'group'],
       lockKey: 'email_notification.cloud_recording_available_reminder',
+    },
+    // Beyond the guide: without "Create audio transcript" Zoom makes no TRANSCRIPT file, so a call has
+    // no searchable text. Zoom's default for new accounts could not be confirmed (ref §3): enforce it.
+    {
+      id: 'recording_audio_transcript',
+      field: 'recording.recording_audio_transcript',
+      target: true,
+      levels: ['account', 'group'],
+      isBeyondGuide: true,
     },
   ];
 }

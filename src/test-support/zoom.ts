@@ -29,7 +29,7 @@ export type ZoomTestBed = {
   callbackUrls: string[];
   /** Users > Associer automatiquement > Sauvegarder: syncs Zoom users and saves every proposed link. */
   linkZoomUsers(): Promise<void>;
-  /** The Zoom admin turns on automatic cloud recording for the whole account. */
+  /** The Zoom admin turns on automatic cloud recording, with audio transcripts, for the whole account. */
   recordEverythingToCloud(): void;
   /**
    * A one-minute meeting that Zoom finishes processing a second after it ends (the transcript a
@@ -165,7 +165,7 @@ export async function startZoomTestBed(
     linkZoomUsers,
     recordEverythingToCloud: () => {
       emulator.control.updateAccountSettings({
-        recording: { cloud_recording: true, auto_recording: 'cloud' },
+        recording: { cloud_recording: true, auto_recording: 'cloud', recording_audio_transcript: true },
       });
     },
     recordMeeting: async (meetingOptions) => {

@@ -23,6 +23,7 @@ import {
   seedSandboxMeetings,
 } from './scenarios.ts';
 import { createServer } from './server.ts';
+import { setPath } from './settings.ts';
 import { registerSettingsRoutes } from './settings-routes.ts';
 import { type EmulatorAppRegistration, type EmulatorContext, EmulatorState } from './state.ts';
 import { registerUserRoutes } from './users.ts';
@@ -62,6 +63,12 @@ export type StartEmulatorOptions = {
    * with real time, and due work runs every second) — tests usually want true.
    */
   freezeClock?: boolean;
+  /**
+   * "Create audio transcript" (`recording.recording_audio_transcript`) on for the account from the start.
+   * Zoom's default for new accounts could not be confirmed (ref §3), so it is off unless this says so:
+   * without it Zoom makes no TRANSCRIPT file until someone (Callport's policy) turns it on.
+   */
+  audioTranscriptByDefault?: boolean;
   logger?: Logger;
 };
 
@@ -102,6 +109,11 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const scenario = options.scenario ?? 'sandbox';
   if (scenario === 'sandbox') applySandboxScenario(ctx);
   else applyEmptyScenario(ctx);
+  setPath(
+    state.account.settings,
+    'recording.recording_audio_transcript',
+    options.audioTranscriptByDefault ?? false,
+  );
   ctx.rateLimiter.plan = state.account.plan;
 
   const app = createServer(ctx);

@@ -74,7 +74,8 @@ export function defaultAccountSettings(): ZoomSettings {
       record_audio_file: true,
       save_chat_text: true,
       show_timestamp: true,
-      recording_audio_transcript: true,
+      // Zoom's default for a new account is UNCONFIRMED (ref §3): off here, `audioTranscriptByDefault` turns it on.
+      recording_audio_transcript: false,
       auto_recording: 'local',
       host_pause_stop_recording: false,
       cloud_recording_download: true,

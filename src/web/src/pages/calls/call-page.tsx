@@ -238,7 +238,10 @@ export function CallPage() {
         >
           <h2 className="section-title">{t('callLibrary.transcript')}</h2>
           {call.transcript.length === 0 ? (
-            <p className="muted">{t('callLibrary.noTranscript')}</p>
+            <p className="muted" data-testid="no-transcript" data-reason={call.transcriptMissing ?? ''}>
+              {t('callLibrary.noTranscript')}{' '}
+              {call.transcriptMissing ? t(`transcriptMissing.${call.transcriptMissing}`) : null}
+            </p>
           ) : (
             <div className="toolbar transcript-find">
               <input

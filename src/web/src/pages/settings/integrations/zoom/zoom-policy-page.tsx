@@ -192,6 +192,11 @@ export function ZoomPolicyPage() {
                       </span>
                     ) : null}
                     {item.isUnconfirmed ? <span className="muted">{t('zoomPolicy.unconfirmed')}</span> : null}
+                    {item.isBeyondGuide ? (
+                      <span className="muted" data-testid="beyond-guide">
+                        {t(`policyBeyondGuide.${item.id}` as 'policyBeyondGuide.recording_audio_transcript')}
+                      </span>
+                    ) : null}
                     {item.manualSteps && item.status === 'manual' ? (
                       <label className="inline-field">
                         <input
