@@ -29,6 +29,8 @@ afterAll(() => bed?.stop());
 
 describe('transcripts under the recording policy', () => {
   it('lists "Create audio transcript" as Callport\'s own item and turns it on with Apply', async () => {
+    // As on a new Zoom account (the emulator's default; Zoom's own is unconfirmed).
+    bed.emulator.control.updateAccountSettings({ recording: { recording_audio_transcript: false } });
     expect(bed.emulator.control.getUserSetting(emma.email, 'recording.recording_audio_transcript')).toBe(
       false,
     );

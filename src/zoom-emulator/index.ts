@@ -64,9 +64,9 @@ export type StartEmulatorOptions = {
    */
   freezeClock?: boolean;
   /**
-   * "Create audio transcript" (`recording.recording_audio_transcript`) on for the account from the start.
-   * Zoom's default for new accounts could not be confirmed (ref §3), so it is off unless this says so:
-   * without it Zoom makes no TRANSCRIPT file until someone (Callport's policy) turns it on.
+   * "Create audio transcript" (`recording.recording_audio_transcript`) for the account from the start.
+   * Zoom's default for new accounts could not be confirmed (ref §3): the empty scenario has it off (no
+   * TRANSCRIPT file until someone, e.g. Callport's policy, turns it on), the sandbox on (Acme's choice).
    */
   audioTranscriptByDefault?: boolean;
   logger?: Logger;
@@ -109,11 +109,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const scenario = options.scenario ?? 'sandbox';
   if (scenario === 'sandbox') applySandboxScenario(ctx);
   else applyEmptyScenario(ctx);
-  setPath(
-    state.account.settings,
-    'recording.recording_audio_transcript',
-    options.audioTranscriptByDefault ?? false,
-  );
+  if (options.audioTranscriptByDefault !== undefined)
+    setPath(state.account.settings, 'recording.recording_audio_transcript', options.audioTranscriptByDefault);
   ctx.rateLimiter.plan = state.account.plan;
 
   const app = createServer(ctx);

@@ -173,6 +173,8 @@ export function applySandboxScenario(ctx: EmulatorContext): void {
       ask_participants_to_consent_disclaimer: false,
       host_pause_stop_recording: false,
       auto_delete_cmr: false,
+      // Acme's admin turned audio transcripts on long ago: the sandbox's past calls have transcripts.
+      recording_audio_transcript: true,
     },
     email_notification: { cloud_recording_available_reminder: true },
     security: { sign_again_period_for_inactivity_on_web: 0, sign_again_period_for_inactivity_on_client: 0 },

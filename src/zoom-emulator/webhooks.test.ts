@@ -81,7 +81,18 @@ describe('Webhooks (checklist §8.8, docs/zoom-platform.md §4)', () => {
     expect(withStatus.every((f) => f.status === 'completed')).toBe(true);
   });
 
+  it('makes no transcript while "Create audio transcript" is off (a new account, here)', async () => {
+    const meeting = record();
+    await emulator.control.advanceClock(120);
+    expect(receiver.events().map((e) => e.json.event)).toEqual(['recording.completed']);
+    const files = (await emulator.control.getRecording(meeting.uuid))!.files.map((f) => f.fileType);
+    expect(files).not.toContain('TRANSCRIPT');
+  });
+
   it('sends recording.transcript_completed after recording.completed', async () => {
+    emulator.control.updateAccountSettings({ recording: { recording_audio_transcript: true } });
+    await emulator.control.flushWebhooks();
+    receiver.received.length = 0;
     record();
     await emulator.control.advanceClock(60);
     expect(receiver.events('recording.transcript_completed')).toHaveLength(0);
