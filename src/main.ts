@@ -4,7 +4,12 @@ import { z } from 'zod';
 import { deleteExpiredSessions, registerAccountsRoutes, resolveSession } from './accounts/index.ts';
 import { registerCallsRoutes } from './calls/index.ts';
 import type { Config } from './config.ts';
-import { ConnectionsFeature, registerConnectionsRoutes, type ZoomAppConfig } from './connections/index.ts';
+import {
+  ConnectionsFeature,
+  findConnectionByOrganization,
+  registerConnectionsRoutes,
+  type ZoomAppConfig,
+} from './connections/index.ts';
 import { type Database, type DatabaseOptions, openDatabase } from './db/index.ts';
 import { ImportFeature, registerImportRoutes } from './import/index.ts';
 import { defineJob, JobQueue } from './jobs/index.ts';
@@ -107,6 +112,7 @@ export async function startCallport(
       publicUrl: config.publicUrl,
       isSandbox: config.isSandbox,
     });
+    let usersChanged: (organizationId: string) => Promise<void> = async () => {};
     const metricsRoute = registerMetricsRoute({ metrics, queue, token: config.METRICS_TOKEN });
     const routes: ServerOptions['routes'] = [
       registerAccountsRoutes({
@@ -114,6 +120,7 @@ export async function startCallport(
         sessionTtlHours: config.SESSION_TTL_HOURS,
         cookieSecure: config.cookieSecure,
         isSandbox: config.isSandbox,
+        onUsersChanged: (organizationId) => usersChanged(organizationId),
       }),
       registerConnectionsRoutes(connections),
       metricsRoute,
@@ -123,7 +130,7 @@ export async function startCallport(
     // the queue starts.
     const userMapping = new UserMappingFeature(featureDeps);
     routes.push(registerUserMappingRoutes(userMapping));
-    const recordingPolicy = new RecordingPolicyFeature(featureDeps);
+    const recordingPolicy = new RecordingPolicyFeature({ ...featureDeps, userMapping });
     routes.push(recordingPolicy.routes());
     const store = openBlobStore({
       storageUrl: config.STORAGE_URL,
@@ -133,6 +140,16 @@ export async function startCallport(
     });
     const importer = new ImportFeature({ ...featureDeps, box, store, userMapping });
     routes.push(registerImportRoutes(importer), registerCallsRoutes({ db, store }));
+    // A user created, imported, deactivated or licensed: the recording group follows and the new
+    // importable users' backfill starts (the per-minute dispatcher would find them anyway).
+    usersChanged = async (organizationId) => {
+      const connection = await findConnectionByOrganization(db, organizationId);
+      if (connection?.status !== 'connected') return;
+      await recordingPolicy
+        .followLinks(connection.id)
+        .catch((error: unknown) => logger.error({ err: error }, 'recording group not updated'));
+      await importer.afterLinksChanged(connection.id);
+    };
     const privacy = new PrivacyFeature({ db, store, queue, logger: logger.child({ module: 'privacy' }) });
     routes.push(registerPrivacyRoutes(privacy));
 

@@ -33,6 +33,11 @@ export type AccountsRoutesOptions = {
   isSandbox: boolean;
   /** Per-account sign-in backoff; one per process by default. */
   signInBackoff?: SignInBackoff;
+  /**
+   * Users were created, imported, (de)activated or (un)licensed: who is imported and who is in the
+   * recording group may have changed. Failures are the listener's to report; the request has succeeded.
+   */
+  onUsersChanged?: (organizationId: string) => Promise<void>;
 };
 
 const idParamsSchema = z.object({ id: z.uuid({ message: 'not a user id' }) });
@@ -165,6 +170,7 @@ export function registerAccountsRoutes(options: AccountsRoutesOptions) {
       const principal = getPrincipal(request);
       const input = parseInput(createUserRequestSchema, request.body);
       const user = await createUser(db, principal.organizationId, principal.userId, input);
+      await options.onUsersChanged?.(principal.organizationId);
       return reply.status(201).send(toUser(user));
     });
 
@@ -173,6 +179,8 @@ export function registerAccountsRoutes(options: AccountsRoutesOptions) {
       const { id } = parseInput(idParamsSchema, request.params);
       const changes = parseInput(updateUserRequestSchema, request.body);
       const user = await editUser(db, principal.organizationId, principal.userId, id, changes);
+      if (changes.isActive !== undefined || changes.isLicensed !== undefined)
+        await options.onUsersChanged?.(principal.organizationId);
       return toUser(user);
     });
 
@@ -182,7 +190,9 @@ export function registerAccountsRoutes(options: AccountsRoutesOptions) {
       async (request) => {
         const principal = getPrincipal(request);
         const { csv } = parseInput(importUsersRequestSchema, request.body);
-        return importUsersCsv(db, principal.organizationId, principal.userId, csv);
+        const result = await importUsersCsv(db, principal.organizationId, principal.userId, csv);
+        await options.onUsersChanged?.(principal.organizationId);
+        return result;
       },
     );
   };

@@ -133,7 +133,11 @@ export async function recommendScope(db: Db, client: ZoomClient, connection: Con
   return { scope, zoomUsers, licensedLinked };
 }
 
-/** Creates the recording group (or adopts one of the same name) and adds the licensed, linked users. */
+/**
+ * Creates the recording group (or adopts one of the same name) and makes its members the linked,
+ * licensed, active users: the group is Callport's, so a member nobody links (unlinked, deactivated,
+ * added by hand) is taken out, as Zoom would otherwise record meetings Callport never imports.
+ */
 export async function syncRecordingGroup(
   db: Db,
   client: ZoomClient,
@@ -156,7 +160,10 @@ export async function syncRecordingGroup(
     .filter((user) => !members.has(user.zoomUserId))
     .map((user) => ({ id: user.zoomUserId }));
   if (missing.length > 0) await client.addGroupMembers(groupId, missing);
-  return { groupId, added: missing.length };
+  const wantedIds = new Set(wanted.map((user) => user.zoomUserId));
+  const extra = [...members].filter((id) => !wantedIds.has(id));
+  for (const id of extra) await client.removeGroupMember(groupId, id);
+  return { groupId, added: missing.length, removed: extra.length };
 }
 
 export type { PolicyItem };

@@ -21,6 +21,7 @@ import { AppError } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { App } from '../server/app.ts';
 import { getPrincipal, parseInput } from '../server/request.ts';
+import type { UserMappingFeature } from '../user-mapping/index.ts';
 import { isZoomApiError } from '../zoom/index.ts';
 import {
   type ApplyResult,
@@ -58,11 +59,26 @@ export const dailyAuditJob = defineJob({
 
 /** The recording policy: audit, apply and lock the guide's settings, at account or group scope, and catch drift. */
 export class RecordingPolicyFeature {
-  constructor(readonly deps: { db: Db; queue: JobQueue; logger: Logger; connections: ConnectionsFeature }) {
+  constructor(
+    readonly deps: {
+      db: Db;
+      queue: JobQueue;
+      logger: Logger;
+      connections: ConnectionsFeature;
+      /** Saved links: the recording group follows them (the guide's case 2). */
+      userMapping?: UserMappingFeature;
+    },
+  ) {
     const { queue, connections, db } = deps;
     queue.register(auditPolicyJob, async ({ connectionId, operator }) => {
       const connection = await findConnection(db, connectionId);
-      if (connection?.status === 'connected') await this.audit(connection, { operator: operator ?? null });
+      if (connection?.status !== 'connected') return;
+      // The daily audit also repairs the group: members added or removed in Zoom, users deactivated.
+      await this.followLinks(connectionId);
+      await this.audit(connection, { operator: operator ?? null });
+    });
+    deps.userMapping?.onLinksChanged(async ({ connectionId }) => {
+      await this.followLinks(connectionId);
     });
     queue.register(dailyAuditJob, async () => {
       for (const connection of await listActiveConnections(db)) {
@@ -84,6 +100,18 @@ export class RecordingPolicyFeature {
         return 'policy re-audited';
       });
     }
+  }
+
+  /**
+   * In group mode, once Apply created the group: its members become the linked, licensed, active
+   * users (a link saved adds, a link removed or a user deactivated removes). Account mode: nothing.
+   */
+  async followLinks(connectionId: string): Promise<{ added: number; removed: number } | undefined> {
+    const { db, connections } = this.deps;
+    const connection = await findConnection(db, connectionId);
+    const policy = await loadPolicy(db, connectionId);
+    if (connection?.status !== 'connected' || policy.scope !== 'group' || !policy.groupId) return undefined;
+    return syncRecordingGroup(db, connections.access.clientFor(connection), connection, policy);
   }
 
   /** Audits and records drift: items that were on policy at the last audit and are not any more. */

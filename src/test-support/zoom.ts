@@ -147,8 +147,15 @@ export async function startZoomTestBed(
     const { proposals } = (
       await admin.request('POST', '/api/integrations/zoom/users/auto-associate')
     ).json() as { proposals: object[] };
+    // Sauvegarder saves the whole table: the links already there and the proposals.
+    const { users } = (await admin.request('GET', '/api/integrations/zoom/users')).json() as {
+      users: Array<{ id: string; link: { zoomUserId: string; method: string } | null }>;
+    };
+    const kept = users.flatMap((user) =>
+      user.link ? [{ userId: user.id, zoomUserId: user.link.zoomUserId, method: user.link.method }] : [],
+    );
     const save = await admin.request('PUT', '/api/integrations/zoom/users/links', {
-      links: proposals.map((proposal) => ({ ...proposal, method: 'automatic' })),
+      links: [...kept, ...proposals.map((proposal) => ({ ...proposal, method: 'automatic' }))],
     });
     if (save.statusCode >= 300) throw new Error(`saving links failed: ${save.statusCode} ${save.body}`);
   };

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { classifyZoomError, ZoomApiError } from './errors.ts';
+import { classifyZoomError, isZoomApiError, ZoomApiError } from './errors.ts';
 import { createLocalRateBudget, type RateBudget, sleep } from './rate-budget.ts';
 import {
   describeZodError,
@@ -130,6 +130,21 @@ export class ZoomClient {
         zoomAddGroupMembersResponseSchema,
         { body: { members: members.slice(start, start + 30) } },
       );
+    }
+  }
+
+  /** Takes one user out of a group; a user who is not (or no longer) in it is already out. */
+  async removeGroupMember(groupId: string, userId: string): Promise<void> {
+    try {
+      await this.#request(
+        'DELETE',
+        `/groups/${encodeURIComponent(groupId)}/members/${encodeURIComponent(userId)}`,
+        'Light',
+        null,
+      );
+    } catch (error) {
+      if (isZoomApiError(error) && error.kind === 'not_found') return;
+      throw error;
     }
   }
 

@@ -110,6 +110,7 @@ describe('import, end to end', () => {
     await expect
       .poll(async () => (await bed.admin.request('GET', '/api/calls')).json().total, { timeout: 30_000 })
       .toBe(4);
-    expect(await page.getByTestId('first-call').innerText()).toContain('Démo client');
+    // The oldest imported call: Emma's sandbox recording of three weeks ago, from her backfill.
+    expect(await page.getByTestId('first-call').innerText()).toContain('Discovery call: Globex');
   });
 });

@@ -134,6 +134,11 @@ export function ZoomPolicyPage() {
             {policy.scope === 'group' ? (
               <span className="muted">{t('zoomPolicy.group', { name: policy.groupName })}</span>
             ) : null}
+            {policy.scope === 'group' ? (
+              <p className="muted" data-testid="group-follows-links">
+                {t('policyGroupFollowsLinks.note')}
+              </p>
+            ) : null}
           </div>
         </div>
       ) : null}
