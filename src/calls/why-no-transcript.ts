@@ -2,7 +2,7 @@ import type { TranscriptMissingReason } from '../contract/index.ts';
 import type { Db } from '../db/index.ts';
 import { auditedValue } from '../recording-policy/index.ts';
 
-/** Zoom makes the audio transcript after the recording, in up to about a day (ref §4.2, §7). */
+/** Zoom makes the audio transcript after the recording, in up to about a day (docs/zoom-platform.md §4.2, §7). */
 const transcriptDelayMs = 24 * 3600_000;
 /** Zoom transcribes no recording shorter than this (its audio transcript needs speech to work on). */
 const shortestTranscribedSeconds = 60;

@@ -107,7 +107,7 @@ export function policyItems(autoDeleteDays: number): PolicyItem[] {
       lockKey: 'email_notification.cloud_recording_available_reminder',
     },
     // Beyond the guide: without "Create audio transcript" Zoom makes no TRANSCRIPT file, so a call has
-    // no searchable text. Zoom's default for new accounts could not be confirmed (ref §3): enforce it.
+    // no searchable text. Zoom's default for new accounts could not be confirmed (docs/zoom-platform.md §3): enforce it.
     {
       id: 'recording_audio_transcript',
       field: 'recording.recording_audio_transcript',

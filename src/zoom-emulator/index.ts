@@ -65,7 +65,7 @@ export type StartEmulatorOptions = {
   freezeClock?: boolean;
   /**
    * "Create audio transcript" (`recording.recording_audio_transcript`) for the account from the start.
-   * Zoom's default for new accounts could not be confirmed (ref §3): the empty scenario has it off (no
+   * Zoom's default for new accounts could not be confirmed (docs/zoom-platform.md §3): the empty scenario has it off (no
    * TRANSCRIPT file until someone, e.g. Callport's policy, turns it on), the sandbox on (Acme's choice).
    */
   audioTranscriptByDefault?: boolean;

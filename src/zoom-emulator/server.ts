@@ -190,7 +190,7 @@ async function zoomGuard(
   return undefined;
 }
 
-/** Zoom's own wording for the codes an injected per-user error usually carries (ref §6). */
+/** Zoom's own wording for the codes an injected per-user error usually carries (docs/zoom-platform.md §6). */
 const zoomMessages: Record<number, string> = {
   3161: 'Your user account is not allowed meeting hosting and scheduling capabilities.',
   1001: 'User does not exist or does not belong to this account.',

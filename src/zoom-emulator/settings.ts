@@ -74,7 +74,7 @@ export function defaultAccountSettings(): ZoomSettings {
       record_audio_file: true,
       save_chat_text: true,
       show_timestamp: true,
-      // Zoom's default for a new account is UNCONFIRMED (ref §3): off here (`audioTranscriptByDefault`).
+      // Zoom's default for a new account is UNCONFIRMED (docs/zoom-platform.md §3): off here (`audioTranscriptByDefault`).
       recording_audio_transcript: false,
       auto_recording: 'local',
       host_pause_stop_recording: false,
