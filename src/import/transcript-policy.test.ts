@@ -76,7 +76,9 @@ describe('transcripts under the recording policy', () => {
     const meeting = await bed.recordMeeting({ hostEmail: emma.email, topic: 'Appel sans transcription' });
     const zoomFiles = (await bed.emulator.control.getRecording(meeting.uuid))!.files.map((f) => f.fileType);
     expect(zoomFiles).not.toContain('TRANSCRIPT');
-    await expect.poll(async () => (await callNamed('Appel sans transcription'))?.hasTranscript).toBe(false);
+    await expect
+      .poll(async () => (await callNamed('Appel sans transcription'))?.hasTranscript, { timeout: 30_000 })
+      .toBe(false);
     expect(await callNamed('Appel sans transcription')).toMatchObject({
       transcript: [],
       transcriptMissing: 'zoom_setting_off',

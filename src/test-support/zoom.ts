@@ -29,6 +29,11 @@ export type ZoomTestBed = {
   callbackUrls: string[];
   /** Users > Associer automatiquement > Sauvegarder: syncs Zoom users and saves every proposed link. */
   linkZoomUsers(): Promise<void>;
+  /**
+   * Waits until every linked user's first import (backfill) is listed and nothing is left importing:
+   * for tests whose later steps must not race the sandbox's older recordings. Polls state, 60 s at most.
+   */
+  waitForFirstImports(): Promise<void>;
   /** The Zoom admin turns on automatic cloud recording, with audio transcripts, for the whole account. */
   recordEverythingToCloud(): void;
   /**
@@ -160,6 +165,31 @@ export async function startZoomTestBed(
     if (save.statusCode >= 300) throw new Error(`saving links failed: ${save.statusCode} ${save.body}`);
   };
 
+  const waitForFirstImports = async () => {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const { users } = (await admin.request('GET', '/api/integrations/zoom/users')).json() as {
+        users: Array<{
+          link: object | null;
+          isActive: boolean;
+          isLicensed: boolean;
+          import: { sweptAt: string | null } | null;
+        }>;
+      };
+      const overview = (await admin.request('GET', '/api/integrations/zoom/imports')).json() as {
+        lastSweep: { finishedAt: string | null } | null;
+        counts: Record<string, number>;
+      };
+      const listed = users
+        .filter((user) => user.link && user.isActive && user.isLicensed)
+        .every((user) => user.import?.sweptAt);
+      const busy = ['discovered', 'importing'].some((status) => (overview.counts[status] ?? 0) > 0);
+      if (listed && overview.lastSweep?.finishedAt && !busy) return;
+      if (Date.now() > deadline) throw new Error('the first imports did not finish within 60 s');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
+
   return {
     app,
     emulator,
@@ -170,6 +200,7 @@ export async function startZoomTestBed(
     connect,
     callbackUrls,
     linkZoomUsers,
+    waitForFirstImports,
     recordEverythingToCloud: () => {
       emulator.control.updateAccountSettings({
         recording: { cloud_recording: true, auto_recording: 'cloud', recording_audio_transcript: true },
