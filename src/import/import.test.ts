@@ -182,4 +182,43 @@ describe('import', () => {
     await expect.poll(async () => (await imported())?.hasTranscript, { timeout: 30_000 }).toBe(true);
     bed.emulator.control.setWebhooks({ enabled: true });
   });
+
+  // Cut with Content-Length (the HTTP client notices) and cut as a complete chunked body (only the size
+  // Zoom listed shows it: the import's size check).
+  for (const chunked of [false, true]) {
+    const topic = chunked ? 'Téléchargement coupé (chunked)' : 'Téléchargement coupé';
+    it(`never keeps a file Zoom cut short (truncateDownloadsAfterBytes${chunked ? ', chunked' : ''}): it retries until the file is whole`, async () => {
+      bed.emulator.control.setFaults({
+        truncateDownloadsAfterBytes: 4096,
+        truncatedDownloadsChunked: chunked,
+      });
+      const meeting = await bed.recordMeeting({ hostEmail: emma, topic });
+      const row = async () =>
+        (
+          await bed.app.database.executeSql(
+            'SELECT status, status_reason FROM recordings WHERE meeting_uuid = $1',
+            [meeting.uuid],
+          )
+        ).rows[0] as { status: string; status_reason: string | null } | undefined;
+      await expect
+        .poll(async () => (await row())?.status_reason ?? '', { timeout: 30_000 })
+        .toMatch(/retrying/);
+      expect((await row())?.status).not.toBe('imported');
+      expect((await calls()).calls.some((c) => c.topic === topic)).toBe(false);
+      bed.emulator.control.resetFaults();
+      await expect
+        .poll(async () => (await calls()).calls.find((c) => c.topic === topic), { timeout: 90_000 })
+        .toBeDefined();
+      const call = (await calls()).calls.find((c) => c.topic === topic)!;
+      const detail = (await bed.admin.request('GET', `/api/calls/${call.id}`)).json();
+      const zoomFiles = (await bed.emulator.control.getRecording(meeting.uuid))!.files;
+      for (const kind of ['video', 'audio'] as const) {
+        const media = detail.media.find((m: { kind: string }) => m.kind === kind);
+        const zoomFile = zoomFiles.find((f) => f.fileType === (kind === 'video' ? 'MP4' : 'M4A'))!;
+        expect(media.size, kind).toBe(zoomFile.size);
+        const body = (await bed.admin.request('GET', media.url)).rawPayload;
+        expect(createHash('sha256').update(body).digest('hex'), kind).toBe(zoomFile.sha256);
+      }
+    }, 120_000);
+  }
 });

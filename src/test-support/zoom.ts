@@ -3,7 +3,9 @@ import net from 'node:net';
 import { requiredScopes, type ZoomAppConfig } from '../connections/index.ts';
 import type { Database } from '../db/index.ts';
 import { startEmulator, type ZoomEmulator } from '../zoom-emulator/index.ts';
+import type { RequestLogEntry } from '../zoom-emulator/request-log.ts';
 import { startTestApp, type TestApp, type TestClient } from './app.ts';
+import { requestContractErrors } from './zoom-openapi.ts';
 
 type SimulateMeetingOptions = Parameters<ZoomEmulator['control']['simulateMeeting']>[0];
 type SimulatedMeeting = ReturnType<ZoomEmulator['control']['simulateMeeting']>;
@@ -42,6 +44,9 @@ export type ZoomTestBed = {
    * delivered before it resolves.
    */
   recordMeeting(options: Omit<SimulateMeetingOptions, 'durationMinutes'>): Promise<SimulatedMeeting>;
+  /** Every REST request Callport made to the emulator so far (checked against Zoom's specs at `stop()`). */
+  callportRequests(): RequestLogEntry[];
+  /** Stops Callport and the emulator, then fails if a request Callport made breaks Zoom's specs. */
   stop(): Promise<void>;
 };
 
@@ -89,7 +94,13 @@ export async function startZoomTestBed(
     webhookSecretToken: randomBytes(16).toString('hex'),
   };
   const redirectUri = `${callportUrl}/api/integrations/zoom/callback`;
+  // Every REST request Callport makes to Zoom, checked against Zoom's specs when the bed stops.
+  const callportRequests: RequestLogEntry[] = [];
   const emulator = await startEmulator({
+    onRequest: (entry) => {
+      if (entry.clientId === credentials.clientId && entry.route.startsWith('/v2/'))
+        callportRequests.push(entry);
+    },
     port: 0,
     scenario: options.scenario ?? 'sandbox',
     seed: 1,
@@ -217,9 +228,13 @@ export async function startZoomTestBed(
       await emulator.control.flushWebhooks();
       return meeting;
     },
+    callportRequests: () => [...callportRequests],
     stop: async () => {
       await app.stop();
       await emulator.close();
+      const errors = requestContractErrors(callportRequests);
+      if (errors.length > 0)
+        throw new Error(`Callport sent Zoom requests its specs do not allow:\n${errors.join('\n')}`);
     },
   };
 }

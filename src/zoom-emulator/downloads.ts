@@ -182,8 +182,9 @@ export function registerDownloadRoutes(app: FastifyInstance, ctx: EmulatorContex
     requestInfo(request).fault = `${cut.mode} after ${cut.afterBytes} bytes`;
     reply.hijack();
     const raw = reply.raw;
+    const { 'content-length': _length, ...unsized } = headers;
     raw.writeHead(status, {
-      ...headers,
+      ...(cut.mode === 'truncate-chunked' ? unsized : headers),
       'x-zm-trackingid': String(reply.getHeader('x-zm-trackingid') ?? ''),
     });
     const limit = Math.min(cut.afterBytes, end - start + 1);
@@ -195,6 +196,9 @@ export function registerDownloadRoutes(app: FastifyInstance, ctx: EmulatorContex
     if (cut.mode === 'reset') {
       // A TCP reset mid-download.
       socket?.resetAndDestroy();
+    } else if (cut.mode === 'truncate-chunked') {
+      // A complete chunked response of the first bytes only.
+      raw.end();
     } else {
       // The body ends before Content-Length: a clean close, but a truncated file.
       socket?.end();

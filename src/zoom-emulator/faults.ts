@@ -28,6 +28,11 @@ export type FaultSettings = {
   resetDownloadsAfterBytes: number | null;
   /** End a file download after this many body bytes while `Content-Length` promised the full size. */
   truncateDownloadsAfterBytes: number | null;
+  /**
+   * With `truncateDownloadsAfterBytes`: send the cut body without `Content-Length` (chunked) and end it
+   * properly, as a proxy re-chunking the file would; only the `file_size` Zoom listed shows it is short.
+   */
+  truncatedDownloadsChunked: boolean;
   /** The signed download URL rejects requests that still carry an `Authorization` header (docs/zoom-platform.md §2.4, UNCONFIRMED). */
   signedUrlRejectsAuthorization: boolean;
 };
@@ -40,6 +45,7 @@ export function defaultFaults(): FaultSettings {
     slowResponses: [],
     resetDownloadsAfterBytes: null,
     truncateDownloadsAfterBytes: null,
+    truncatedDownloadsChunked: false,
     signedUrlRejectsAuthorization: false,
   };
 }
@@ -118,12 +124,15 @@ export class FaultController {
     return delay;
   }
 
-  downloadCut(): { mode: 'reset' | 'truncate'; afterBytes: number } | null {
+  downloadCut(): { mode: 'reset' | 'truncate' | 'truncate-chunked'; afterBytes: number } | null {
     if (this.settings.resetDownloadsAfterBytes !== null) {
       return { mode: 'reset', afterBytes: this.settings.resetDownloadsAfterBytes };
     }
     if (this.settings.truncateDownloadsAfterBytes !== null) {
-      return { mode: 'truncate', afterBytes: this.settings.truncateDownloadsAfterBytes };
+      return {
+        mode: this.settings.truncatedDownloadsChunked ? 'truncate-chunked' : 'truncate',
+        afterBytes: this.settings.truncateDownloadsAfterBytes,
+      };
     }
     return null;
   }

@@ -2,9 +2,7 @@
  * An independent Zoom client against the emulator: plain `undici` (Node's own HTTP client project) calls
  * written from Zoom's OpenAPI specs and docs, sharing no code with Callport's Zoom client or wire schemas.
  *
- * Why not Zoom's SDK `@zoom/rivet`: its REST base URL can be overridden (`baseUrl`), but its OAuth host is
- * hard-coded to https://zoom.us (`OAUTH_BASE_URL` in rivet 0.4.0), and its licence ("Use of this SDK is
- * subject to Zoom's API License and Terms of Use") is not open source, so Callport does not depend on it.
+ * Zoom's own SDK runs against the emulator too, in `rivet-sdk.test.ts`.
  */
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

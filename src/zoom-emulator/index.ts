@@ -14,6 +14,7 @@ import { isAppInstalled, registerApp, registerOAuthRoutes } from './oauth.ts';
 import { deriveSeed, SeededRandom } from './random.ts';
 import { RateLimiter } from './rate-limits.ts';
 import { registerRecordingRoutes } from './recordings.ts';
+import type { RequestLogEntry } from './request-log.ts';
 import { RequestLog } from './request-log.ts';
 import {
   applyEmptyScenario,
@@ -56,6 +57,8 @@ export type StartEmulatorOptions = {
   seed?: number;
   /** Apps to register (OAuth clients, webhook receivers). */
   apps?: EmulatorAppRegistration[];
+  /** Told of every request the emulator logs (also those a later `clearRequestLog()` forgets). */
+  onRequest?: (entry: RequestLogEntry) => void;
   /** Virtual clock start; default the real now. */
   startClock?: Date;
   /**
@@ -98,7 +101,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     logger,
     faults: new FaultController(seed),
     rateLimiter: new RateLimiter('business'),
-    requestLog: new RequestLog(),
+    requestLog: new RequestLog(options.onRequest),
     webhooks: new WebhookDispatcher(clock, logger, seed, () =>
       [...state.apps.values()].filter((app) => isAppInstalled(ctx, app)),
     ),

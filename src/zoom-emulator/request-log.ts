@@ -40,9 +40,14 @@ export class RequestLog {
   private entries: RequestLogEntry[] = [];
   private seq = 0;
 
+  /** `onEntry`: told of every request as it is logged (a test checking every request of a client). */
+  constructor(private readonly onEntry?: (entry: RequestLogEntry) => void) {}
+
   add(entry: Omit<RequestLogEntry, 'seq'>): void {
     this.seq += 1;
-    this.entries.push({ seq: this.seq, ...entry });
+    const logged = { seq: this.seq, ...entry };
+    this.entries.push(logged);
+    this.onEntry?.({ ...logged });
     // Keep memory bounded during long sandbox runs.
     if (this.entries.length > 50_000) this.entries.splice(0, 10_000);
   }
