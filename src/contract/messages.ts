@@ -83,5 +83,7 @@ export const messageCodes = [
   'step_custom_disclaimer_1',
   'step_custom_disclaimer_2',
   'step_custom_disclaimer_3',
+  // A file Zoom sent that Callport cannot read (left out, the rest imported).
+  'zoom_file_unreadable',
 ] as const;
 export type MessageCode = (typeof messageCodes)[number];

@@ -1,5 +1,6 @@
 import type { ConnectionRow } from '../connections/index.ts';
 import type { Db } from '../db/index.ts';
+import { encodeMessage } from '../lib/messages.ts';
 import type { SecretBox } from '../lib/secret-box.ts';
 import type { ZoomRecordingFile, ZoomRecordingMeeting } from '../zoom/index.ts';
 import {
@@ -105,7 +106,7 @@ export async function discoverRecording(
       deps.db,
       row.id,
       'file_skipped',
-      `Zoom sent a file Callport cannot read (${reason})`,
+      encodeMessage('zoom_file_unreadable', { reason }),
     );
   return {
     recordingId: row.id,

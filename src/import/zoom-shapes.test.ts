@@ -158,7 +158,7 @@ describe('Callport reads Zoom as Zoom sends it', () => {
       expect((await bed.admin.request('POST', '/api/integrations/zoom/imports/sweep')).statusCode).toBe(202);
       await expect
         .poll(async () => (await recordingRow(meeting.uuid))?.status_reason, { timeout: 30_000 })
-        .toMatch(/still processing .*a file/);
+        .toMatch(/^zoom_processing_files /);
       const row = (await recordingRow(meeting.uuid))!;
       expect(row.status).toBe('waiting');
       await bed.emulator.control.advanceClock(60);
