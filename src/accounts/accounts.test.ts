@@ -145,6 +145,112 @@ describe('sign-in', () => {
   });
 });
 
+describe('session secrets', () => {
+  it('gives a new CSRF secret at sign-in and removes it at sign-out', async () => {
+    const user = await app.createUserClient(orgB.organizationId, 'member');
+    const signInWith = (cookie?: string) =>
+      app.server!.inject({
+        method: 'POST',
+        url: '/api/session',
+        payload: { email: user.email, password: testPassword },
+        ...(cookie ? { headers: { cookie } } : {}),
+      });
+    const cookieOf = (response: Awaited<ReturnType<typeof signInWith>>, name: string) =>
+      response.cookies.find((cookie) => cookie.name === name);
+    const first = await signInWith();
+    const firstSecret = cookieOf(first, 'callport_csrf')!.value;
+    const firstToken = first.json().csrfToken as string;
+    // Signing in again from the same browser (its old CSRF cookie sent along) rotates the secret.
+    const second = await signInWith(`callport_csrf=${firstSecret}`);
+    const secondSecret = cookieOf(second, 'callport_csrf')?.value;
+    expect(secondSecret).toBeDefined();
+    expect(secondSecret).not.toBe(firstSecret);
+    const session = cookieOf(second, 'callport_session')!.value;
+    const write = (token: string, secret: string) =>
+      app.server!.inject({
+        method: 'PATCH',
+        url: '/api/me',
+        payload: { language: 'en' },
+        headers: { cookie: `callport_session=${session}; callport_csrf=${secret}`, 'x-csrf-token': token },
+      });
+    // A token made from the old secret no longer passes, with the old or the new cookie.
+    expect((await write(firstToken, secondSecret!)).statusCode).toBe(403);
+    expect((await write(second.json().csrfToken, secondSecret!)).statusCode).toBe(200);
+
+    const signOut = await app.server!.inject({
+      method: 'DELETE',
+      url: '/api/session',
+      headers: {
+        cookie: `callport_session=${session}; callport_csrf=${secondSecret}`,
+        'x-csrf-token': second.json().csrfToken,
+      },
+    });
+    expect(signOut.statusCode).toBe(204);
+    const cleared = cookieOf(signOut, 'callport_csrf');
+    expect(cleared?.value).toBe('');
+    expect(cleared?.expires?.getTime()).toBeLessThanOrEqual(Date.now());
+  });
+});
+
+describe("changing one's own password", () => {
+  it('needs the current password, ends the other sessions and keeps this one', async () => {
+    const email = `changer.${Date.now()}@example.test`;
+    const here = await app.createUserClient(orgA.organizationId, 'member', email);
+    const elsewhere = await app.anonymous.request('POST', '/api/session', { email, password: testPassword });
+    const elsewhereCookie = `callport_session=${elsewhere.cookies.find((c) => c.name === 'callport_session')!.value}`;
+    const newPassword = 'a brand new passphrase';
+
+    const wrong = await here.request('POST', '/api/me/password', {
+      currentPassword: 'not my password',
+      newPassword,
+    });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().error.code).toBe('current_password_incorrect');
+    const short = await here.request('POST', '/api/me/password', {
+      currentPassword: testPassword,
+      newPassword: 'short',
+    });
+    expect(short.statusCode).toBe(400);
+    expect(
+      (await app.anonymous.request('GET', '/api/session', undefined, { cookie: elsewhereCookie })).statusCode,
+    ).toBe(200);
+
+    const changed = await here.request('POST', '/api/me/password', {
+      currentPassword: testPassword,
+      newPassword,
+    });
+    expect(changed.statusCode).toBe(204);
+    expect((await here.request('GET', '/api/session')).statusCode).toBe(200);
+    expect(
+      (await app.anonymous.request('GET', '/api/session', undefined, { cookie: elsewhereCookie })).statusCode,
+    ).toBe(401);
+    const signIn = (password: string) => app.anonymous.request('POST', '/api/session', { email, password });
+    expect((await signIn(testPassword)).statusCode).toBe(401);
+    expect((await signIn(newPassword)).statusCode).toBe(200);
+    const audit = await app.database.executeSql(
+      "SELECT details FROM audit_log WHERE action = 'user.password_changed' AND target = $1",
+      [here.userId],
+    );
+    expect(audit.rows).toEqual([{ details: { sessionsEnded: 1 } }]);
+    expect(app.logs.join('')).not.toContain(newPassword);
+  });
+
+  it('limits attempts at the current password', async () => {
+    const user = await app.createUserClient(orgA.organizationId, 'member');
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++)
+      statuses.push(
+        (
+          await user.request('POST', '/api/me/password', {
+            currentPassword: `guess ${i}`,
+            newPassword: 'whatever it is now',
+          })
+        ).statusCode,
+      );
+    expect(statuses).toEqual([400, 400, 400, 400, 400, 429]);
+  });
+});
+
 describe('user management', () => {
   it('lets an admin add, edit and list users; a member gets 403', async () => {
     const created = await orgA.admin.request('POST', '/api/users', {

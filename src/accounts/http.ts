@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  changePasswordRequestSchema,
   createUserRequestSchema,
   importUsersRequestSchema,
   signInRequestSchema,
@@ -9,8 +10,9 @@ import {
 import type { Db } from '../db/index.ts';
 import { AppError } from '../lib/errors.ts';
 import type { App } from '../server/app.ts';
-import { sessionCookieName } from '../server/app.ts';
+import { csrfCookieName, sessionCookieName } from '../server/app.ts';
 import { getPrincipal, parseInput } from '../server/request.ts';
+import { changeOwnPassword } from './change-password.ts';
 import { importUsersCsv } from './import-users-csv.ts';
 import { createUser, editUser } from './manage-users.ts';
 import {
@@ -105,8 +107,10 @@ export function registerAccountsRoutes(options: AccountsRoutesOptions) {
           throw new AppError('invalid_credentials', 'E-mail or password is incorrect.');
         }
         await backoff.recordSuccess(input.email);
-        // A new session at every sign-in (and the old one closed) defeats session fixation.
+        // A new session at every sign-in (and the old one closed) defeats session fixation; so does a new
+        // CSRF secret: a token read before signing in (or by someone else) is worthless afterwards.
         await closeSession(db, request.cookies[sessionCookieName]);
+        delete request.cookies[csrfCookieName];
         const session = await openSession(db, result.user.id, options.sessionTtlHours);
         reply.setCookie(sessionCookieName, session.token, {
           path: '/',
@@ -127,6 +131,7 @@ export function registerAccountsRoutes(options: AccountsRoutesOptions) {
     app.delete('/api/session', { config: { access: 'user' } }, async (request, reply) => {
       await closeSession(db, request.cookies[sessionCookieName]);
       reply.clearCookie(sessionCookieName, { path: '/' });
+      reply.clearCookie(csrfCookieName, { path: '/' });
       return reply.status(204).send();
     });
 
@@ -138,6 +143,31 @@ export function registerAccountsRoutes(options: AccountsRoutesOptions) {
         throw new AppError('not_found', 'Your account no longer exists.', { reason: 'account_gone' });
       return toUser(user);
     });
+
+    app.post(
+      '/api/me/password',
+      {
+        config: {
+          access: 'user',
+          // A borrowed session must not become a way to guess the password.
+          rateLimit: {
+            max: 5,
+            timeWindow: '1 minute',
+            keyGenerator: (request) => request.principal?.userId ?? request.ip,
+            errorResponseBuilder: () => ({
+              statusCode: 429,
+              message: 'Too many attempts to change the password: wait a minute and try again.',
+            }),
+          },
+        },
+      },
+      async (request, reply) => {
+        const principal = getPrincipal(request);
+        const input = parseInput(changePasswordRequestSchema, request.body);
+        await changeOwnPassword(db, principal, input);
+        return reply.status(204).send();
+      },
+    );
 
     app.get('/api/organization', { config: { access: 'user' } }, async (request) => {
       const principal = getPrincipal(request);

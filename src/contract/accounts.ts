@@ -73,6 +73,15 @@ export type UpdateUserRequest = z.infer<typeof updateUserRequestSchema>;
 
 export const updateMyPreferencesRequestSchema = z.object({ language: languageSchema }).strict();
 
+/** POST /api/me/password: the current password proves it is the account's owner, not a borrowed session. */
+export const changePasswordRequestSchema = z
+  .object({
+    currentPassword: z.string().min(1).max(1024),
+    newPassword: z.string().min(12, 'at least 12 characters').max(1024),
+  })
+  .strict();
+export type ChangePasswordRequest = z.infer<typeof changePasswordRequestSchema>;
+
 export const usersListSchema = z.object({ users: z.array(userSchema) });
 
 /** POST /api/users/import (text/csv body or JSON `{ csv }`): columns email,name,role,licensed,language. */

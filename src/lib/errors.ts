@@ -6,6 +6,7 @@ export const appErrorStatus = {
   validation_failed: 400,
   unauthenticated: 401,
   invalid_credentials: 401,
+  current_password_incorrect: 400,
   forbidden: 403,
   csrf_invalid: 403,
   not_found: 404,

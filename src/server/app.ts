@@ -49,6 +49,8 @@ export type ServerOptions = {
 };
 
 export const sessionCookieName = 'callport_session';
+/** The cookie holding the CSRF secret; a new secret at every sign-in, none after sign-out. */
+export const csrfCookieName = 'callport_csrf';
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const defaultWebRoot = path.join(packageRoot, 'dist', 'web');
 
@@ -81,7 +83,7 @@ export async function buildServer(options: ServerOptions): Promise<App> {
   });
   await app.register(cookie);
   await app.register(csrf, {
-    cookieKey: 'callport_csrf',
+    cookieKey: csrfCookieName,
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: options.cookieSecure },
     getToken: (request) => request.headers['x-csrf-token'] as string | undefined,
   });

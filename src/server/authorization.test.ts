@@ -16,6 +16,7 @@ const matrix: Record<string, Access> = {
   'GET /api/session': 'user',
   'DELETE /api/session': 'user',
   'PATCH /api/me': 'user',
+  'POST /api/me/password': 'user',
   'GET /api/organization': 'user',
   'PATCH /api/organization': 'admin',
   'GET /api/users': 'admin',

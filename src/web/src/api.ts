@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import {
   autoAssociateResultSchema,
+  type ChangePasswordRequest,
   type CreateUserRequest,
   callDetailSchema,
   callListSchema,
@@ -170,6 +171,8 @@ export const api = {
     request('DELETE', '/api/session', null, { notifyUnauthenticated: false }),
   updateMyLanguage: (language: Language): Promise<User> =>
     request('PATCH', '/api/me', userSchema, { body: { language } }),
+  changePassword: (body: ChangePasswordRequest): Promise<undefined> =>
+    request('POST', '/api/me/password', null, { body }),
 
   listUsers: async (): Promise<User[]> => (await request('GET', '/api/users', usersListSchema)).users,
   createUser: (body: CreateUserRequest): Promise<User> => request('POST', '/api/users', userSchema, { body }),

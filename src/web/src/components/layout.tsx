@@ -6,6 +6,7 @@ import { api } from '../api.ts';
 import { describeError } from '../errors.ts';
 import { applyLanguage } from '../i18n.ts';
 import { useSession, useSessionContext } from '../session.tsx';
+import { AccountDialog } from './account-dialog.tsx';
 import { Banner } from './banner.tsx';
 import { Icon } from './icons.tsx';
 import { LanguageSwitch } from './language-switch.tsx';
@@ -38,6 +39,7 @@ function Header() {
   const { signOut, updateUser } = useSessionContext();
   const [languageError, setLanguageError] = useState<string | null>(null);
   const [isSigningOut, setIsSigningOut] = useState(false);
+  const [isAccountOpen, setIsAccountOpen] = useState(false);
 
   const changeLanguage = async (language: Language) => {
     setLanguageError(null);
@@ -65,7 +67,14 @@ function Header() {
         </div>
         <div className="topbar-actions">
           <LanguageSwitch onChange={(language) => void changeLanguage(language)} />
-          <div className="user-chip" data-testid="current-user">
+          <button
+            type="button"
+            className="user-chip"
+            data-testid="current-user"
+            title={t('header.account')}
+            aria-label={`${t('header.account')}: ${session.user.name}`}
+            onClick={() => setIsAccountOpen(true)}
+          >
             <span className="avatar" aria-hidden="true">
               {initials(session.user.name)}
             </span>
@@ -73,7 +82,7 @@ function Header() {
               <span className="user-chip-name">{session.user.name}</span>
               <span className="user-chip-email">{session.user.email}</span>
             </span>
-          </div>
+          </button>
           <button
             type="button"
             className="btn btn-ghost btn-sm"
@@ -89,6 +98,7 @@ function Header() {
           </button>
         </div>
       </header>
+      <AccountDialog isOpen={isAccountOpen} onClose={() => setIsAccountOpen(false)} />
       {languageError ? (
         <div className="topbar-banner">
           <Banner tone="error" onDismiss={() => setLanguageError(null)}>

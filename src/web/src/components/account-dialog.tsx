@@ -1,0 +1,104 @@
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api.ts';
+import { describeError } from '../errors.ts';
+import { Banner } from './banner.tsx';
+import { Button } from './button.tsx';
+import { Dialog } from './dialog.tsx';
+import { TextField } from './field.tsx';
+
+const minimumLength = 12;
+
+/** "Your account": the signed-in person changes their own password (their other sessions end). */
+export function AccountDialog({ isOpen, onClose }: { isOpen: boolean; onClose: () => void }) {
+  return isOpen ? <PasswordForm onClose={onClose} /> : null;
+}
+
+function PasswordForm({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [confirmation, setConfirmation] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [isSaving, setIsSaving] = useState(false);
+  const [isDone, setIsDone] = useState(false);
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setError(null);
+    if (next.length < minimumLength) return setError(t('account.tooShort', { count: minimumLength }));
+    if (next !== confirmation) return setError(t('account.mismatch'));
+    setIsSaving(true);
+    try {
+      await api.changePassword({ currentPassword: current, newPassword: next });
+      setIsDone(true);
+    } catch (caught) {
+      setError(
+        describeError(t, caught, {
+          current_password_incorrect: t('account.currentIncorrect'),
+          validation_failed: t('account.tooShort', { count: minimumLength }),
+        }),
+      );
+    } finally {
+      setIsSaving(false);
+    }
+  };
+
+  return (
+    <Dialog
+      isOpen
+      title={t('account.title')}
+      description={isDone ? undefined : t('account.help')}
+      onClose={onClose}
+      testId="account-dialog"
+      footer={
+        isDone ? (
+          <Button variant="primary" onClick={onClose}>
+            {t('common.close')}
+          </Button>
+        ) : (
+          <>
+            <Button onClick={onClose}>{t('common.cancel')}</Button>
+            <Button type="submit" form="change-password-form" variant="primary" isBusy={isSaving}>
+              {t('account.submit')}
+            </Button>
+          </>
+        )
+      }
+    >
+      {isDone ? (
+        <Banner tone="success">{t('account.changed')}</Banner>
+      ) : (
+        <form id="change-password-form" className="form" onSubmit={(event) => void submit(event)}>
+          {error ? <Banner tone="error">{error}</Banner> : null}
+          <TextField
+            label={t('account.current')}
+            type="password"
+            autoComplete="current-password"
+            required
+            value={current}
+            onChange={(event) => setCurrent(event.target.value)}
+          />
+          <TextField
+            label={t('account.new')}
+            hint={t('account.tooShort', { count: minimumLength })}
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={minimumLength}
+            value={next}
+            onChange={(event) => setNext(event.target.value)}
+          />
+          <TextField
+            label={t('account.confirm')}
+            type="password"
+            autoComplete="new-password"
+            required
+            value={confirmation}
+            onChange={(event) => setConfirmation(event.target.value)}
+          />
+        </form>
+      )}
+    </Dialog>
+  );
+}
