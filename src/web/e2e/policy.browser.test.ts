@@ -34,6 +34,10 @@ describe('recording policy page', () => {
     expect(await row('display_participant_name').getAttribute('data-status')).toBe('off_policy');
 
     await page.getByRole('button', { name: 'Appliquer et verrouiller' }).click();
+    await page
+      .getByTestId('apply-confirm')
+      .getByRole('button', { name: /^Appliquer \d+ changements$/ })
+      .click();
     await expect
       .poll(() => row('auto_recording').getAttribute('data-status'), { timeout: 15_000 })
       .toBe('ok');

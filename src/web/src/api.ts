@@ -211,6 +211,9 @@ export const api = {
   applyPolicy: () => request('POST', '/api/integrations/zoom/policy/apply', recordingPolicySchema),
   updatePolicy: (body: { scope?: 'account' | 'group'; autoDeleteDays?: 30 | 60 | 90 | 120 }) =>
     request('PATCH', '/api/integrations/zoom/policy', recordingPolicySchema, { body }),
+  /** Use an existing Zoom group as the recording group, or (no groupId) create it again. */
+  selectRecordingGroup: (body: { groupId?: string }) =>
+    request('POST', '/api/integrations/zoom/policy/group', recordingPolicySchema, { body }),
   confirmManualItem: (itemId: string, done: boolean) =>
     request(
       'POST',

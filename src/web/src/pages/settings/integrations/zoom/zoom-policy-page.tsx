@@ -5,6 +5,7 @@ import type { RecordingPolicy } from '../../../../../../contract/index.ts';
 import { api } from '../../../../api.ts';
 import { Banner } from '../../../../components/banner.tsx';
 import { Button } from '../../../../components/button.tsx';
+import { Dialog } from '../../../../components/dialog.tsx';
 import { PageHeader } from '../../../../components/layout.tsx';
 import { useDocumentTitle } from '../../../../components/use-document-title.ts';
 import { describeError } from '../../../../errors.ts';
@@ -18,8 +19,28 @@ const tones = {
   unknown: 'badge-neutral',
 } as const;
 
-function show(value: unknown): string {
-  return value === null || value === undefined ? '—' : String(value);
+type Item = RecordingPolicy['items'][number];
+
+/** A setting's value as the Zoom web portal says it: on/off, "in the cloud", "30 days". */
+function useValueInWords() {
+  const { t } = useTranslation();
+  return (itemId: string, value: unknown): string => {
+    if (value === null || value === undefined) return '—';
+    if (value === true) return t('zoomPolicy.values.on');
+    if (value === false || value === 'none') return t('zoomPolicy.values.off');
+    if (value === 'cloud') return t('zoomPolicy.values.cloud');
+    if (value === 'local') return t('zoomPolicy.values.local');
+    if (typeof value === 'number' && itemId === 'auto_delete_cmr_days')
+      return t('zoomPolicy.values.days', { count: value });
+    return String(value);
+  };
+}
+
+/** What "Apply and lock" would change: settings not on policy, and lockable ones not locked yet. */
+function pendingChanges(policy: RecordingPolicy): Item[] {
+  return policy.items.filter(
+    (item) => item.field && (item.status !== 'ok' || (item.isLockable && !item.isLocked)),
+  );
 }
 
 /** Réglages > Intégrations > Zoom > Règles d'enregistrement: the guide's section 1, audited and applied. */
@@ -29,7 +50,13 @@ export function ZoomPolicyPage() {
   const [policy, setPolicy] = useState<RecordingPolicy | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [isBusy, setIsBusy] = useState(false);
+  const [isConfirming, setIsConfirming] = useState(false);
+  const [applied, setApplied] = useState<RecordingPolicy | null>(null);
+  const [pickedGroup, setPickedGroup] = useState('');
+  const [copied, setCopied] = useState<string | null>(null);
   const language = currentLanguage();
+  const show = useValueInWords();
+  const itemName = (id: string) => t(`zoomPolicy.items.${id}` as 'zoomPolicy.items.cloud_recording');
 
   const run = useCallback(
     async (action: () => Promise<RecordingPolicy>) => {
@@ -49,7 +76,24 @@ export function ZoomPolicyPage() {
     void run(() => api.auditPolicy());
   }, [run]);
 
-  const copy = (text: string) => void navigator.clipboard?.writeText(text).catch(() => {});
+  const copy = (key: string, text: string) =>
+    void navigator.clipboard
+      ?.writeText(text)
+      .then(() => setCopied(key))
+      .catch(() => {});
+  const apply = () => {
+    setIsConfirming(false);
+    void run(async () => {
+      const after = await api.applyPolicy();
+      setApplied(after);
+      return after;
+    });
+  };
+  const changes = policy ? pendingChanges(policy) : [];
+  const where =
+    policy?.scope === 'group'
+      ? t('zoomPolicy.confirmWhereGroup', { name: policy.groupName })
+      : t('zoomPolicy.confirmWhereAccount');
   return (
     <>
       <PageHeader
@@ -61,7 +105,12 @@ export function ZoomPolicyPage() {
             <Button variant="secondary" onClick={() => void run(() => api.auditPolicy())} disabled={isBusy}>
               {t('zoomPolicy.audit')}
             </Button>
-            <Button variant="primary" onClick={() => void run(() => api.applyPolicy())} isBusy={isBusy}>
+            <Button
+              variant="primary"
+              onClick={() => setIsConfirming(true)}
+              isBusy={isBusy}
+              disabled={!policy || policy.isGroupMissing}
+            >
               {t('zoomPolicy.apply')}
             </Button>
           </>
@@ -75,14 +124,127 @@ export function ZoomPolicyPage() {
           {error}
         </Banner>
       ) : null}
+      {policy?.isGroupMissing ? (
+        <Banner
+          tone="warning"
+          testId="group-missing"
+          title={t('server.recording_group_missing', { name: policy.groupName })}
+        >
+          <p>{t('zoomPolicy.groupMissingHelp')}</p>
+          <div className="toolbar">
+            <Button
+              variant="primary"
+              onClick={() => void run(() => api.selectRecordingGroup({}))}
+              isBusy={isBusy}
+            >
+              {t('zoomPolicy.recreateGroup', { name: policy.groupName })}
+            </Button>
+            {policy.zoomGroups.length > 0 ? (
+              <>
+                <select
+                  className="input"
+                  aria-label={t('zoomPolicy.pickGroup')}
+                  value={pickedGroup}
+                  onChange={(event) => setPickedGroup(event.target.value)}
+                >
+                  <option value="">{t('zoomPolicy.pickGroup')}</option>
+                  {policy.zoomGroups.map((group) => (
+                    <option key={group.id} value={group.id}>
+                      {group.name}
+                    </option>
+                  ))}
+                </select>
+                <Button
+                  variant="secondary"
+                  disabled={!pickedGroup}
+                  onClick={() => void run(() => api.selectRecordingGroup({ groupId: pickedGroup }))}
+                >
+                  {t('zoomPolicy.useGroup')}
+                </Button>
+              </>
+            ) : null}
+            <Button
+              variant="secondary"
+              onClick={() => void run(() => api.updatePolicy({ scope: 'account' }))}
+            >
+              {t('zoomPolicy.switchToAccount')}
+            </Button>
+          </div>
+        </Banner>
+      ) : null}
+      {applied ? (
+        <Banner
+          tone={applied.items.some((item) => item.lastApply?.outcome === 'refused') ? 'warning' : 'success'}
+          testId="apply-results"
+          title={t('zoomPolicy.appliedTitle')}
+          onDismiss={() => setApplied(null)}
+        >
+          <ul>
+            {applied.items
+              .filter((item) => item.lastApply && item.lastApply.outcome !== 'skipped')
+              .map((item) => (
+                <li key={item.id} data-outcome={item.lastApply?.outcome}>
+                  {item.lastApply?.outcome === 'applied'
+                    ? t('zoomPolicy.acceptedItem', {
+                        item: itemName(item.id),
+                        value: show(item.id, item.target),
+                      })
+                    : t('zoomPolicy.refusedItem', {
+                        item: itemName(item.id),
+                        message: item.lastApply?.message ?? '',
+                      })}
+                </li>
+              ))}
+          </ul>
+        </Banner>
+      ) : null}
+      <Dialog
+        isOpen={isConfirming}
+        title={t('zoomPolicy.confirmTitle')}
+        description={where}
+        onClose={() => setIsConfirming(false)}
+        testId="apply-confirm"
+        footer={
+          <>
+            <Button variant="secondary" onClick={() => setIsConfirming(false)}>
+              {t('common.cancel')}
+            </Button>
+            <Button variant="primary" onClick={apply} disabled={changes.length === 0}>
+              {t('zoomPolicy.confirmApply', { count: changes.length })}
+            </Button>
+          </>
+        }
+      >
+        {changes.length === 0 ? (
+          <p>{t('zoomPolicy.confirmNothing')}</p>
+        ) : (
+          <ul>
+            {changes.map((item) => (
+              <li key={item.id} data-item={item.id}>
+                {item.status === 'ok'
+                  ? t('zoomPolicy.confirmLock', {
+                      item: itemName(item.id),
+                      value: show(item.id, item.current),
+                    })
+                  : t('zoomPolicy.confirmChange', {
+                      item: itemName(item.id),
+                      from: show(item.id, item.current),
+                      to: show(item.id, item.target),
+                    })}
+                {item.isLockable && item.status !== 'ok' ? ` ${t('zoomPolicy.confirmAndLock')}` : ''}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Dialog>
       {policy && policy.drift.length > 0 ? (
         <Banner tone="warning" testId="policy-drift">
           {policy.drift.slice(0, 5).map((entry) => (
             <div key={`${entry.id}-${entry.at}`}>
               {t('zoomPolicy.drift', {
-                item: t(`zoomPolicy.items.${entry.id}` as 'zoomPolicy.items.cloud_recording'),
-                from: show(entry.from),
-                to: show(entry.to),
+                item: itemName(entry.id),
+                from: show(entry.id, entry.from),
+                to: show(entry.id, entry.to),
                 who: entry.operator ?? t('zoomPolicy.someone'),
                 date: new Date(entry.at).toLocaleString(language),
               })}
@@ -158,7 +320,12 @@ export function ZoomPolicyPage() {
                 <tr key={item.id} data-testid="policy-row" data-item={item.id} data-status={item.status}>
                   <td>
                     <strong>{t(`zoomPolicy.items.${item.id}` as 'zoomPolicy.items.cloud_recording')}</strong>
-                    {item.field ? <div className="muted mono">{item.field}</div> : null}
+                    {item.field ? (
+                      <details className="muted">
+                        <summary>{t('zoomPolicy.apiField')}</summary>
+                        <code>{item.field}</code>
+                      </details>
+                    ) : null}
                     {item.manualSteps ? (
                       <details>
                         <summary>{t('zoomPolicy.manualSteps')}</summary>
@@ -170,9 +337,9 @@ export function ZoomPolicyPage() {
                       </details>
                     ) : null}
                   </td>
-                  <td>{show(item.target)}</td>
+                  <td>{show(item.id, item.target)}</td>
                   <td>
-                    {show(item.current)}{' '}
+                    {show(item.id, item.current)}{' '}
                     {item.isLocked ? (
                       <span className="badge badge-neutral">🔒 {t('zoomPolicy.locked')}</span>
                     ) : null}
@@ -233,14 +400,17 @@ export function ZoomPolicyPage() {
               <h3>{lang === 'fr' ? 'Français' : 'English'}</h3>
               <p>
                 <strong>{policy.disclaimer[lang].title}</strong>{' '}
-                <Button variant="ghost" onClick={() => copy(policy.disclaimer[lang].title)}>
-                  {t('zoomPolicy.copy')}
+                <Button variant="ghost" onClick={() => copy(`${lang}-title`, policy.disclaimer[lang].title)}>
+                  {copied === `${lang}-title` ? t('zoomPolicy.copied') : t('zoomPolicy.copy')}
                 </Button>
               </p>
               <p>
                 {policy.disclaimer[lang].description}{' '}
-                <Button variant="ghost" onClick={() => copy(policy.disclaimer[lang].description)}>
-                  {t('zoomPolicy.copy')}
+                <Button
+                  variant="ghost"
+                  onClick={() => copy(`${lang}-description`, policy.disclaimer[lang].description)}
+                >
+                  {copied === `${lang}-description` ? t('zoomPolicy.copied') : t('zoomPolicy.copy')}
                 </Button>
               </p>
             </div>
