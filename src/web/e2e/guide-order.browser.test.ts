@@ -74,6 +74,10 @@ describe('the guide in its order, on recordings made before the link', () => {
 
     await page.getByTestId('zoom-card').getByRole('link', { name: "Règles d'enregistrement" }).click();
     await page.getByRole('button', { name: 'Appliquer et verrouiller' }).click();
+    await page
+      .getByTestId('apply-confirm')
+      .getByRole('button', { name: /^Appliquer \d+ changements$/ })
+      .click();
     const autoRecording = page.locator('[data-testid="policy-row"][data-item="auto_recording"]');
     await expect.poll(() => autoRecording.getAttribute('data-status'), { timeout: 15_000 }).toBe('ok');
 
