@@ -68,4 +68,18 @@ describe('another organisation connecting the same Zoom account', () => {
       }
     }
   });
+
+  it('answers a request that Zoom refuses with what to do, not an internal error', async () => {
+    // Zoom forgets the tokens without telling Callport (no app_deauthorized delivered).
+    bed.emulator.control.setWebhooks({ enabled: false });
+    bed.emulator.control.revokeAllTokens(bed.zoomApp.clientId);
+    const check = await bed.admin.request('POST', '/api/integrations/zoom/check');
+    expect(check.statusCode).toBe(409);
+    expect(check.json().error).toMatchObject({
+      code: 'zoom_not_connected',
+      message: expect.stringMatching(/reconnect/),
+    });
+    expect((await connectionOf(bed.admin)).status).toBe('reconnect_needed');
+    bed.emulator.control.setWebhooks({ enabled: true });
+  });
 });

@@ -17,6 +17,7 @@ import { ZodError } from 'zod';
 import { AppError, type AppErrorCode, isAppError } from '../lib/errors.ts';
 import { type Logger, redactUrl } from '../lib/logger.ts';
 import { packageRoot } from '../lib/package-root.ts';
+import { isZoomApiError, type ZoomApiError } from '../zoom/index.ts';
 import type { Access, Principal } from './types.ts';
 
 export type App = FastifyInstance;
@@ -120,6 +121,8 @@ export async function buildServer(options: ServerOptions): Promise<App> {
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     const { status, code, message, details, reason, params } = toErrorResponse(error);
+    if (isZoomApiError(error) && error.kind === 'rate_limited' && error.retryAfterMs)
+      reply.header('retry-after', String(Math.ceil(error.retryAfterMs / 1000)));
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log[options.requestLogLevel ?? 'info']({ code, status }, 'request refused');
     void reply
@@ -225,6 +228,7 @@ function toErrorResponse(error: FastifyError | Error): {
   reason?: string;
   params?: unknown;
 } {
+  if (isZoomApiError(error)) return fromZoomError(error);
   if (isAppError(error))
     return {
       status: error.status,
@@ -259,5 +263,32 @@ function toErrorResponse(error: FastifyError | Error): {
     status: 500,
     code: 'internal',
     message: 'Callport failed to handle this request; the error was logged',
+  };
+}
+
+/**
+ * A Zoom failure during a request is Zoom's answer, not Callport's bug: a refused access asks for a
+ * reconnect (409), a rate limit says to wait (429), anything else is a gateway error (502), never an
+ * "internal error".
+ */
+function fromZoomError(error: ZoomApiError): { status: number; code: string; message: string } {
+  if (error.kind === 'unauthorized' || error.kind === 'invalid_grant') {
+    return {
+      status: 409,
+      code: 'zoom_not_connected',
+      message: "Zoom refused Callport's access: an admin must reconnect Zoom in Settings > Integrations.",
+    };
+  }
+  if (error.kind === 'rate_limited') {
+    return {
+      status: 429,
+      code: 'rate_limited',
+      message: 'Zoom is limiting requests: wait a minute and try again.',
+    };
+  }
+  return {
+    status: 502,
+    code: 'zoom_unavailable',
+    message: `Zoom did not answer as expected: ${error.message}`,
   };
 }
