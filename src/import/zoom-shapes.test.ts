@@ -161,6 +161,12 @@ describe('Callport reads Zoom as Zoom sends it', () => {
         .toMatch(/^zoom_processing_files /);
       const row = (await recordingRow(meeting.uuid))!;
       expect(row.status).toBe('waiting');
+      // The untyped video is known (it holds the import) rather than dropped as an unwanted type.
+      const untyped = await bed.app.database.executeSql(
+        "SELECT zoom_status FROM recording_files WHERE recording_id = $1 AND file_type = ''",
+        [row.id],
+      );
+      expect(untyped.rows.map((r) => r.zoom_status)).toEqual(['processing']);
       await bed.emulator.control.advanceClock(60);
       expect((await bed.admin.request('POST', '/api/integrations/zoom/imports/sweep')).statusCode).toBe(202);
       // The next listing types the file: the untyped entry is replaced, nothing is left waiting on it.
@@ -205,6 +211,15 @@ describe('Callport reads Zoom as Zoom sends it', () => {
       payload: { account_id: 'acme-sandbox-account', object: odd },
     });
     expect(response.status).toBeLessThan(300);
+    // The webhook itself was read (not "ignored"): it queued the import.
+    const outcome = async () =>
+      (
+        await bed.app.database.executeSql(
+          "SELECT outcome FROM webhook_events WHERE event = 'recording.completed' AND outcome LIKE $1",
+          [`%${meeting.uuid}%`],
+        )
+      ).rows.map((r) => String(r.outcome));
+    await expect.poll(outcome, { timeout: 30_000 }).toEqual([`import queued for ${meeting.uuid}`]);
     await expect
       .poll(async () => (await recordingRow(meeting.uuid))?.status, { timeout: 30_000 })
       .toBe('imported');
