@@ -21,6 +21,7 @@ import { RecordingPolicyFeature } from './recording-policy/index.ts';
 import { type App, buildServer, type ServerOptions, sessionCookieName } from './server/app.ts';
 import { registerMetricsRoute } from './server/metrics-route.ts';
 import { type BlobStore, openBlobStore } from './storage/index.ts';
+import { registerTeamsRoutes } from './teams/index.ts';
 import { registerUserMappingRoutes, UserMappingFeature } from './user-mapping/index.ts';
 
 export type Role = 'web' | 'worker';
@@ -139,7 +140,11 @@ export async function startCallport(
       region: config.AWS_REGION,
     });
     const importer = new ImportFeature({ ...featureDeps, box, store, userMapping });
-    routes.push(registerImportRoutes(importer), registerCallsRoutes({ db, store }));
+    routes.push(
+      registerImportRoutes(importer),
+      registerCallsRoutes({ db, store }),
+      registerTeamsRoutes({ db }),
+    );
     // A user created, imported, deactivated or licensed: the recording group follows and the new
     // importable users' backfill starts (the per-minute dispatcher would find them anyway).
     usersChanged = async (organizationId) => {

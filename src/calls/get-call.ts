@@ -1,9 +1,21 @@
+import { insertAuditEntry } from '../accounts/index.ts';
 import type { CallDetail } from '../contract/index.ts';
 import type { Db } from '../db/index.ts';
 import { AppError } from '../lib/errors.ts';
 import type { Principal } from '../server/types.ts';
-import { canSeeCall } from './access.ts';
-import { findCall, findCallRecording, findInternalNames, listCallFiles, listTranscript } from './queries.ts';
+import { visibleCalls } from './access.ts';
+import { toComment } from './add-comment.ts';
+import { toHighlight } from './add-highlight.ts';
+import {
+  findCall,
+  findCallRecording,
+  findInternalNames,
+  findSharingSettings,
+  listCallFiles,
+  listComments,
+  listHighlights,
+  listTranscript,
+} from './queries.ts';
 import { measureTalkTime } from './talk-time.ts';
 import { whyNoTranscript } from './why-no-transcript.ts';
 
@@ -17,9 +29,8 @@ const kinds: Record<string, CallDetail['media'][number]['kind']> = {
 
 /** A call the asker may see, or `not_found` (never "forbidden": a call of another's is not revealed). */
 export async function findVisibleCall(db: Db, principal: Principal, callId: string) {
-  const found = await findCall(db, principal.organizationId, callId);
-  if (!found || !canSeeCall(principal, found.call))
-    throw new AppError('not_found', 'No such call.', { reason: 'call_not_found' });
+  const found = await findCall(db, principal.organizationId, callId, visibleCalls(principal));
+  if (!found) throw new AppError('not_found', 'No such call.', { reason: 'call_not_found' });
   return found;
 }
 
@@ -27,12 +38,25 @@ export async function findVisibleCall(db: Db, principal: Principal, callId: stri
 export async function getCall(db: Db, principal: Principal, callId: string): Promise<CallDetail> {
   const found = await findVisibleCall(db, principal, callId);
   const { call } = found;
-  const [files, transcript, internal, recording] = await Promise.all([
+  const [files, transcript, internal, recording, highlights, comments, sharing] = await Promise.all([
     listCallFiles(db, call.recordingId),
     listTranscript(db, callId),
     findInternalNames(db, principal.organizationId),
     findCallRecording(db, call.recordingId),
+    listHighlights(db, callId),
+    listComments(db, callId),
+    findSharingSettings(db, principal.organizationId),
   ]);
+  if (call.hostUserId !== principal.userId && principal.role !== 'admin') {
+    // Someone else's call, opened through a share or a team: the host's organisation can see who looked.
+    await insertAuditEntry(db, {
+      organizationId: principal.organizationId,
+      actorUserId: principal.userId,
+      action: 'call.viewed',
+      target: callId,
+      details: { role: principal.role },
+    });
+  }
   return {
     id: callId,
     topic: call.topic,
@@ -60,6 +84,9 @@ export async function getCall(db: Db, principal: Principal, callId: string): Pro
       })),
     transcript: transcript.map(({ speaker, startMs, endMs, text }) => ({ speaker, startMs, endMs, text })),
     chat: call.chat,
+    highlights: highlights.map(({ highlight, author }) => toHighlight(highlight, author)),
+    comments: comments.map(({ comment, author }) => toComment(comment, author)),
+    canSharePublicly: sharing.allowPublicLinks,
     ...measureTalkTime(transcript),
   };
 }

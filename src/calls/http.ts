@@ -1,14 +1,27 @@
+import type { FastifyReply } from 'fastify';
 import rangeParser from 'range-parser';
 import { z } from 'zod';
-import { callListQuerySchema, callTranscriptSearchQuerySchema } from '../contract/index.ts';
+import {
+  callListQuerySchema,
+  callTranscriptSearchQuerySchema,
+  createCommentSchema,
+  createHighlightSchema,
+  createShareSchema,
+  sharingSettingsSchema,
+} from '../contract/index.ts';
 import type { Db } from '../db/index.ts';
 import { AppError } from '../lib/errors.ts';
 import type { App } from '../server/app.ts';
 import { getPrincipal, parseInput } from '../server/request.ts';
 import type { BlobStore } from '../storage/index.ts';
+import { addComment } from './add-comment.ts';
+import { addHighlight } from './add-highlight.ts';
 import { findVisibleCall, getCall } from './get-call.ts';
-import { findMatchingLines, listCallFiles } from './queries.ts';
+import { findOpenShare, openSharedCall } from './open-shared-call.ts';
+import { findMatchingLines, findSharingSettings, listCallFiles, listColleagues } from './queries.ts';
 import { searchCalls } from './search-calls.ts';
+import { listCallShares, revokeShare, shareCall } from './share-call.ts';
+import { setSharingSettings } from './sharing-settings.ts';
 
 const contentTypes: Record<string, string> = {
   MP4: 'video/mp4',
@@ -19,6 +32,9 @@ const contentTypes: Record<string, string> = {
 };
 const idParams = z.object({ id: z.uuid() });
 const mediaParams = z.object({ id: z.uuid(), fileId: z.uuid() });
+const shareParams = z.object({ id: z.uuid(), shareId: z.uuid() });
+const tokenParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/) });
+const sharedMediaParams = tokenParams.extend({ fileId: z.uuid() });
 
 export function registerCallsRoutes(options: { db: Db; store: BlobStore }) {
   const { db, store } = options;
@@ -47,30 +63,109 @@ export function registerCallsRoutes(options: { db: Db; store: BlobStore }) {
       const file = (await listCallFiles(db, found.call.recordingId)).find(
         (candidate) => candidate.id === fileId,
       );
-      if (!file?.storageKey || file.storedSize === null)
-        throw new AppError('not_found', 'No such media.', { reason: 'media_not_found' });
-      const size = file.storedSize;
-      reply
-        .header('accept-ranges', 'bytes')
-        .header('content-type', contentTypes[file.fileType] ?? 'application/octet-stream');
-      reply.header('cache-control', 'private, max-age=3600');
-      const range = parseRange(request.headers.range, size);
-      if (range === 'invalid') {
-        reply.header('content-range', `bytes */${size}`);
-        throw new AppError(
-          'range_not_satisfiable',
-          `The requested range cannot be served: ask for one byte range within 0-${Math.max(0, size - 1)}.`,
-        );
-      }
-      if (range) {
-        reply.status(206).header('content-range', `bytes ${range.start}-${range.end}/${size}`);
-        reply.header('content-length', String(range.end - range.start + 1));
-        return reply.send(await store.get(file.storageKey, range));
-      }
-      reply.header('content-length', String(size));
-      return reply.send(await store.get(file.storageKey));
+      return sendMedia(store, file, request.headers.range, reply, 'private');
+    });
+
+    app.post('/api/calls/:id/highlights', { config: { access: 'user' } }, async (request, reply) => {
+      const { id } = parseInput(idParams, request.params);
+      const principal = getPrincipal(request);
+      await findVisibleCall(db, principal, id);
+      const input = parseInput(createHighlightSchema, request.body);
+      return reply.status(201).send(await addHighlight(db, principal, id, input));
+    });
+
+    app.post('/api/calls/:id/comments', { config: { access: 'user' } }, async (request, reply) => {
+      const { id } = parseInput(idParams, request.params);
+      const principal = getPrincipal(request);
+      await findVisibleCall(db, principal, id);
+      const input = parseInput(createCommentSchema, request.body);
+      return reply.status(201).send(await addComment(db, principal, id, input));
+    });
+
+    app.get('/api/calls/:id/shares', { config: { access: 'user' } }, async (request) => ({
+      shares: await listCallShares(db, getPrincipal(request), parseInput(idParams, request.params).id),
+    }));
+
+    app.post('/api/calls/:id/shares', { config: { access: 'user' } }, async (request, reply) => {
+      const { id } = parseInput(idParams, request.params);
+      const principal = getPrincipal(request);
+      await findVisibleCall(db, principal, id);
+      const input = parseInput(createShareSchema, request.body);
+      return reply.status(201).send(await shareCall(db, principal, id, input, new Date()));
+    });
+
+    app.delete('/api/calls/:id/shares/:shareId', { config: { access: 'user' } }, async (request, reply) => {
+      const { id, shareId } = parseInput(shareParams, request.params);
+      await revokeShare(db, getPrincipal(request), id, shareId, new Date());
+      return reply.status(204).send();
+    });
+
+    app.get('/api/colleagues', { config: { access: 'user' } }, async (request) => ({
+      colleagues: await listColleagues(db, getPrincipal(request).organizationId),
+    }));
+
+    app.get('/api/settings/sharing', { config: { access: 'admin' } }, async (request) =>
+      findSharingSettings(db, getPrincipal(request).organizationId),
+    );
+
+    app.put('/api/settings/sharing', { config: { access: 'admin' } }, async (request) => {
+      const principal = getPrincipal(request);
+      const input = parseInput(sharingSettingsSchema, request.body);
+      await setSharingSettings(db, principal, input);
+      return input;
+    });
+
+    // A public link: no sign-in, that call's (or highlight's) transcript and media only.
+    app.get('/api/shared/:token', { config: { access: 'public' } }, async (request) =>
+      openSharedCall(db, parseInput(tokenParams, request.params).token, new Date()),
+    );
+
+    app.get('/api/shared/:token/media/:fileId', { config: { access: 'public' } }, async (request, reply) => {
+      const { token, fileId } = parseInput(sharedMediaParams, request.params);
+      const { share, call } = await findOpenShare(db, token, new Date());
+      const file = (await listCallFiles(db, call.recordingId)).find(
+        (candidate) =>
+          candidate.id === fileId &&
+          ['MP4', 'M4A', ...(share.highlightId ? [] : ['TRANSCRIPT'])].includes(candidate.fileType),
+      );
+      return sendMedia(store, file, request.headers.range, reply, 'no-store');
     });
   };
+}
+
+/**
+ * One byte range of the file (range-parser, as Express and `send` use it), `invalid` for anything else:
+ * malformed, unsatisfiable, another unit, or several ranges (no multipart answers here).
+ */
+async function sendMedia(
+  store: BlobStore,
+  file: { storageKey: string | null; storedSize: number | null; fileType: string } | undefined,
+  rangeHeader: string | undefined,
+  reply: FastifyReply,
+  cache: 'private' | 'no-store',
+) {
+  if (!file?.storageKey || file.storedSize === null)
+    throw new AppError('not_found', 'No such media.', { reason: 'media_not_found' });
+  const size = file.storedSize;
+  reply
+    .header('accept-ranges', 'bytes')
+    .header('content-type', contentTypes[file.fileType] ?? 'application/octet-stream');
+  reply.header('cache-control', cache === 'private' ? 'private, max-age=3600' : 'no-store');
+  const range = parseRange(rangeHeader, size);
+  if (range === 'invalid') {
+    reply.header('content-range', `bytes */${size}`);
+    throw new AppError(
+      'range_not_satisfiable',
+      `The requested range cannot be served: ask for one byte range within 0-${Math.max(0, size - 1)}.`,
+    );
+  }
+  if (range) {
+    reply.status(206).header('content-range', `bytes ${range.start}-${range.end}/${size}`);
+    reply.header('content-length', String(range.end - range.start + 1));
+    return reply.send(await store.get(file.storageKey, range));
+  }
+  reply.header('content-length', String(size));
+  return reply.send(await store.get(file.storageKey));
 }
 
 /**

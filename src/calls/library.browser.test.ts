@@ -11,6 +11,18 @@ import { startZoomTestBed, type ZoomTestBed } from '../test-support/zoom.ts';
 
 const emmaEmail = 'emma.dubois@acme.example';
 const hugoEmail = 'hugo.thomas@acme.example';
+const leaEmail = 'lea.robert@acme.example';
+
+async function signInPage(browser: Browser, bed: ZoomTestBed, email: string): Promise<Page> {
+  const context = await browser.newContext({ locale: 'en-US', baseURL: bed.callportUrl });
+  const page = await context.newPage();
+  await page.goto('/sign-in');
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('Password').fill(testPassword);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/calls$/);
+  return page;
+}
 
 describe('call library in the browser', () => {
   let bed: ZoomTestBed;
@@ -22,6 +34,8 @@ describe('call library in the browser', () => {
     await bed.admin.request('POST', '/api/users', { email: emmaEmail, name: 'Emma Dubois' });
     const hugo = await bed.app.createUserClient(bed.organizationId, 'member', hugoEmail);
     await hugo.request('PATCH', '/api/me', { language: 'en' });
+    const lea = await bed.app.createUserClient(bed.organizationId, 'manager', leaEmail);
+    await lea.request('PATCH', '/api/me', { language: 'en' });
     await bed.connect();
     await bed.linkZoomUsers();
     bed.recordEverythingToCloud();
@@ -108,14 +122,8 @@ describe('call library in the browser', () => {
   });
 
   it('searches within the transcript with next and previous (English, a member)', async () => {
-    const context = await browser.newContext({ locale: 'en-US', baseURL: bed.callportUrl });
-    const memberPage = await context.newPage();
+    const memberPage = await signInPage(browser, bed, hugoEmail);
     try {
-      await memberPage.goto('/sign-in');
-      await memberPage.getByLabel('E-mail address').fill(hugoEmail);
-      await memberPage.getByLabel('Password').fill(testPassword);
-      await memberPage.getByRole('button', { name: 'Sign in' }).click();
-      await memberPage.waitForURL(/\/calls$/);
       // "cafe" without its accent; a member sees only the calls they hosted.
       await memberPage.getByLabel('Search what was said').fill('cafe');
       await memberPage.getByTestId('search-match').first().waitFor();
@@ -140,7 +148,99 @@ describe('call library in the browser', () => {
       await memberPage.goto('/calls?q=negociation');
       await memberPage.getByText('No call matches these filters.').waitFor();
     } finally {
-      await context.close();
+      await memberPage.context().close();
+    }
+  });
+
+  it('adds a highlight and a comment, shares a public link, opens it signed out, revokes it (French)', async () => {
+    await page.goto('/calls?q=negociation');
+    await page.getByTestId('search-match').click();
+    await page.waitForURL(/\?t=8/);
+    await page.getByLabel('Titre du point fort').fill('Début de la négociation');
+    await page.getByLabel('Début (m:ss)').fill('0:08');
+    await page.getByLabel('Fin (m:ss)').fill('0:13');
+    await page.getByRole('button', { name: 'Ajouter le point fort' }).click();
+    await expect.poll(() => page.getByTestId('highlights').innerText()).toContain('Début de la négociation');
+    await page.getByLabel('Votre commentaire').fill('Proposer une remise de 5 %');
+    await page.getByRole('button', { name: /Commenter à/ }).click();
+    await expect.poll(() => page.getByTestId('comments').innerText()).toContain('Proposer une remise de 5 %');
+
+    // The highlight plays on its own: from 0:08, pausing at 0:13.
+    await page
+      .getByTestId('highlights')
+      .getByRole('button', { name: /0:08–0:13/ })
+      .click();
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('call-player')
+            .evaluate((player: HTMLMediaElement) => player.paused && player.currentTime),
+        {
+          timeout: 20_000,
+        },
+      )
+      .toBeGreaterThanOrEqual(13);
+
+    // The comment is found by search, like what was said.
+    await page.goto('/calls?q=remise');
+    await expect.poll(() => page.getByTestId('search-match').innerText()).toContain('Commentaire');
+
+    await page.goBack();
+    await page.getByLabel('Que partager').selectOption({ label: 'Point fort : Début de la négociation' });
+    await page.getByRole('button', { name: 'Créer un lien public' }).click();
+    const link = await page.getByTestId('public-link').inputValue();
+    expect(link).toMatch(/\/s\/[A-Za-z0-9_-]{43}$/);
+
+    const visitor = await browser.newContext({ locale: 'fr-FR' });
+    const visitorPage = await visitor.newPage();
+    try {
+      await visitorPage.goto(link);
+      await visitorPage.getByTestId('shared-call').waitFor();
+      expect(await visitorPage.getByRole('heading', { level: 1 }).innerText()).toBe(
+        'Début de la négociation',
+      );
+      expect(await visitorPage.getByTestId('shared-transcript').innerText()).toContain(
+        'La négociation commence',
+      );
+      expect(await visitorPage.getByTestId('shared-transcript').innerText()).not.toContain('Bonjour Paul');
+
+      await page.getByTestId('shares').getByRole('button', { name: 'Révoquer' }).click();
+      await expect.poll(() => page.getByTestId('shares').count()).toBe(0);
+      await visitorPage.reload();
+      await visitorPage.getByTestId('shared-gone').waitFor();
+      expect(await visitorPage.getByTestId('shared-gone').innerText()).toContain(
+        'Ce lien ne fonctionne plus',
+      );
+    } finally {
+      await visitor.close();
+    }
+  });
+
+  it('a manager sees their team’s calls, a member does not (teams set up in French, seen in English)', async () => {
+    await page.goto('/settings/teams');
+    await page.getByLabel('Nom de l’équipe').fill('Ventes');
+    await page.getByRole('button', { name: 'Créer l’équipe' }).click();
+    const team = page.getByTestId('team').filter({ hasText: 'Ventes' });
+    await team.getByLabel('lea.robert').check();
+    await expect.poll(() => team.getByLabel('lea.robert').isChecked()).toBe(true);
+    await team.getByLabel('Emma Dubois').check();
+    await expect.poll(() => team.getByLabel('Emma Dubois').isChecked()).toBe(true);
+
+    const manager = await signInPage(browser, bed, leaEmail);
+    const member = await signInPage(browser, bed, hugoEmail);
+    try {
+      await manager.getByTestId('call-row').first().waitFor();
+      expect(await manager.getByTestId('call-row').allInnerTexts()).toEqual([
+        expect.stringContaining('Découverte Globex'),
+      ]);
+      await member.getByTestId('call-row').first().waitFor();
+      expect(await member.getByTestId('call-row').allInnerTexts()).toEqual([
+        expect.stringContaining('Renewal call'),
+      ]);
+    } finally {
+      await manager.context().close();
+      await member.context().close();
     }
   });
 });

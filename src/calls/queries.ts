@@ -88,6 +88,8 @@ export async function listCalls(db: Db, filter: CallFilter) {
       or(
         matchesIn(sql`${calls.language}`, sql`${calls.searchVector}`, filter.q),
         sql`${calls.id} IN (SELECT t.call_id FROM transcript_lines t WHERE ${lines})`,
+        sql`${calls.id} IN (SELECT h.call_id FROM call_highlights h WHERE ${matchesIn(sql`h.language`, sql`h.search_vector`, filter.q)})`,
+        sql`${calls.id} IN (SELECT n.call_id FROM call_comments n WHERE ${matchesIn(sql`n.language`, sql`n.search_vector`, filter.q)})`,
       ),
     );
   }
@@ -114,10 +116,17 @@ export async function listCalls(db: Db, filter: CallFilter) {
 }
 
 type ChatMatchRow = { callId: string; at: string; sender: string; marked: string };
+type NoteMatchRow = {
+  callId: string;
+  kind: 'highlight' | 'comment';
+  atMs: number;
+  speaker: string;
+  marked: string;
+};
 
 /** For calls found by `q`: their topic marked, and their first matching transcript lines and messages. */
 export async function findSearchMatches(db: Db, callIds: string[], q: string, perCall: number) {
-  if (callIds.length === 0) return { topics: [], lines: [], messages: [] };
+  if (callIds.length === 0) return { topics: [], lines: [], messages: [], notes: [] };
   const ids = sql`ARRAY[${sql.join(
     callIds.map((id) => sql`${id}`),
     sql`, `,
@@ -168,10 +177,28 @@ export async function findSearchMatches(db: Db, callIds: string[], q: string, pe
      WHERE c.id = ANY(${ids})
        AND to_tsvector(${searchConfigSql(sql`c.language`)}, m.message->>'text') @@ ${queryFor(sql`c.language`, q)}
      ORDER BY c.id, m.n`);
-  const [topicRows, lineRows, messageResult] = await Promise.all([topics, lines, messages]);
+  // Highlights' titles and comments people wrote on the calls.
+  const notes = db.execute(sql`
+    SELECT h.call_id AS "callId", 'highlight' AS kind, h.start_ms AS "atMs", coalesce(u.name, '') AS speaker,
+           ts_headline(${searchConfigSql(sql`h.language`)}, h.title, ${queryFor(sql`h.language`, q)}, ${headlineOptions}) AS marked
+      FROM call_highlights h LEFT JOIN users u ON u.id = h.author_user_id
+     WHERE h.call_id = ANY(${ids}) AND ${matchesIn(sql`h.language`, sql`h.search_vector`, q)}
+    UNION ALL
+    SELECT n.call_id, 'comment', n.at_ms, coalesce(u.name, ''),
+           ts_headline(${searchConfigSql(sql`n.language`)}, n.body, ${queryFor(sql`n.language`, q)}, ${headlineOptions})
+      FROM call_comments n LEFT JOIN users u ON u.id = n.author_user_id
+     WHERE n.call_id = ANY(${ids}) AND ${matchesIn(sql`n.language`, sql`n.search_vector`, q)}
+     ORDER BY 1, 3`);
+  const [topicRows, lineRows, messageResult, noteResult] = await Promise.all([
+    topics,
+    lines,
+    messages,
+    notes,
+  ]);
+  const noteRows = (noteResult as unknown as { rows: NoteMatchRow[] }).rows;
   // db.execute answers node-postgres's or PGlite's result shape: both have `rows`.
   const messageRows = (messageResult as unknown as { rows: ChatMatchRow[] }).rows;
-  return { topics: topicRows, lines: lineRows, messages: messageRows };
+  return { topics: topicRows, lines: lineRows, messages: messageRows, notes: noteRows };
 }
 
 /** The transcript lines (by `seq`) of one call where the words of `q` occur, stemmed in its language. */
@@ -199,12 +226,13 @@ export async function findInternalNames(db: Db, organizationId: string): Promise
   return new Set(result.rows.map((row) => row.name));
 }
 
-export async function findCall(db: Db, organizationId: string, callId: string) {
+/** A call of the organisation, if `visibility` (see `visibleCalls`) lets the asker see it. */
+export async function findCall(db: Db, organizationId: string, callId: string, visibility?: SQL) {
   const [row] = await db
     .select({ call: calls, hostName: users.name })
     .from(calls)
     .leftJoin(users, eq(users.id, calls.hostUserId))
-    .where(and(eq(calls.id, callId), eq(calls.organizationId, organizationId)));
+    .where(and(eq(calls.id, callId), eq(calls.organizationId, organizationId), visibility));
   return row;
 }
 
@@ -234,5 +262,106 @@ export async function findCallRecording(db: Db, recordingId: string) {
     })
     .from(recordings)
     .where(eq(recordings.id, recordingId));
+  return row;
+}
+
+const { callHighlights, callComments, callShares, organizations } = schema;
+
+export function listHighlights(db: Db, callId: string) {
+  return db
+    .select({ highlight: callHighlights, author: users.name })
+    .from(callHighlights)
+    .leftJoin(users, eq(users.id, callHighlights.authorUserId))
+    .where(eq(callHighlights.callId, callId))
+    .orderBy(asc(callHighlights.startMs), asc(callHighlights.createdAt));
+}
+
+export function listComments(db: Db, callId: string) {
+  return db
+    .select({ comment: callComments, author: users.name })
+    .from(callComments)
+    .leftJoin(users, eq(users.id, callComments.authorUserId))
+    .where(eq(callComments.callId, callId))
+    .orderBy(asc(callComments.atMs), asc(callComments.createdAt));
+}
+
+export async function insertHighlight(db: Db, values: typeof callHighlights.$inferInsert) {
+  const [row] = await db.insert(callHighlights).values(values).returning();
+  return row!;
+}
+
+export async function insertComment(db: Db, values: typeof callComments.$inferInsert) {
+  const [row] = await db.insert(callComments).values(values).returning();
+  return row!;
+}
+
+export async function findHighlight(db: Db, callId: string, highlightId: string) {
+  const [row] = await db
+    .select()
+    .from(callHighlights)
+    .where(and(eq(callHighlights.id, highlightId), eq(callHighlights.callId, callId)));
+  return row;
+}
+
+export function listShares(db: Db, callId: string) {
+  return db
+    .select({ share: callShares, sharedWithName: users.name })
+    .from(callShares)
+    .leftJoin(users, eq(users.id, callShares.sharedWithUserId))
+    .where(eq(callShares.callId, callId))
+    .orderBy(asc(callShares.createdAt));
+}
+
+export async function insertShare(db: Db, values: typeof callShares.$inferInsert) {
+  const [row] = await db.insert(callShares).values(values).returning();
+  return row!;
+}
+
+export async function revokeShareRow(db: Db, callId: string, shareId: string, now: Date) {
+  const [row] = await db
+    .update(callShares)
+    .set({ revokedAt: now })
+    .where(
+      and(eq(callShares.id, shareId), eq(callShares.callId, callId), sql`${callShares.revokedAt} IS NULL`),
+    )
+    .returning();
+  return row;
+}
+
+export async function findShareByToken(db: Db, tokenSha256: string) {
+  const [row] = await db
+    .select({ share: callShares, call: calls, allowPublicLinks: organizations.allowPublicLinks })
+    .from(callShares)
+    .innerJoin(calls, eq(calls.id, callShares.callId))
+    .innerJoin(organizations, eq(organizations.id, callShares.organizationId))
+    .where(and(eq(callShares.tokenSha256, tokenSha256), eq(callShares.kind, 'public')));
+  return row;
+}
+
+export async function findSharingSettings(db: Db, organizationId: string) {
+  const [row] = await db
+    .select({ allowPublicLinks: organizations.allowPublicLinks })
+    .from(organizations)
+    .where(eq(organizations.id, organizationId));
+  return row ?? { allowPublicLinks: false };
+}
+
+export async function updateSharingSettings(db: Db, organizationId: string, allowPublicLinks: boolean) {
+  await db.update(organizations).set({ allowPublicLinks }).where(eq(organizations.id, organizationId));
+}
+
+export function listColleagues(db: Db, organizationId: string) {
+  return db
+    .select({ id: users.id, name: users.name })
+    .from(users)
+    .where(and(eq(users.organizationId, organizationId), eq(users.isActive, true)))
+    .orderBy(asc(users.name));
+}
+
+export async function findColleague(db: Db, organizationId: string, userId: string) {
+  const [row] = await db
+    .select({ id: users.id, name: users.name })
+    .from(users)
+    .where(and(eq(users.id, userId), eq(users.organizationId, organizationId), eq(users.isActive, true)));
   return row;
 }

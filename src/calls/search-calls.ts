@@ -62,7 +62,8 @@ export async function searchCalls(db: Db, principal: Principal, query: CallListQ
               ),
               matchCount:
                 (matches.lines.find((line) => line.callId === call.id)?.total ?? 0) +
-                matches.messages.filter((message) => message.callId === call.id).length,
+                matches.messages.filter((message) => message.callId === call.id).length +
+                matches.notes.filter((note) => note.callId === call.id).length,
               matches: [
                 ...matches.lines
                   .filter((line) => line.callId === call.id)
@@ -80,6 +81,15 @@ export async function searchCalls(db: Db, principal: Principal, query: CallListQ
                     atMs: chatTimeMs(message.at),
                     speaker: message.sender,
                     text: parseMarked(message.marked),
+                  })),
+                ...matches.notes
+                  .filter((note) => note.callId === call.id)
+                  .slice(0, matchesPerCall)
+                  .map((note) => ({
+                    kind: note.kind,
+                    atMs: Number(note.atMs),
+                    speaker: note.speaker,
+                    text: parseMarked(note.marked),
                   })),
               ],
             },
@@ -126,5 +136,6 @@ function decodeCursor(cursor: string, isByDate: boolean): { value: string | numb
   }
   throw new AppError('validation_failed', 'Invalid cursor: start again from the first page.', {
     details: { fields: [{ field: 'cursor', message: 'invalid' }] },
+    reason: 'invalid_cursor',
   });
 }

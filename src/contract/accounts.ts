@@ -4,7 +4,7 @@ import { messageSchema } from './messages.ts';
 export const languageSchema = z.enum(['fr', 'en']);
 export type Language = z.infer<typeof languageSchema>;
 
-export const roleSchema = z.enum(['admin', 'member']);
+export const roleSchema = z.enum(['admin', 'manager', 'member']);
 export type Role = z.infer<typeof roleSchema>;
 
 const emailSchema = z

@@ -16,7 +16,7 @@ export type MarkedText = z.infer<typeof markedTextSchema>;
 
 /** A place in a call where the searched words occur: a transcript line or a chat message. */
 export const searchMatchSchema = z.object({
-  kind: z.enum(['transcript', 'chat']),
+  kind: z.enum(['transcript', 'chat', 'highlight', 'comment']),
   /** Milliseconds from the start of the recording: where the call opens. */
   atMs: z.number(),
   speaker: z.string(),
@@ -88,6 +88,37 @@ export const transcriptMissingReasons = [
   'not_made_by_zoom',
 ] as const;
 export type TranscriptMissingReason = (typeof transcriptMissingReasons)[number];
+const plainText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine(isPlainText, 'Control characters and lone surrogates are not allowed');
+const offsetMs = z
+  .number()
+  .int()
+  .min(0)
+  .max(24 * 3600 * 1000);
+
+export const highlightSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  startMs: z.number(),
+  endMs: z.number(),
+  author: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type Highlight = z.infer<typeof highlightSchema>;
+
+export const commentSchema = z.object({
+  id: z.string(),
+  atMs: z.number(),
+  body: z.string(),
+  author: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type Comment = z.infer<typeof commentSchema>;
 
 export const callDetailSchema = callSummarySchema.omit({ search: true }).extend({
   transcriptMissing: z.enum(transcriptMissingReasons).nullable(),
@@ -111,6 +142,10 @@ export const callDetailSchema = callSummarySchema.omit({ search: true }).extend(
   talkTime: z.array(
     z.object({ speaker: z.string(), talkMs: z.number(), share: z.number(), longestMonologueMs: z.number() }),
   ),
+  highlights: z.array(highlightSchema),
+  comments: z.array(commentSchema),
+  /** Whether the asker may share this call (public links may be off for the organisation). */
+  canSharePublicly: z.boolean(),
   /** The longest uninterrupted turn, or null without a transcript. */
   longestMonologue: z.object({ speaker: z.string(), startMs: z.number(), endMs: z.number() }).nullable(),
 });
@@ -126,3 +161,62 @@ export const callTranscriptSearchQuerySchema = z.object({
     .refine(isPlainText, 'Control characters and lone surrogates are not allowed'),
 });
 export const callTranscriptSearchSchema = z.object({ lines: z.array(z.number()) });
+
+/** POST /api/calls/:id/highlights */
+export const createHighlightSchema = z
+  .object({ title: plainText(200), startMs: offsetMs, endMs: offsetMs })
+  .refine((value) => value.endMs > value.startMs, {
+    message: 'The end comes after the start',
+    path: ['endMs'],
+  });
+/** POST /api/calls/:id/comments */
+export const createCommentSchema = z.object({ atMs: offsetMs, body: plainText(4000) });
+
+export const shareSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['user', 'public']),
+  highlightId: z.string().nullable(),
+  sharedWith: z.object({ id: z.string(), name: z.string() }).nullable(),
+  expiresAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  createdBy: z.string().nullable(),
+  createdAt: z.string(),
+  /** Only in the answer that creates a public link: the link itself is never stored. */
+  url: z.string().optional(),
+});
+export type Share = z.infer<typeof shareSchema>;
+
+export const sharesListSchema = z.object({ shares: z.array(shareSchema) });
+
+/** POST /api/calls/:id/shares: with a colleague, or a public link that expires. */
+export const createShareSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('user'), userId: z.uuid() }),
+  z.object({
+    kind: z.literal('public'),
+    highlightId: z.uuid().optional(),
+    expiresInDays: z.number().int().min(1).max(90).default(7),
+  }),
+]);
+export type CreateShareRequest = z.input<typeof createShareSchema>;
+
+export const colleaguesSchema = z.object({
+  colleagues: z.array(z.object({ id: z.string(), name: z.string() })),
+});
+
+/** GET/PUT /api/settings/sharing */
+export const sharingSettingsSchema = z.object({ allowPublicLinks: z.boolean() });
+
+/** GET /api/shared/:token: what a public link opens, without signing in. */
+export const sharedCallSchema = z.object({
+  topic: z.string(),
+  startedAt: z.string(),
+  durationSeconds: z.number(),
+  language: callLanguageSchema,
+  highlight: z.object({ title: z.string(), startMs: z.number(), endMs: z.number() }).nullable(),
+  media: z.array(z.object({ kind: z.enum(['video', 'audio', 'transcript']), url: z.string() })),
+  transcript: z.array(
+    z.object({ speaker: z.string(), startMs: z.number(), endMs: z.number(), text: z.string() }),
+  ),
+  expiresAt: z.string(),
+});
+export type SharedCall = z.infer<typeof sharedCallSchema>;

@@ -5,4 +5,5 @@ export * from './import.ts';
 export * from './messages.ts';
 export * from './privacy.ts';
 export * from './recording-policy.ts';
+export * from './teams.ts';
 export * from './user-mapping.ts';

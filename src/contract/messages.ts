@@ -74,6 +74,15 @@ export const messageCodes = [
   'cannot_erase_self',
   'manual_item_not_found',
   'recording_group_missing',
+  // The call library (search, notes, sharing, teams).
+  'invalid_cursor',
+  'highlight_after_end',
+  'highlight_not_found',
+  'public_links_disabled',
+  'share_not_found',
+  'share_unavailable',
+  'team_exists',
+  'team_not_found',
   // The recording policy's manual steps (Zoom web portal).
   'step_sign_out_after_time_1',
   'step_sign_out_after_time_2',

@@ -38,6 +38,8 @@ export const organizations = pgTable('organizations', {
   productUrl: text('product_url'),
   /** Calls older than this many days are erased daily; null keeps them forever. */
   retentionDays: integer('retention_days'),
+  /** Whether calls and highlights may be shared through public links (admins may turn them off). */
+  allowPublicLinks: boolean('allow_public_links').notNull().default(true),
   createdAt: createdAt(),
 });
 
@@ -50,7 +52,7 @@ export const users = pgTable(
       .references(() => organizations.id, { onDelete: 'cascade' }),
     email: text('email').notNull(),
     name: text('name').notNull(),
-    role: text('role', { enum: ['admin', 'member'] })
+    role: text('role', { enum: ['admin', 'manager', 'member'] })
       .notNull()
       .default('member'),
     /** A Callport seat: licensed users are the people whose calls get imported. */
@@ -405,6 +407,114 @@ export const transcriptLines = pgTable(
   (table) => [
     primaryKey({ columns: [table.callId, table.seq] }),
     index('transcript_lines_search_idx').using('gin', table.searchVector),
+  ],
+);
+
+/** A moment of a call worth keeping: a start–end range with a title, playable on its own. */
+export const callHighlights = pgTable(
+  'call_highlights',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    callId: uuid('call_id')
+      .notNull()
+      .references(() => calls.id, { onDelete: 'cascade' }),
+    authorUserId: uuid('author_user_id').references(() => users.id, { onDelete: 'set null' }),
+    title: text('title').notNull(),
+    startMs: integer('start_ms').notNull(),
+    endMs: integer('end_ms').notNull(),
+    /** The call's language, for the search vector. */
+    language: text('language', { enum: callLanguages }).notNull().default('fr'),
+    searchVector: tsvector('search_vector')
+      .notNull()
+      .generatedAlwaysAs(sql`to_tsvector(${searchConfigSql(sql`language`)}, title)`),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index('call_highlights_call_idx').on(table.callId, table.startMs),
+    index('call_highlights_search_idx').using('gin', table.searchVector),
+  ],
+);
+
+/** A timestamped comment on a call, by anyone who can see it. */
+export const callComments = pgTable(
+  'call_comments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    callId: uuid('call_id')
+      .notNull()
+      .references(() => calls.id, { onDelete: 'cascade' }),
+    authorUserId: uuid('author_user_id').references(() => users.id, { onDelete: 'set null' }),
+    atMs: integer('at_ms').notNull(),
+    body: text('body').notNull(),
+    language: text('language', { enum: callLanguages }).notNull().default('fr'),
+    searchVector: tsvector('search_vector')
+      .notNull()
+      .generatedAlwaysAs(sql`to_tsvector(${searchConfigSql(sql`language`)}, body)`),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index('call_comments_call_idx').on(table.callId, table.atMs),
+    index('call_comments_search_idx').using('gin', table.searchVector),
+  ],
+);
+
+/**
+ * A call (or one highlight of it) shared with a colleague, or through a public link: only the SHA-256
+ * of the link's token is stored, and the link stops at `expiresAt` or when revoked.
+ */
+export const callShares = pgTable(
+  'call_shares',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    callId: uuid('call_id')
+      .notNull()
+      .references(() => calls.id, { onDelete: 'cascade' }),
+    highlightId: uuid('highlight_id').references(() => callHighlights.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['user', 'public'] }).notNull(),
+    sharedWithUserId: uuid('shared_with_user_id').references(() => users.id, { onDelete: 'cascade' }),
+    tokenSha256: text('token_sha256'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    createdByUserId: uuid('created_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index('call_shares_call_idx').on(table.callId),
+    index('call_shares_user_idx').on(table.sharedWithUserId),
+    uniqueIndex('call_shares_token_unique').on(table.tokenSha256),
+  ],
+);
+
+/** A team of users; its managers see the calls its members hosted. */
+export const teams = pgTable(
+  'teams',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('teams_org_name_unique').on(table.organizationId, sql`lower(${table.name})`)],
+);
+
+export const teamMembers = pgTable(
+  'team_members',
+  {
+    teamId: uuid('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+  },
+  (table) => [
+    primaryKey({ columns: [table.teamId, table.userId] }),
+    index('team_members_user_idx').on(table.userId),
   ],
 );
 

@@ -42,6 +42,20 @@ const matrix: Record<string, Access> = {
   'GET /api/calls/:id': 'user',
   'GET /api/calls/:id/transcript/search': 'user',
   'GET /api/calls/:id/media/:fileId': 'user',
+  'POST /api/calls/:id/highlights': 'user',
+  'POST /api/calls/:id/comments': 'user',
+  'GET /api/calls/:id/shares': 'user',
+  'POST /api/calls/:id/shares': 'user',
+  'DELETE /api/calls/:id/shares/:shareId': 'user',
+  'GET /api/colleagues': 'user',
+  'GET /api/settings/sharing': 'admin',
+  'PUT /api/settings/sharing': 'admin',
+  'GET /api/shared/:token': 'public',
+  'GET /api/shared/:token/media/:fileId': 'public',
+  'GET /api/teams': 'admin',
+  'POST /api/teams': 'admin',
+  'PUT /api/teams/:id/members': 'admin',
+  'DELETE /api/teams/:id': 'admin',
   'GET /api/integrations/zoom/policy': 'admin',
   'PATCH /api/integrations/zoom/policy': 'admin',
   'POST /api/integrations/zoom/policy/audit': 'admin',
@@ -59,6 +73,8 @@ let otherAdmin: TestClient;
 let memberOfA: string;
 let callOfA: string;
 let fileOfA: string;
+let teamOfA: string;
+let shareOfA: string;
 
 beforeAll(async () => {
   bed = await startZoomTestBed();
@@ -79,6 +95,8 @@ beforeAll(async () => {
   }
   callOfA = (await matrixCall())!.id;
   fileOfA = (await bed.admin.request('GET', `/api/calls/${callOfA}`)).json().media[0].fileId;
+  teamOfA = (await bed.admin.request('POST', '/api/teams', { name: 'Sales A' })).json().id;
+  shareOfA = (await bed.admin.request('POST', `/api/calls/${callOfA}/shares`, { kind: 'public' })).json().id;
 });
 afterAll(() => bed?.stop());
 
@@ -88,6 +106,8 @@ function concreteUrl(url: string): string {
     .replace('/api/users/:id', `/api/users/${memberOfA}`)
     .replace('/api/calls/:id', `/api/calls/${callOfA}`)
     .replace(':fileId', fileOfA)
+    .replace('/api/teams/:id', `/api/teams/${teamOfA}`)
+    .replace(':shareId', shareOfA)
     .replace(':zoomUserId', 'zoom-user-of-a')
     .replace(':itemId', 'sign_out_after_time')
     .replace('*', 'index.js');

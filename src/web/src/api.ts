@@ -2,14 +2,18 @@ import type { z } from 'zod';
 import {
   autoAssociateResultSchema,
   type ChangePasswordRequest,
+  type CreateShareRequest,
   type CreateUserRequest,
   callDetailSchema,
   callListSchema,
   callTranscriptSearchSchema,
+  colleaguesSchema,
+  commentSchema,
   diagnosisSchema,
   type ErasePersonRequest,
   erasePersonResultSchema,
   errorResponseSchema,
+  highlightSchema,
   type ImportUsersResult,
   importsOverviewSchema,
   importUsersResultSchema,
@@ -24,6 +28,12 @@ import {
   type Session,
   type SignInRequest,
   sessionSchema,
+  sharedCallSchema,
+  shareSchema,
+  sharesListSchema,
+  sharingSettingsSchema,
+  teamSchema,
+  teamsListSchema,
   type UpdateUserRequest,
   type User,
   userMappingSchema,
@@ -194,6 +204,29 @@ export const api = {
     return request('GET', `/api/calls?${params}`, callListSchema);
   },
   getCall: (id: string) => request('GET', `/api/calls/${encodeURIComponent(id)}`, callDetailSchema),
+  addHighlight: (id: string, body: { title: string; startMs: number; endMs: number }) =>
+    request('POST', `/api/calls/${encodeURIComponent(id)}/highlights`, highlightSchema, { body }),
+  addComment: (id: string, body: { atMs: number; body: string }) =>
+    request('POST', `/api/calls/${encodeURIComponent(id)}/comments`, commentSchema, { body }),
+  listShares: async (id: string) =>
+    (await request('GET', `/api/calls/${encodeURIComponent(id)}/shares`, sharesListSchema)).shares,
+  shareCall: (id: string, body: CreateShareRequest) =>
+    request('POST', `/api/calls/${encodeURIComponent(id)}/shares`, shareSchema, { body }),
+  revokeShare: (id: string, shareId: string) =>
+    request('DELETE', `/api/calls/${encodeURIComponent(id)}/shares/${encodeURIComponent(shareId)}`, null),
+  listColleagues: async () => (await request('GET', '/api/colleagues', colleaguesSchema)).colleagues,
+  getShared: (token: string) =>
+    request('GET', `/api/shared/${encodeURIComponent(token)}`, sharedCallSchema, {
+      notifyUnauthenticated: false,
+    }),
+  getSharingSettings: () => request('GET', '/api/settings/sharing', sharingSettingsSchema),
+  saveSharingSettings: (body: { allowPublicLinks: boolean }) =>
+    request('PUT', '/api/settings/sharing', sharingSettingsSchema, { body }),
+  listTeams: async () => (await request('GET', '/api/teams', teamsListSchema)).teams,
+  createTeam: (name: string) => request('POST', '/api/teams', teamSchema, { body: { name } }),
+  setTeamMembers: (id: string, userIds: string[]) =>
+    request('PUT', `/api/teams/${encodeURIComponent(id)}/members`, teamSchema, { body: { userIds } }),
+  deleteTeam: (id: string) => request('DELETE', `/api/teams/${encodeURIComponent(id)}`, null),
   searchCallTranscript: (id: string, q: string) =>
     request(
       'GET',

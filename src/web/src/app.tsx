@@ -11,7 +11,9 @@ import { ZoomImportsPage } from './pages/settings/integrations/zoom/zoom-imports
 import { ZoomPolicyPage } from './pages/settings/integrations/zoom/zoom-policy-page.tsx';
 import { ZoomUsersPage } from './pages/settings/integrations/zoom/zoom-users-page.tsx';
 import { PrivacyPage } from './pages/settings/privacy/privacy-page.tsx';
+import { TeamsPage } from './pages/settings/teams/teams-page.tsx';
 import { UsersPage } from './pages/settings/users/users-page.tsx';
+import { SharedCallPage } from './pages/shared/shared-call-page.tsx';
 import { SignInPage } from './pages/sign-in/sign-in-page.tsx';
 import { SessionProvider } from './session.tsx';
 
@@ -39,6 +41,7 @@ export function App() {
       <BrowserRouter>
         <Routes>
           <Route path="/sign-in" element={<SignInPage />} />
+          <Route path="/s/:token" element={<SharedCallPage />} />
           <Route element={<RequireSession />}>
             <Route element={<AppLayout />}>
               <Route index element={<Navigate to="/calls" replace />} />
@@ -52,6 +55,7 @@ export function App() {
                 <Route path="integrations/zoom/policy" element={<ZoomPolicyPage />} />
                 <Route path="users" element={<UsersPage />} />
                 <Route path="privacy" element={<PrivacyPage />} />
+                <Route path="teams" element={<TeamsPage />} />
               </Route>
               <Route path="*" element={<NotFoundPage />} />
             </Route>

@@ -27,6 +27,7 @@ export function Nav() {
       <ul className="nav-list" aria-labelledby="nav-settings">
         <NavItem to="/settings/integrations" icon="integrations" label={t('nav.integrations')} />
         <NavItem to="/settings/users" icon="users" label={t('nav.users')} />
+        <NavItem to="/settings/teams" icon="users" label={t('teams.nav')} />
         <NavItem to="/settings/privacy" icon="lock" label={t('nav.privacy')} />
       </ul>
     </nav>

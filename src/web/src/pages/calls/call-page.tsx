@@ -7,6 +7,7 @@ import { Banner } from '../../components/banner.tsx';
 import { PageHeader } from '../../components/layout.tsx';
 import { useDocumentTitle } from '../../components/use-document-title.ts';
 import { describeError } from '../../errors.ts';
+import { CallNotes, CallSharing } from './call-notes.tsx';
 import { formatDateTime, formatDuration } from './calls-page.tsx';
 import { clock } from './marked-text.tsx';
 
@@ -34,6 +35,9 @@ export function CallPage() {
   const startAt = Number(params.get('t') ?? '') || 0;
   useDocumentTitle(call?.topic ?? t('calls.title'));
 
+  const stopAt = useRef<number | null>(null);
+  const [version, setVersion] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: version reloads after a note is added
   useEffect(() => {
     api
       .getCall(id)
@@ -41,7 +45,7 @@ export function CallPage() {
       .catch((cause: unknown) =>
         setError(describeError(t, cause, { not_found: t('server.call_not_found') })),
       );
-  }, [id, t]);
+  }, [id, t, version]);
 
   // Opening at a moment: the player seeks there once it knows the media, and the line shows at once.
   useEffect(() => {
@@ -91,10 +95,16 @@ export function CallPage() {
   }, [activeIndex, focusedLine]);
 
   const seek = (ms: number) => {
+    stopAt.current = null;
     setCurrentMs(ms);
     if (!player.current) return;
     player.current.currentTime = ms / 1000;
     void player.current.play().catch(() => {});
+  };
+  // A highlight plays on its own: from its start, pausing at its end.
+  const playRange = (startMs: number, endMs: number) => {
+    seek(startMs);
+    stopAt.current = endMs;
   };
   const step = (by: number) => {
     if (found.length === 0 || !call) return;
@@ -126,8 +136,14 @@ export function CallPage() {
     src: source?.url,
     'data-testid': 'call-player',
     onLoadedMetadata,
-    onTimeUpdate: (event: { currentTarget: HTMLMediaElement }) =>
-      setCurrentMs(event.currentTarget.currentTime * 1000),
+    onTimeUpdate: (event: { currentTarget: HTMLMediaElement }) => {
+      const ms = event.currentTarget.currentTime * 1000;
+      setCurrentMs(ms);
+      if (stopAt.current !== null && ms >= stopAt.current) {
+        stopAt.current = null;
+        event.currentTarget.pause();
+      }
+    },
   } as const;
   return (
     <>
@@ -214,6 +230,14 @@ export function CallPage() {
               ) : null}
             </section>
           ) : null}
+          <CallNotes
+            call={call}
+            currentMs={currentMs}
+            seek={seek}
+            playRange={playRange}
+            onChanged={() => setVersion((value) => value + 1)}
+          />
+          <CallSharing call={call} />
           {call.chat.length > 0 ? (
             <section className="card" aria-label={t('library.chat')} data-testid="chat">
               <h2 className="section-title">{t('callLibrary.chat', { count: call.chat.length })}</h2>

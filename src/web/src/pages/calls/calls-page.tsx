@@ -263,8 +263,16 @@ export function CallsPage() {
                             <li key={`${match.kind}-${match.atMs}-${match.speaker}`}>
                               <Link to={callLink(call, match.atMs)} data-testid="search-match">
                                 <span className="mono muted">{clock(match.atMs)}</span>{' '}
-                                {match.kind === 'chat' ? (
-                                  <span className="badge badge-outline">{t('library.chat')}</span>
+                                {match.kind !== 'transcript' ? (
+                                  <span className="badge badge-outline">
+                                    {t(
+                                      match.kind === 'chat'
+                                        ? 'library.chat'
+                                        : match.kind === 'highlight'
+                                          ? 'library.highlight'
+                                          : 'library.comment',
+                                    )}
+                                  </span>
                                 ) : null}{' '}
                                 <strong>{match.speaker}</strong> <Marked parts={match.text} />
                               </Link>

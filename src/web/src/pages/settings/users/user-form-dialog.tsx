@@ -145,9 +145,18 @@ function UserForm({ user, isSelf, onClose, onSaved }: UserFormDialogProps) {
             label={t('users.form.role')}
             value={role}
             disabled={isSelf}
-            onChange={(event) => setRole(event.target.value === 'admin' ? 'admin' : 'member')}
+            onChange={(event) =>
+              setRole(
+                event.target.value === 'admin'
+                  ? 'admin'
+                  : event.target.value === 'manager'
+                    ? 'manager'
+                    : 'member',
+              )
+            }
             options={[
               { value: 'member', label: t('common.member') },
+              { value: 'manager', label: t('teams.manager') },
               { value: 'admin', label: t('common.admin') },
             ]}
           />

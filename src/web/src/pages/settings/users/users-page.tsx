@@ -229,7 +229,11 @@ function UsersAdmin() {
                   <td className="cell-email">{user.email}</td>
                   <td>
                     <span className={`badge ${user.role === 'admin' ? 'badge-brand' : 'badge-neutral'}`}>
-                      {user.role === 'admin' ? t('common.admin') : t('common.member')}
+                      {user.role === 'admin'
+                        ? t('common.admin')
+                        : user.role === 'manager'
+                          ? t('teams.manager')
+                          : t('common.member')}
                     </span>
                   </td>
                   <td>

@@ -1,0 +1,1 @@
+export { registerTeamsRoutes } from './http.ts';

@@ -1,0 +1,276 @@
+import { type FormEvent, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CallDetail, Share } from '../../../../contract/index.ts';
+import { api } from '../../api.ts';
+import { Banner } from '../../components/banner.tsx';
+import { describeError } from '../../errors.ts';
+import { clock } from './marked-text.tsx';
+
+/** "1:23", "01:02:03" or "83" (seconds) → milliseconds; null when it is not a time. */
+export function parseClock(text: string): number | null {
+  const parts = text.trim().split(':');
+  if (parts.length > 3 || parts.some((part) => !/^\d+$/.test(part))) return null;
+  return parts.reduce((total, part) => total * 60 + Number(part), 0) * 1000;
+}
+
+type NotesProps = {
+  call: CallDetail;
+  currentMs: number;
+  seek(ms: number): void;
+  playRange(startMs: number, endMs: number): void;
+  onChanged(): void;
+};
+
+/** Highlights and timestamped comments of a call: listed, playable, and added by anyone who sees it. */
+export function CallNotes({ call, currentMs, seek, playRange, onChanged }: NotesProps) {
+  const { t } = useTranslation();
+  const [title, setTitle] = useState('');
+  const [start, setStart] = useState('');
+  const [end, setEnd] = useState('');
+  const [comment, setComment] = useState('');
+  const [error, setError] = useState<string | null>(null);
+
+  const addHighlight = (event: FormEvent) => {
+    event.preventDefault();
+    const startMs = parseClock(start || clock(currentMs));
+    const endMs = parseClock(end || clock(currentMs + 30_000));
+    if (startMs === null || endMs === null) {
+      setError(t('notes.badTime'));
+      return;
+    }
+    api
+      .addHighlight(call.id, { title, startMs, endMs })
+      .then(() => {
+        setTitle('');
+        setStart('');
+        setEnd('');
+        setError(null);
+        onChanged();
+      })
+      .catch((cause: unknown) => setError(describeError(t, cause)));
+  };
+  const addComment = (event: FormEvent) => {
+    event.preventDefault();
+    api
+      .addComment(call.id, { atMs: Math.floor(currentMs), body: comment })
+      .then(() => {
+        setComment('');
+        setError(null);
+        onChanged();
+      })
+      .catch((cause: unknown) => setError(describeError(t, cause)));
+  };
+
+  return (
+    <section className="card" aria-label={t('notes.title')} data-testid="notes">
+      <h2 className="section-title">{t('notes.highlights')}</h2>
+      {error ? <Banner tone="error">{error}</Banner> : null}
+      {call.highlights.length === 0 ? <p className="muted">{t('notes.noHighlights')}</p> : null}
+      <ul className="note-list" data-testid="highlights">
+        {call.highlights.map((highlight) => (
+          <li key={highlight.id}>
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => playRange(highlight.startMs, highlight.endMs)}
+            >
+              {t('notes.play', { start: clock(highlight.startMs), end: clock(highlight.endMs) })}
+            </button>{' '}
+            <strong>{highlight.title}</strong> <span className="muted">{highlight.author ?? ''}</span>
+          </li>
+        ))}
+      </ul>
+      <form className="inline-form" onSubmit={addHighlight}>
+        <input
+          className="input"
+          aria-label={t('notes.highlightTitle')}
+          placeholder={t('notes.highlightTitle')}
+          required
+          maxLength={200}
+          value={title}
+          onChange={(event) => setTitle(event.target.value)}
+        />
+        <input
+          className="input input-narrow"
+          aria-label={t('notes.start')}
+          placeholder={clock(currentMs)}
+          value={start}
+          onChange={(event) => setStart(event.target.value)}
+        />
+        <input
+          className="input input-narrow"
+          aria-label={t('notes.end')}
+          placeholder={clock(currentMs + 30_000)}
+          value={end}
+          onChange={(event) => setEnd(event.target.value)}
+        />
+        <button type="submit" className="btn btn-secondary">
+          {t('notes.addHighlight')}
+        </button>
+      </form>
+
+      <h2 className="section-title">{t('notes.comments')}</h2>
+      {call.comments.length === 0 ? <p className="muted">{t('notes.noComments')}</p> : null}
+      <ul className="note-list" data-testid="comments">
+        {call.comments.map((entry) => (
+          <li key={entry.id}>
+            <button type="button" className="link-button" onClick={() => seek(entry.atMs)}>
+              <span className="mono">{clock(entry.atMs)}</span>
+            </button>{' '}
+            <strong>{entry.author ?? ''}</strong> {entry.body}
+          </li>
+        ))}
+      </ul>
+      <form className="inline-form" onSubmit={addComment}>
+        <textarea
+          className="input"
+          aria-label={t('notes.comment')}
+          placeholder={t('notes.comment')}
+          required
+          maxLength={4000}
+          rows={2}
+          value={comment}
+          onChange={(event) => setComment(event.target.value)}
+        />
+        <button type="submit" className="btn btn-secondary">
+          {t('notes.addComment', { at: clock(currentMs) })}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+/** Share a call with a colleague, or through a public link (to the call or a highlight) that expires. */
+export function CallSharing({ call }: { call: CallDetail }) {
+  const { t } = useTranslation();
+  const [shares, setShares] = useState<Share[]>([]);
+  const [colleagues, setColleagues] = useState<Array<{ id: string; name: string }>>([]);
+  const [colleague, setColleague] = useState('');
+  const [target, setTarget] = useState('');
+  const [days, setDays] = useState('7');
+  const [link, setLink] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const reload = () => {
+    api.listShares(call.id).then(setShares, (cause: unknown) => setError(describeError(t, cause)));
+  };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: loads once per call
+  useEffect(() => {
+    reload();
+    api.listColleagues().then(setColleagues, () => setColleagues([]));
+  }, [call.id]);
+
+  const run = (action: Promise<unknown>) =>
+    action
+      .then(() => {
+        setError(null);
+        reload();
+      })
+      .catch((cause: unknown) => setError(describeError(t, cause)));
+
+  const createLink = () =>
+    run(
+      api
+        .shareCall(call.id, {
+          kind: 'public',
+          expiresInDays: Number(days),
+          ...(target ? { highlightId: target } : {}),
+        })
+        .then((share) => setLink(share.url ? `${window.location.origin}${share.url}` : null)),
+    );
+  const nameOf = (id: string) => colleagues.find((person) => person.id === id)?.name ?? '';
+  const active = shares.filter((share) => !share.revokedAt);
+  return (
+    <section className="card" aria-label={t('sharing.title')} data-testid="sharing">
+      <h2 className="section-title">{t('sharing.title')}</h2>
+      {error ? <Banner tone="error">{error}</Banner> : null}
+      <div className="inline-form">
+        <select
+          className="input"
+          aria-label={t('sharing.colleague')}
+          value={colleague}
+          onChange={(event) => setColleague(event.target.value)}
+        >
+          <option value="">{t('sharing.pickColleague')}</option>
+          {colleagues.map((person) => (
+            <option key={person.id} value={person.id}>
+              {person.name}
+            </option>
+          ))}
+        </select>
+        <button
+          type="button"
+          className="btn btn-secondary"
+          disabled={!colleague}
+          onClick={() => run(api.shareCall(call.id, { kind: 'user', userId: colleague }))}
+        >
+          {t('sharing.shareWithColleague')}
+        </button>
+      </div>
+      {call.canSharePublicly ? (
+        <div className="inline-form">
+          <select
+            className="input"
+            aria-label={t('sharing.what')}
+            value={target}
+            onChange={(event) => setTarget(event.target.value)}
+          >
+            <option value="">{t('sharing.wholeCall')}</option>
+            {call.highlights.map((highlight) => (
+              <option key={highlight.id} value={highlight.id}>
+                {t('sharing.highlight', { title: highlight.title })}
+              </option>
+            ))}
+          </select>
+          <select
+            className="input"
+            aria-label={t('sharing.expiresIn')}
+            value={days}
+            onChange={(event) => setDays(event.target.value)}
+          >
+            {['1', '7', '30', '90'].map((value) => (
+              <option key={value} value={value}>
+                {t('sharing.days', { count: Number(value) })}
+              </option>
+            ))}
+          </select>
+          <button type="button" className="btn btn-secondary" onClick={createLink}>
+            {t('sharing.createLink')}
+          </button>
+        </div>
+      ) : (
+        <p className="muted">{t('sharing.publicLinksOff')}</p>
+      )}
+      {link ? (
+        <p>
+          <label className="inline-field">
+            <span>{t('sharing.link')}</span>
+            <input className="input" readOnly value={link} data-testid="public-link" />
+          </label>
+        </p>
+      ) : null}
+      {active.length > 0 ? (
+        <ul className="note-list" data-testid="shares">
+          {active.map((share) => (
+            <li key={share.id}>
+              {share.kind === 'user'
+                ? t('sharing.withColleague', {
+                    name: share.sharedWith?.name || nameOf(share.sharedWith?.id ?? ''),
+                  })
+                : t('sharing.publicUntil', {
+                    date: new Date(share.expiresAt ?? '').toLocaleDateString(),
+                  })}{' '}
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => run(api.revokeShare(call.id, share.id))}
+              >
+                {t('sharing.revoke')}
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}

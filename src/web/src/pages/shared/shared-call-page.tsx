@@ -1,0 +1,96 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useParams } from 'react-router';
+import type { SharedCall } from '../../../../contract/index.ts';
+import { ApiError, api } from '../../api.ts';
+import { Banner } from '../../components/banner.tsx';
+import { EmptyState } from '../../components/empty-state.tsx';
+import { Logo } from '../../components/layout.tsx';
+import { useDocumentTitle } from '../../components/use-document-title.ts';
+import { describeError } from '../../errors.ts';
+import { formatDateTime, formatDuration } from '../calls/calls-page.tsx';
+import { clock } from '../calls/marked-text.tsx';
+
+/** A public link, opened without signing in: that call's (or highlight's) media and transcript only. */
+export function SharedCallPage() {
+  const { t } = useTranslation();
+  const { token = '' } = useParams();
+  const [shared, setShared] = useState<SharedCall | null>(null);
+  const [error, setError] = useState<{ isGone: boolean; message: string } | null>(null);
+  const player = useRef<HTMLVideoElement & HTMLAudioElement>(null);
+  useDocumentTitle(shared?.topic ?? t('shared.title'));
+
+  useEffect(() => {
+    api.getShared(token).then(setShared, (cause: unknown) =>
+      setError({
+        isGone: cause instanceof ApiError && cause.status === 404,
+        message: describeError(t, cause),
+      }),
+    );
+  }, [token, t]);
+
+  const highlight = shared?.highlight ?? null;
+  const onTimeUpdate = () => {
+    if (highlight && player.current && player.current.currentTime * 1000 >= highlight.endMs)
+      player.current.pause();
+  };
+  const onLoadedMetadata = () => {
+    if (highlight && player.current) player.current.currentTime = highlight.startMs / 1000;
+  };
+
+  if (error) {
+    return (
+      <main className="shared-page">
+        <Logo />
+        {error.isGone ? (
+          <EmptyState icon="lock" title={t('shared.goneTitle')} testId="shared-gone">
+            <p>{t('shared.goneBody')}</p>
+          </EmptyState>
+        ) : (
+          <Banner tone="error">{error.message}</Banner>
+        )}
+      </main>
+    );
+  }
+  if (!shared) return <p className="muted">{t('common.loading')}</p>;
+  const video = shared.media.find((media) => media.kind === 'video');
+  const source = video ?? shared.media.find((media) => media.kind === 'audio');
+  const captions = shared.media.find((media) => media.kind === 'transcript');
+  const playerProps = {
+    ref: player,
+    controls: true,
+    preload: 'metadata',
+    src: source?.url,
+    'data-testid': 'shared-player',
+    onTimeUpdate,
+    onLoadedMetadata,
+  } as const;
+  return (
+    <main className="shared-page" data-testid="shared-call">
+      <Logo />
+      <h1>{highlight ? highlight.title : shared.topic}</h1>
+      <p className="muted">
+        {highlight ? `${shared.topic} · ${clock(highlight.startMs)}–${clock(highlight.endMs)} · ` : ''}
+        {formatDateTime(shared.startedAt)} · {formatDuration(shared.durationSeconds)}
+      </p>
+      {source ? (
+        source.kind === 'video' ? (
+          <video {...playerProps}>
+            {captions ? <track kind="captions" src={captions.url} srcLang={shared.language} default /> : null}
+          </video>
+        ) : (
+          <audio {...playerProps} />
+        )
+      ) : null}
+      <ol className="transcript-lines" data-testid="shared-transcript">
+        {shared.transcript.map((line) => (
+          <li key={`${line.startMs}-${line.speaker}`}>
+            <span className="mono muted">{clock(line.startMs)}</span> <strong>{line.speaker}</strong>{' '}
+            {line.text}
+          </li>
+        ))}
+      </ol>
+      <p className="muted">{t('shared.expires', { date: formatDateTime(shared.expiresAt) })}</p>
+    </main>
+  );
+}
