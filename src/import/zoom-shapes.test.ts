@@ -225,6 +225,31 @@ describe('Callport reads Zoom as Zoom sends it', () => {
       .toBe('imported');
   });
 
+  it('skips one meeting of a listing it cannot read, says which, and imports the rest of the page', async () => {
+    bed.emulator.control.setWebhooks({ enabled: false });
+    try {
+      const odd = await bed.recordMeeting({ hostEmail: emma, topic: 'Illisible' });
+      const fine = await bed.recordMeeting({ hostEmail: emma, topic: 'Lisible' });
+      bed.emulator.control.setFaults({ malformedListedRecordings: [odd.uuid] });
+      expect((await bed.admin.request('POST', '/api/integrations/zoom/imports/sweep')).statusCode).toBe(202);
+      await expect
+        .poll(async () => (await recordingRow(fine.uuid))?.status, { timeout: 30_000 })
+        .toBe('imported');
+      expect(await recordingRow(odd.uuid)).toBeUndefined();
+      const overview = async () =>
+        (
+          (await bed.admin.request('GET', '/api/integrations/zoom/imports')).json() as {
+            lastSweep: { error: string | null; finishedAt: string | null } | null;
+          }
+        ).lastSweep;
+      await expect.poll(async () => (await overview())?.error ?? '', { timeout: 30_000 }).toContain(odd.uuid);
+      expect((await overview())?.finishedAt).toBeTruthy();
+    } finally {
+      bed.emulator.control.resetFaults();
+      bed.emulator.control.setWebhooks({ enabled: true });
+    }
+  });
+
   it('downloads with the webhook’s download_token while valid, the OAuth token otherwise', async () => {
     bed.emulator.control.clearRequestLog();
     const meeting = await bed.recordMeeting({ hostEmail: emma, topic: 'Jeton de téléchargement' });

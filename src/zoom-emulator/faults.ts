@@ -33,6 +33,11 @@ export type FaultSettings = {
    * properly, as a proxy re-chunking the file would; only the `file_size` Zoom listed shows it is short.
    */
   truncatedDownloadsChunked: boolean;
+  /**
+   * Meeting UUIDs listed by `GET /users/{userId}/recordings` with `host_id: null`: an item a client cannot
+   * read, to check that it skips that meeting and goes on with the rest of the page.
+   */
+  malformedListedRecordings: string[];
   /** The signed download URL rejects requests that still carry an `Authorization` header (docs/zoom-platform.md §2.4, UNCONFIRMED). */
   signedUrlRejectsAuthorization: boolean;
 };
@@ -46,6 +51,7 @@ export function defaultFaults(): FaultSettings {
     resetDownloadsAfterBytes: null,
     truncateDownloadsAfterBytes: null,
     truncatedDownloadsChunked: false,
+    malformedListedRecordings: [],
     signedUrlRejectsAuthorization: false,
   };
 }
@@ -135,6 +141,10 @@ export class FaultController {
       };
     }
     return null;
+  }
+
+  isMalformedListing(uuid: string): boolean {
+    return this.settings.malformedListedRecordings.includes(uuid);
   }
 
   signedUrlRejectsAuthorization(): boolean {

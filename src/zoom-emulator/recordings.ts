@@ -809,7 +809,12 @@ export function registerRecordingRoutes(app: FastifyInstance, ctx: EmulatorConte
         page_size: page.page_size,
         total_records: page.total_records,
         next_page_token: page.next_page_token,
-        meetings: page.items.map((m) => meetingToWire(ctx, m, { inTrash: trash })),
+        meetings: page.items.map((m) => {
+          const wire = meetingToWire(ctx, m, { inTrash: trash });
+          return ctx.faults.isMalformedListing(m.uuid)
+            ? { ...wire, host_id: null as unknown as string }
+            : wire;
+        }),
       };
     },
   );
