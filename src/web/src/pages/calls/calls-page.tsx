@@ -44,6 +44,14 @@ const filterNames = [
 export function CallsPage() {
   const { t } = useTranslation();
   const { isAdmin } = useSession();
+  // The empty library says what is true now: Zoom not connected yet, or connected and waiting for calls.
+  const [isZoomConnected, setIsZoomConnected] = useState<boolean | null>(null);
+  useEffect(() => {
+    api.getZoomIntegration().then(
+      (integration) => setIsZoomConnected(integration.connection?.status === 'connected'),
+      () => setIsZoomConnected(false),
+    );
+  }, []);
   useDocumentTitle(t('calls.title'));
   const [params, setParams] = useSearchParams();
   const filters = Object.fromEntries(filterNames.map((name) => [name, params.get(name) ?? ''])) as Record<
@@ -127,16 +135,29 @@ export function CallsPage() {
           testId="calls-empty"
           actions={
             isAdmin ? (
-              <Link to="/settings/integrations" className="btn btn-primary">
-                <span>{t('calls.emptyAdminAction')}</span>
+              <Link
+                to={isZoomConnected ? '/settings/integrations/zoom/imports' : '/settings/integrations'}
+                className="btn btn-primary"
+              >
+                <span>
+                  {isZoomConnected ? t('calls.emptyConnectedAdminAction') : t('calls.emptyAdminAction')}
+                </span>
                 <Icon name="arrowRight" />
               </Link>
-            ) : (
+            ) : isZoomConnected ? null : (
               <p className="muted">{t('calls.emptyMemberHint')}</p>
             )
           }
         >
-          <p>{t('calls.emptyBody')}</p>
+          <p>
+            {isZoomConnected === null
+              ? null
+              : isZoomConnected
+                ? isAdmin
+                  ? t('calls.emptyConnectedAdmin')
+                  : t('calls.emptyConnectedMember')
+                : t('calls.emptyBody')}
+          </p>
         </EmptyState>
       ) : (
         <div className="card card-flush">

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import type { ZoomIntegration } from '../../../../../contract/index.ts';
 import { ApiError, api } from '../../../api.ts';
 import { Banner } from '../../../components/banner.tsx';
@@ -117,7 +117,19 @@ export function IntegrationsPage() {
         </h2>
         <div className="integration-grid">
           <ZoomCard status={status} connection={connection} isAdmin={isAdmin} />
-          {connection ? (
+          {connection && !isAdmin ? (
+            // A member sees what is true for them: no prerequisites or health, which are the admin's.
+            <article className="card" data-testid="zoom-member">
+              <h3 className="section-title">{t('integrations.member.title')}</h3>
+              <p>
+                {connection.status === 'connected'
+                  ? t('integrations.member.connected')
+                  : t('integrations.member.notWorking')}
+              </p>
+              <Link to="/calls">{t('integrations.member.openCalls')}</Link>
+            </article>
+          ) : null}
+          {connection && isAdmin ? (
             <ZoomConnectionDetails
               connection={connection}
               isAdmin={isAdmin}

@@ -1,0 +1,114 @@
+// biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators, not DOM nodes
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testPassword } from '../../test-support/app.ts';
+import { openSignedInPage } from '../../test-support/browser.ts';
+import { startZoomTestBed, type ZoomTestBed } from '../../test-support/zoom.ts';
+import en from '../src/locales/en.json' with { type: 'json' };
+import fr from '../src/locales/fr.json' with { type: 'json' };
+
+// Each page shows what is true for the person looking, in their language: once Zoom is connected, a
+// member's Intégrations has no admin checks or buttons and their empty Appels does not ask for Zoom to
+// be connected; the admin's empty Appels no longer says "connect Zoom"; a colleague's call says so and
+// links back.
+
+describe.each([
+  ['fr', fr],
+  ['en', en],
+] as const)('what a member and an admin see once Zoom is connected (%s)', (language, texts) => {
+  let bed: ZoomTestBed;
+  let browser: Browser;
+  let admin: Page;
+  let member: Page;
+  let colleagueCallId: string;
+  const memberEmail = 'hugo.thomas@acme.example';
+
+  beforeAll(async () => {
+    bed = await startZoomTestBed({ env: { BACKFILL_DAYS: '0', SWEEP_INTERVAL_MINUTES: '60' } });
+    bed.recordEverythingToCloud();
+    await bed.admin.request('PATCH', '/api/me', { language });
+    await bed.admin.request('POST', '/api/users', {
+      email: memberEmail,
+      name: 'Hugo Thomas',
+      role: 'member',
+      language,
+      password: testPassword,
+    });
+    await bed.admin.request('POST', '/api/users', { email: 'emma.dubois@acme.example', name: 'Emma Dubois' });
+    await bed.connect();
+    await bed.linkZoomUsers();
+    ({ browser, page: admin } = await openSignedInPage(bed));
+    const context = await browser.newContext({
+      locale: language === 'fr' ? 'fr-FR' : 'en-US',
+      baseURL: bed.callportUrl,
+    });
+    member = await context.newPage();
+    await member.goto('/sign-in');
+    await member.getByLabel(texts.signIn.email).fill(memberEmail);
+    await member.getByLabel(texts.signIn.password).fill(testPassword);
+    await member.getByRole('button', { name: texts.signIn.submit }).click();
+    await member.waitForURL(/\/calls$/);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await bed?.stop();
+  });
+
+  it("shows the admin's empty Appels as waiting for calls, not as Zoom to connect", async () => {
+    await admin.goto('/calls');
+    const empty = admin.getByTestId('calls-empty');
+    await expect
+      .poll(() => empty.innerText(), { timeout: 10_000 })
+      .toContain(texts.calls.emptyConnectedAdmin);
+    expect(await empty.innerText()).not.toContain(texts.calls.emptyAdminAction);
+    await empty.getByRole('link', { name: texts.calls.emptyConnectedAdminAction }).click();
+    await admin.waitForURL(/\/settings\/integrations\/zoom\/imports$/);
+  });
+
+  it("shows a member's Intégrations without the admin's checks and buttons", async () => {
+    await member.goto('/settings/integrations');
+    await member.getByTestId('zoom-member').waitFor();
+    const text = await member.locator('main').innerText();
+    expect(text).toContain(texts.integrations.member.connected);
+    for (const adminText of [
+      texts.zoomConnection.checks.callport_admin.pass,
+      texts.zoomConnection.prerequisites,
+      texts.zoomConnection.health,
+      texts.zoomConnection.never,
+      texts.integrations.zoom.askAdmin,
+      texts.errors.forbidden,
+    ]) {
+      expect(text).not.toContain(adminText);
+    }
+    for (const button of [texts.zoomConnection.checkAgain, texts.zoomConnection.disconnect]) {
+      expect(await member.getByRole('button', { name: button }).count()).toBe(0);
+    }
+    await member.getByRole('link', { name: texts.integrations.member.openCalls }).click();
+    await member.waitForURL(/\/calls$/);
+  });
+
+  it("shows a member's empty Appels as waiting for their calls, not asking to connect Zoom", async () => {
+    await member.goto('/calls');
+    const empty = member.getByTestId('calls-empty');
+    await expect
+      .poll(() => empty.innerText(), { timeout: 10_000 })
+      .toContain(texts.calls.emptyConnectedMember);
+    expect(await empty.innerText()).not.toContain(texts.calls.emptyMemberHint);
+  });
+
+  it("says a colleague's call is not theirs and links back to their calls", async () => {
+    await bed.recordMeeting({ hostEmail: 'emma.dubois@acme.example', topic: 'Démo Emma' });
+    await expect
+      .poll(async () => (await bed.admin.request('GET', '/api/calls')).json().calls?.[0]?.id, {
+        timeout: 30_000,
+      })
+      .toBeTruthy();
+    colleagueCallId = (await bed.admin.request('GET', '/api/calls')).json().calls[0].id;
+    await member.goto(`/calls/${colleagueCallId}`);
+    await member.getByTestId('call-error').waitFor();
+    expect(await member.getByTestId('call-error').innerText()).toContain(texts.server.call_not_found);
+    await member.getByRole('link', { name: texts.calls.backToList }).click();
+    await member.waitForURL(/\/calls$/);
+  });
+});
