@@ -164,7 +164,8 @@ async function storeConnection(
  * set per account and app, so that exchange superseded the holder's tokens (docs/zoom-platform.md §1.3)
  * and the holder would stop importing. The holder goes on with the new set, which acts for the Zoom
  * user who just consented (recorded on its card and in its audit log); the refused organisation keeps
- * nothing. A holder no longer connected gets nothing either: the new grant is revoked instead.
+ * nothing. A holder waiting for a reconnect (its refresh may have failed on the superseded grant just
+ * before) is connected again; a disconnected or uninstalled one gets nothing: the new grant is revoked.
  */
 async function keepHolderConnected(
   deps: Deps,
@@ -175,8 +176,10 @@ async function keepHolderConnected(
   const handedOver = await deps.db.transaction(async (tx) => {
     // Under the row lock a token refresh also takes: neither overwrites the other's tokens.
     const holder = await lockConnection(tx, holderId);
-    if (holder?.status !== 'connected') return false;
+    // 'reconnect_needed' too: a refresh of the holder's superseded grant may have failed just before.
+    if (holder?.status !== 'connected' && holder?.status !== 'reconnect_needed') return false;
     await updateConnection(tx, holderId, {
+      status: 'connected',
       ...deps.access.sealTokens(tokens),
       scopes: tokens.scopes,
       zoomUserId: me.id,

@@ -54,6 +54,21 @@ describe('another organisation connecting the same Zoom account', () => {
     expect((await other.admin.request('GET', '/api/calls')).json().calls).toEqual([]);
   });
 
+  it('connects the first organisation again when its refresh failed on the superseded grant', async () => {
+    // B's exchange kills A's tokens at once; A's worker may refresh (and fail) before the callback hands
+    // A the new set. The row then says reconnect_needed, as the token vault writes it.
+    await bed.app.database.executeSql(
+      "UPDATE zoom_connections SET status = 'reconnect_needed' WHERE organization_id = $1",
+      [bed.organizationId],
+    );
+    const other = await bed.app.createOrganization('Third org');
+    expect(await bed.connect({ admin: other.admin })).toContain('zoom=error&reason=account_in_use');
+    expect((await connectionOf(bed.admin)).status).toBe('connected');
+    const check = await bed.admin.request('POST', '/api/integrations/zoom/check');
+    expect(check.json().status).toBe('connected');
+    expect(await connectionOf(other.admin)).toBeNull();
+  });
+
   it('never writes the OAuth code or state of a real callback to the logs', async () => {
     expect(bed.callbackUrls.length).toBeGreaterThanOrEqual(2);
     const logs = bed.app.logs.join('');

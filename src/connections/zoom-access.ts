@@ -182,7 +182,16 @@ export class ZoomAccess {
         { connectionId, zoomCode: result.error.zoomCode },
         'Zoom refused the refresh token: reconnect needed',
       );
-      await db.transaction(async (tx) => {
+      const replaced = await db.transaction(async (tx) => {
+        // The lock was let go after Zoom's answer: tokens stored since (another organisation's consent
+        // to this Zoom account hands the connection a new set) are alive, and win over this dead grant.
+        const now = await lockConnection(tx, connectionId);
+        if (
+          now &&
+          now.status === 'connected' &&
+          now.refreshTokenSealed !== result.connection.refreshTokenSealed
+        )
+          return true;
         await updateConnection(tx, connectionId, {
           status: 'reconnect_needed',
           lastError: `Zoom refused to renew access (${result.error.message}). An admin must reconnect Zoom.`,
@@ -194,7 +203,9 @@ export class ZoomAccess {
           target: connectionId,
           details: { zoomCode: result.error.zoomCode ?? null },
         });
+        return false;
       });
+      if (replaced) return this.#refreshUnderLock(connectionId, rejectedToken);
       this.deps.onConnectionEvent?.({
         type: 'reconnect_needed',
         connectionId,
