@@ -1,0 +1,164 @@
+import { searchCalls } from '../../src/calls/index.ts';
+import { callListQuerySchema } from '../../src/contract/index.ts';
+import { type Database, openDatabase } from '../../src/db/index.ts';
+import type { Section } from '../run.ts';
+import { createScratchDatabase } from '../support.ts';
+
+/**
+ * Issue 20's benchmark: search inside calls. Full: 10,000 calls with 30-minute transcripts (a cue every
+ * 5 s, 360 cues of 12 words) on PostgreSQL (DATABASE_URL); quick: 500 calls of 10 minutes on PGlite.
+ * Half the calls are French, half English; words follow a skewed (Zipf-like) law over real sales words
+ * and a long tail, so a query can hit most calls (a common word) or a handful (a rare one). Every query
+ * goes through `searchCalls`, as GET /api/calls does: match, count, sort, first page, marked lines.
+ */
+const french =
+  'contrat prix budget négociation remise proposition signature déploiement équipe client rendez-vous relance pilote calendrier décision sécurité données juridique tarif volume licence formation support intégration démonstration concurrent objection'.split(
+    ' ',
+  );
+const english =
+  'contract price budget negotiation discount proposal signature rollout team customer meeting follow-up pilot timeline decision security data legal pricing volume licence training support integration demo competitor objection'.split(
+    ' ',
+  );
+
+const run: Section = async ({ quick }) => {
+  const usePostgres = Boolean(process.env.DATABASE_URL) && !quick;
+  const calls = quick ? 500 : 10_000;
+  const minutes = quick ? 10 : 30;
+  const cuesPerCall = (minutes * 60) / 5;
+  const scratch = usePostgres
+    ? await createScratchDatabase(process.env.DATABASE_URL!, 'callport_bench_search')
+    : null;
+  const database: Database = scratch
+    ? await openDatabase({ kind: 'postgres', url: scratch.url, poolSize: 4 })
+    : await openDatabase({ kind: 'pglite' });
+  try {
+    await database.migrate();
+    const loadStarted = performance.now();
+    const { organizationId, adminId } = await seed(database, calls, cuesPerCall);
+    const loadSeconds = (performance.now() - loadStarted) / 1000;
+    await database.executeSql('ANALYZE');
+    const principal = {
+      userId: adminId,
+      organizationId,
+      role: 'admin' as const,
+      email: 'a@bench.test',
+      sessionIdHash: '',
+    };
+    const queries: Array<{ kind: string; query: Record<string, string> }> = [
+      { kind: 'common word (most calls)', query: { q: 'contrat' } },
+      { kind: 'common word, English', query: { q: 'pricing' } },
+      { kind: 'accented word typed without accent', query: { q: 'negociation' } },
+      { kind: 'two words (AND)', query: { q: 'budget signature' } },
+      { kind: 'phrase', query: { q: '"remise volume"' } },
+      { kind: 'long-tail word', query: { q: 'w1500' } },
+      { kind: 'word + 30-min filter, by length', query: { q: 'pilote', minMinutes: '30', sort: 'longest' } },
+      { kind: 'no query, newest first', query: {} },
+      { kind: 'no query, external only', query: { participants: 'external' } },
+    ];
+    const rounds = quick ? 10 : 20;
+    const all: number[] = [];
+    const rows: Array<Record<string, string | number>> = [];
+    for (const { kind, query } of queries) {
+      const parsed = callListQuerySchema.parse(query);
+      const times: number[] = [];
+      let total = 0;
+      await searchCalls(database.db, principal, parsed); // warm the cache once
+      for (let i = 0; i < rounds; i++) {
+        const started = performance.now();
+        total = (await searchCalls(database.db, principal, parsed)).total;
+        times.push(performance.now() - started);
+      }
+      all.push(...times);
+      rows.push({
+        query: kind,
+        matchingCalls: total,
+        p50Ms: percentile(times, 50),
+        p95Ms: percentile(times, 95),
+      });
+    }
+    const sizes = await database.executeSql(`SELECT
+      pg_relation_size('transcript_lines_search_idx') AS lines_index,
+      pg_relation_size('calls_search_idx') AS calls_index,
+      pg_total_relation_size('transcript_lines') AS lines_total,
+      (SELECT count(*) FROM transcript_lines) AS line_count`);
+    const size = sizes.rows[0] as Record<string, string | number>;
+    const mb = (value: unknown) => Math.round(Number(value) / 2 ** 20);
+    return {
+      title: `Search inside ${calls} calls of ${minutes} minutes (${Number(size.line_count).toLocaleString('en')} transcript lines), ${usePostgres ? 'PostgreSQL' : 'PGlite'}`,
+      rows,
+      summary: {
+        database: usePostgres ? 'PostgreSQL' : 'PGlite',
+        calls,
+        transcriptLines: Number(size.line_count),
+        p50Ms: percentile(all, 50),
+        p95Ms: percentile(all, 95),
+        worstQueryP95Ms: Math.max(...rows.map((row) => Number(row.p95Ms))),
+        linesIndexMb: mb(size.lines_index),
+        callsIndexMb: mb(size.calls_index),
+        linesTableWithIndexesMb: mb(size.lines_total),
+        loadSeconds: Math.round(loadSeconds),
+      },
+      notes: [
+        `${rounds} runs per query after one warm-up, one organisation, asked as an admin (every call visible).`,
+        'Each answer includes the total count and the first 50 calls with their marked lines.',
+      ],
+    };
+  } finally {
+    await database.close();
+    await scratch?.drop();
+  }
+};
+
+/** Rows made by SQL itself (generate_series), so that millions of lines load in minutes. */
+async function seed(database: Database, calls: number, cuesPerCall: number) {
+  const sql = database.executeSql;
+  const [organization] = (await sql("INSERT INTO organizations (name) VALUES ('Bench') RETURNING id")).rows;
+  const organizationId = organization!.id as string;
+  const [admin] = (
+    await sql(
+      "INSERT INTO users (organization_id, email, name, role) VALUES ($1, 'admin@bench.test', 'Admin', 'admin') RETURNING id",
+      [organizationId],
+    )
+  ).rows;
+  const [connection] = (
+    await sql(
+      `INSERT INTO zoom_connections (organization_id, app_type, status, zoom_account_id, zoom_user_id, zoom_user_email)
+       VALUES ($1, 'general', 'connected', 'bench', 'owner', 'owner@bench.test') RETURNING id`,
+      [organizationId],
+    )
+  ).rows;
+  await sql(
+    `INSERT INTO recordings (connection_id, organization_id, meeting_uuid, meeting_id, topic, host_zoom_id, start_time, status, discovered_via)
+     SELECT $1, $2, 'uuid-' || n, n, 'Call ' || n, 'host', now() - n * interval '1 hour', 'imported', 'sweep'
+       FROM generate_series(1, $3::int) AS n`,
+    [connection!.id, organizationId, calls],
+  );
+  await sql(
+    `INSERT INTO calls (organization_id, recording_id, host_user_id, topic, started_at, duration_seconds, participants, language)
+     SELECT organization_id, id, $2, topic, start_time, $3::int * 5 + (meeting_id % 7) * 60,
+            jsonb_build_array('Admin', 'Client ' || meeting_id),
+            CASE WHEN meeting_id % 2 = 0 THEN 'fr' ELSE 'en' END
+       FROM recordings WHERE organization_id = $1`,
+    [organizationId, admin!.id, cuesPerCall],
+  );
+  // A skewed word law: index = floor(2000 * r^3), the first 26 ranks being real sales words.
+  await sql(
+    `INSERT INTO transcript_lines (call_id, seq, speaker, start_ms, end_ms, text, language)
+     SELECT c.id, s, CASE WHEN s % 2 = 0 THEN 'Admin' ELSE 'Client' END, s * 5000, s * 5000 + 4500,
+            (SELECT string_agg(
+                CASE WHEN rank < 26 THEN (CASE c.language WHEN 'fr' THEN $1::text[] ELSE $2::text[] END)[rank + 1]
+                     ELSE 'w' || rank END, ' ')
+               FROM (SELECT floor(2000 * power(random(), 3))::int + (s * 0) AS rank FROM generate_series(1, 12)) AS words),
+            c.language
+       FROM calls c, generate_series(0, $3::int - 1) AS s`,
+    [french, english, cuesPerCall],
+  );
+  return { organizationId, adminId: admin!.id as string };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! * 10) / 10;
+}
+
+export default run;
