@@ -46,6 +46,12 @@ export const importsOverviewSchema = z.object({
     .nullable(),
   lastWebhookAt: z.string().nullable(),
   sweepIntervalMinutes: z.number(),
+  /** How far back each linked user's first import looks, from the day they are linked. */
+  backfillDays: z.number(),
+  /** Hosts not linked yet whose recordings Callport has seen and keeps: linking them imports these. */
+  unmatchedHosts: z.array(
+    z.object({ zoomUserId: z.string(), email: z.string().nullable(), recordings: z.number() }),
+  ),
   counts: z.record(z.string(), z.number()),
   atRisk: z.number(),
   recordings: z.array(recordingImportSchema),

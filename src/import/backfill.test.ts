@@ -17,6 +17,7 @@ afterEach(async () => {
 
 type Overview = {
   lastSweep: { startedAt: string | null; finishedAt: string | null } | null;
+  unmatchedHosts: Array<{ email: string | null; recordings: number }>;
   recordings: Array<{
     topic: string;
     hostEmail: string | null;
@@ -95,6 +96,31 @@ describe('backfill per linked user', () => {
     for (const recording of (await overview(test)).recordings.filter((r) => r.hostEmail === emma.email)) {
       expect(recording.events.filter((event) => event.status === 'imported')).toHaveLength(1);
     }
+  });
+
+  it('counts the recordings of a host not linked yet on the Imports tab, and imports them once linked', async () => {
+    bed = await startZoomTestBed({ env: { SWEEP_INTERVAL_MINUTES: '60' } });
+    const test = bed;
+    await test.admin.request('POST', '/api/users', emma);
+    await test.connect();
+    await test.linkZoomUsers();
+    test.recordEverythingToCloud();
+    // Nathan has no Callport account yet: Zoom's webhook announces his meeting all the same.
+    await test.recordMeeting({ hostEmail: nathan.email, topic: 'Support: Acme' });
+    const unmatched = async () => (await overview(test)).unmatchedHosts;
+    await expect
+      .poll(unmatched, { timeout: 30_000 })
+      .toEqual([expect.objectContaining({ email: nathan.email, recordings: 1 })]);
+
+    await test.admin.request('POST', '/api/users', nathan);
+    await test.linkZoomUsers();
+    // His meeting waiting for the link, and his older sandbox recording from his backfill.
+    await expect
+      .poll(async () => (await callTopics(test)).filter((topic) => topic.startsWith('Support')), {
+        timeout: 60_000,
+      })
+      .toEqual(['Support escalation: Initech', 'Support: Acme']);
+    expect(await unmatched()).toEqual([]);
   });
 
   it("goes on with every other user when one user's listing fails, and says why on that user's row", async () => {

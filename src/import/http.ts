@@ -8,7 +8,7 @@ import type { App } from '../server/app.ts';
 import { getPrincipal, parseInput } from '../server/request.ts';
 import { diagnoseMeeting } from './diagnose-meeting.ts';
 import type { ImportFeature } from './feature.ts';
-import { findSweep, listRecordingEvents } from './queries.ts';
+import { countUnmatchedHosts, findSweep, listRecordingEvents } from './queries.ts';
 
 export function registerImportRoutes(feature: ImportFeature) {
   const { db, connections, config } = feature.deps;
@@ -71,6 +71,8 @@ export function registerImportRoutes(feature: ImportFeature) {
             : null,
           lastWebhookAt: connection.lastWebhookAt?.toISOString() ?? null,
           sweepIntervalMinutes: config.SWEEP_INTERVAL_MINUTES,
+          backfillDays: config.BACKFILL_DAYS,
+          unmatchedHosts: await countUnmatchedHosts(db, connection.id),
           counts: Object.fromEntries(counts.map((row) => [row.status, row.count])),
           atRisk: atRisk?.count ?? 0,
           recordings: rows.map(({ recording, callId }) => ({

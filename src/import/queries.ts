@@ -464,3 +464,25 @@ export async function countRecordingsByStatus(
     .groupBy(recordings.status);
   return Object.fromEntries(rows.map((row) => [row.status, row.count]));
 }
+
+/** Recordings kept for hosts not linked yet, per host (the Imports tab's "waiting for a link"). */
+export async function countUnmatchedHosts(db: Db, connectionId: string) {
+  const rows = await db
+    .select({
+      zoomUserId: recordings.hostZoomId,
+      email: sql<string | null>`max(${recordings.hostEmail})`,
+      recordings: sql<number>`count(*)::int`,
+    })
+    .from(recordings)
+    .where(
+      and(
+        eq(recordings.connectionId, connectionId),
+        eq(recordings.status, 'skipped'),
+        eq(recordings.statusReason, 'host_not_linked'),
+      ),
+    )
+    .groupBy(recordings.hostZoomId)
+    .orderBy(sql`count(*) desc`)
+    .limit(200);
+  return rows;
+}

@@ -88,6 +88,18 @@ describe('the guide in its order, on recordings made before the link', () => {
     await page.getByRole('button', { name: 'Sauvegarder' }).click();
     await expect.poll(() => page.getByTestId('zoom-users-notice').innerText()).toContain('sauvegardées');
 
+    // Each linked user's row says where their first import stands.
+    const emmaRow = page.locator('[data-testid="zoom-user-row"][data-email="emma.dubois@acme.example"]');
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return emmaRow.getByTestId('user-import-state').innerText();
+        },
+        { timeout: 30_000, interval: 1000 },
+      )
+      .toContain('Importé depuis le');
+
     const expected = await expectedTopics();
     // Emma's two and Hugo's two sandbox recordings, from three weeks to three days before the link.
     expect(expected).toEqual([
@@ -103,10 +115,13 @@ describe('the guide in its order, on recordings made before the link', () => {
     // The sandbox's "Follow-up: Globex" completes an hour after the start (virtual clock).
     await bed.emulator.control.advanceClock(3600);
     await page.goto('/settings/integrations/zoom/imports');
+    expect(await page.getByTestId('first-import').innerText()).toContain(
+      'Le premier import se fait par utilisateur',
+    );
     await page.getByRole('button', { name: 'Importer maintenant' }).click();
     await expect
       .poll(async () => (await listedTopics()).includes('Follow-up: Globex'), {
-        timeout: 60_000,
+        timeout: 120_000,
         interval: 2000,
       })
       .toBe(true);

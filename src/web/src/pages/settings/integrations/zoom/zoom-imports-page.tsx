@@ -133,6 +133,25 @@ export function ZoomImportsPage() {
             <p className="field-error">{t('zoomImports.sweepFailed', { error: overview.lastSweep.error })}</p>
           ) : null}
         </div>
+        <div className="card" data-testid="first-import">
+          <h2 className="section-title">{t('firstImport.title')}</h2>
+          <p className="muted">{t('firstImport.howItWorks', { days: overview?.backfillDays ?? 30 })}</p>
+          {overview && overview.unmatchedHosts.length > 0 ? (
+            <>
+              <p>{t('firstImport.unmatched')}</p>
+              <ul data-testid="unmatched-hosts">
+                {overview.unmatchedHosts.map((host) => (
+                  <li key={host.zoomUserId}>
+                    {t('firstImport.unmatchedHost', {
+                      host: host.email ?? host.zoomUserId,
+                      count: host.recordings,
+                    })}
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
+        </div>
         <div className="card" data-testid="first-call">
           <h2 className="section-title">{t('zoomImports.firstCallTitle')}</h2>
           {firstCall?.callId ? (

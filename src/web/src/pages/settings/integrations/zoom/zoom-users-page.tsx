@@ -238,6 +238,21 @@ export function ZoomUsersPage() {
                       {link && zoomById.get(link.zoomUserId)?.status === 'inactive' ? (
                         <div className="muted">{t('zoomUsers.inactiveWarning')}</div>
                       ) : null}
+                      {user.link ? (
+                        <div
+                          data-testid="user-import-state"
+                          className={user.import?.errorCode ? 'field-error' : 'muted'}
+                        >
+                          {user.import?.errorCode
+                            ? t(`userImport.errors.${user.import.errorCode}`)
+                            : user.import?.sweptAt
+                              ? t('userImport.backfilled', {
+                                  count: user.import.recordingsFound,
+                                  from: user.import.backfillFrom ?? '',
+                                })
+                              : t('userImport.pending')}
+                        </div>
+                      ) : null}
                     </td>
                   </tr>
                 );
