@@ -96,7 +96,7 @@ describe('backfill per linked user', () => {
     for (const recording of (await overview(test)).recordings.filter((r) => r.hostEmail === emma.email)) {
       expect(recording.events.filter((event) => event.status === 'imported')).toHaveLength(1);
     }
-  });
+  }, 180_000);
 
   it('counts the recordings of a host not linked yet on the Imports tab, and imports them once linked', async () => {
     bed = await startZoomTestBed({ env: { SWEEP_INTERVAL_MINUTES: '60' } });
@@ -121,7 +121,7 @@ describe('backfill per linked user', () => {
       })
       .toEqual(['Support escalation: Initech', 'Support: Acme']);
     expect(await unmatched()).toEqual([]);
-  });
+  }, 180_000);
 
   it("goes on with every other user when one user's listing fails, and says why on that user's row", async () => {
     bed = await startZoomTestBed();
@@ -154,5 +154,5 @@ describe('backfill per linked user', () => {
       .poll(() => callTopics(test), { timeout: 60_000 })
       .toEqual(await zoomTopicsOf(test, [emma.email, nathan.email, hugo.email]));
     expect(await hugoRow()).toMatchObject({ errorCode: null });
-  });
+  }, 180_000);
 });

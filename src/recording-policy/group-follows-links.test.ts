@@ -51,7 +51,7 @@ describe('the recording group follows the links', () => {
     expect(after.recorded).toBe(true);
     expect(bed.emulator.control.getMeeting(after.uuid).settingsInForce.auto_recording).toBe('cloud');
     await expect.poll(callTopics, { timeout: 30_000 }).toContain('Après association');
-  });
+  }, 180_000);
 
   it('takes out a user whose link is removed or who is deactivated in Callport', async () => {
     const mapping = (await bed.admin.request('GET', '/api/integrations/zoom/users')).json() as {
@@ -68,5 +68,5 @@ describe('the recording group follows the links', () => {
     const deactivated = await bed.admin.request('PATCH', `/api/users/${emmaRow.id}`, { isActive: false });
     expect(deactivated.statusCode).toBe(200);
     expect(groupMembers()).toEqual([]);
-  });
+  }, 180_000);
 });

@@ -109,7 +109,7 @@ describe('the guide in its order, on recordings made before the link', () => {
       'Weekly pipeline review',
     ]);
     await expect.poll(listedTopics, { timeout: 60_000, interval: 2000 }).toEqual(expected);
-  });
+  }, 180_000);
 
   it('imports the one Zoom was still processing once it is finished', async () => {
     // The sandbox's "Follow-up: Globex" completes an hour after the start (virtual clock).
@@ -126,5 +126,5 @@ describe('the guide in its order, on recordings made before the link', () => {
       })
       .toBe(true);
     expect(await listedTopics()).toEqual(await expectedTopics());
-  });
+  }, 180_000);
 });
