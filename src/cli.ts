@@ -353,9 +353,12 @@ async function runImport(values: ImportOptions): Promise<number> {
         (counts.skipped ?? 0) +
         (counts.failed ?? 0) +
         (counts.deleted ?? 0) +
-        (counts.trashed ?? 0);
+        (counts.trashed ?? 0) +
+        // Erased on purpose (privacy): never imported again, so done too. Without it the wait never ended.
+        (counts.erased ?? 0);
       const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
-      const pending = await callport.queue.getQueueSize('import.sweep-connection');
+      // A sweep still running counts: it may list more recordings yet.
+      const pending = await callport.queue.getQueueSize('import.sweep-connection', { includeActive: true });
       const width = 30;
       const filled = total === 0 ? 0 : Math.round((done / total) * width);
       process.stderr.write(

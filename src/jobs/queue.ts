@@ -186,8 +186,9 @@ export class JobQueue {
   }
 
   /** Counts of jobs per state, for health pages and tests. */
-  async getQueueSize(name: string): Promise<number> {
-    return this.#boss.getQueueSize(name);
+  /** Jobs not yet active; with `includeActive`, the running ones too (a job not finished yet). */
+  async getQueueSize(name: string, options: { includeActive?: boolean } = {}): Promise<number> {
+    return this.#boss.getQueueSize(name, options.includeActive ? { before: 'completed' } : undefined);
   }
 
   /**
