@@ -125,7 +125,12 @@ describe('sign-in', () => {
     const lockedUnknown = await attempt('nobody.here@example.test', testPassword, '192.0.2.78');
     expect(lockedKnown.statusCode).toBe(429);
     expect(lockedUnknown.statusCode).toBe(429);
-    expect(lockedKnown.json()).toEqual(lockedUnknown.json());
+    // Same answer (the seconds left may differ by one: each e-mail's window started at its first failure).
+    const answer = (response: typeof lockedKnown) => {
+      const { code, message } = response.json().error;
+      return { code, message };
+    };
+    expect(answer(lockedKnown)).toEqual(answer(lockedUnknown));
     expect(Number(lockedKnown.headers['retry-after'])).toBeGreaterThan(60);
     expect(lockedKnown.json().error.message).toMatch(/wait a few minutes/);
     // Other accounts are not affected.
