@@ -7,6 +7,7 @@ import { Button } from '../../../../components/button.tsx';
 import { Dialog } from '../../../../components/dialog.tsx';
 import { describeError } from '../../../../errors.ts';
 import { currentLanguage } from '../../../../i18n.ts';
+import { formatDateTime } from '../../../calls/calls-page.tsx';
 import { UninstallDataSetting } from './zoom-setup.tsx';
 
 const marks = { pass: '✓', warn: '⚠', fail: '✗' } as const;
@@ -102,7 +103,7 @@ export function ZoomConnectionDetails({
       </dl>
       {connection.health.lastError ? <p className="field-error">{connection.health.lastError}</p> : null}
       {connection.endedAt ? (
-        <p className="muted">{t('zoomConnection.endedAt', { date: when(connection.endedAt, never) })}</p>
+        <p className="muted">{t('zoomConnection.endedAt', { date: formatDateTime(connection.endedAt) })}</p>
       ) : null}
       <details>
         <summary>{t('zoomConnection.scopes', { count: connection.scopes.length })}</summary>

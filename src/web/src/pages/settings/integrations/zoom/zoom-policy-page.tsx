@@ -9,8 +9,8 @@ import { Dialog } from '../../../../components/dialog.tsx';
 import { PageHeader } from '../../../../components/layout.tsx';
 import { useDocumentTitle } from '../../../../components/use-document-title.ts';
 import { describeError } from '../../../../errors.ts';
-import { currentLanguage } from '../../../../i18n.ts';
 import { describeMessage } from '../../../../messages.ts';
+import { formatDateTime } from '../../../calls/calls-page.tsx';
 
 const tones = {
   ok: 'badge-success',
@@ -54,7 +54,6 @@ export function ZoomPolicyPage() {
   const [applied, setApplied] = useState<RecordingPolicy | null>(null);
   const [pickedGroup, setPickedGroup] = useState('');
   const [copied, setCopied] = useState<string | null>(null);
-  const language = currentLanguage();
   const show = useValueInWords();
   const itemName = (id: string) => t(`zoomPolicy.items.${id}` as 'zoomPolicy.items.cloud_recording');
 
@@ -246,7 +245,7 @@ export function ZoomPolicyPage() {
                 from: show(entry.id, entry.from),
                 to: show(entry.id, entry.to),
                 who: entry.operator ?? t('zoomPolicy.someone'),
-                date: new Date(entry.at).toLocaleString(language),
+                date: formatDateTime(entry.at),
               })}
             </div>
           ))}

@@ -8,6 +8,7 @@ import { Button } from '../../../../components/button.tsx';
 import { PageHeader } from '../../../../components/layout.tsx';
 import { useDocumentTitle } from '../../../../components/use-document-title.ts';
 import { describeError } from '../../../../errors.ts';
+import { formatDateTime } from '../../../calls/calls-page.tsx';
 
 type Draft = Map<string, { zoomUserId: string; method: 'automatic' | 'manual' } | null>;
 
@@ -172,7 +173,7 @@ export function ZoomUsersPage() {
           />
           <span className="muted">
             {mapping?.lastSyncedAt
-              ? t('zoomUsers.lastSync', { date: new Date(mapping.lastSyncedAt).toLocaleString() })
+              ? t('zoomUsers.lastSync', { date: formatDateTime(mapping.lastSyncedAt) })
               : null}
           </span>
         </div>
@@ -217,6 +218,11 @@ export function ZoomUsersPage() {
                         <option value="">{t('zoomUsers.notLinked')}</option>
                         {(mapping?.zoomUsers ?? [])
                           .filter((zoomUser) => zoomUser.isLinkable)
+                          .sort((a, b) =>
+                            (a.displayName || a.email).localeCompare(b.displayName || b.email, undefined, {
+                              sensitivity: 'base',
+                            }),
+                          )
                           .map((zoomUser) => (
                             <option
                               key={zoomUser.zoomUserId}
