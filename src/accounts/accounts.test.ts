@@ -289,6 +289,20 @@ describe('user management', () => {
     ).toBe(403);
   });
 
+  it('records who renamed the organisation, and a member cannot', async () => {
+    expect((await memberA.request('PATCH', '/api/organization', { name: 'Pirate' })).statusCode).toBe(403);
+    const renamed = await orgA.admin.request('PATCH', '/api/organization', { productName: 'Callport Org A' });
+    expect(renamed.statusCode).toBe(200);
+    const audit = await app.database.executeSql(
+      "SELECT actor_user_id, details FROM audit_log WHERE action = 'organization.updated' AND organization_id = $1",
+      [orgA.organizationId],
+    );
+    const session = (await orgA.admin.request('GET', '/api/session')).json();
+    expect(audit.rows).toEqual([
+      { actor_user_id: session.user.id, details: { productName: 'Callport Org A' } },
+    ]);
+  });
+
   it('keeps at least one active admin', async () => {
     const { organizationId, admin } = await app.createOrganization('Solo');
     const response = await admin.request('PATCH', `/api/users/${admin.userId}`, { role: 'member' });

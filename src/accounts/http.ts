@@ -13,6 +13,7 @@ import type { App } from '../server/app.ts';
 import { csrfCookieName, sessionCookieName } from '../server/app.ts';
 import { getPrincipal, parseInput } from '../server/request.ts';
 import { changeOwnPassword } from './change-password.ts';
+import { editOrganization } from './edit-organization.ts';
 import { importUsersCsv } from './import-users-csv.ts';
 import { createUser, editUser } from './manage-users.ts';
 import {
@@ -21,7 +22,6 @@ import {
   listUsers,
   toOrganization,
   toUser,
-  updateOrganization,
   updateUser,
 } from './queries.ts';
 import { closeSession, openSession } from './sessions.ts';
@@ -182,7 +182,7 @@ export function registerAccountsRoutes(options: AccountsRoutesOptions) {
     app.patch('/api/organization', { config: { access: 'admin' } }, async (request) => {
       const principal = getPrincipal(request);
       const input = parseInput(updateOrganizationRequestSchema, request.body);
-      const organization = await updateOrganization(db, principal.organizationId, input);
+      const organization = await editOrganization(db, principal.organizationId, principal.userId, input);
       if (!organization)
         throw new AppError('not_found', 'Your organisation no longer exists.', {
           reason: 'organization_gone',
