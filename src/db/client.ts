@@ -71,18 +71,69 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   };
 }
 
+/** Another live process has the embedded database open: PGlite is single-process, a second opener would corrupt it. */
+export class DatabaseInUseError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
+    super(
+      `The embedded database in ${dataDir} is in use by Callport (process ${pid}). ` +
+        'Stop that process (Ctrl+C where `npm start` runs), then run this command again; ' +
+        'while it runs, import with Settings > Integrations > Zoom > Imports > "Import now" instead.',
+    );
+  }
+}
+
+/**
+ * Takes `<dataDir>.lock` (this process's pid) for as long as the database is open. A lock whose
+ * process is gone (killed, crashed) is taken over; one held by a live process refuses at once.
+ */
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  const file = `${dataDir}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await fs.writeFile(file, String(process.pid), { flag: 'wx' });
+      return () => fs.rm(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number.parseInt(await fs.readFile(file, 'utf8').catch(() => ''), 10);
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid))
+        throw new DatabaseInUseError(dataDir, pid);
+      await fs.rm(file, { force: true });
+    }
+  }
+  throw new Error(`could not take the lock ${file}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 async function openPglite(options: { dataDir?: string; loadDataDir?: Blob }): Promise<Database> {
   if (options.dataDir) await fs.mkdir(path.dirname(options.dataDir), { recursive: true });
-  const client = await PGlite.create({
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-    // PGlite keeps PostgreSQL's 128 MB of shared buffers inside its WASM heap, all of it resident once
-    // touched; one team's calls fit in far less (measured: PGlite alone in a Node process on an existing
-    // data folder, about 185 MB of RSS with 32 MB, 300 MB with 128 MB; the memory bench, 357 vs 448 MB).
-    startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'],
-    // Call search strips accents (migration 0007).
-    extensions: { unaccent },
-  });
+  const unlock = options.dataDir ? await lockDataDir(options.dataDir) : async () => {};
+  let client: PGlite;
+  try {
+    client = await PGlite.create({
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+      // PGlite keeps PostgreSQL's 128 MB of shared buffers inside its WASM heap, all of it resident once
+      // touched; one team's calls fit in far less (measured: PGlite alone in a Node process on an existing
+      // data folder, about 185 MB of RSS with 32 MB, 300 MB with 128 MB; the memory bench, 357 vs 448 MB).
+      startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'],
+      // Call search strips accents (migration 0007).
+      extensions: { unaccent },
+    });
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   let isClosed = false;
   return {
@@ -95,6 +146,7 @@ async function openPglite(options: { dataDir?: string; loadDataDir?: Blob }): Pr
       if (isClosed) return;
       isClosed = true;
       await client.close();
+      await unlock();
     },
   };
 }

@@ -1,5 +1,6 @@
 export {
   type Database,
+  DatabaseInUseError,
   type DatabaseOptions,
   type Db,
   type ExecuteSql,
