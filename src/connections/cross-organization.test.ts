@@ -9,10 +9,11 @@ let bed: ZoomTestBed;
 const emma = 'emma.dubois@acme.example';
 
 beforeAll(async () => {
-  bed = await startZoomTestBed({ env: { SWEEP_INTERVAL_MINUTES: '60', BACKFILL_DAYS: '0' } });
+  bed = await startZoomTestBed({ env: { SWEEP_INTERVAL_MINUTES: '60' } });
   await bed.admin.request('POST', '/api/users', { email: emma, name: 'Emma Dubois' });
   expect(await bed.connect()).toContain('zoom=connected');
   await bed.linkZoomUsers();
+  await bed.waitForFirstImports();
   bed.recordEverythingToCloud();
 });
 afterAll(() => bed?.stop());

@@ -53,7 +53,7 @@ describe.each([
   }
 
   beforeAll(async () => {
-    bed = await startZoomTestBed({ env: { SWEEP_INTERVAL_MINUTES: '60', BACKFILL_DAYS: '0' } });
+    bed = await startZoomTestBed({ env: { SWEEP_INTERVAL_MINUTES: '60' } });
     bed.recordEverythingToCloud();
     await bed.admin.request('PATCH', '/api/me', { language });
     // Jules is linked; Emma has a Callport user but no link; Nora is in Zoom only.
@@ -63,6 +63,7 @@ describe.each([
     });
     await bed.connect();
     await bed.linkZoomUsers();
+    await bed.waitForFirstImports();
     await bed.admin.request('POST', '/api/users', { email: 'emma.dubois@acme.example', name: 'Emma Dubois' });
     bed.emulator.control.createUser({
       email: 'nora.petit@acme.example',

@@ -22,7 +22,7 @@ describe.each([
     Object.entries(values).reduce((out, [key, value]) => out.replaceAll(`{{${key}}}`, String(value)), text);
 
   beforeAll(async () => {
-    bed = await startZoomTestBed({ env: { BACKFILL_DAYS: '0' } });
+    bed = await startZoomTestBed();
     await bed.connect();
     await bed.admin.request('PATCH', '/api/me', { language });
     ({ browser, page } = await openSignedInPage(bed));
