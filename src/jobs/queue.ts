@@ -68,7 +68,17 @@ export class JobQueue {
       // retried for up to about 30 s.
       db: {
         executeSql: (text, values) =>
-          retry(() => options.executeSql(text, values), { when: isConnectionLost, attempts: 12 }),
+          retry(() => options.executeSql(text, values), { when: isConnectionLost, attempts: 12 }).catch(
+            (error: unknown) => {
+              // The same unawaited write after the database was closed (a job still running at
+              // shutdown): its outcome is lost, the job runs again once it expires, as after a crash.
+              if (/Cannot use a pool after calling end on the pool/.test(String(error))) {
+                options.logger.warn({ err: error }, 'job outcome not recorded: the database is closed');
+                return { rows: [{ count: 0 }] }; // pg-boss reads the affected count
+              }
+              throw error;
+            },
+          ),
       },
       schema: this.#schema,
       supervise: options.maintenance ?? true,
