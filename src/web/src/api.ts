@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import {
   autoAssociateResultSchema,
   type ChangePasswordRequest,
@@ -41,7 +40,8 @@ import {
   usersListSchema,
   type ZoomIntegration,
   zoomIntegrationSchema,
-} from '../../contract/index.ts';
+} from '@contract/index.ts';
+import type { z } from 'zod';
 
 /** Client-side codes, in addition to the server's own (`invalid_credentials`, `forbidden`, …). */
 export type ClientErrorCode = 'network_error' | 'invalid_response';
@@ -82,6 +82,8 @@ interface RequestOptions {
   body?: unknown;
   /** When false, a 401 does not trigger the global sign-out (the sign-in and session probe calls). */
   notifyUnauthenticated?: boolean;
+  /** Aborts the request (a page left, a query superseded): the fetch's own AbortError is rethrown as is. */
+  signal?: AbortSignal | undefined;
 }
 
 function parseRetryAfter(response: Response): number | null {
@@ -113,12 +115,21 @@ async function request<S extends z.ZodType | null>(
       headers,
       credentials: 'same-origin',
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: options.signal,
     });
   } catch (cause) {
+    // Not a network failure: whoever aborted it (TanStack Query, on unmount) expects the abort itself.
+    if (options.signal?.aborted) throw cause;
     throw new ApiError(0, 'network_error', `${method} ${path} failed: ${String(cause)}`, null, { cause });
   }
 
-  const text = await response.text();
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (cause) {
+    if (options.signal?.aborted) throw cause;
+    throw new ApiError(0, 'network_error', `${method} ${path} failed: ${String(cause)}`, null, { cause });
+  }
   let json: unknown;
   if (text) {
     try {
@@ -167,9 +178,9 @@ async function request<S extends z.ZodType | null>(
 
 export const api = {
   /** Resolves to `null` when nobody is signed in. */
-  async getSession(): Promise<Session | null> {
+  async getSession(signal?: AbortSignal): Promise<Session | null> {
     try {
-      return await request('GET', '/api/session', sessionSchema, { notifyUnauthenticated: false });
+      return await request('GET', '/api/session', sessionSchema, { notifyUnauthenticated: false, signal });
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) return null;
       throw error;
@@ -184,7 +195,8 @@ export const api = {
   changePassword: (body: ChangePasswordRequest): Promise<undefined> =>
     request('POST', '/api/me/password', null, { body }),
 
-  listUsers: async (): Promise<User[]> => (await request('GET', '/api/users', usersListSchema)).users,
+  listUsers: async (signal?: AbortSignal): Promise<User[]> =>
+    (await request('GET', '/api/users', usersListSchema, { signal })).users,
   createUser: (body: CreateUserRequest): Promise<User> => request('POST', '/api/users', userSchema, { body }),
   updateUser: (id: string, body: UpdateUserRequest): Promise<User> =>
     request('PATCH', `/api/users/${encodeURIComponent(id)}`, userSchema, { body }),
@@ -195,52 +207,62 @@ export const api = {
   disconnectZoom: () => request('POST', '/api/integrations/zoom/disconnect', null),
   updateZoom: (body: { uninstallDataPolicy?: 'keep' | 'delete'; uninstallDeleteAfterDays?: number }) =>
     request('PATCH', '/api/integrations/zoom', null, { body }),
-  getZoomIntegration: (): Promise<ZoomIntegration> =>
-    request('GET', '/api/integrations/zoom', zoomIntegrationSchema),
+  getZoomIntegration: (signal?: AbortSignal): Promise<ZoomIntegration> =>
+    request('GET', '/api/integrations/zoom', zoomIntegrationSchema, { signal }),
 
   /** `query`: the library's filters as they stand in the page's URL (q, userId, sort, cursor…). */
-  listCalls: (query: Record<string, string>) => {
+  listCalls: (query: Record<string, string>, signal?: AbortSignal) => {
     const params = new URLSearchParams(Object.entries(query).filter(([, value]) => value));
-    return request('GET', `/api/calls?${params}`, callListSchema);
+    return request('GET', `/api/calls?${params}`, callListSchema, { signal });
   },
-  getCall: (id: string) => request('GET', `/api/calls/${encodeURIComponent(id)}`, callDetailSchema),
+  getCall: (id: string, signal?: AbortSignal) =>
+    request('GET', `/api/calls/${encodeURIComponent(id)}`, callDetailSchema, { signal }),
   addHighlight: (id: string, body: { title: string; startMs: number; endMs: number }) =>
     request('POST', `/api/calls/${encodeURIComponent(id)}/highlights`, highlightSchema, { body }),
   addComment: (id: string, body: { atMs: number; body: string }) =>
     request('POST', `/api/calls/${encodeURIComponent(id)}/comments`, commentSchema, { body }),
-  listShares: async (id: string) =>
-    (await request('GET', `/api/calls/${encodeURIComponent(id)}/shares`, sharesListSchema)).shares,
+  listShares: async (id: string, signal?: AbortSignal) =>
+    (await request('GET', `/api/calls/${encodeURIComponent(id)}/shares`, sharesListSchema, { signal }))
+      .shares,
   shareCall: (id: string, body: CreateShareRequest) =>
     request('POST', `/api/calls/${encodeURIComponent(id)}/shares`, shareSchema, { body }),
   revokeShare: (id: string, shareId: string) =>
     request('DELETE', `/api/calls/${encodeURIComponent(id)}/shares/${encodeURIComponent(shareId)}`, null),
-  listColleagues: async () => (await request('GET', '/api/colleagues', colleaguesSchema)).colleagues,
-  getShared: (token: string) =>
+  listColleagues: async (signal?: AbortSignal) =>
+    (await request('GET', '/api/colleagues', colleaguesSchema, { signal })).colleagues,
+  getShared: (token: string, signal?: AbortSignal) =>
     request('GET', `/api/shared/${encodeURIComponent(token)}`, sharedCallSchema, {
       notifyUnauthenticated: false,
+      signal,
     }),
-  getSharingSettings: () => request('GET', '/api/settings/sharing', sharingSettingsSchema),
+  getSharingSettings: (signal?: AbortSignal) =>
+    request('GET', '/api/settings/sharing', sharingSettingsSchema, { signal }),
   saveSharingSettings: (body: { allowPublicLinks: boolean }) =>
     request('PUT', '/api/settings/sharing', sharingSettingsSchema, { body }),
-  listTeams: async () => (await request('GET', '/api/teams', teamsListSchema)).teams,
+  listTeams: async (signal?: AbortSignal) =>
+    (await request('GET', '/api/teams', teamsListSchema, { signal })).teams,
   createTeam: (name: string) => request('POST', '/api/teams', teamSchema, { body: { name } }),
   setTeamMembers: (id: string, userIds: string[]) =>
     request('PUT', `/api/teams/${encodeURIComponent(id)}/members`, teamSchema, { body: { userIds } }),
   deleteTeam: (id: string) => request('DELETE', `/api/teams/${encodeURIComponent(id)}`, null),
-  searchCallTranscript: (id: string, q: string) =>
+  searchCallTranscript: (id: string, q: string, signal?: AbortSignal) =>
     request(
       'GET',
       `/api/calls/${encodeURIComponent(id)}/transcript/search?${new URLSearchParams({ q })}`,
       callTranscriptSearchSchema,
+      { signal },
     ),
 
-  getUserMapping: () => request('GET', '/api/integrations/zoom/users', userMappingSchema),
+  getUserMapping: (signal?: AbortSignal) =>
+    request('GET', '/api/integrations/zoom/users', userMappingSchema, { signal }),
   autoAssociate: () =>
     request('POST', '/api/integrations/zoom/users/auto-associate', autoAssociateResultSchema),
   saveLinks: (body: SaveLinksRequest) => request('PUT', '/api/integrations/zoom/users/links', null, { body }),
   syncZoomUsers: () => request('POST', '/api/integrations/zoom/users/sync', null),
 
-  auditPolicy: () => request('POST', '/api/integrations/zoom/policy/audit', recordingPolicySchema),
+  /** Reads the recording settings from Zoom again and records the audit. */
+  auditPolicy: (signal?: AbortSignal) =>
+    request('POST', '/api/integrations/zoom/policy/audit', recordingPolicySchema, { signal }),
   applyPolicy: () => request('POST', '/api/integrations/zoom/policy/apply', recordingPolicySchema),
   updatePolicy: (body: { scope?: 'account' | 'group'; autoDeleteDays?: 30 | 60 | 90 | 120 }) =>
     request('PATCH', '/api/integrations/zoom/policy', recordingPolicySchema, { body }),
@@ -255,18 +277,21 @@ export const api = {
       { body: { done } },
     ),
 
-  getImports: () => request('GET', '/api/integrations/zoom/imports', importsOverviewSchema),
+  getImports: (signal?: AbortSignal) =>
+    request('GET', '/api/integrations/zoom/imports', importsOverviewSchema, { signal }),
   importNow: () => request('POST', '/api/integrations/zoom/imports/sweep', null),
   diagnose: (meeting: string) =>
     request('POST', '/api/import/diagnose', diagnosisSchema, { body: { meeting } }),
 
-  getPrivacySettings: () => request('GET', '/api/settings/privacy', privacySettingsSchema),
+  getPrivacySettings: (signal?: AbortSignal) =>
+    request('GET', '/api/settings/privacy', privacySettingsSchema, { signal }),
   savePrivacySettings: (body: PrivacySettings) =>
     request('PUT', '/api/settings/privacy', privacySettingsSchema, { body }),
   erasePerson: (body: ErasePersonRequest) =>
     request('POST', '/api/privacy/erasures', erasePersonResultSchema, { body }),
 
-  getOrganization: (): Promise<Organization> => request('GET', '/api/organization', organizationSchema),
+  getOrganization: (signal?: AbortSignal): Promise<Organization> =>
+    request('GET', '/api/organization', organizationSchema, { signal }),
   updateOrganization: (
     body: Partial<Pick<Organization, 'name' | 'productName' | 'productUrl'>>,
   ): Promise<Organization> => request('PATCH', '/api/organization', organizationSchema, { body }),

@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
-import { ApiError } from './api.ts';
-import { describeMessage } from './messages.ts';
+import { ApiError } from '@/api.ts';
+import { describeMessage } from '@/messages.ts';
 
 /** Codes whose meaning does not depend on the request: one translated sentence each. */
 const translatedCodes = new Set([

@@ -1,6 +1,6 @@
+import type { Language } from '@contract/index.ts';
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import type { Language } from '../../contract/index.ts';
 import en from './locales/en.json';
 import fr from './locales/fr.json';
 

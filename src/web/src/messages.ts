@@ -1,5 +1,5 @@
+import type { Message } from '@contract/index.ts';
 import type { TFunction } from 'i18next';
-import type { Message } from '../../contract/index.ts';
 
 /**
  * A server message (code + params, see src/contract/messages.ts) in the reader's language: the

@@ -1,7 +1,8 @@
+import type { Session, User } from '@contract/index.ts';
+import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import type { Session, User } from '../../contract/index.ts';
-import { api, setCsrfToken, setUnauthenticatedHandler } from './api.ts';
-import { applyLanguage } from './i18n.ts';
+import { api, setCsrfToken, setUnauthenticatedHandler } from '@/api.ts';
+import { applyLanguage } from '@/i18n.ts';
 
 type SessionState =
   | { status: 'loading' }
@@ -25,6 +26,9 @@ const SessionContext = createContext<SessionContextValue | null>(null);
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>({ status: 'loading' });
   const [attempt, setAttempt] = useState(0);
+  const queryClient = useQueryClient();
+  // What one person fetched is never shown to the next one who signs in on this browser.
+  const forgetData = useCallback(() => queryClient.clear(), [queryClient]);
 
   const signedIn = useCallback((session: Session) => {
     setCsrfToken(session.csrfToken);
@@ -36,39 +40,39 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   // `attempt` is a dependency on purpose: bumping it (reload) probes the session again.
   // biome-ignore lint/correctness/useExhaustiveDependencies: see above
   useEffect(() => {
-    let isCurrent = true;
+    const controller = new AbortController();
     setState({ status: 'loading' });
-    api.getSession().then(
+    api.getSession(controller.signal).then(
       (session) => {
-        if (!isCurrent) return;
+        if (controller.signal.aborted) return;
         if (session) signedIn(session);
         else setState({ status: 'signed-out', reason: 'none' });
       },
       (error: unknown) => {
-        if (isCurrent) setState({ status: 'error', error });
+        if (!controller.signal.aborted) setState({ status: 'error', error });
       },
     );
-    return () => {
-      isCurrent = false;
-    };
+    return () => controller.abort();
   }, [signedIn, attempt]);
 
   useEffect(() => {
     setUnauthenticatedHandler(() => {
       setCsrfToken(null);
+      forgetData();
       setState({ status: 'signed-out', reason: 'expired' });
     });
     return () => setUnauthenticatedHandler(null);
-  }, []);
+  }, [forgetData]);
 
   const signOut = useCallback(async () => {
     try {
       await api.signOut();
     } finally {
       setCsrfToken(null);
+      forgetData();
       setState({ status: 'signed-out', reason: 'signed-out' });
     }
-  }, []);
+  }, [forgetData]);
 
   const updateUser = useCallback((user: User) => {
     setState((current) =>

@@ -1,11 +1,11 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../api.ts';
-import { describeError } from '../errors.ts';
-import { Banner } from './banner.tsx';
-import { Button } from './button.tsx';
-import { Dialog } from './dialog.tsx';
-import { TextField } from './field.tsx';
+import { api } from '@/api.ts';
+import { Banner } from '@/components/banner.tsx';
+import { Button } from '@/components/button.tsx';
+import { Dialog } from '@/components/dialog.tsx';
+import { TextField } from '@/components/field.tsx';
+import { describeError } from '@/errors.ts';
 
 const minimumLength = 12;
 

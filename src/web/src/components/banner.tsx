@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Icon } from './icons.tsx';
+import { Icon } from '@/components/icons.tsx';
 
 export type BannerTone = 'success' | 'error' | 'info' | 'warning';
 

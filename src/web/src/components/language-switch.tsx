@@ -1,8 +1,8 @@
+import type { Language } from '@contract/index.ts';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Language } from '../../../contract/index.ts';
-import { currentLanguage, isLanguage, supportedLanguages } from '../i18n.ts';
-import { Icon } from './icons.tsx';
+import { Icon } from '@/components/icons.tsx';
+import { currentLanguage, isLanguage, supportedLanguages } from '@/i18n.ts';
 
 interface LanguageSwitchProps {
   onChange: (language: Language) => void;

@@ -1,16 +1,16 @@
+import type { Language } from '@contract/index.ts';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation } from 'react-router';
-import type { Language } from '../../../contract/index.ts';
-import { api } from '../api.ts';
-import { describeError } from '../errors.ts';
-import { applyLanguage } from '../i18n.ts';
-import { useSession, useSessionContext } from '../session.tsx';
-import { AccountDialog } from './account-dialog.tsx';
-import { Banner } from './banner.tsx';
-import { Icon } from './icons.tsx';
-import { LanguageSwitch } from './language-switch.tsx';
-import { Nav } from './nav.tsx';
+import { api } from '@/api.ts';
+import { AccountDialog } from '@/components/account-dialog.tsx';
+import { Banner } from '@/components/banner.tsx';
+import { Icon } from '@/components/icons.tsx';
+import { LanguageSwitch } from '@/components/language-switch.tsx';
+import { Nav } from '@/components/nav.tsx';
+import { describeError } from '@/errors.ts';
+import { applyLanguage } from '@/i18n.ts';
+import { useSession, useSessionContext } from '@/session.tsx';
 
 export function Logo() {
   return (

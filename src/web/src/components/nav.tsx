@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { NavLink } from 'react-router';
-import { Icon, type IconName } from './icons.tsx';
+import { Icon, type IconName } from '@/components/icons.tsx';
 
 function NavItem({ to, icon, label }: { to: string; icon: IconName; label: string }) {
   return (

@@ -1,9 +1,9 @@
 import { useTranslation } from 'react-i18next';
 import { Navigate, Outlet, useLocation } from 'react-router';
-import { describeError } from '../errors.ts';
-import { useSessionContext } from '../session.tsx';
-import { Banner } from './banner.tsx';
-import { Button } from './button.tsx';
+import { Banner } from '@/components/banner.tsx';
+import { Button } from '@/components/button.tsx';
+import { describeError } from '@/errors.ts';
+import { useSessionContext } from '@/session.tsx';
 
 export function FullPageLoading() {
   const { t } = useTranslation();

@@ -1,17 +1,10 @@
+import type { CallDetail, Share } from '@contract/index.ts';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CallDetail, Share } from '../../../../contract/index.ts';
-import { api } from '../../api.ts';
-import { Banner } from '../../components/banner.tsx';
-import { describeError } from '../../errors.ts';
-import { clock } from './marked-text.tsx';
-
-/** "1:23", "01:02:03" or "83" (seconds) → milliseconds; null when it is not a time. */
-export function parseClock(text: string): number | null {
-  const parts = text.trim().split(':');
-  if (parts.length > 3 || parts.some((part) => !/^\d+$/.test(part))) return null;
-  return parts.reduce((total, part) => total * 60 + Number(part), 0) * 1000;
-}
+import { api } from '@/api.ts';
+import { Banner } from '@/components/banner.tsx';
+import { describeError } from '@/errors.ts';
+import { formatClock, formatDate, parseClock } from '@/format.ts';
 
 type NotesProps = {
   call: CallDetail;
@@ -32,8 +25,8 @@ export function CallNotes({ call, currentMs, seek, playRange, onChanged }: Notes
 
   const addHighlight = (event: FormEvent) => {
     event.preventDefault();
-    const startMs = parseClock(start || clock(currentMs));
-    const endMs = parseClock(end || clock(currentMs + 30_000));
+    const startMs = parseClock(start || formatClock(currentMs));
+    const endMs = parseClock(end || formatClock(currentMs + 30_000));
     if (startMs === null || endMs === null) {
       setError(t('notes.badTime'));
       return;
@@ -74,7 +67,7 @@ export function CallNotes({ call, currentMs, seek, playRange, onChanged }: Notes
               className="link-button"
               onClick={() => playRange(highlight.startMs, highlight.endMs)}
             >
-              {t('notes.play', { start: clock(highlight.startMs), end: clock(highlight.endMs) })}
+              {t('notes.play', { start: formatClock(highlight.startMs), end: formatClock(highlight.endMs) })}
             </button>{' '}
             <strong>{highlight.title}</strong> <span className="muted">{highlight.author ?? ''}</span>
           </li>
@@ -93,14 +86,14 @@ export function CallNotes({ call, currentMs, seek, playRange, onChanged }: Notes
         <input
           className="input input-narrow"
           aria-label={t('notes.start')}
-          placeholder={clock(currentMs)}
+          placeholder={formatClock(currentMs)}
           value={start}
           onChange={(event) => setStart(event.target.value)}
         />
         <input
           className="input input-narrow"
           aria-label={t('notes.end')}
-          placeholder={clock(currentMs + 30_000)}
+          placeholder={formatClock(currentMs + 30_000)}
           value={end}
           onChange={(event) => setEnd(event.target.value)}
         />
@@ -115,7 +108,7 @@ export function CallNotes({ call, currentMs, seek, playRange, onChanged }: Notes
         {call.comments.map((entry) => (
           <li key={entry.id}>
             <button type="button" className="link-button" onClick={() => seek(entry.atMs)}>
-              <span className="mono">{clock(entry.atMs)}</span>
+              <span className="mono">{formatClock(entry.atMs)}</span>
             </button>{' '}
             <strong>{entry.author ?? ''}</strong> {entry.body}
           </li>
@@ -133,7 +126,7 @@ export function CallNotes({ call, currentMs, seek, playRange, onChanged }: Notes
           onChange={(event) => setComment(event.target.value)}
         />
         <button type="submit" className="btn btn-secondary">
-          {t('notes.addComment', { at: clock(currentMs) })}
+          {t('notes.addComment', { at: formatClock(currentMs) })}
         </button>
       </form>
     </section>
@@ -258,7 +251,7 @@ export function CallSharing({ call }: { call: CallDetail }) {
                     name: share.sharedWith?.name || nameOf(share.sharedWith?.id ?? ''),
                   })
                 : t('sharing.publicUntil', {
-                    date: new Date(share.expiresAt ?? '').toLocaleDateString(),
+                    date: formatDate(share.expiresAt ?? ''),
                   })}{' '}
               <button
                 type="button"

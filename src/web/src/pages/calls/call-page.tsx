@@ -1,15 +1,14 @@
+import type { CallDetail } from '@contract/index.ts';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
-import type { CallDetail } from '../../../../contract/index.ts';
-import { api } from '../../api.ts';
-import { Banner } from '../../components/banner.tsx';
-import { PageHeader } from '../../components/layout.tsx';
-import { useDocumentTitle } from '../../components/use-document-title.ts';
-import { describeError } from '../../errors.ts';
-import { CallNotes, CallSharing } from './call-notes.tsx';
-import { formatDateTime, formatDuration } from './calls-page.tsx';
-import { clock } from './marked-text.tsx';
+import { api } from '@/api.ts';
+import { Banner } from '@/components/banner.tsx';
+import { PageHeader } from '@/components/layout.tsx';
+import { useDocumentTitle } from '@/components/use-document-title.ts';
+import { describeError } from '@/errors.ts';
+import { formatClock, formatDateTime, formatDuration } from '@/format.ts';
+import { CallNotes, CallSharing } from '@/pages/calls/call-notes.tsx';
 
 /** Zoom's chat file stamps messages with the time since the recording started, `HH:MM:SS`. */
 function chatMs(at: string): number {
@@ -222,8 +221,8 @@ export function CallPage() {
                   >
                     {t('library.longestMonologue', {
                       speaker: call.longestMonologue.speaker,
-                      duration: clock(call.longestMonologue.endMs - call.longestMonologue.startMs),
-                      at: clock(call.longestMonologue.startMs),
+                      duration: formatClock(call.longestMonologue.endMs - call.longestMonologue.startMs),
+                      at: formatClock(call.longestMonologue.startMs),
                     })}
                   </button>
                 </p>
@@ -319,7 +318,7 @@ export function CallPage() {
                 aria-current={index === activeIndex ? 'true' : undefined}
               >
                 <button type="button" className="transcript-line" onClick={() => seek(line.startMs)}>
-                  <span className="mono muted">{clock(line.startMs)}</span>
+                  <span className="mono muted">{formatClock(line.startMs)}</span>
                   <strong>{line.speaker || t('callLibrary.unknownSpeaker')}</strong>
                   <span>{line.text}</span>
                 </button>

@@ -1,31 +1,17 @@
+import type { CallSummary, User } from '@contract/index.ts';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import type { CallSummary, User } from '../../../../contract/index.ts';
-import { api } from '../../api.ts';
-import { Banner } from '../../components/banner.tsx';
-import { EmptyState } from '../../components/empty-state.tsx';
-import { Icon } from '../../components/icons.tsx';
-import { PageHeader } from '../../components/layout.tsx';
-import { useDocumentTitle } from '../../components/use-document-title.ts';
-import { describeError } from '../../errors.ts';
-import { currentLanguage } from '../../i18n.ts';
-import { useSession } from '../../session.tsx';
-import { clock, Marked } from './marked-text.tsx';
-
-export function formatDuration(seconds: number): string {
-  const minutes = Math.floor(seconds / 60);
-  const rest = seconds % 60;
-  return minutes >= 60
-    ? `${Math.floor(minutes / 60)} h ${minutes % 60} min`
-    : `${minutes}:${String(rest).padStart(2, '0')}`;
-}
-
-export function formatDateTime(iso: string): string {
-  return new Intl.DateTimeFormat(currentLanguage(), { dateStyle: 'medium', timeStyle: 'short' }).format(
-    new Date(iso),
-  );
-}
+import { api } from '@/api.ts';
+import { Banner } from '@/components/banner.tsx';
+import { EmptyState } from '@/components/empty-state.tsx';
+import { Icon } from '@/components/icons.tsx';
+import { PageHeader } from '@/components/layout.tsx';
+import { useDocumentTitle } from '@/components/use-document-title.ts';
+import { describeError } from '@/errors.ts';
+import { formatClock, formatDateTime, formatDuration } from '@/format.ts';
+import { Marked } from '@/pages/calls/marked-text.tsx';
+import { useSession } from '@/session.tsx';
 
 /** The filters kept in the URL, so that Back, reload and a shared link show the same list. */
 const filterNames = [
@@ -283,7 +269,7 @@ export function CallsPage() {
                           {call.search.matches.map((match) => (
                             <li key={`${match.kind}-${match.atMs}-${match.speaker}`}>
                               <Link to={callLink(call, match.atMs)} data-testid="search-match">
-                                <span className="mono muted">{clock(match.atMs)}</span>{' '}
+                                <span className="mono muted">{formatClock(match.atMs)}</span>{' '}
                                 {match.kind !== 'transcript' ? (
                                   <span className="badge badge-outline">
                                     {t(

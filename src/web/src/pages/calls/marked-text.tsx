@@ -1,4 +1,4 @@
-import type { MarkedText } from '../../../../contract/index.ts';
+import type { MarkedText } from '@contract/index.ts';
 
 /** Text with the searched words in <mark>, as the server marked them. */
 export function Marked({ parts }: { parts: MarkedText }) {
@@ -15,11 +15,4 @@ export function Marked({ parts }: { parts: MarkedText }) {
       )}
     </>
   );
-}
-
-export function clock(ms: number): string {
-  const seconds = Math.floor(ms / 1000);
-  const minutes = Math.floor(seconds / 60);
-  const rest = `${String(minutes % 60).padStart(minutes >= 60 ? 2 : 1, '0')}:${String(seconds % 60).padStart(2, '0')}`;
-  return minutes >= 60 ? `${Math.floor(minutes / 60)}:${rest}` : rest;
 }

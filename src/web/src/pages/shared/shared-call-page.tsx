@@ -1,15 +1,14 @@
+import type { SharedCall } from '@contract/index.ts';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import type { SharedCall } from '../../../../contract/index.ts';
-import { ApiError, api } from '../../api.ts';
-import { Banner } from '../../components/banner.tsx';
-import { EmptyState } from '../../components/empty-state.tsx';
-import { Logo } from '../../components/layout.tsx';
-import { useDocumentTitle } from '../../components/use-document-title.ts';
-import { describeError } from '../../errors.ts';
-import { formatDateTime, formatDuration } from '../calls/calls-page.tsx';
-import { clock } from '../calls/marked-text.tsx';
+import { ApiError, api } from '@/api.ts';
+import { Banner } from '@/components/banner.tsx';
+import { EmptyState } from '@/components/empty-state.tsx';
+import { Logo } from '@/components/layout.tsx';
+import { useDocumentTitle } from '@/components/use-document-title.ts';
+import { describeError } from '@/errors.ts';
+import { formatClock, formatDateTime, formatDuration } from '@/format.ts';
 
 /** A public link, opened without signing in: that call's (or highlight's) media and transcript only. */
 export function SharedCallPage() {
@@ -70,7 +69,9 @@ export function SharedCallPage() {
       <Logo />
       <h1>{highlight ? highlight.title : shared.topic}</h1>
       <p className="muted">
-        {highlight ? `${shared.topic} · ${clock(highlight.startMs)}–${clock(highlight.endMs)} · ` : ''}
+        {highlight
+          ? `${shared.topic} · ${formatClock(highlight.startMs)}–${formatClock(highlight.endMs)} · `
+          : ''}
         {formatDateTime(shared.startedAt)} · {formatDuration(shared.durationSeconds)}
       </p>
       {source ? (
@@ -85,7 +86,7 @@ export function SharedCallPage() {
       <ol className="transcript-lines" data-testid="shared-transcript">
         {shared.transcript.map((line) => (
           <li key={`${line.startMs}-${line.speaker}`}>
-            <span className="mono muted">{clock(line.startMs)}</span> <strong>{line.speaker}</strong>{' '}
+            <span className="mono muted">{formatClock(line.startMs)}</span> <strong>{line.speaker}</strong>{' '}
             {line.text}
           </li>
         ))}

@@ -1,17 +1,17 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
-import { api } from '../../api.ts';
-import { Banner } from '../../components/banner.tsx';
-import { Button } from '../../components/button.tsx';
-import { TextField } from '../../components/field.tsx';
-import { LanguageSwitch } from '../../components/language-switch.tsx';
-import { Logo } from '../../components/layout.tsx';
-import { FullPageLoading } from '../../components/require-session.tsx';
-import { useDocumentTitle } from '../../components/use-document-title.ts';
-import { describeError } from '../../errors.ts';
-import { applyLanguage } from '../../i18n.ts';
-import { useSessionContext } from '../../session.tsx';
+import { api } from '@/api.ts';
+import { Banner } from '@/components/banner.tsx';
+import { Button } from '@/components/button.tsx';
+import { TextField } from '@/components/field.tsx';
+import { LanguageSwitch } from '@/components/language-switch.tsx';
+import { Logo } from '@/components/layout.tsx';
+import { FullPageLoading } from '@/components/require-session.tsx';
+import { useDocumentTitle } from '@/components/use-document-title.ts';
+import { describeError } from '@/errors.ts';
+import { applyLanguage } from '@/i18n.ts';
+import { useSessionContext } from '@/session.tsx';
 
 /** Only same-origin paths: `next` comes from the URL, so it must not become an open redirect. */
 export function safeNextPath(next: string | null): string {

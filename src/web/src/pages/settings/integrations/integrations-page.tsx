@@ -1,16 +1,16 @@
+import type { ZoomIntegration } from '@contract/index.ts';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import type { ZoomIntegration } from '../../../../../contract/index.ts';
-import { ApiError, api } from '../../../api.ts';
-import { Banner } from '../../../components/banner.tsx';
-import { PageHeader } from '../../../components/layout.tsx';
-import { useDocumentTitle } from '../../../components/use-document-title.ts';
-import { describeError } from '../../../errors.ts';
-import { useSession } from '../../../session.tsx';
-import { ZoomConnectionDetails } from './zoom/zoom-connection-details.tsx';
-import { ZoomAppSetup } from './zoom/zoom-setup.tsx';
-import { ZoomCard, type ZoomStatus } from './zoom-card.tsx';
+import { ApiError, api } from '@/api.ts';
+import { Banner } from '@/components/banner.tsx';
+import { PageHeader } from '@/components/layout.tsx';
+import { useDocumentTitle } from '@/components/use-document-title.ts';
+import { describeError } from '@/errors.ts';
+import { ZoomConnectionDetails } from '@/pages/settings/integrations/zoom/zoom-connection-details.tsx';
+import { ZoomAppSetup } from '@/pages/settings/integrations/zoom/zoom-setup.tsx';
+import { ZoomCard, type ZoomStatus } from '@/pages/settings/integrations/zoom-card.tsx';
+import { useSession } from '@/session.tsx';
 
 /** The `reason` values the server puts in `?zoom=error&reason=…` after the OAuth round trip. */
 const knownReasons = new Set([

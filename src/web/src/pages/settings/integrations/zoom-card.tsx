@@ -1,11 +1,11 @@
+import type { ZoomConnection } from '@contract/index.ts';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { ZoomConnection } from '../../../../../contract/index.ts';
-import { zoomConnectUrl } from '../../../api.ts';
-import { Button } from '../../../components/button.tsx';
-import { Icon } from '../../../components/icons.tsx';
-import { currentLanguage } from '../../../i18n.ts';
+import { zoomConnectUrl } from '@/api.ts';
+import { Button } from '@/components/button.tsx';
+import { Icon } from '@/components/icons.tsx';
+import { formatDateTime } from '@/format.ts';
 
 /** `loading` while the status is fetched; `not_connected` when the organisation never connected Zoom. */
 export type ZoomStatus = 'loading' | 'not_connected' | ZoomConnection['status'];
@@ -33,12 +33,6 @@ const pillTone: Record<ZoomStatus, string> = {
   disconnected: 'status-pill-neutral',
   uninstalled: 'status-pill-neutral',
 };
-
-function formatDate(iso: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(currentLanguage(), { dateStyle: 'medium', timeStyle: 'short' }).format(date);
-}
 
 interface ZoomCardProps {
   status: ZoomStatus;
@@ -82,9 +76,9 @@ export function ZoomCard({ status, connection, isAdmin }: ZoomCardProps) {
             {connection.connectedBy
               ? t('integrations.zoom.connectedBy', {
                   name: connection.connectedBy.name,
-                  date: formatDate(connection.connectedAt),
+                  date: formatDateTime(connection.connectedAt),
                 })
-              : t('integrations.zoom.connectedAt', { date: formatDate(connection.connectedAt) })}
+              : t('integrations.zoom.connectedAt', { date: formatDateTime(connection.connectedAt) })}
           </p>
         </div>
       ) : null}

@@ -1,15 +1,15 @@
+import type { ErasePersonResult } from '@contract/index.ts';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ErasePersonResult } from '../../../../../contract/index.ts';
-import { api } from '../../../api.ts';
-import { Banner } from '../../../components/banner.tsx';
-import { Button } from '../../../components/button.tsx';
-import { Dialog } from '../../../components/dialog.tsx';
-import { SelectField, TextField } from '../../../components/field.tsx';
-import { PageHeader } from '../../../components/layout.tsx';
-import { useDocumentTitle } from '../../../components/use-document-title.ts';
-import { describeError } from '../../../errors.ts';
-import { useSession } from '../../../session.tsx';
+import { api } from '@/api.ts';
+import { Banner } from '@/components/banner.tsx';
+import { Button } from '@/components/button.tsx';
+import { Dialog } from '@/components/dialog.tsx';
+import { SelectField, TextField } from '@/components/field.tsx';
+import { PageHeader } from '@/components/layout.tsx';
+import { useDocumentTitle } from '@/components/use-document-title.ts';
+import { describeError } from '@/errors.ts';
+import { useSession } from '@/session.tsx';
 
 const retentionChoices = [30, 60, 90, 180, 365, 730, 1095];
 

@@ -1,11 +1,11 @@
+import type { Team, User } from '@contract/index.ts';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Team, User } from '../../../../../contract/index.ts';
-import { api } from '../../../api.ts';
-import { Banner } from '../../../components/banner.tsx';
-import { PageHeader } from '../../../components/layout.tsx';
-import { useDocumentTitle } from '../../../components/use-document-title.ts';
-import { describeError } from '../../../errors.ts';
+import { api } from '@/api.ts';
+import { Banner } from '@/components/banner.tsx';
+import { PageHeader } from '@/components/layout.tsx';
+import { useDocumentTitle } from '@/components/use-document-title.ts';
+import { describeError } from '@/errors.ts';
 
 /** Réglages > Équipes et partage: teams (whose managers see their members' calls) and public links. */
 export function TeamsPage() {

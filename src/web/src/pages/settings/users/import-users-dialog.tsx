@@ -1,11 +1,11 @@
+import type { ImportUsersResult } from '@contract/index.ts';
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ImportUsersResult } from '../../../../../contract/index.ts';
-import { api } from '../../../api.ts';
-import { Banner } from '../../../components/banner.tsx';
-import { Button } from '../../../components/button.tsx';
-import { Dialog } from '../../../components/dialog.tsx';
-import { describeError } from '../../../errors.ts';
+import { api } from '@/api.ts';
+import { Banner } from '@/components/banner.tsx';
+import { Button } from '@/components/button.tsx';
+import { Dialog } from '@/components/dialog.tsx';
+import { describeError } from '@/errors.ts';
 
 const example = `email,name,role,licensed,language
 camille.martin@example.com,Camille Martin,member,true,fr

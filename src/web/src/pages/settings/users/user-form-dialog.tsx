@@ -1,5 +1,3 @@
-import { type FormEvent, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import {
   type CreateUserRequest,
   createUserRequestSchema,
@@ -8,14 +6,16 @@ import {
   type UpdateUserRequest,
   type User,
   updateUserRequestSchema,
-} from '../../../../../contract/index.ts';
-import { api } from '../../../api.ts';
-import { Banner } from '../../../components/banner.tsx';
-import { Button } from '../../../components/button.tsx';
-import { Dialog } from '../../../components/dialog.tsx';
-import { CheckboxField, SelectField, TextField } from '../../../components/field.tsx';
-import { describeError } from '../../../errors.ts';
-import { currentLanguage } from '../../../i18n.ts';
+} from '@contract/index.ts';
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '@/api.ts';
+import { Banner } from '@/components/banner.tsx';
+import { Button } from '@/components/button.tsx';
+import { Dialog } from '@/components/dialog.tsx';
+import { CheckboxField, SelectField, TextField } from '@/components/field.tsx';
+import { describeError } from '@/errors.ts';
+import { currentLanguage } from '@/i18n.ts';
 
 type FieldName = 'email' | 'name' | 'password';
 

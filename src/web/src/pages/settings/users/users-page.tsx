@@ -1,21 +1,21 @@
+import type { User } from '@contract/index.ts';
 import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { User } from '../../../../../contract/index.ts';
-import { api } from '../../../api.ts';
-import { Banner } from '../../../components/banner.tsx';
-import { Button } from '../../../components/button.tsx';
-import { Dialog } from '../../../components/dialog.tsx';
-import { EmptyState } from '../../../components/empty-state.tsx';
-import { Icon } from '../../../components/icons.tsx';
-import { PageHeader } from '../../../components/layout.tsx';
-import { FullPageLoading } from '../../../components/require-session.tsx';
-import { Table } from '../../../components/table.tsx';
-import { useDocumentTitle } from '../../../components/use-document-title.ts';
-import { describeError } from '../../../errors.ts';
-import { applyLanguage } from '../../../i18n.ts';
-import { useSession, useSessionContext } from '../../../session.tsx';
-import { ImportUsersDialog } from './import-users-dialog.tsx';
-import { UserFormDialog } from './user-form-dialog.tsx';
+import { api } from '@/api.ts';
+import { Banner } from '@/components/banner.tsx';
+import { Button } from '@/components/button.tsx';
+import { Dialog } from '@/components/dialog.tsx';
+import { EmptyState } from '@/components/empty-state.tsx';
+import { Icon } from '@/components/icons.tsx';
+import { PageHeader } from '@/components/layout.tsx';
+import { FullPageLoading } from '@/components/require-session.tsx';
+import { Table } from '@/components/table.tsx';
+import { useDocumentTitle } from '@/components/use-document-title.ts';
+import { describeError } from '@/errors.ts';
+import { applyLanguage } from '@/i18n.ts';
+import { ImportUsersDialog } from '@/pages/settings/users/import-users-dialog.tsx';
+import { UserFormDialog } from '@/pages/settings/users/user-form-dialog.tsx';
+import { useSession, useSessionContext } from '@/session.tsx';
 
 type OpenDialog =
   | { kind: 'none' }

@@ -1,34 +1,18 @@
+import type { ZoomConnection } from '@contract/index.ts';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ZoomConnection } from '../../../../../../contract/index.ts';
-import { api } from '../../../../api.ts';
-import { Banner } from '../../../../components/banner.tsx';
-import { Button } from '../../../../components/button.tsx';
-import { Dialog } from '../../../../components/dialog.tsx';
-import { describeError } from '../../../../errors.ts';
-import { currentLanguage } from '../../../../i18n.ts';
-import { formatDateTime } from '../../../calls/calls-page.tsx';
-import { UninstallDataSetting } from './zoom-setup.tsx';
+import { api } from '@/api.ts';
+import { Banner } from '@/components/banner.tsx';
+import { Button } from '@/components/button.tsx';
+import { Dialog } from '@/components/dialog.tsx';
+import { describeError } from '@/errors.ts';
+import { formatDateTime, formatRelativeTime } from '@/format.ts';
+import { UninstallDataSetting } from '@/pages/settings/integrations/zoom/zoom-setup.tsx';
 
 const marks = { pass: '✓', warn: '⚠', fail: '✗' } as const;
 
-/** "il y a 3 min" / "3 min ago" (or "dans 40 min" for a token's expiry), with the exact date as a tooltip. */
-function relative(iso: string): string {
-  const seconds = (new Date(iso).getTime() - Date.now()) / 1000;
-  if (Number.isNaN(seconds)) return iso;
-  const format = new Intl.RelativeTimeFormat(currentLanguage(), { numeric: 'auto', style: 'short' });
-  const units: [Intl.RelativeTimeFormatUnit, number][] = [
-    ['day', 86_400],
-    ['hour', 3_600],
-    ['minute', 60],
-  ];
-  for (const [unit, size] of units)
-    if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
-  return format.format(Math.round(seconds), 'second');
-}
-
 function when(iso: string | null, never: string): string {
-  return iso ? relative(iso) : never;
+  return iso ? formatRelativeTime(iso) : never;
 }
 
 /** The connection's prerequisite checklist, health, scopes, and the Disconnect button (admins). */
@@ -97,7 +81,7 @@ export function ZoomConnectionDetails({
         <dd>
           {t(`zoomConnection.tokenState.${connection.health.tokenState}`)}
           {connection.health.tokenRefreshedAt
-            ? ` · ${t('zoomConnection.tokenRefreshed', { when: relative(connection.health.tokenRefreshedAt) })}`
+            ? ` · ${t('zoomConnection.tokenRefreshed', { when: formatRelativeTime(connection.health.tokenRefreshedAt) })}`
             : ''}
         </dd>
       </dl>

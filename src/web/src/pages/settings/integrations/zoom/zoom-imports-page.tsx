@@ -1,15 +1,15 @@
+import type { Diagnosis, ImportsOverview } from '@contract/index.ts';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { Diagnosis, ImportsOverview } from '../../../../../../contract/index.ts';
-import { api } from '../../../../api.ts';
-import { Banner } from '../../../../components/banner.tsx';
-import { Button } from '../../../../components/button.tsx';
-import { PageHeader } from '../../../../components/layout.tsx';
-import { useDocumentTitle } from '../../../../components/use-document-title.ts';
-import { describeError } from '../../../../errors.ts';
-import { describeMessage } from '../../../../messages.ts';
-import { formatDateTime } from '../../../calls/calls-page.tsx';
+import { api } from '@/api.ts';
+import { Banner } from '@/components/banner.tsx';
+import { Button } from '@/components/button.tsx';
+import { PageHeader } from '@/components/layout.tsx';
+import { useDocumentTitle } from '@/components/use-document-title.ts';
+import { describeError } from '@/errors.ts';
+import { formatDateTime } from '@/format.ts';
+import { describeMessage } from '@/messages.ts';
 
 const tones: Record<string, string> = {
   imported: 'badge-success',

@@ -1,16 +1,16 @@
+import type { RecordingPolicy } from '@contract/index.ts';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { RecordingPolicy } from '../../../../../../contract/index.ts';
-import { api } from '../../../../api.ts';
-import { Banner } from '../../../../components/banner.tsx';
-import { Button } from '../../../../components/button.tsx';
-import { Dialog } from '../../../../components/dialog.tsx';
-import { PageHeader } from '../../../../components/layout.tsx';
-import { useDocumentTitle } from '../../../../components/use-document-title.ts';
-import { describeError } from '../../../../errors.ts';
-import { describeMessage } from '../../../../messages.ts';
-import { formatDateTime } from '../../../calls/calls-page.tsx';
+import { api } from '@/api.ts';
+import { Banner } from '@/components/banner.tsx';
+import { Button } from '@/components/button.tsx';
+import { Dialog } from '@/components/dialog.tsx';
+import { PageHeader } from '@/components/layout.tsx';
+import { useDocumentTitle } from '@/components/use-document-title.ts';
+import { describeError } from '@/errors.ts';
+import { formatDateTime } from '@/format.ts';
+import { describeMessage } from '@/messages.ts';
 
 const tones = {
   ok: 'badge-success',

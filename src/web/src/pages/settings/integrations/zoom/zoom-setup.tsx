@@ -1,9 +1,9 @@
+import type { ZoomConnection, ZoomIntegration } from '@contract/index.ts';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ZoomConnection, ZoomIntegration } from '../../../../../../contract/index.ts';
-import { api } from '../../../../api.ts';
-import { Button } from '../../../../components/button.tsx';
-import { describeError } from '../../../../errors.ts';
+import { api } from '@/api.ts';
+import { Button } from '@/components/button.tsx';
+import { describeError } from '@/errors.ts';
 
 function CopyButton({ value }: { value: string }) {
   const { t } = useTranslation();

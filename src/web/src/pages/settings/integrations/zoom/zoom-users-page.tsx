@@ -1,14 +1,17 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { UserMapping } from '@contract/index.ts';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { UserMapping } from '../../../../../../contract/index.ts';
-import { api } from '../../../../api.ts';
-import { Banner } from '../../../../components/banner.tsx';
-import { Button } from '../../../../components/button.tsx';
-import { PageHeader } from '../../../../components/layout.tsx';
-import { useDocumentTitle } from '../../../../components/use-document-title.ts';
-import { describeError } from '../../../../errors.ts';
-import { formatDateTime } from '../../../calls/calls-page.tsx';
+import { api } from '@/api.ts';
+import { Banner } from '@/components/banner.tsx';
+import { Button } from '@/components/button.tsx';
+import { PageHeader } from '@/components/layout.tsx';
+import { UnsavedChangesGuard } from '@/components/unsaved-changes-guard.tsx';
+import { useDocumentTitle } from '@/components/use-document-title.ts';
+import { describeError } from '@/errors.ts';
+import { formatDateTime } from '@/format.ts';
+import { queryKeys, userMappingQuery } from '@/queries.ts';
 
 type Draft = Map<string, { zoomUserId: string; method: 'automatic' | 'manual' } | null>;
 
@@ -19,46 +22,14 @@ type Draft = Map<string, { zoomUserId: string; method: 'automatic' | 'manual' } 
 export function ZoomUsersPage() {
   const { t } = useTranslation();
   useDocumentTitle(t('zoomUsers.title'));
-  const [mapping, setMapping] = useState<UserMapping | null>(null);
+  const queryClient = useQueryClient();
+  const mappingQuery = useQuery(userMappingQuery);
+  const mapping = mappingQuery.data ?? null;
   const [draft, setDraft] = useState<Draft>(new Map());
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [isSaving, setIsSaving] = useState(false);
   const [filter, setFilter] = useState('');
-
-  const load = useCallback(async () => {
-    try {
-      setMapping(await api.getUserMapping());
-      setDraft(new Map());
-    } catch (cause) {
-      setError(describeError(t, cause));
-    }
-  }, [t]);
-  useEffect(() => {
-    void load();
-  }, [load]);
-
   const isDirty = draft.size > 0;
-  useEffect(() => {
-    if (!isDirty) return;
-    const beforeUnload = (event: BeforeUnloadEvent) => {
-      event.preventDefault();
-    };
-    // In-app links too: confirm before leaving with unsaved links.
-    const onClick = (event: MouseEvent) => {
-      const anchor = (event.target as HTMLElement).closest('a[href]');
-      if (anchor && !window.confirm(t('zoomUsers.unsavedConfirm'))) {
-        event.preventDefault();
-        event.stopPropagation();
-      }
-    };
-    window.addEventListener('beforeunload', beforeUnload);
-    document.addEventListener('click', onClick, true);
-    return () => {
-      window.removeEventListener('beforeunload', beforeUnload);
-      document.removeEventListener('click', onClick, true);
-    };
-  }, [isDirty, t]);
 
   const zoomById = useMemo(
     () =>
@@ -79,9 +50,9 @@ export function ZoomUsersPage() {
     setNotice(null);
   };
 
-  const autoAssociate = async () => {
-    try {
-      const { proposals } = await api.autoAssociate();
+  const autoAssociate = useMutation({
+    mutationFn: () => api.autoAssociate(),
+    onSuccess: ({ proposals }) => {
       setDraft((previous) => {
         const next = new Map(previous);
         for (const proposal of proposals)
@@ -89,29 +60,27 @@ export function ZoomUsersPage() {
         return next;
       });
       setNotice(t('zoomUsers.proposed', { count: proposals.length }));
-    } catch (cause) {
-      setError(describeError(t, cause));
-    }
-  };
+    },
+    onError: (cause) => setError(describeError(t, cause)),
+  });
 
-  const save = async () => {
-    if (!mapping) return;
-    setIsSaving(true);
-    try {
-      const links = mapping.users.flatMap((user) => {
-        const link = effectiveLink(user.id);
-        return link ? [{ userId: user.id, zoomUserId: link.zoomUserId, method: link.method }] : [];
-      });
-      await api.saveLinks({ links });
-      await load();
+  const save = useMutation({
+    mutationFn: (users: UserMapping['users']) =>
+      api.saveLinks({
+        links: users.flatMap((user) => {
+          const link = effectiveLink(user.id);
+          return link ? [{ userId: user.id, zoomUserId: link.zoomUserId, method: link.method }] : [];
+        }),
+      }),
+    onSuccess: async () => {
+      // Links decide what is imported and who is in the recording group: every Zoom view is stale.
+      await queryClient.invalidateQueries({ queryKey: queryKeys.zoomIntegration });
+      setDraft(new Map());
       setNotice(t('zoomUsers.saved'));
       setError(null);
-    } catch (cause) {
-      setError(describeError(t, cause));
-    } finally {
-      setIsSaving(false);
-    }
-  };
+    },
+    onError: (cause) => setError(describeError(t, cause)),
+  });
 
   const linkedElsewhere = (zoomUserId: string, userId: string) =>
     (mapping?.users ?? []).some(
@@ -133,10 +102,19 @@ export function ZoomUsersPage() {
         description={t('zoomUsers.description')}
         actions={
           <>
-            <Button variant="secondary" onClick={() => void autoAssociate()}>
+            <Button
+              variant="secondary"
+              onClick={() => autoAssociate.mutate()}
+              isBusy={autoAssociate.isPending}
+            >
               {t('zoomUsers.autoAssociate')}
             </Button>
-            <Button variant="primary" onClick={() => void save()} isBusy={isSaving} disabled={!isDirty}>
+            <Button
+              variant="primary"
+              onClick={() => mapping && save.mutate(mapping.users)}
+              isBusy={save.isPending}
+              disabled={!isDirty}
+            >
               {t('zoomUsers.save')}
             </Button>
           </>
@@ -145,6 +123,8 @@ export function ZoomUsersPage() {
       <p>
         <Link to="/settings/integrations">← {t('zoomUsers.back')}</Link>
       </p>
+      <UnsavedChangesGuard isDirty={isDirty} message={t('zoomUsers.unsavedConfirm')} />
+      {mappingQuery.error ? <Banner tone="error">{describeError(t, mappingQuery.error)}</Banner> : null}
       {error ? (
         <Banner tone="error" onDismiss={() => setError(null)}>
           {error}

@@ -1,0 +1,67 @@
+import { QueryClient, queryOptions } from '@tanstack/react-query';
+import { ApiError, api } from '@/api.ts';
+
+/**
+ * The one data-fetching layer: every read is a query below (keyed, deduplicated, aborted through its
+ * signal when nobody needs it any more), every write a mutation that invalidates the keys it changes.
+ */
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        // A refusal (4xx) does not change by asking again; a lost connection or a 5xx may.
+        retry: (failureCount, error) =>
+          failureCount < 2 && (!(error instanceof ApiError) || error.status === 0 || error.status >= 500),
+        staleTime: 10_000,
+      },
+    },
+  });
+}
+
+/** Pages that show live data (imports in progress) poll at this pace, and only while the tab is visible. */
+export const livePollMs = 5_000;
+
+export const queryKeys = {
+  zoomIntegration: ['integrations', 'zoom'] as const,
+  userMapping: ['integrations', 'zoom', 'users'] as const,
+  imports: ['integrations', 'zoom', 'imports'] as const,
+  policy: ['integrations', 'zoom', 'policy'] as const,
+  users: ['users'] as const,
+  colleagues: ['colleagues'] as const,
+  teams: ['teams'] as const,
+  sharingSettings: ['settings', 'sharing'] as const,
+  privacySettings: ['settings', 'privacy'] as const,
+  calls: ['calls'] as const,
+  call: (id: string) => ['calls', id] as const,
+  shares: (callId: string) => ['calls', callId, 'shares'] as const,
+  shared: (token: string) => ['shared', token] as const,
+};
+
+export const zoomIntegrationQuery = queryOptions({
+  queryKey: queryKeys.zoomIntegration,
+  queryFn: async ({ signal }) => {
+    try {
+      return await api.getZoomIntegration(signal);
+    } catch (error) {
+      // A server without the connections feature: Zoom is simply not connected.
+      if (error instanceof ApiError && error.status === 404) return null;
+      throw error;
+    }
+  },
+});
+
+export const usersQuery = queryOptions({
+  queryKey: queryKeys.users,
+  queryFn: ({ signal }) => api.listUsers(signal),
+});
+
+export const userMappingQuery = queryOptions({
+  queryKey: queryKeys.userMapping,
+  queryFn: ({ signal }) => api.getUserMapping(signal),
+});
+
+export const importsQuery = queryOptions({
+  queryKey: queryKeys.imports,
+  queryFn: ({ signal }) => api.getImports(signal),
+  refetchInterval: livePollMs,
+});
