@@ -258,7 +258,7 @@ async function main(): Promise<number> {
       scenario: 'empty',
       roles: ['web'],
       database: { ...database, close: async () => {} },
-      env: { CALLPORT_ENCRYPTION_KEY: encryptionKey, BACKFILL_DAYS: '0', LOG_LEVEL: 'warn' },
+      env: { CALLPORT_ENCRYPTION_KEY: encryptionKey, LOG_LEVEL: 'warn' },
     });
     cleanup.add('Zoom emulator', () => bed.emulator.close());
     cleanup.add('setup web server', () => bed.app.stop());
@@ -295,7 +295,6 @@ async function main(): Promise<number> {
       ZOOM_OAUTH_URL: bed.zoomApp.oauthUrl,
       ZOOM_API_URL: bed.zoomApp.apiUrl,
       SWEEP_INTERVAL_MINUTES: '1',
-      BACKFILL_DAYS: '0',
       IMPORT_RETRY_DELAY_SECONDS: '1',
       WORKER_CONCURRENCY: '2',
       LOG_LEVEL: 'info',

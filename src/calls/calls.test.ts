@@ -62,11 +62,20 @@ const marked = (text: CallList['calls'][number]['search'] & object) =>
   );
 
 beforeAll(async () => {
-  bed = await startZoomTestBed({ env: { BACKFILL_DAYS: '0' } });
+  // BACKFILL_DAYS at its default: each linked user's first import runs, on a Zoom account with no past
+  // recordings, so the searches below count exactly the calls this file records.
+  bed = await startZoomTestBed({
+    scenario: 'empty',
+    zoomUsers: [
+      { email: emmaEmail, firstName: 'Emma', lastName: 'Dubois' },
+      { email: hugoEmail, firstName: 'Hugo', lastName: 'Thomas' },
+    ],
+  });
   emma = await bed.app.createUserClient(bed.organizationId, 'member', emmaEmail);
   await bed.admin.request('POST', '/api/users', { email: hugoEmail, name: 'Hugo Thomas' });
   await bed.connect();
   await bed.linkZoomUsers();
+  await bed.waitForFirstImports();
   bed.recordEverythingToCloud();
   await bed.recordMeeting({
     hostEmail: emmaEmail,

@@ -30,7 +30,16 @@ describe('call library in the browser', () => {
   let page: Page;
 
   beforeAll(async () => {
-    bed = await startZoomTestBed({ env: { BACKFILL_DAYS: '0' } });
+    // BACKFILL_DAYS at its default, on a Zoom account with no past recordings: the library holds
+    // exactly the two calls recorded here.
+    bed = await startZoomTestBed({
+      scenario: 'empty',
+      zoomUsers: [
+        { email: emmaEmail, firstName: 'Emma', lastName: 'Dubois' },
+        { email: hugoEmail, firstName: 'Hugo', lastName: 'Thomas' },
+        { email: leaEmail, firstName: 'Léa', lastName: 'Robert' },
+      ],
+    });
     await bed.admin.request('POST', '/api/users', { email: emmaEmail, name: 'Emma Dubois' });
     const hugo = await bed.app.createUserClient(bed.organizationId, 'member', hugoEmail);
     await hugo.request('PATCH', '/api/me', { language: 'en' });
@@ -38,6 +47,7 @@ describe('call library in the browser', () => {
     await lea.request('PATCH', '/api/me', { language: 'en' });
     await bed.connect();
     await bed.linkZoomUsers();
+    await bed.waitForFirstImports();
     bed.recordEverythingToCloud();
     await bed.recordMeeting({
       hostEmail: emmaEmail,

@@ -22,12 +22,22 @@ async function topics(client: TestClient): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  bed = await startZoomTestBed({ env: { BACKFILL_DAYS: '0' } });
+  // BACKFILL_DAYS at its default, on a Zoom account with no past recordings: each linked user's first
+  // import runs and brings nothing, so the lists below hold exactly the calls recorded here.
+  bed = await startZoomTestBed({
+    scenario: 'empty',
+    zoomUsers: [
+      { email: emmaEmail, firstName: 'Emma', lastName: 'Dubois' },
+      { email: hugoEmail, firstName: 'Hugo', lastName: 'Thomas' },
+      { email: 'lea.robert@acme.example', firstName: 'Léa', lastName: 'Robert' },
+    ],
+  });
   emma = await bed.app.createUserClient(bed.organizationId, 'member', emmaEmail);
   hugo = await bed.app.createUserClient(bed.organizationId, 'member', hugoEmail);
   lea = await bed.app.createUserClient(bed.organizationId, 'manager', 'lea.robert@acme.example');
   await bed.connect();
   await bed.linkZoomUsers();
+  await bed.waitForFirstImports();
   bed.recordEverythingToCloud();
   await bed.recordMeeting({
     hostEmail: emmaEmail,

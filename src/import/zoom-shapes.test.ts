@@ -61,11 +61,14 @@ async function postSigned(body: unknown) {
 }
 
 beforeAll(async () => {
-  bed = await startZoomTestBed({ env: { SWEEP_INTERVAL_MINUTES: '60', BACKFILL_DAYS: '0' } });
+  // BACKFILL_DAYS at its default: the sandbox's older recordings arrive with the linked users' first
+  // imports, which are done before each test records and looks up its own meetings.
+  bed = await startZoomTestBed({ env: { SWEEP_INTERVAL_MINUTES: '60' } });
   await bed.admin.request('POST', '/api/users', { email: emma, name: 'Emma Dubois' });
   await bed.admin.request('POST', '/api/users', { email: hugo, name: 'Hugo Thomas' });
   await bed.connect();
   await bed.linkZoomUsers();
+  await bed.waitForFirstImports();
   bed.recordEverythingToCloud();
 });
 afterAll(() => bed?.stop());

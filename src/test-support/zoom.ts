@@ -78,7 +78,13 @@ function canListen(port: number): Promise<boolean> {
  */
 export async function startZoomTestBed(
   options: {
+    /**
+     * `sandbox` (default): Acme SAS and its weeks of recordings, which each linked user's first import
+     * brings. `empty`: an account with its owner and no recordings, plus `zoomUsers` (licensed, active),
+     * for tests that count exactly the calls they record.
+     */
     scenario?: 'sandbox' | 'empty';
+    zoomUsers?: Array<{ email: string; firstName: string; lastName: string }>;
     roles?: Array<'web' | 'worker'>;
     env?: Record<string, string>;
     startClock?: Date;
@@ -115,6 +121,7 @@ export async function startZoomTestBed(
       },
     ],
   });
+  for (const user of options.zoomUsers ?? []) emulator.control.createUser(user);
   const zoomApp: ZoomAppConfig = {
     type: 'general',
     ...credentials,

@@ -24,7 +24,16 @@ describe.each([
   const memberEmail = 'hugo.thomas@acme.example';
 
   beforeAll(async () => {
-    bed = await startZoomTestBed({ env: { BACKFILL_DAYS: '0', SWEEP_INTERVAL_MINUTES: '60' } });
+    // BACKFILL_DAYS at its default, on a Zoom account with no past recordings: Appels is empty once
+    // the linked users' first imports are done.
+    bed = await startZoomTestBed({
+      env: { SWEEP_INTERVAL_MINUTES: '60' },
+      scenario: 'empty',
+      zoomUsers: [
+        { email: memberEmail, firstName: 'Hugo', lastName: 'Thomas' },
+        { email: 'emma.dubois@acme.example', firstName: 'Emma', lastName: 'Dubois' },
+      ],
+    });
     bed.recordEverythingToCloud();
     await bed.admin.request('PATCH', '/api/me', { language });
     await bed.admin.request('POST', '/api/users', {
@@ -37,6 +46,7 @@ describe.each([
     await bed.admin.request('POST', '/api/users', { email: 'emma.dubois@acme.example', name: 'Emma Dubois' });
     await bed.connect();
     await bed.linkZoomUsers();
+    await bed.waitForFirstImports();
     ({ browser, page: admin } = await openSignedInPage(bed));
     const context = await browser.newContext({
       locale: language === 'fr' ? 'fr-FR' : 'en-US',
