@@ -17,7 +17,7 @@ import { createLogger, type Logger } from './lib/logger.ts';
 import { createMetrics, type Metrics } from './lib/metrics.ts';
 import { loadKeyring, SecretBox } from './lib/secret-box.ts';
 import { PrivacyFeature, registerPrivacyRoutes } from './privacy/index.ts';
-import { RecordingPolicyFeature } from './recording-policy/index.ts';
+import { RecordingPolicyFeature, registerRecordingPolicyRoutes } from './recording-policy/index.ts';
 import { type App, buildServer, type ServerOptions, sessionCookieName } from './server/app.ts';
 import { registerMetricsRoute } from './server/metrics-route.ts';
 import { type BlobStore, openBlobStore } from './storage/index.ts';
@@ -132,7 +132,7 @@ export async function startCallport(
     const userMapping = new UserMappingFeature(featureDeps);
     routes.push(registerUserMappingRoutes(userMapping));
     const recordingPolicy = new RecordingPolicyFeature({ ...featureDeps, userMapping });
-    routes.push(recordingPolicy.routes());
+    routes.push(registerRecordingPolicyRoutes(recordingPolicy));
     const store = openBlobStore({
       storageUrl: config.STORAGE_URL,
       dataDir: config.dataDir,

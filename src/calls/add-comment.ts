@@ -2,7 +2,7 @@ import { insertAuditEntry } from '../accounts/index.ts';
 import type { Comment } from '../contract/index.ts';
 import type { Db } from '../db/index.ts';
 import type { Principal } from '../server/types.ts';
-import { findVisibleCall } from './get-call.ts';
+import { findVisibleCall, toComment } from './get-call.ts';
 import { insertComment } from './queries.ts';
 
 /** Adds a timestamped comment to a call the asker can see, audited. */
@@ -31,11 +31,4 @@ export async function addComment(
     return comment;
   });
   return toComment(row, null);
-}
-
-export function toComment(
-  row: { id: string; atMs: number; body: string; createdAt: Date },
-  author: string | null,
-): Comment {
-  return { id: row.id, atMs: row.atMs, body: row.body, author, createdAt: row.createdAt.toISOString() };
 }

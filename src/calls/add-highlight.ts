@@ -3,7 +3,7 @@ import type { Highlight } from '../contract/index.ts';
 import type { Db } from '../db/index.ts';
 import { AppError } from '../lib/errors.ts';
 import type { Principal } from '../server/types.ts';
-import { findVisibleCall } from './get-call.ts';
+import { findVisibleCall, toHighlight } from './get-call.ts';
 import { insertHighlight } from './queries.ts';
 
 /** Marks a highlight on a call the asker can see (a start–end range with a title), audited. */
@@ -39,18 +39,4 @@ export async function addHighlight(
     return highlight;
   });
   return toHighlight(row, null);
-}
-
-export function toHighlight(
-  row: { id: string; title: string; startMs: number; endMs: number; createdAt: Date },
-  author: string | null,
-): Highlight {
-  return {
-    id: row.id,
-    title: row.title,
-    startMs: row.startMs,
-    endMs: row.endMs,
-    author,
-    createdAt: row.createdAt.toISOString(),
-  };
 }

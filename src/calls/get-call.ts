@@ -1,11 +1,9 @@
 import { insertAuditEntry } from '../accounts/index.ts';
-import type { CallDetail } from '../contract/index.ts';
+import type { CallDetail, Comment, Highlight } from '../contract/index.ts';
 import type { Db } from '../db/index.ts';
 import { AppError } from '../lib/errors.ts';
 import type { Principal } from '../server/types.ts';
 import { visibleCalls } from './access.ts';
-import { toComment } from './add-comment.ts';
-import { toHighlight } from './add-highlight.ts';
 import {
   findCall,
   findCallRecording,
@@ -89,4 +87,25 @@ export async function getCall(db: Db, principal: Principal, callId: string): Pro
     canSharePublicly: sharing.allowPublicLinks,
     ...measureTalkTime(transcript),
   };
+}
+
+export function toHighlight(
+  row: { id: string; title: string; startMs: number; endMs: number; createdAt: Date },
+  author: string | null,
+): Highlight {
+  return {
+    id: row.id,
+    title: row.title,
+    startMs: row.startMs,
+    endMs: row.endMs,
+    author,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export function toComment(
+  row: { id: string; atMs: number; body: string; createdAt: Date },
+  author: string | null,
+): Comment {
+  return { id: row.id, atMs: row.atMs, body: row.body, author, createdAt: row.createdAt.toISOString() };
 }

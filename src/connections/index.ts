@@ -14,4 +14,4 @@ export {
   requireActiveConnection,
 } from './queries.ts';
 export { resealSecrets } from './reseal-secrets.ts';
-export type { ConnectionEvent, ZoomAppConfig } from './zoom-access.ts';
+export type { ConnectionEvent, ZoomAccess, ZoomAppConfig } from './zoom-access.ts';

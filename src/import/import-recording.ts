@@ -1,6 +1,5 @@
 import { text } from 'node:stream/consumers';
-import { type ConnectionRow, findConnection } from '../connections/index.ts';
-import type { ZoomAccess } from '../connections/zoom-access.ts';
+import { type ConnectionRow, findConnection, type ZoomAccess } from '../connections/index.ts';
 import type { Db } from '../db/index.ts';
 import { detectLanguage } from '../lib/language.ts';
 import type { Logger } from '../lib/logger.ts';

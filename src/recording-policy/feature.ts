@@ -1,61 +1,19 @@
-import { z } from 'zod';
-import { findOrganization } from '../accounts/index.ts';
 import {
   type ConnectionRow,
   type ConnectionsFeature,
   findConnection,
-  findConnectionByOrganization,
   listActiveConnections,
-  requireActiveConnection,
 } from '../connections/index.ts';
-import {
-  confirmManualItemRequestSchema,
-  type RecordingPolicy,
-  recordingPolicySchema,
-  selectRecordingGroupRequestSchema,
-  updateRecordingPolicyRequestSchema,
-} from '../contract/index.ts';
 import type { Db } from '../db/index.ts';
-import { defineJob, type JobQueue } from '../jobs/index.ts';
-import { AppError } from '../lib/errors.ts';
+import type { JobQueue } from '../jobs/index.ts';
 import type { Logger } from '../lib/logger.ts';
-import type { App } from '../server/app.ts';
-import { getPrincipal, parseInput } from '../server/request.ts';
 import type { UserMappingFeature } from '../user-mapping/index.ts';
 import { isZoomApiError } from '../zoom/index.ts';
-import {
-  type ApplyResult,
-  type AuditItem,
-  applyPolicy,
-  auditPolicy,
-  checkRecordingGroup,
-  loadPolicy,
-  type PolicyRow,
-  recommendScope,
-  savePolicy,
-  syncRecordingGroup,
-} from './audit-policy.ts';
-import { policyItems, readPath, recommendedDisclaimer } from './policy.ts';
-
-export const auditPolicyJob = defineJob({
-  name: 'recording-policy.audit',
-  payload: z.object({ connectionId: z.uuid(), operator: z.string().nullable().optional() }),
-  retryLimit: 5,
-  retryDelaySeconds: 60,
-  retryBackoff: true,
-  timeoutSeconds: 300,
-  dedupe: 'queued',
-});
-
-export const dailyAuditJob = defineJob({
-  name: 'recording-policy.daily-audit',
-  payload: z.object({}).passthrough(),
-  retryLimit: 2,
-  retryDelaySeconds: 300,
-  retryBackoff: true,
-  timeoutSeconds: 300,
-  cron: '41 4 * * *',
-});
+import { type AuditItem, auditPolicy } from './audit-policy.ts';
+import { auditPolicyJob, dailyAuditJob } from './jobs.ts';
+import { policyItems, readPath } from './policy.ts';
+import { loadPolicy, savePolicy } from './queries.ts';
+import { syncRecordingGroup } from './sync-recording-group.ts';
 
 /** The recording policy: audit, apply and lock the guide's settings, at account or group scope, and catch drift. */
 export class RecordingPolicyFeature {
@@ -194,143 +152,6 @@ export class RecordingPolicyFeature {
         'recording policy drift',
       );
     return items;
-  }
-
-  routes() {
-    const { db, connections } = this.deps;
-    const requireConnection = (organizationId: string) => requireActiveConnection(db, organizationId);
-    const view = async (connection: ConnectionRow, policy: PolicyRow): Promise<RecordingPolicy> => {
-      const organization = await findOrganization(db, connection.organizationId);
-      const audit = (policy.lastAudit ?? []) as AuditItem[];
-      const applied = (policy.lastApply ?? []) as ApplyResult[];
-      const client = connections.access.clientFor(connection);
-      const [recommendation, group] = await Promise.all([
-        recommendScope(db, client, connection),
-        checkRecordingGroup(client, policy),
-      ]);
-      return recordingPolicySchema.parse({
-        scope: policy.scope,
-        groupName: policy.groupName,
-        groupId: policy.groupId,
-        isGroupMissing: group?.isMissing ?? false,
-        zoomGroups: group?.isMissing ? group.groups : [],
-        autoDeleteDays: policy.autoDeleteDays,
-        recommendation,
-        lastAuditAt: policy.lastAuditAt?.toISOString() ?? null,
-        drift: policy.drift,
-        disclaimer: recommendedDisclaimer(
-          organization?.productName ?? 'Callport',
-          organization?.productUrl ?? null,
-        ),
-        items: policyItems(policy.autoDeleteDays).map((item) => {
-          const found = audit.find((entry) => entry.id === item.id);
-          const apply = applied.find((entry) => entry.id === item.id);
-          return {
-            id: item.id,
-            field: item.field ?? null,
-            target: item.target ?? null,
-            current: found?.current ?? null,
-            isLocked: found?.isLocked ?? false,
-            isLockable: Boolean(item.lockKey),
-            status: item.field ? (found?.status ?? 'unknown') : 'manual',
-            note: found?.note ?? null,
-            isUnconfirmed: item.isUnconfirmed ?? false,
-            isBeyondGuide: item.isBeyondGuide ?? false,
-            manualSteps: item.manual?.map((code) => ({ code })) ?? null,
-            confirmedBy: policy.manualConfirmations[item.id] ?? null,
-            lastApply: apply ? { outcome: apply.outcome, message: apply.message } : null,
-          };
-        }),
-      });
-    };
-
-    return (app: App) => {
-      app.get('/api/integrations/zoom/policy', { config: { access: 'admin' } }, async (request) => {
-        const connection = await requireConnection(getPrincipal(request).organizationId);
-        return view(connection, await loadPolicy(db, connection.id));
-      });
-      app.post('/api/integrations/zoom/policy/audit', { config: { access: 'admin' } }, async (request) => {
-        const connection = await requireConnection(getPrincipal(request).organizationId);
-        await this.audit(connection);
-        return view(connection, await loadPolicy(db, connection.id));
-      });
-      app.patch('/api/integrations/zoom/policy', { config: { access: 'admin' } }, async (request) => {
-        const input = parseInput(updateRecordingPolicyRequestSchema, request.body);
-        const connection = await requireConnection(getPrincipal(request).organizationId);
-        await loadPolicy(db, connection.id);
-        if (Object.keys(input).length > 0) await savePolicy(db, connection.id, input);
-        await this.audit(connection);
-        return view(connection, await loadPolicy(db, connection.id));
-      });
-      app.post('/api/integrations/zoom/policy/apply', { config: { access: 'admin' } }, async (request) => {
-        const connection = await requireConnection(getPrincipal(request).organizationId);
-        let policy = await loadPolicy(db, connection.id);
-        const client = connections.access.clientFor(connection);
-        if (policy.scope === 'group') {
-          if ((await checkRecordingGroup(client, policy))?.isMissing) {
-            throw new AppError(
-              'conflict',
-              `The recording group ${policy.groupName} no longer exists in Zoom.`,
-              {
-                reason: 'recording_group_missing',
-                params: { name: policy.groupName },
-              },
-            );
-          }
-          await syncRecordingGroup(db, client, connection, policy);
-          policy = await loadPolicy(db, connection.id);
-        }
-        const results = await applyPolicy(client, policy);
-        await savePolicy(db, connection.id, { lastApply: results });
-        await this.audit(connection);
-        return view(connection, await loadPolicy(db, connection.id));
-      });
-      app.post('/api/integrations/zoom/policy/group', { config: { access: 'admin' } }, async (request) => {
-        const { groupId } = parseInput(selectRecordingGroupRequestSchema, request.body);
-        const connection = await requireConnection(getPrincipal(request).organizationId);
-        const client = connections.access.clientFor(connection);
-        if (groupId) {
-          let picked: { id: string; name: string } | undefined;
-          for await (const group of client.listGroups()) if (group.id === groupId) picked = group;
-          if (!picked) {
-            throw new AppError('not_found', 'No such group in Zoom.', {
-              reason: 'recording_group_missing',
-              params: { name: groupId },
-            });
-          }
-          await savePolicy(db, connection.id, { scope: 'group', groupId: picked.id, groupName: picked.name });
-        } else {
-          // Forget the missing group; syncing creates it again (or adopts one of the same name).
-          await savePolicy(db, connection.id, { scope: 'group', groupId: null });
-          await syncRecordingGroup(db, client, connection, await loadPolicy(db, connection.id));
-        }
-        await this.audit(connection);
-        return view(connection, await loadPolicy(db, connection.id));
-      });
-      app.post(
-        '/api/integrations/zoom/policy/manual/:itemId',
-        { config: { access: 'admin' } },
-        async (request) => {
-          const principal = getPrincipal(request);
-          const { itemId } = request.params as { itemId: string };
-          const connection = await findConnectionByOrganization(db, principal.organizationId);
-          const policy = connection ? await loadPolicy(db, connection.id) : undefined;
-          if (
-            !connection ||
-            !policy ||
-            !policyItems(policy.autoDeleteDays).some((item) => item.id === itemId && item.manual)
-          ) {
-            throw new AppError('not_found', 'No such manual item.', { reason: 'manual_item_not_found' });
-          }
-          const { done } = parseInput(confirmManualItemRequestSchema, request.body);
-          const confirmations = { ...policy.manualConfirmations };
-          if (done) confirmations[itemId] = { by: principal.email, at: new Date().toISOString() };
-          else delete confirmations[itemId];
-          await savePolicy(db, connection.id, { manualConfirmations: confirmations });
-          return view(connection, await loadPolicy(db, connection.id));
-        },
-      );
-    };
   }
 }
 

@@ -1,3 +1,3 @@
-export { applyPolicy, auditedValue, auditPolicy, syncRecordingGroup } from './audit-policy.ts';
 export { RecordingPolicyFeature } from './feature.ts';
-export { policyItems, recommendedDisclaimer } from './policy.ts';
+export { registerRecordingPolicyRoutes } from './http.ts';
+export { auditedValue } from './queries.ts';

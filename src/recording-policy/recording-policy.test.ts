@@ -36,6 +36,19 @@ describe('recording policy', () => {
     expect(policy.disclaimer.fr.title).toContain('Callport');
   });
 
+  it('recommends from the Zoom users the last user sync stored, without listing them at Zoom again', async () => {
+    const { control } = bed.emulator;
+    const before = control.requestLog().length;
+    const policy = (await bed.admin.request('GET', '/api/integrations/zoom/policy')).json();
+    const active = control.listUsers().filter((user) => user.status === 'active').length;
+    expect(policy.recommendation).toMatchObject({ zoomUsers: active, licensedLinked: 2 });
+    const userListings = control
+      .requestLog()
+      .slice(before)
+      .filter((entry) => entry.route === '/v2/users');
+    expect(userListings).toEqual([]);
+  });
+
   it('applies and locks what the API allows, reports refusals per item, and re-audits', async () => {
     const policy = (await bed.admin.request('POST', '/api/integrations/zoom/policy/apply')).json();
     const items = byId(policy.items);

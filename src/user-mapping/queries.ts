@@ -11,6 +11,15 @@ export function listZoomUsers(db: Db, connectionId: string) {
   return db.select().from(zoomUsers).where(eq(zoomUsers.connectionId, connectionId)).orderBy(zoomUsers.email);
 }
 
+/** How many of the account's Zoom users were active at the last user sync. */
+export async function countActiveZoomUsers(db: Db, connectionId: string): Promise<number> {
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(zoomUsers)
+    .where(and(eq(zoomUsers.connectionId, connectionId), eq(zoomUsers.status, 'active')));
+  return row?.count ?? 0;
+}
+
 /** Inserts or refreshes one synced Zoom user, keyed by e-mail (pending users have no id). */
 export async function upsertZoomUser(
   db: Db,

@@ -8,7 +8,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { contentSize, openContentStream } from './media.ts';
 import { checkAccessToken } from './oauth.ts';
-import { bearerToken, requestInfo } from './server.ts';
+import { bearerToken, requestInfo } from './request-info.ts';
 import type { EmulatorContext, MeetingInstance, RecordingFileRecord } from './state.ts';
 
 /** Lifetime of a signed URL (virtual time). Zoom's are short-lived; the exact value is not documented. */

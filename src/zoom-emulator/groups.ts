@@ -2,7 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import { zoomAddGroupMembersBodySchema } from '../zoom/wire.ts';
 import { paginate } from './paging.ts';
-import { sendZoomError, zoomRoute } from './server.ts';
+import { sendZoomError } from './request-info.ts';
+import { zoomRoute } from './server.ts';
 import {
   type EmulatorContext,
   EmulatorInputError,

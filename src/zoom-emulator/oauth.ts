@@ -5,7 +5,7 @@
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { requestInfo } from './server.ts';
+import { requestInfo } from './request-info.ts';
 import type {
   AccessTokenRecord,
   AppRecord,

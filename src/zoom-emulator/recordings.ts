@@ -15,7 +15,8 @@ import {
   sampleCallCues,
 } from './media.ts';
 import { paginate } from './paging.ts';
-import { requestInfo, sendZoomError, tokenOf, zoomRoute } from './server.ts';
+import { requestInfo, sendZoomError, tokenOf } from './request-info.ts';
+import { zoomRoute } from './server.ts';
 import { effectiveUserSettings } from './settings-routes.ts';
 import type { AppRecord } from './state.ts';
 import {

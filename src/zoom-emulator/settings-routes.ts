@@ -4,7 +4,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZoomSettings } from '../zoom/wire.ts';
-import { sendZoomError, tokenOf, zoomRoute } from './server.ts';
+import { sendZoomError, tokenOf } from './request-info.ts';
+import { zoomRoute } from './server.ts';
 import {
   deepMerge,
   defaultLockSettings,

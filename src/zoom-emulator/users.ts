@@ -2,7 +2,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZoomUser, ZoomUserListItem } from '../zoom/wire.ts';
 import { paginate } from './paging.ts';
-import { requestInfo, sendZoomError, tokenOf, zoomRoute } from './server.ts';
+import { requestInfo, sendZoomError, tokenOf } from './request-info.ts';
+import { zoomRoute } from './server.ts';
 import {
   type EmulatorContext,
   EmulatorInputError,

@@ -1,0 +1,82 @@
+// What may import what (docs/architecture.md, "Boundaries"). `npm run lint` runs it; a violation fails
+// `npm test`. src/boundaries.test.ts checks that each rule catches the import it names.
+//
+// A feature is any folder of src/ that is not one of the shared layers below, so a new feature folder
+// gets the feature rules without editing this file.
+const layers = 'contract|db|jobs|lib|server|storage|zoom|zoom-emulator|test-support|sandbox|types|web';
+const feature = `^src/(?!(?:${layers})/)[^/]+/`;
+const notTest = '\\.test\\.ts$';
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      comment: 'No runtime import cycle in src/ (type-only imports are erased and may form one).',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
+    },
+    {
+      name: 'zoom-imports-only-lib',
+      comment: 'zoom/ is the Zoom client: it knows nothing of our database, jobs or HTTP server.',
+      severity: 'error',
+      from: { path: '^src/zoom/', pathNot: notTest },
+      to: { path: '^src/', pathNot: '^src/(zoom|lib)/' },
+    },
+    {
+      name: 'emulator-imports-only-wire-and-lib',
+      comment: 'zoom-emulator/ behaves like Zoom: it may use Zoom wire schemas and lib/, nothing of Callport.',
+      severity: 'error',
+      from: { path: '^src/zoom-emulator/', pathNot: notTest },
+      to: { path: '^src/', pathNot: '^src/(zoom-emulator/|lib/|zoom/wire\\.ts$)' },
+    },
+    {
+      name: 'infrastructure-imports-no-feature',
+      comment: 'db/, jobs/, storage/, lib/ and contract/ are below the features.',
+      severity: 'error',
+      from: { path: '^src/(db|jobs|storage|lib|contract)/', pathNot: notTest },
+      to: { path: '^src/', pathNot: '^src/(db|jobs|storage|lib|contract)/' },
+    },
+    {
+      name: 'feature-imports-layers-only',
+      comment:
+        'A feature imports zoom/, db/, jobs/, storage/, lib/, contract/ and other features; never the composition root, the emulator or test support (its tests may).',
+      severity: 'error',
+      from: { path: feature, pathNot: notTest },
+      to: { path: '^src/(zoom-emulator/|test-support/|sandbox/|main\\.ts$|cli\\.ts$)' },
+    },
+    {
+      name: 'feature-reads-no-environment',
+      comment: 'Only the composition root loads the configuration; a feature may name its type.',
+      severity: 'error',
+      from: { path: feature, pathNot: notTest },
+      to: { path: '^src/config\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'feature-uses-other-features-index',
+      comment: "Another feature is reached through its index.ts only (its public surface), tests included.",
+      severity: 'error',
+      from: { path: `(${feature})` },
+      to: { path: `${feature}(?!index\\.ts$)`, pathNot: '^$1' },
+    },
+    {
+      name: 'only-http-uses-server',
+      comment: "A feature's http.ts mounts its routes on the server; its use cases only see the Principal type.",
+      severity: 'error',
+      from: { path: feature, pathNot: [notTest, '/http\\.ts$'] },
+      to: { path: '^src/server/', pathNot: '^src/server/types\\.ts$' },
+    },
+    {
+      name: 'web-imports-only-contract',
+      comment: 'The web UI talks to the server over HTTP: it shares the API contract, nothing else.',
+      severity: 'error',
+      from: { path: '^src/web/src/' },
+      to: { path: '^src/', pathNot: '^src/(web|contract)/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+  },
+};

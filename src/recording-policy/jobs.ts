@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { defineJob } from '../jobs/index.ts';
+
+export const auditPolicyJob = defineJob({
+  name: 'recording-policy.audit',
+  payload: z.object({ connectionId: z.uuid(), operator: z.string().nullable().optional() }),
+  retryLimit: 5,
+  retryDelaySeconds: 60,
+  retryBackoff: true,
+  timeoutSeconds: 300,
+  dedupe: 'queued',
+});
+
+export const dailyAuditJob = defineJob({
+  name: 'recording-policy.daily-audit',
+  payload: z.object({}).passthrough(),
+  retryLimit: 2,
+  retryDelaySeconds: 300,
+  retryBackoff: true,
+  timeoutSeconds: 300,
+  cron: '41 4 * * *',
+});
