@@ -1,18 +1,21 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
 import { findConnectionByOrganization, requireActiveConnection } from '../connections/index.ts';
 import { diagnoseRequestSchema, type ImportsOverview } from '../contract/index.ts';
-import { schema } from '../db/index.ts';
 import { AppError } from '../lib/errors.ts';
 import { decodeMessage } from '../lib/messages.ts';
 import type { App } from '../server/app.ts';
 import { getPrincipal, parseInput } from '../server/request.ts';
 import { diagnoseMeeting } from './diagnose-meeting.ts';
 import type { ImportFeature } from './feature.ts';
-import { countUnmatchedHosts, findSweep, listRecordingEvents } from './queries.ts';
+import {
+  countConnectionRecordings,
+  countUnmatchedHosts,
+  findSweep,
+  listLatestRecordings,
+  listRecordingEvents,
+} from './queries.ts';
 
 export function registerImportRoutes(feature: ImportFeature) {
   const { db, connections, config } = feature.deps;
-  const { recordings, calls } = schema;
   const requireConnection = (organizationId: string) => requireActiveConnection(db, organizationId);
 
   return (app: App) => {
@@ -26,40 +29,15 @@ export function registerImportRoutes(feature: ImportFeature) {
           throw new AppError('zoom_not_connected', 'Zoom is not connected.', {
             reason: 'zoom_not_connected',
           });
-        const [sweep, rows, counts] = await Promise.all([
+        const [sweep, rows, { counts, atRisk }] = await Promise.all([
           findSweep(db, connection.id),
-          db
-            .select({ recording: recordings, callId: calls.id })
-            .from(recordings)
-            .leftJoin(calls, eq(calls.recordingId, recordings.id))
-            .where(eq(recordings.connectionId, connection.id))
-            .orderBy(desc(recordings.startTime))
-            .limit(100),
-          db
-            .select({ status: recordings.status, count: sql<number>`count(*)::int` })
-            .from(recordings)
-            .where(eq(recordings.connectionId, connection.id))
-            .groupBy(recordings.status),
+          listLatestRecordings(db, connection.id, 100),
+          countConnectionRecordings(db, connection.id),
         ]);
         const events = await listRecordingEvents(
           db,
           rows.map((row) => row.recording.id),
         );
-        const soon = Date.now() + 24 * 3600_000;
-        const isAtRisk = (row: typeof recordings.$inferSelect) =>
-          row.status !== 'imported' &&
-          row.status !== 'deleted' &&
-          row.autoDeleteDate !== null &&
-          row.autoDeleteDate.getTime() < soon;
-        const [atRisk] = await db
-          .select({ count: sql<number>`count(*)::int` })
-          .from(recordings)
-          .where(
-            and(
-              eq(recordings.connectionId, connection.id),
-              sql`${recordings.status} NOT IN ('imported', 'deleted') AND ${recordings.autoDeleteDate} < now() + interval '24 hours'`,
-            ),
-          );
         return {
           lastSweep: sweep
             ? {
@@ -73,9 +51,9 @@ export function registerImportRoutes(feature: ImportFeature) {
           sweepIntervalMinutes: config.SWEEP_INTERVAL_MINUTES,
           backfillDays: config.BACKFILL_DAYS,
           unmatchedHosts: await countUnmatchedHosts(db, connection.id),
-          counts: Object.fromEntries(counts.map((row) => [row.status, row.count])),
-          atRisk: atRisk?.count ?? 0,
-          recordings: rows.map(({ recording, callId }) => ({
+          counts,
+          atRisk,
+          recordings: rows.map(({ recording, callId, isAtRisk }) => ({
             id: recording.id,
             meetingId: recording.meetingId,
             meetingUuid: recording.meetingUuid,
@@ -85,7 +63,7 @@ export function registerImportRoutes(feature: ImportFeature) {
             status: recording.status,
             reason: decodeMessage(recording.statusReason),
             autoDeleteDate: recording.autoDeleteDate?.toISOString() ?? null,
-            isAtRisk: isAtRisk(recording) && recording.autoDeleteDate!.getTime() < soon,
+            isAtRisk,
             callId: callId ?? null,
             events: events
               .filter((event) => event.recordingId === recording.id)

@@ -1,4 +1,4 @@
-import { and, asc, eq, getTableColumns, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { schema } from '../db/index.ts';
 import { encodeMessage } from '../lib/messages.ts';
@@ -485,4 +485,38 @@ export async function countUnmatchedHosts(db: Db, connectionId: string) {
     .orderBy(sql`count(*) desc`)
     .limit(200);
   return rows;
+}
+
+/**
+ * A recording Zoom deletes within a day (its trash auto-delete date) that Callport has not imported:
+ * the Imports tab's "at risk". The one definition, for each row and for the count.
+ */
+const isAtRisk = sql<boolean>`(${recordings.status} NOT IN ('imported', 'deleted') AND ${recordings.autoDeleteDate} < now() + interval '24 hours') IS TRUE`;
+
+/** The latest recordings of a connection with their call, newest first (the Imports tab). */
+export function listLatestRecordings(db: Db, connectionId: string, limit: number) {
+  return db
+    .select({ recording: recordings, callId: calls.id, isAtRisk })
+    .from(recordings)
+    .leftJoin(calls, eq(calls.recordingId, recordings.id))
+    .where(eq(recordings.connectionId, connectionId))
+    .orderBy(desc(recordings.startTime))
+    .limit(limit);
+}
+
+/** A connection's recordings per status, and how many are at risk. */
+export async function countConnectionRecordings(db: Db, connectionId: string) {
+  const rows = await db
+    .select({
+      status: recordings.status,
+      count: sql<number>`count(*)::int`,
+      atRisk: sql<number>`count(*) FILTER (WHERE ${isAtRisk})::int`,
+    })
+    .from(recordings)
+    .where(eq(recordings.connectionId, connectionId))
+    .groupBy(recordings.status);
+  return {
+    counts: Object.fromEntries(rows.map((row) => [row.status, row.count])),
+    atRisk: rows.reduce((total, row) => total + row.atRisk, 0),
+  };
 }
