@@ -3,10 +3,23 @@ import { z } from 'zod';
 import type { ExecuteSql } from '../db/index.ts';
 import { createLogger } from '../lib/logger.ts';
 import { createTestDatabase } from '../test-support/database.ts';
-import { defineJob, JobQueue } from './queue.ts';
+import { defineJob, type JobDefinition, JobQueue } from './queue.ts';
 
 const lostConnection = () =>
   Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+
+/** A test job: no retries, polled every 0.5 s, with what the test changes. */
+const testJob = <Payload>(name: string, changes: Partial<JobDefinition<Payload>> = {}) =>
+  defineJob<Payload>({
+    name,
+    payload: z.object({}).passthrough() as unknown as z.ZodType<Payload>,
+    retryLimit: 0,
+    retryDelaySeconds: 1,
+    retryBackoff: false,
+    timeoutSeconds: 60,
+    pollingIntervalSeconds: 0.5,
+    ...changes,
+  });
 
 describe('job queue', () => {
   it('records a finished job although PostgreSQL drops the connection at that moment', async () => {
@@ -24,15 +37,7 @@ describe('job queue', () => {
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
     const queue = new JobQueue({ executeSql, logger: createLogger({ level: 'silent' }) });
-    const job = defineJob({
-      name: 'test.connection-lost',
-      payload: z.object({}).passthrough(),
-      retryLimit: 0,
-      retryDelaySeconds: 1,
-      retryBackoff: false,
-      timeoutSeconds: 60,
-      pollingIntervalSeconds: 0.5,
-    });
+    const job = testJob('test.connection-lost');
     let runs = 0;
     queue.register(job, async () => {
       runs++;
@@ -58,22 +63,39 @@ describe('job queue', () => {
     }
   });
 
+  it('fails a job whose payload does not parse, at once and without running it', async () => {
+    const database = await createTestDatabase();
+    const queue = new JobQueue({
+      executeSql: database.executeSql,
+      logger: createLogger({ level: 'silent' }),
+    });
+    const job = testJob('test.bad-payload', { payload: z.object({ recordingId: z.uuid() }), retryLimit: 3 });
+    let runs = 0;
+    queue.register(job, async () => {
+      runs++;
+    });
+    try {
+      await queue.work();
+      // An older version's payload, or a hand-made job: send() validates, so go around it.
+      const id = await queue.boss.send(job.name, { recordingId: 'not-a-uuid' });
+      const stateOf = async () =>
+        (await database.executeSql('SELECT state, retry_count FROM pgboss.job WHERE id = $1', [id])).rows[0];
+      await expect.poll(async () => (await stateOf())?.state, { timeout: 20_000 }).toBe('failed');
+      expect((await stateOf())?.retry_count).toBe(0);
+      expect(runs).toBe(0);
+    } finally {
+      await queue.stop();
+      await database.close();
+    }
+  });
+
   it('counts the jobs waiting in every queue in one statement, as pg-boss counts one queue', async () => {
     const database = await createTestDatabase();
     const queue = new JobQueue({
       executeSql: database.executeSql,
       logger: createLogger({ level: 'silent' }),
     });
-    const definition = (name: string) =>
-      defineJob({
-        name,
-        payload: z.object({}).passthrough(),
-        retryLimit: 0,
-        retryDelaySeconds: 1,
-        retryBackoff: false,
-        timeoutSeconds: 60,
-      });
-    const [busy, idle] = [definition('test.busy'), definition('test.idle')];
+    const [busy, idle] = [testJob('test.busy'), testJob('test.idle')];
     queue.register(busy, async () => {});
     queue.register(idle, async () => {});
     try {

@@ -163,10 +163,21 @@ export class JobQueue {
             if (!job) return;
             const parsed = definition.payload.safeParse(job.data);
             if (!parsed.success) {
-              // A payload that does not parse will never parse: fail it without retries filling the log.
+              // A payload that does not parse will never parse: the job fails at once, without its
+              // retries (pg-boss's fail() would schedule them), and pg-boss's completion that follows
+              // this return finds it no longer active.
               this.#logger.error(
                 { job: definition.name, jobId: job.id, issues: parsed.error.issues },
                 'bad job payload',
+              );
+              await this.#executeSql(
+                `UPDATE ${this.#schema}.job SET state = 'failed', completed_on = now(), output = $3::jsonb
+                 WHERE name = $1 AND id = $2 AND state = 'active'`,
+                [
+                  definition.name,
+                  job.id,
+                  JSON.stringify({ error: 'bad job payload', issues: parsed.error.issues }),
+                ],
               );
               return;
             }
