@@ -65,3 +65,14 @@ export const importsQuery = queryOptions({
   queryFn: ({ signal }) => api.getImports(signal),
   refetchInterval: livePollMs,
 });
+
+/**
+ * Each opening of the recording-policy tab audits Zoom (its settings as they are now, and any drift),
+ * showing the last audit meanwhile; a focus of the window does not call Zoom again.
+ */
+export const policyAuditQuery = queryOptions({
+  queryKey: queryKeys.policy,
+  queryFn: ({ signal }) => api.auditPolicy(signal),
+  staleTime: 0,
+  refetchOnWindowFocus: false,
+});

@@ -1,15 +1,17 @@
-import type { Diagnosis, ImportsOverview } from '@contract/index.ts';
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import type { Diagnosis } from '@contract/index.ts';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '@/api.ts';
 import { Banner } from '@/components/banner.tsx';
 import { Button } from '@/components/button.tsx';
-import { PageHeader } from '@/components/layout.tsx';
-import { useDocumentTitle } from '@/components/use-document-title.ts';
-import { describeError } from '@/errors.ts';
+import { FeedbackBanners, useFeedback } from '@/components/feedback.tsx';
+import { Table } from '@/components/table.tsx';
 import { formatDateTime } from '@/format.ts';
 import { describeMessage } from '@/messages.ts';
+import { ZoomTabHeader } from '@/pages/settings/integrations/zoom/zoom-tab-header.tsx';
+import { importsQuery, queryKeys } from '@/queries.ts';
 
 const tones: Record<string, string> = {
   imported: 'badge-success',
@@ -26,80 +28,62 @@ const tones: Record<string, string> = {
 /** Réglages > Intégrations > Zoom > Imports: sweeps, webhooks, each recording's timeline, and "Test your first call". */
 export function ZoomImportsPage() {
   const { t } = useTranslation();
-  useDocumentTitle(t('zoomImports.title'));
-  const [overview, setOverview] = useState<ImportsOverview | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const queryClient = useQueryClient();
+  // Imports move on their own (webhooks, sweeps): the overview polls while the tab is visible.
+  const { data: overview, error: loadError } = useQuery(importsQuery);
+  const feedback = useFeedback();
   const [meeting, setMeeting] = useState('');
   const [diagnosis, setDiagnosis] = useState<Diagnosis | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
 
-  const load = useCallback(async () => {
-    try {
-      setOverview(await api.getImports());
-    } catch (cause) {
-      setError(describeError(t, cause));
-    }
-  }, [t]);
-  useEffect(() => {
-    void load();
-    const timer = setInterval(() => void load(), 5000);
-    return () => clearInterval(timer);
-  }, [load]);
-
+  const importNow = useMutation({
+    mutationFn: () => api.importNow(),
+    onSuccess: async () => {
+      feedback.succeed(t('zoomImports.queued'));
+      await queryClient.invalidateQueries({ queryKey: queryKeys.imports });
+    },
+    onError: (cause) => feedback.fail(cause),
+  });
   // The diagnosis found a host with no Callport user: create it here, then link it in the Users tab.
-  const createHost = async (email: string) => {
-    try {
-      await api.createUser({ email, name: email.split('@')[0]!, role: 'member' });
+  const createHost = useMutation({
+    mutationFn: (email: string) => api.createUser({ email, name: email.split('@')[0]!, role: 'member' }),
+    onSuccess: async (_user, email) => {
       setDiagnosis(null);
-      setNotice(t('zoomImports.hostCreated', { email }));
-    } catch (cause) {
-      setError(describeError(t, cause, { conflict: t('errors.conflict') }));
-    }
-  };
+      feedback.succeed(t('zoomImports.hostCreated', { email }));
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: queryKeys.users }),
+        queryClient.invalidateQueries({ queryKey: queryKeys.userMapping }),
+      ]);
+    },
+    onError: (cause) => feedback.fail(cause, { conflict: t('errors.conflict') }),
+  });
+  const diagnose = useMutation({
+    mutationFn: (meeting: string) => api.diagnose(meeting),
+    onSuccess: setDiagnosis,
+    onError: (cause) => feedback.fail(cause),
+  });
 
   const firstCall = overview?.recordings.filter((recording) => recording.callId).at(-1);
-  const diagnose = async (event: FormEvent) => {
+  const submitDiagnosis = (event: FormEvent) => {
     event.preventDefault();
-    try {
-      setDiagnosis(await api.diagnose(meeting));
-    } catch (cause) {
-      setError(describeError(t, cause));
-    }
+    diagnose.mutate(meeting);
   };
 
   return (
     <>
-      <PageHeader
-        eyebrow={t('zoomUsers.eyebrow')}
+      <ZoomTabHeader
         title={t('zoomImports.title')}
         description={t('zoomImports.description', { minutes: overview?.sweepIntervalMinutes ?? 5 })}
         actions={
-          <Button
-            variant="primary"
-            onClick={() =>
-              void api
-                .importNow()
-                .then(() => setNotice(t('zoomImports.queued')))
-                .catch((cause: unknown) => setError(describeError(t, cause)))
-            }
-          >
+          <Button variant="primary" isBusy={importNow.isPending} onClick={() => importNow.mutate()}>
             {t('zoomImports.importNow')}
           </Button>
         }
       />
-      <p>
-        <Link to="/settings/integrations">← {t('zoomUsers.back')}</Link>
-      </p>
-      {error ? (
-        <Banner tone="error" onDismiss={() => setError(null)}>
-          {error}
-        </Banner>
-      ) : null}
-      {notice ? (
-        <Banner tone="success" onDismiss={() => setNotice(null)}>
-          {notice} <Link to="/settings/integrations/zoom/users">{t('zoomImports.openUsers')}</Link>
-        </Banner>
-      ) : null}
+      <FeedbackBanners
+        feedback={feedback}
+        loadError={loadError}
+        noticeExtra={<Link to="/settings/integrations/zoom/users">{t('zoomImports.openUsers')}</Link>}
+      />
       {overview && overview.atRisk > 0 ? (
         <Banner tone="warning" testId="at-risk">
           {t('zoomImports.atRisk', { count: overview.atRisk })}
@@ -162,7 +146,7 @@ export function ZoomImportsPage() {
           ) : (
             <p className="muted">{t('zoomImports.firstCallNone')}</p>
           )}
-          <form onSubmit={(event) => void diagnose(event)} className="toolbar">
+          <form onSubmit={submitDiagnosis} className="toolbar">
             <input
               className="input"
               value={meeting}
@@ -170,7 +154,7 @@ export function ZoomImportsPage() {
               placeholder={t('zoomImports.meetingPlaceholder')}
               aria-label={t('zoomImports.meetingPlaceholder')}
             />
-            <Button type="submit" variant="secondary" disabled={!meeting.trim()}>
+            <Button type="submit" variant="secondary" disabled={!meeting.trim()} isBusy={diagnose.isPending}>
               {t('zoomImports.diagnose')}
             </Button>
           </form>
@@ -181,7 +165,11 @@ export function ZoomImportsPage() {
               </strong>
               <p>{describeMessage(t, diagnosis.detail)}</p>
               {diagnosis.hostEmail ? (
-                <Button variant="secondary" onClick={() => void createHost(diagnosis.hostEmail!)}>
+                <Button
+                  variant="secondary"
+                  isBusy={createHost.isPending}
+                  onClick={() => createHost.mutate(diagnosis.hostEmail!)}
+                >
                   {t('zoomImports.createHost', { email: diagnosis.hostEmail })}
                 </Button>
               ) : null}
@@ -194,59 +182,56 @@ export function ZoomImportsPage() {
       </div>
       <h2 className="section-title">{t('zoomImports.recordings')}</h2>
       <div className="card card-flush">
-        <div className="table-wrap">
-          <table className="table" data-testid="imports-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('callLibrary.topic')}</th>
-                <th scope="col">{t('callLibrary.host')}</th>
-                <th scope="col">{t('callLibrary.date')}</th>
-                <th scope="col">{t('zoomImports.statusTitle')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {(overview?.recordings ?? []).map((recording) => (
-                <tr key={recording.id}>
-                  <td>
-                    {recording.callId ? (
-                      <Link to={`/calls/${recording.callId}`}>{recording.topic}</Link>
-                    ) : (
-                      recording.topic
-                    )}
-                    <div className="muted mono">{recording.meetingId}</div>
-                  </td>
-                  <td>{recording.hostEmail ?? '—'}</td>
-                  <td>{formatDateTime(recording.startTime)}</td>
-                  <td className="status-cell">
-                    <span className={`badge ${tones[recording.status] ?? 'badge-neutral'}`}>
-                      {t(`zoomImports.status.${recording.status}` as 'zoomImports.status.imported')}
-                    </span>
-                    {recording.isAtRisk ? (
-                      <span className="badge badge-warning">{t('zoomImports.deletedSoon')}</span>
-                    ) : null}
-                    {recording.reason ? (
-                      <span className="muted">{describeMessage(t, recording.reason)}</span>
-                    ) : null}
-                    <details>
-                      <summary>{t('zoomImports.timeline')}</summary>
-                      <ol className="timeline">
-                        {recording.events.map((event) => (
-                          <li key={`${event.at}-${event.status}`}>
-                            {formatDateTime(event.at)} —{' '}
-                            {t(`zoomImports.status.${event.status}` as 'zoomImports.status.imported', {
-                              defaultValue: event.status,
-                            })}
-                            {event.detail ? ` : ${describeMessage(t, event.detail)}` : ''}
-                          </li>
-                        ))}
-                      </ol>
-                    </details>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          caption={t('zoomImports.recordings')}
+          testId="imports-table"
+          columns={[
+            { key: 'topic', label: t('callLibrary.topic') },
+            { key: 'host', label: t('callLibrary.host') },
+            { key: 'date', label: t('callLibrary.date') },
+            { key: 'status', label: t('zoomImports.statusTitle') },
+          ]}
+        >
+          {(overview?.recordings ?? []).map((recording) => (
+            <tr key={recording.id}>
+              <td>
+                {recording.callId ? (
+                  <Link to={`/calls/${recording.callId}`}>{recording.topic}</Link>
+                ) : (
+                  recording.topic
+                )}
+                <div className="muted mono">{recording.meetingId}</div>
+              </td>
+              <td>{recording.hostEmail ?? '—'}</td>
+              <td>{formatDateTime(recording.startTime)}</td>
+              <td className="status-cell">
+                <span className={`badge ${tones[recording.status] ?? 'badge-neutral'}`}>
+                  {t(`zoomImports.status.${recording.status}` as 'zoomImports.status.imported')}
+                </span>
+                {recording.isAtRisk ? (
+                  <span className="badge badge-warning">{t('zoomImports.deletedSoon')}</span>
+                ) : null}
+                {recording.reason ? (
+                  <span className="muted">{describeMessage(t, recording.reason)}</span>
+                ) : null}
+                <details>
+                  <summary>{t('zoomImports.timeline')}</summary>
+                  <ol className="timeline">
+                    {recording.events.map((event) => (
+                      <li key={`${event.at}-${event.status}`}>
+                        {formatDateTime(event.at)} —{' '}
+                        {t(`zoomImports.status.${event.status}` as 'zoomImports.status.imported', {
+                          defaultValue: event.status,
+                        })}
+                        {event.detail ? ` : ${describeMessage(t, event.detail)}` : ''}
+                      </li>
+                    ))}
+                  </ol>
+                </details>
+              </td>
+            </tr>
+          ))}
+        </Table>
         {overview && overview.recordings.length === 0 ? (
           <p className="table-empty">{t('zoomImports.none')}</p>
         ) : null}

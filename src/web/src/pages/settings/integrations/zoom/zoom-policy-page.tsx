@@ -1,16 +1,17 @@
 import type { RecordingPolicy } from '@contract/index.ts';
-import { useCallback, useEffect, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
 import { api } from '@/api.ts';
 import { Banner } from '@/components/banner.tsx';
 import { Button } from '@/components/button.tsx';
 import { Dialog } from '@/components/dialog.tsx';
-import { PageHeader } from '@/components/layout.tsx';
-import { useDocumentTitle } from '@/components/use-document-title.ts';
-import { describeError } from '@/errors.ts';
+import { FeedbackBanners, useFeedback } from '@/components/feedback.tsx';
+import { Table } from '@/components/table.tsx';
 import { formatDateTime } from '@/format.ts';
 import { describeMessage } from '@/messages.ts';
+import { ZoomTabHeader } from '@/pages/settings/integrations/zoom/zoom-tab-header.tsx';
+import { policyAuditQuery } from '@/queries.ts';
 
 const tones = {
   ok: 'badge-success',
@@ -46,10 +47,10 @@ function pendingChanges(policy: RecordingPolicy): Item[] {
 /** Réglages > Intégrations > Zoom > Règles d'enregistrement: the guide's section 1, audited and applied. */
 export function ZoomPolicyPage() {
   const { t } = useTranslation();
-  useDocumentTitle(t('zoomPolicy.title'));
-  const [policy, setPolicy] = useState<RecordingPolicy | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [isBusy, setIsBusy] = useState(false);
+  const queryClient = useQueryClient();
+  const policyQuery = useQuery(policyAuditQuery);
+  const policy = policyQuery.data ?? null;
+  const feedback = useFeedback();
   const [isConfirming, setIsConfirming] = useState(false);
   const [applied, setApplied] = useState<RecordingPolicy | null>(null);
   const [pickedGroup, setPickedGroup] = useState('');
@@ -57,23 +58,17 @@ export function ZoomPolicyPage() {
   const show = useValueInWords();
   const itemName = (id: string) => t(`zoomPolicy.items.${id}` as 'zoomPolicy.items.cloud_recording');
 
-  const run = useCallback(
-    async (action: () => Promise<RecordingPolicy>) => {
-      setIsBusy(true);
-      try {
-        setPolicy(await action());
-        setError(null);
-      } catch (cause) {
-        setError(describeError(t, cause));
-      } finally {
-        setIsBusy(false);
-      }
+  // Every change answers with the policy as it now stands: it replaces the cached one.
+  const change = useMutation({
+    mutationFn: (action: () => Promise<RecordingPolicy>) => action(),
+    onSuccess: (after) => {
+      queryClient.setQueryData(policyAuditQuery.queryKey, after);
+      feedback.clearError();
     },
-    [t],
-  );
-  useEffect(() => {
-    void run(() => api.auditPolicy());
-  }, [run]);
+    onError: (cause) => feedback.fail(cause),
+  });
+  const run = (action: () => Promise<RecordingPolicy>) => change.mutate(action);
+  const isBusy = change.isPending || policyQuery.isFetching;
 
   const copy = (key: string, text: string) =>
     void navigator.clipboard
@@ -82,7 +77,7 @@ export function ZoomPolicyPage() {
       .catch(() => {});
   const apply = () => {
     setIsConfirming(false);
-    void run(async () => {
+    run(async () => {
       const after = await api.applyPolicy();
       setApplied(after);
       return after;
@@ -95,13 +90,12 @@ export function ZoomPolicyPage() {
       : t('zoomPolicy.confirmWhereAccount');
   return (
     <>
-      <PageHeader
-        eyebrow={t('zoomUsers.eyebrow')}
+      <ZoomTabHeader
         title={t('zoomPolicy.title')}
         description={t('zoomPolicy.description')}
         actions={
           <>
-            <Button variant="secondary" onClick={() => void run(() => api.auditPolicy())} disabled={isBusy}>
+            <Button variant="secondary" onClick={() => void policyQuery.refetch()} disabled={isBusy}>
               {t('zoomPolicy.audit')}
             </Button>
             <Button
@@ -115,14 +109,7 @@ export function ZoomPolicyPage() {
           </>
         }
       />
-      <p>
-        <Link to="/settings/integrations">← {t('zoomUsers.back')}</Link>
-      </p>
-      {error ? (
-        <Banner tone="error" onDismiss={() => setError(null)}>
-          {error}
-        </Banner>
-      ) : null}
+      <FeedbackBanners feedback={feedback} loadError={policyQuery.error} />
       {policy?.isGroupMissing ? (
         <Banner
           tone="warning"
@@ -131,11 +118,7 @@ export function ZoomPolicyPage() {
         >
           <p>{t('zoomPolicy.groupMissingHelp')}</p>
           <div className="toolbar">
-            <Button
-              variant="primary"
-              onClick={() => void run(() => api.selectRecordingGroup({}))}
-              isBusy={isBusy}
-            >
+            <Button variant="primary" onClick={() => run(() => api.selectRecordingGroup({}))} isBusy={isBusy}>
               {t('zoomPolicy.recreateGroup', { name: policy.groupName })}
             </Button>
             {policy.zoomGroups.length > 0 ? (
@@ -156,16 +139,13 @@ export function ZoomPolicyPage() {
                 <Button
                   variant="secondary"
                   disabled={!pickedGroup}
-                  onClick={() => void run(() => api.selectRecordingGroup({ groupId: pickedGroup }))}
+                  onClick={() => run(() => api.selectRecordingGroup({ groupId: pickedGroup }))}
                 >
                   {t('zoomPolicy.useGroup')}
                 </Button>
               </>
             ) : null}
-            <Button
-              variant="secondary"
-              onClick={() => void run(() => api.updatePolicy({ scope: 'account' }))}
-            >
+            <Button variant="secondary" onClick={() => run(() => api.updatePolicy({ scope: 'account' }))}>
               {t('zoomPolicy.switchToAccount')}
             </Button>
           </div>
@@ -269,7 +249,7 @@ export function ZoomPolicyPage() {
                 className="input"
                 value={policy.scope}
                 onChange={(event) =>
-                  void run(() => api.updatePolicy({ scope: event.target.value as 'account' | 'group' }))
+                  run(() => api.updatePolicy({ scope: event.target.value as 'account' | 'group' }))
                 }
               >
                 <option value="account">{t('zoomPolicy.scope.account')}</option>
@@ -282,7 +262,7 @@ export function ZoomPolicyPage() {
                 className="input"
                 value={policy.autoDeleteDays}
                 onChange={(event) =>
-                  void run(() => api.updatePolicy({ autoDeleteDays: Number(event.target.value) as 30 }))
+                  run(() => api.updatePolicy({ autoDeleteDays: Number(event.target.value) as 30 }))
                 }
               >
                 {[30, 60, 90, 120].map((days) => (
@@ -304,92 +284,87 @@ export function ZoomPolicyPage() {
         </div>
       ) : null}
       <div className="card card-flush">
-        <div className="table-wrap">
-          <table className="table" data-testid="policy-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('zoomPolicy.item')}</th>
-                <th scope="col">{t('zoomPolicy.target')}</th>
-                <th scope="col">{t('zoomPolicy.current')}</th>
-                <th scope="col">{t('zoomPolicy.status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {(policy?.items ?? []).map((item) => (
-                <tr key={item.id} data-testid="policy-row" data-item={item.id} data-status={item.status}>
-                  <td>
-                    <strong>{t(`zoomPolicy.items.${item.id}` as 'zoomPolicy.items.cloud_recording')}</strong>
-                    {item.field ? (
-                      <details className="muted">
-                        <summary>{t('zoomPolicy.apiField')}</summary>
-                        <code>{item.field}</code>
-                      </details>
-                    ) : null}
-                    {item.manualSteps ? (
-                      <details>
-                        <summary>{t('zoomPolicy.manualSteps')}</summary>
-                        <ol>
-                          {item.manualSteps.map((step) => (
-                            <li key={step.code}>{describeMessage(t, step)}</li>
-                          ))}
-                        </ol>
-                      </details>
-                    ) : null}
-                  </td>
-                  <td>{show(item.id, item.target)}</td>
-                  <td>
-                    {show(item.id, item.current)}{' '}
-                    {item.isLocked ? (
-                      <span className="badge badge-neutral">🔒 {t('zoomPolicy.locked')}</span>
-                    ) : null}
-                  </td>
-                  <td className="status-cell">
-                    <span className={`badge ${tones[item.status]}`}>
-                      {t(`zoomPolicy.statuses.${item.status}`)}
+        <Table
+          caption={t('zoomPolicy.title')}
+          testId="policy-table"
+          columns={[
+            { key: 'item', label: t('zoomPolicy.item') },
+            { key: 'target', label: t('zoomPolicy.target') },
+            { key: 'current', label: t('zoomPolicy.current') },
+            { key: 'status', label: t('zoomPolicy.status') },
+          ]}
+        >
+          {(policy?.items ?? []).map((item) => (
+            <tr key={item.id} data-testid="policy-row" data-item={item.id} data-status={item.status}>
+              <td>
+                <strong>{t(`zoomPolicy.items.${item.id}` as 'zoomPolicy.items.cloud_recording')}</strong>
+                {item.field ? (
+                  <details className="muted">
+                    <summary>{t('zoomPolicy.apiField')}</summary>
+                    <code>{item.field}</code>
+                  </details>
+                ) : null}
+                {item.manualSteps ? (
+                  <details>
+                    <summary>{t('zoomPolicy.manualSteps')}</summary>
+                    <ol>
+                      {item.manualSteps.map((step) => (
+                        <li key={step.code}>{describeMessage(t, step)}</li>
+                      ))}
+                    </ol>
+                  </details>
+                ) : null}
+              </td>
+              <td>{show(item.id, item.target)}</td>
+              <td>
+                {show(item.id, item.current)}{' '}
+                {item.isLocked ? (
+                  <span className="badge badge-neutral">🔒 {t('zoomPolicy.locked')}</span>
+                ) : null}
+              </td>
+              <td className="status-cell">
+                <span className={`badge ${tones[item.status]}`}>
+                  {t(`zoomPolicy.statuses.${item.status}`)}
+                </span>
+                {item.status === 'manual' ? (
+                  <span className="muted">{t('zoomPolicy.notVerifiable')}</span>
+                ) : null}
+                {item.note ? (
+                  <span className="muted">
+                    {t(`zoomPolicy.notes.${item.note}` as 'zoomPolicy.notes.account_level_only', {
+                      defaultValue: item.note,
+                    })}
+                  </span>
+                ) : null}
+                {item.lastApply?.outcome === 'refused' ? (
+                  <span className="field-error">
+                    {t('zoomPolicy.refused', { message: item.lastApply.message })}
+                  </span>
+                ) : null}
+                {item.isUnconfirmed ? <span className="muted">{t('zoomPolicy.unconfirmed')}</span> : null}
+                {item.isBeyondGuide ? (
+                  <span className="muted" data-testid="beyond-guide">
+                    {t(`policyBeyondGuide.${item.id}` as 'policyBeyondGuide.recording_audio_transcript')}
+                  </span>
+                ) : null}
+                {item.manualSteps && item.status === 'manual' ? (
+                  <label className="inline-field">
+                    <input
+                      type="checkbox"
+                      checked={Boolean(item.confirmedBy)}
+                      onChange={(event) => run(() => api.confirmManualItem(item.id, event.target.checked))}
+                    />
+                    <span>
+                      {item.confirmedBy
+                        ? t('zoomPolicy.doneBy', { by: item.confirmedBy.by })
+                        : t('zoomPolicy.done')}
                     </span>
-                    {item.status === 'manual' ? (
-                      <span className="muted">{t('zoomPolicy.notVerifiable')}</span>
-                    ) : null}
-                    {item.note ? (
-                      <span className="muted">
-                        {t(`zoomPolicy.notes.${item.note}` as 'zoomPolicy.notes.account_level_only', {
-                          defaultValue: item.note,
-                        })}
-                      </span>
-                    ) : null}
-                    {item.lastApply?.outcome === 'refused' ? (
-                      <span className="field-error">
-                        {t('zoomPolicy.refused', { message: item.lastApply.message })}
-                      </span>
-                    ) : null}
-                    {item.isUnconfirmed ? <span className="muted">{t('zoomPolicy.unconfirmed')}</span> : null}
-                    {item.isBeyondGuide ? (
-                      <span className="muted" data-testid="beyond-guide">
-                        {t(`policyBeyondGuide.${item.id}` as 'policyBeyondGuide.recording_audio_transcript')}
-                      </span>
-                    ) : null}
-                    {item.manualSteps && item.status === 'manual' ? (
-                      <label className="inline-field">
-                        <input
-                          type="checkbox"
-                          checked={Boolean(item.confirmedBy)}
-                          onChange={(event) =>
-                            void run(() => api.confirmManualItem(item.id, event.target.checked))
-                          }
-                        />
-                        <span>
-                          {item.confirmedBy
-                            ? t('zoomPolicy.doneBy', { by: item.confirmedBy.by })
-                            : t('zoomPolicy.done')}
-                        </span>
-                      </label>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                  </label>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </Table>
       </div>
       {policy ? (
         <div className="card" data-testid="disclaimer">

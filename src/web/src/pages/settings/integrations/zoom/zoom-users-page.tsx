@@ -2,15 +2,14 @@ import type { UserMapping } from '@contract/index.ts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
 import { api } from '@/api.ts';
 import { Banner } from '@/components/banner.tsx';
 import { Button } from '@/components/button.tsx';
-import { PageHeader } from '@/components/layout.tsx';
+import { FeedbackBanners, useFeedback } from '@/components/feedback.tsx';
+import { Table } from '@/components/table.tsx';
 import { UnsavedChangesGuard } from '@/components/unsaved-changes-guard.tsx';
-import { useDocumentTitle } from '@/components/use-document-title.ts';
-import { describeError } from '@/errors.ts';
 import { formatDateTime } from '@/format.ts';
+import { ZoomTabHeader } from '@/pages/settings/integrations/zoom/zoom-tab-header.tsx';
 import { queryKeys, userMappingQuery } from '@/queries.ts';
 
 type Draft = Map<string, { zoomUserId: string; method: 'automatic' | 'manual' } | null>;
@@ -21,13 +20,11 @@ type Draft = Map<string, { zoomUserId: string; method: 'automatic' | 'manual' } 
  */
 export function ZoomUsersPage() {
   const { t } = useTranslation();
-  useDocumentTitle(t('zoomUsers.title'));
   const queryClient = useQueryClient();
   const mappingQuery = useQuery(userMappingQuery);
   const mapping = mappingQuery.data ?? null;
   const [draft, setDraft] = useState<Draft>(new Map());
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const feedback = useFeedback();
   const [filter, setFilter] = useState('');
   const isDirty = draft.size > 0;
 
@@ -47,7 +44,7 @@ export function ZoomUsersPage() {
   };
   const setLink = (userId: string, link: { zoomUserId: string; method: 'automatic' | 'manual' } | null) => {
     setDraft((previous) => new Map(previous).set(userId, link));
-    setNotice(null);
+    feedback.clearNotice();
   };
 
   const autoAssociate = useMutation({
@@ -59,9 +56,9 @@ export function ZoomUsersPage() {
           next.set(proposal.userId, { zoomUserId: proposal.zoomUserId, method: 'automatic' });
         return next;
       });
-      setNotice(t('zoomUsers.proposed', { count: proposals.length }));
+      feedback.succeed(t('zoomUsers.proposed', { count: proposals.length }));
     },
-    onError: (cause) => setError(describeError(t, cause)),
+    onError: (cause) => feedback.fail(cause),
   });
 
   const save = useMutation({
@@ -76,10 +73,9 @@ export function ZoomUsersPage() {
       // Links decide what is imported and who is in the recording group: every Zoom view is stale.
       await queryClient.invalidateQueries({ queryKey: queryKeys.zoomIntegration });
       setDraft(new Map());
-      setNotice(t('zoomUsers.saved'));
-      setError(null);
+      feedback.succeed(t('zoomUsers.saved'));
     },
-    onError: (cause) => setError(describeError(t, cause)),
+    onError: (cause) => feedback.fail(cause),
   });
 
   const linkedElsewhere = (zoomUserId: string, userId: string) =>
@@ -96,8 +92,7 @@ export function ZoomUsersPage() {
 
   return (
     <>
-      <PageHeader
-        eyebrow={t('zoomUsers.eyebrow')}
+      <ZoomTabHeader
         title={t('zoomUsers.title')}
         description={t('zoomUsers.description')}
         actions={
@@ -120,21 +115,8 @@ export function ZoomUsersPage() {
           </>
         }
       />
-      <p>
-        <Link to="/settings/integrations">← {t('zoomUsers.back')}</Link>
-      </p>
       <UnsavedChangesGuard isDirty={isDirty} message={t('zoomUsers.unsavedConfirm')} />
-      {mappingQuery.error ? <Banner tone="error">{describeError(t, mappingQuery.error)}</Banner> : null}
-      {error ? (
-        <Banner tone="error" onDismiss={() => setError(null)}>
-          {error}
-        </Banner>
-      ) : null}
-      {notice ? (
-        <Banner tone="success" onDismiss={() => setNotice(null)} testId="zoom-users-notice">
-          {notice}
-        </Banner>
-      ) : null}
+      <FeedbackBanners feedback={feedback} loadError={mappingQuery.error} noticeTestId="zoom-users-notice" />
       {isDirty ? (
         <Banner tone="warning" testId="unsaved-banner">
           {t('zoomUsers.unsaved')}
@@ -157,95 +139,92 @@ export function ZoomUsersPage() {
               : null}
           </span>
         </div>
-        <div className="table-wrap">
-          <table className="table" data-testid="zoom-users-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('zoomUsers.callportUser')}</th>
-                <th scope="col">{t('zoomUsers.licence')}</th>
-                <th scope="col">{t('zoomUsers.zoomUser')}</th>
-                <th scope="col">{t('zoomUsers.how')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {visibleUsers.map((user) => {
-                const link = effectiveLink(user.id);
-                return (
-                  <tr key={user.id} data-testid="zoom-user-row" data-email={user.email.trim()}>
-                    <td>
-                      <strong>{user.name}</strong>
-                      <div className="muted">{user.email}</div>
-                    </td>
-                    <td>
-                      {user.isLicensed ? (
-                        <span className="badge badge-success">{t('zoomUsers.licensed')}</span>
-                      ) : (
-                        <span className="badge badge-neutral">{t('zoomUsers.unlicensed')}</span>
-                      )}
-                    </td>
-                    <td>
-                      <select
-                        className="input"
-                        aria-label={t('zoomUsers.linkFor', { name: user.name })}
-                        value={link?.zoomUserId ?? ''}
-                        onChange={(event) =>
-                          setLink(
-                            user.id,
-                            event.target.value ? { zoomUserId: event.target.value, method: 'manual' } : null,
-                          )
-                        }
-                      >
-                        <option value="">{t('zoomUsers.notLinked')}</option>
-                        {(mapping?.zoomUsers ?? [])
-                          .filter((zoomUser) => zoomUser.isLinkable)
-                          .sort((a, b) =>
-                            (a.displayName || a.email).localeCompare(b.displayName || b.email, undefined, {
-                              sensitivity: 'base',
-                            }),
-                          )
-                          .map((zoomUser) => (
-                            <option
-                              key={zoomUser.zoomUserId}
-                              value={zoomUser.zoomUserId!}
-                              disabled={linkedElsewhere(zoomUser.zoomUserId!, user.id)}
-                            >
-                              {zoomUser.displayName} · {zoomUser.email}
-                              {zoomUser.status === 'inactive' ? ` (${t('zoomUsers.inactive')})` : ''}
-                            </option>
-                          ))}
-                      </select>
-                    </td>
-                    <td data-testid="link-method">
-                      {link
-                        ? link.method === 'automatic'
-                          ? t('zoomUsers.automatic')
-                          : t('zoomUsers.manual')
-                        : '—'}
-                      {link && zoomById.get(link.zoomUserId)?.status === 'inactive' ? (
-                        <div className="muted">{t('zoomUsers.inactiveWarning')}</div>
-                      ) : null}
-                      {user.link ? (
-                        <div
-                          data-testid="user-import-state"
-                          className={user.import?.errorCode ? 'field-error' : 'muted'}
+        <Table
+          caption={t('zoomUsers.title')}
+          testId="zoom-users-table"
+          columns={[
+            { key: 'user', label: t('zoomUsers.callportUser') },
+            { key: 'licence', label: t('zoomUsers.licence') },
+            { key: 'zoom', label: t('zoomUsers.zoomUser') },
+            { key: 'how', label: t('zoomUsers.how') },
+          ]}
+        >
+          {visibleUsers.map((user) => {
+            const link = effectiveLink(user.id);
+            return (
+              <tr key={user.id} data-testid="zoom-user-row" data-email={user.email.trim()}>
+                <td>
+                  <strong>{user.name}</strong>
+                  <div className="muted">{user.email}</div>
+                </td>
+                <td>
+                  {user.isLicensed ? (
+                    <span className="badge badge-success">{t('zoomUsers.licensed')}</span>
+                  ) : (
+                    <span className="badge badge-neutral">{t('zoomUsers.unlicensed')}</span>
+                  )}
+                </td>
+                <td>
+                  <select
+                    className="input"
+                    aria-label={t('zoomUsers.linkFor', { name: user.name })}
+                    value={link?.zoomUserId ?? ''}
+                    onChange={(event) =>
+                      setLink(
+                        user.id,
+                        event.target.value ? { zoomUserId: event.target.value, method: 'manual' } : null,
+                      )
+                    }
+                  >
+                    <option value="">{t('zoomUsers.notLinked')}</option>
+                    {(mapping?.zoomUsers ?? [])
+                      .filter((zoomUser) => zoomUser.isLinkable)
+                      .sort((a, b) =>
+                        (a.displayName || a.email).localeCompare(b.displayName || b.email, undefined, {
+                          sensitivity: 'base',
+                        }),
+                      )
+                      .map((zoomUser) => (
+                        <option
+                          key={zoomUser.zoomUserId}
+                          value={zoomUser.zoomUserId!}
+                          disabled={linkedElsewhere(zoomUser.zoomUserId!, user.id)}
                         >
-                          {user.import?.errorCode
-                            ? t(`userImport.errors.${user.import.errorCode}`)
-                            : user.import?.sweptAt
-                              ? t('userImport.backfilled', {
-                                  count: user.import.recordingsFound,
-                                  from: user.import.backfillFrom ?? '',
-                                })
-                              : t('userImport.pending')}
-                        </div>
-                      ) : null}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+                          {zoomUser.displayName} · {zoomUser.email}
+                          {zoomUser.status === 'inactive' ? ` (${t('zoomUsers.inactive')})` : ''}
+                        </option>
+                      ))}
+                  </select>
+                </td>
+                <td data-testid="link-method">
+                  {link
+                    ? link.method === 'automatic'
+                      ? t('zoomUsers.automatic')
+                      : t('zoomUsers.manual')
+                    : '—'}
+                  {link && zoomById.get(link.zoomUserId)?.status === 'inactive' ? (
+                    <div className="muted">{t('zoomUsers.inactiveWarning')}</div>
+                  ) : null}
+                  {user.link ? (
+                    <div
+                      data-testid="user-import-state"
+                      className={user.import?.errorCode ? 'field-error' : 'muted'}
+                    >
+                      {user.import?.errorCode
+                        ? t(`userImport.errors.${user.import.errorCode}`)
+                        : user.import?.sweptAt
+                          ? t('userImport.backfilled', {
+                              count: user.import.recordingsFound,
+                              from: user.import.backfillFrom ?? '',
+                            })
+                          : t('userImport.pending')}
+                    </div>
+                  ) : null}
+                </td>
+              </tr>
+            );
+          })}
+        </Table>
       </div>
       <h2 className="section-title">{t('zoomUsers.inbox')}</h2>
       <div className="card" data-testid="unmatched-inbox">
