@@ -73,10 +73,19 @@ module.exports = {
       from: { path: '^src/web/src/' },
       to: { path: '^src/', pathNot: '^src/(web|contract)/' },
     },
+    {
+      name: 'web-imports-resolve',
+      comment: 'An import of the web UI this lint cannot resolve (an alias unknown here) would escape its rules.',
+      severity: 'error',
+      from: { path: '^src/web/src/' },
+      to: { couldNotResolve: true },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
+    // The web UI's aliases (@/, @contract/), which the root tsconfig.json does not know.
+    webpackConfig: { fileName: 'src/web/aliases.cjs' },
   },
 };

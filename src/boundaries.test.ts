@@ -50,6 +50,9 @@ const tree: Record<string, string> = {
   'src/beta/typed-b.ts': "import type { A } from './typed-a.ts';\nexport type B = { a?: A };\n",
   'src/web/src/page.tsx':
     "import { y } from '../../contract/index.ts';\nimport { app } from '../../server/app.ts';\nexport const page = [y, app];\n",
+  // The web UI's aliases resolve (src/web/aliases.cjs); one that does not is an error, not a blind spot.
+  'src/web/src/alias.tsx':
+    "import { page } from '@/page.tsx';\nimport { y } from '@contract/index.ts';\nimport { gone } from '@/gone.ts';\nexport const a = [page, y, gone];\n",
 };
 
 describe('import boundaries (lint:boundaries)', () => {
@@ -64,6 +67,7 @@ describe('import boundaries (lint:boundaries)', () => {
         path.join(root, '.dependency-cruiser.cjs'),
         path.join(dir, '.dependency-cruiser.cjs'),
       );
+      await fs.copyFile(path.join(root, 'src/web/aliases.cjs'), path.join(dir, 'src/web/aliases.cjs'));
       await fs.writeFile(
         path.join(dir, 'tsconfig.json'),
         JSON.stringify({ compilerOptions: { module: 'NodeNext', allowImportingTsExtensions: true } }),
@@ -96,6 +100,7 @@ describe('import boundaries (lint:boundaries)', () => {
           'only-http-uses-server: src/alpha/run-alpha.ts → src/server/app.ts',
           'no-circular: src/beta/one.ts → src/beta/two.ts',
           'web-imports-only-contract: src/web/src/page.tsx → src/server/app.ts',
+          'web-imports-resolve: src/web/src/alias.tsx → @/gone.ts',
         ].sort(),
       );
     } finally {

@@ -1,19 +1,15 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import aliases from './aliases.cjs';
 
 const webRoot = fileURLToPath(new URL('.', import.meta.url));
 
 export default defineConfig({
   root: webRoot,
   plugins: [react()],
-  // The same aliases as tsconfig.json's `paths`: `@/` is src/web/src, `@contract/` the shared API types.
-  resolve: {
-    alias: {
-      '@/': fileURLToPath(new URL('./src/', import.meta.url)),
-      '@contract/': fileURLToPath(new URL('../contract/', import.meta.url)),
-    },
-  },
+  // `@/` is src/web/src, `@contract/` the shared API types (aliases.cjs, also read by the boundaries lint).
+  resolve: { alias: aliases.resolve.alias },
   build: {
     outDir: fileURLToPath(new URL('../../dist/web', import.meta.url)),
     emptyOutDir: true,
