@@ -1,17 +1,12 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CallportProcess, spawnCallport } from './test-support/processes.ts';
+import { type CallportProcess, runCallportCommand, spawnCallport } from './test-support/processes.ts';
 import { freePort } from './test-support/zoom.ts';
 
 // The embedded database belongs to one process: a command run beside a running `callport start` says
 // so at once instead of printing a password the server never sees (or corrupting the data folder).
-const bin = fileURLToPath(new URL('../bin/callport.js', import.meta.url));
-const run = promisify(execFile);
 const admin = 'camille.martin@acme.example';
 
 let dataDir: string | undefined;
@@ -30,13 +25,7 @@ describe('commands beside a running embedded server', () => {
       SANDBOX_EMULATOR_PORT: String(await freePort()),
     };
     server = await spawnCallport('start', env, { readyTimeoutMs: 120_000 });
-    const cli = (args: string[]) =>
-      run(process.execPath, [bin, ...args], {
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-      }).then(
-        (done) => ({ code: 0, stdout: done.stdout, stderr: done.stderr }),
-        (failed: { code: number; stdout: string; stderr: string }) => failed,
-      );
+    const cli = (args: string[]) => runCallportCommand(args, env);
 
     const refused = await cli(['users', 'reset-password', '--email', admin]);
     expect(refused.code).toBe(1);

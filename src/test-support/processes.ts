@@ -1,5 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 const bin = fileURLToPath(new URL('../../bin/callport.js', import.meta.url));
 
@@ -65,4 +66,20 @@ async function isReady(env: Record<string, string>): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * Runs a one-shot command (`callport users reset-password …`, `callport import …`) as an admin types it,
+ * with `env` as its whole configuration; resolves with its exit code and output, whatever the code.
+ */
+export async function runCallportCommand(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return promisify(execFile)(process.execPath, [bin, ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+  }).then(
+    (done) => ({ code: 0, stdout: done.stdout, stderr: done.stderr }),
+    (failed: { code: number; stdout: string; stderr: string }) => failed,
+  );
 }
