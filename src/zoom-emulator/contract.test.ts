@@ -198,6 +198,14 @@ describe('Contract: emulator responses validate against Zoom’s OpenAPI specs',
   afterAll(() => emulator?.close());
 
   const uuidPath = (uuid: string) => encodeURIComponent(encodeURIComponent(uuid));
+  const daysAgo = (days: number) =>
+    new Date(emulator.control.now().getTime() - days * 86_400_000).toISOString().slice(0, 10);
+  /** A sandbox meeting with a guest (reports list meetings of two or more people). */
+  const withGuest = () => {
+    const meeting = emulator.control.listMeetings().find((m) => m.participants.length > 0);
+    if (!meeting) throw new Error('the sandbox has no meeting with participants');
+    return meeting.uuid;
+  };
   const cases: {
     name: string;
     method: 'GET' | 'POST';
@@ -386,6 +394,34 @@ describe('Contract: emulator responses validate against Zoom’s OpenAPI specs',
       method: 'GET',
       path: '/past_meetings/{meetingId}/instances',
       url: () => `/past_meetings/${sandboxRecurringMeetingId}/instances`,
+      status: 200,
+    },
+    {
+      name: 'meeting reports of a user (meetings held, recorded or not)',
+      method: 'GET',
+      path: '/report/users/{userId}/meetings',
+      url: () => `/report/users/emma.dubois@acme.example/meetings?from=${daysAgo(28)}&to=${daysAgo(0)}`,
+      status: 200,
+    },
+    {
+      name: 'participants report',
+      method: 'GET',
+      path: '/report/meetings/{meetingId}/participants',
+      url: () => `/report/meetings/${uuidPath(withGuest())}/participants`,
+      status: 200,
+    },
+    {
+      name: 'past meeting',
+      method: 'GET',
+      path: '/past_meetings/{meetingId}',
+      url: () => `/past_meetings/${uuidPath(withGuest())}`,
+      status: 200,
+    },
+    {
+      name: 'past meeting participants',
+      method: 'GET',
+      path: '/past_meetings/{meetingId}/participants',
+      url: () => `/past_meetings/${uuidPath(withGuest())}/participants`,
       status: 200,
     },
   ];

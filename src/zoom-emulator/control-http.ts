@@ -122,6 +122,9 @@ export function registerControlRoutes(app: FastifyInstance, control: EmulatorCon
     run(reply, () => control.updateAccountLockSettings(body(request) as never)),
   );
 
+  app.put(`${p}/users/:user/stops-recording`, async (request, reply) =>
+    run(reply, () => control.setHostStopsRecording(param(request, 'user'), body(request).stops === true)),
+  );
   app.post(`${p}/meetings`, async (request, reply) =>
     run(reply, () => control.simulateMeeting(dates(body(request), ['startTime']) as never)),
   );

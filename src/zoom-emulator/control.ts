@@ -320,6 +320,10 @@ export function createControl(ctx: EmulatorContext) {
       return getPath(effectiveUserSettings(ctx, user(idOrEmail)), path);
     },
 
+    /** Scenario switch: the host stops every automatic cloud recording from now on (or no longer does). */
+    setHostStopsRecording(idOrEmail: string, stops: boolean): void {
+      user(idOrEmail).stopsRecording = stops;
+    },
     /** Runs a meeting; it is recorded only if the host's effective settings (or a manual cloud recording) say so. */
     simulateMeeting(options: SimulateMeetingOptions): SimulateMeetingResult {
       return simulateMeeting(ctx, options);

@@ -10,6 +10,7 @@ import { registerControlRoutes } from './control-http.ts';
 import { registerDownloadRoutes } from './downloads.ts';
 import { FaultController } from './faults.ts';
 import { registerGroupRoutes } from './groups.ts';
+import { registerMeetingsHeldRoutes } from './meetings-held.ts';
 import { isAppInstalled, registerApp, registerOAuthRoutes } from './oauth.ts';
 import { deriveSeed, SeededRandom } from './random.ts';
 import { RateLimiter } from './rate-limits.ts';
@@ -122,6 +123,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   registerGroupRoutes(app, ctx);
   registerSettingsRoutes(app, ctx);
   registerRecordingRoutes(app, ctx);
+  registerMeetingsHeldRoutes(app, ctx);
   registerDownloadRoutes(app, ctx);
   const control = createControl(ctx);
   registerControlRoutes(app, control);

@@ -81,3 +81,13 @@ export function paginate<T>(
     next_page_token: next,
   };
 }
+
+/** The paging fields every Zoom list answer carries (docs/zoom-platform.md §2). */
+export function pageFields<T>(page: Extract<Page<T>, { ok: true }>) {
+  return {
+    page_count: page.page_count,
+    page_size: page.page_size,
+    total_records: page.total_records,
+    next_page_token: page.next_page_token,
+  };
+}

@@ -429,6 +429,7 @@ describe('Recordings (checklist §8.7, docs/zoom-platform.md §2.3, §7)', () =>
       .filter((e) => e.json.payload?.object?.uuid === result.uuid)
       .map((e) => e.json.event);
     expect(names).toEqual([
+      'meeting.ended',
       'recording.completed',
       'recording.trashed',
       'recording.recovered',
@@ -499,16 +500,17 @@ describe('Recordings (checklist §8.7, docs/zoom-platform.md §2.3, §7)', () =>
     await emulator.control.flushWebhooks();
     const events = receiver.events().filter((e) => e.json.payload?.object?.uuid === result.uuid);
     expect(events.map((e) => e.json.event)).toEqual([
+      'meeting.ended',
       'recording.completed',
       'recording.trashed',
       'recording.recovered',
       'recording.deleted',
     ]);
-    for (const event of events.slice(1)) {
+    for (const event of events.slice(2)) {
       expect(event.json.payload.object.recording_files.map((f: Json) => f.id)).toEqual([m4a.id]);
       expect(zoomRecordingLifecycleEventSchema.safeParse(event.json).success).toBe(true);
     }
-    expect(events[1]?.json.payload.object.recording_files[0].deleted_time).toBeTruthy();
+    expect(events[2]?.json.payload.object.recording_files[0].deleted_time).toBeTruthy();
   });
 
   it('refuses to delete a file of a recording still processing (code 3303)', async () => {
@@ -587,6 +589,7 @@ describe('Recordings (checklist §8.7, docs/zoom-platform.md §2.3, §7)', () =>
       .filter((e) => e.json.payload?.object?.uuid === result.uuid)
       .map((e) => e.json.event);
     expect(events).toEqual([
+      'meeting.ended',
       'recording.completed',
       'recording.transcript_completed',
       'recording.trashed',

@@ -14,7 +14,9 @@ import {
   type FileContent,
   sampleCallCues,
 } from './media.ts';
-import { paginate } from './paging.ts';
+import { addMonthsUtc, decodeMeetingParam } from './meeting-params.ts';
+import { emitHostStoppedRecording, scheduleMeetingEnded } from './meetings-held.ts';
+import { pageFields, paginate } from './paging.ts';
 import { requestInfo, sendZoomError, tokenOf } from './request-info.ts';
 import { zoomRoute } from './server.ts';
 import { effectiveUserSettings } from './settings-routes.ts';
@@ -66,6 +68,12 @@ export type SimulateMeetingOptions = {
   closedCaptions?: boolean;
   /** Meeting type (2 scheduled, 3/8 recurring, 4 PMI...). */
   type?: number;
+  /**
+   * The host stops the automatic cloud recording right after it starts (only where
+   * `recording.host_pause_stop_recording` lets hosts stop it): no recording, `recording.started` then
+   * `recording.stopped`. Default: the host's own switch (`setHostStopsRecording`), else false.
+   */
+  hostStopsRecording?: boolean;
 };
 
 export type SimulateMeetingResult = { meetingId: number; uuid: string; recorded: boolean; reason?: string };
@@ -147,9 +155,18 @@ export function simulateMeeting(
   else if (settings.auto_recording !== 'cloud' && !options.cloudRecordingManual) {
     reason = `Automatic recording is "${settings.auto_recording}" and the host did not start a cloud recording.`;
   }
+  const hostStopped =
+    reason === undefined &&
+    (options.hostStopsRecording ?? host.stopsRecording ?? false) &&
+    settings.host_pause_stop_recording;
+  if (hostStopped) reason = 'The host stopped the cloud recording.';
   meeting.recorded = reason === undefined;
   meeting.reason = reason;
   ctx.state.meetings.set(meeting.uuid, meeting);
+  if (!internal.silent) {
+    if (hostStopped) emitHostStoppedRecording(ctx, meeting);
+    scheduleMeetingEnded(ctx, meeting);
+  }
   if (!meeting.recorded)
     return { meetingId: meeting.meetingId, uuid: meeting.uuid, recorded: false, reason: reason as string };
 
@@ -659,20 +676,6 @@ function emitRecordingEvent(
   ctx.webhooks.emit(event, build);
 }
 
-/** Decodes a `{meetingId}` path value: UUIDs may arrive double-encoded (docs/zoom-platform.md §2.1). */
-export function decodeMeetingParam(raw: string): string {
-  let value = raw;
-  // Fastify decoded once; a double-encoded UUID still has %XX sequences.
-  if (/%[0-9A-Fa-f]{2}/.test(value)) {
-    try {
-      value = decodeURIComponent(value);
-    } catch {
-      // keep as is
-    }
-  }
-  return value;
-}
-
 /**
  * Finds the instance for `{meetingId}`: a number means the latest instance (docs/zoom-platform.md §2.1); otherwise a UUID.
  * Like Zoom, a UUID that starts with `/` or contains `//` must be double-encoded: sent single-encoded it
@@ -699,14 +702,6 @@ function rawMeetingParam(request: FastifyRequest): { raw: string; doubleEncoded:
   // The raw URL tells whether the client double-encoded ('%25' = an encoded '%').
   const path = request.raw.url?.split('?')[0] ?? '';
   return { raw, doubleEncoded: /%25[0-9A-Fa-f]{2}/.test(path) };
-}
-
-function addMonthsUtc(date: string, months: number): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const target = new Date(Date.UTC(y, m - 1 + months, 1));
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(d, lastDay));
-  return target.toISOString().slice(0, 10);
 }
 
 /**
@@ -806,10 +801,7 @@ export function registerRecordingRoutes(app: FastifyInstance, ctx: EmulatorConte
       return {
         from,
         to,
-        page_count: page.page_count,
-        page_size: page.page_size,
-        total_records: page.total_records,
-        next_page_token: page.next_page_token,
+        ...pageFields(page),
         meetings: page.items.map((m) => {
           const wire = meetingToWire(ctx, m, { inTrash: trash });
           return ctx.faults.isMalformedListing(m.uuid)

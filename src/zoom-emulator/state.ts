@@ -59,6 +59,8 @@ export type UserRecord = {
   groupIds: string[];
   /** Sparse user-level overrides; effective settings are resolved with the account and group. */
   settings: ZoomSettings;
+  /** Scenario switch: this host stops every automatic cloud recording (where settings let hosts stop it). */
+  stopsRecording?: boolean;
 };
 
 export type GroupRecord = {

@@ -78,6 +78,7 @@ export const testApp: EmulatorAppRegistration = {
     'recording:read:admin',
     'recording:write:admin',
     'meeting:read:admin',
+    'report:read:admin',
   ],
   webhookSecretToken: 'test-webhook-secret',
   type: 'general',

@@ -84,7 +84,8 @@ describe('Webhooks (checklist §8.8, docs/zoom-platform.md §4)', () => {
   it('makes no transcript while "Create audio transcript" is off (a new account, here)', async () => {
     const meeting = record();
     await emulator.control.advanceClock(120);
-    expect(receiver.events().map((e) => e.json.event)).toEqual(['recording.completed']);
+    // meeting.ended as the meeting ends (docs/zoom-platform.md §2.5), then the recording, without transcript.
+    expect(receiver.events().map((e) => e.json.event)).toEqual(['meeting.ended', 'recording.completed']);
     const files = (await emulator.control.getRecording(meeting.uuid))!.files.map((f) => f.fileType);
     expect(files).not.toContain('TRANSCRIPT');
   });
@@ -98,7 +99,7 @@ describe('Webhooks (checklist §8.8, docs/zoom-platform.md §4)', () => {
     expect(receiver.events('recording.transcript_completed')).toHaveLength(0);
     await emulator.control.advanceClock(30);
     const names = receiver.events().map((e) => e.json.event);
-    expect(names).toEqual(['recording.completed', 'recording.transcript_completed']);
+    expect(names).toEqual(['meeting.ended', 'recording.completed', 'recording.transcript_completed']);
     const transcript = receiver.events('recording.transcript_completed')[0]?.json;
     expect(transcript.payload.object.recording_files.map((f: Json) => f.file_type)).toEqual(['TRANSCRIPT']);
   });
