@@ -2,6 +2,7 @@ import { listUsers } from '../accounts/index.ts';
 import type { ZoomConnection, ZoomIntegration } from '../contract/index.ts';
 import { updateZoomIntegrationRequestSchema } from '../contract/index.ts';
 import { AppError } from '../lib/errors.ts';
+import { decodeMessage } from '../lib/messages.ts';
 import type { App } from '../server/app.ts';
 import { getPrincipal, parseInput } from '../server/request.ts';
 import { checkPrerequisites, requiredScopes } from './check-prerequisites.ts';
@@ -187,7 +188,7 @@ export function registerConnectionsRoutes(feature: ConnectionsFeature) {
           : (row.tokenExpiresAt?.getTime() ?? 0) > now
             ? 'valid'
             : 'expired',
-        lastError: row.lastError,
+        lastError: decodeMessage(row.lastError),
       },
       uninstallDataPolicy: row.uninstallDataPolicy,
       uninstallDeleteAfterDays: row.uninstallDeleteAfterDays,

@@ -1,6 +1,7 @@
 import { insertAuditEntry } from '../accounts/index.ts';
 import type { Db } from '../db/index.ts';
 import type { Logger } from '../lib/logger.ts';
+import { encodeMessage } from '../lib/messages.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import type { SecretBox } from '../lib/secret-box.ts';
 import {
@@ -194,7 +195,7 @@ export class ZoomAccess {
           return true;
         await updateConnection(tx, connectionId, {
           status: 'reconnect_needed',
-          lastError: `Zoom refused to renew access (${result.error.message}). An admin must reconnect Zoom.`,
+          lastError: encodeMessage('zoom_refresh_refused', { error: result.error.message }),
         });
         await insertAuditEntry(tx, {
           organizationId: result.connection.organizationId,

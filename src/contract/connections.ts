@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { messageSchema } from './messages.ts';
 
 /** One line of the checklist shown right after connecting (the guide's "Conditions préalables"). */
 export const prerequisiteSchema = z.object({
@@ -33,7 +34,8 @@ export const zoomConnectionSchema = z.object({
     tokenExpiresAt: z.string().nullable(),
     tokenRefreshedAt: z.string().nullable(),
     tokenState: z.enum(['valid', 'expired', 'none']),
-    lastError: z.string().nullable(),
+    /** Why the connection needs an admin (a message code, see messages.ts). */
+    lastError: messageSchema.nullable(),
   }),
   uninstallDataPolicy: z.enum(['keep', 'delete']),
   uninstallDeleteAfterDays: z.number().int(),

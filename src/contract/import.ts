@@ -41,7 +41,8 @@ export const importsOverviewSchema = z.object({
       startedAt: z.string().nullable(),
       finishedAt: z.string().nullable(),
       recordingsFound: z.number(),
-      error: z.string().nullable(),
+      /** Why the last sweep stopped, or which listed meetings it skipped (a message code, see messages.ts). */
+      error: messageSchema.nullable(),
     })
     .nullable(),
   lastWebhookAt: z.string().nullable(),

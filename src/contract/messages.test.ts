@@ -37,5 +37,13 @@ describe('server messages', () => {
       params: { text: 'something else' },
     });
     expect(decodeMessage(null)).toBeNull();
+    expect(
+      decodeMessage('Zoom listed 2 meeting(s) Callport could not read, skipped: a@x: bad | b@x: bad'),
+    ).toEqual({ code: 'sweep_meetings_unreadable', params: { count: 2, detail: 'a@x: bad | b@x: bad' } });
+    expect(
+      decodeMessage(
+        'Zoom refused to renew access (Zoom /oauth/token: Invalid Token!). An admin must reconnect Zoom.',
+      ),
+    ).toEqual({ code: 'zoom_refresh_refused', params: { error: 'Zoom /oauth/token: Invalid Token!' } });
   });
 });

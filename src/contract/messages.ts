@@ -73,6 +73,11 @@ export const messageCodes = [
   'organization_gone',
   'cannot_erase_self',
   'manual_item_not_found',
+  // Why Zoom refused an item of the recording policy at Apply (Zoom's own answer shown as a detail).
+  'policy_refused_permission',
+  'policy_refused_value',
+  'policy_refused_not_found',
+  'policy_refused',
   'recording_group_missing',
   // The call library (search, notes, sharing, teams).
   'invalid_cursor',
@@ -94,5 +99,10 @@ export const messageCodes = [
   'step_custom_disclaimer_3',
   // A file Zoom sent that Callport cannot read (left out, the rest imported).
   'zoom_file_unreadable',
+  // The last sweep (Imports): it stopped, or skipped meetings Zoom listed that Callport cannot read.
+  'sweep_failed',
+  'sweep_meetings_unreadable',
+  // The connection's health: Zoom refused to renew access.
+  'zoom_refresh_refused',
 ] as const;
 export type MessageCode = (typeof messageCodes)[number];

@@ -18,7 +18,13 @@ export const policyItemStatusSchema = z.object({
   manualSteps: z.array(messageSchema).nullable(),
   confirmedBy: z.object({ by: z.string(), at: z.string() }).nullable(),
   lastApply: z
-    .object({ outcome: z.enum(['applied', 'refused', 'skipped']), message: z.string().nullable() })
+    .object({
+      outcome: z.enum(['applied', 'refused', 'skipped']),
+      /** Why Zoom refused it, as a message code (see messages.ts); null unless refused. */
+      reason: messageSchema.nullable(),
+      /** Zoom's own answer ("200 · Only available for paid accounts."), for a detail; null unless refused. */
+      zoomDetail: z.string().nullable(),
+    })
     .nullable(),
 });
 

@@ -44,7 +44,7 @@ export function registerImportRoutes(feature: ImportFeature) {
                 startedAt: sweep.lastStartedAt?.toISOString() ?? null,
                 finishedAt: sweep.lastFinishedAt?.toISOString() ?? null,
                 recordingsFound: sweep.recordingsFound,
-                error: sweep.lastError,
+                error: decodeMessage(sweep.lastError),
               }
             : null,
           lastWebhookAt: connection.lastWebhookAt?.toISOString() ?? null,

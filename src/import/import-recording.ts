@@ -140,11 +140,17 @@ async function runImport(
   const processing = files.filter((file) => file.zoomStatus && file.zoomStatus !== 'completed');
   if (processing.length > 0) {
     if (wasImported) return { outcome: 'retry', afterSeconds: 60, reason: 'new files still processing' };
+    // Zoom can list a file still processing with an empty file_type (docs/zoom-platform.md §2.3): counted apart.
+    const typed = processing.filter((file) => file.fileType).map((file) => file.fileType);
+    const untyped = processing.length - typed.length;
     await setRecordingStatus(
       db,
       recording.id,
       'waiting',
-      encodeMessage('zoom_processing_files', { files: processing.map((f) => f.fileType || '?').join(', ') }),
+      encodeMessage('zoom_processing_files', {
+        files: typed.join(', '),
+        ...(untyped > 0 ? { untyped } : {}),
+      }),
     );
     return { outcome: 'retry', afterSeconds: 60, reason: 'files still processing' };
   }

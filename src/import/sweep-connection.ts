@@ -1,6 +1,7 @@
 import type { ConnectionRow } from '../connections/index.ts';
 import type { UserImportState } from '../contract/index.ts';
 import type { Db } from '../db/index.ts';
+import { encodeMessage } from '../lib/messages.ts';
 import { listLinkedLicensedZoomUsers } from '../user-mapping/index.ts';
 import { isZoomApiError, type ZoomClient, type ZoomRecordingMeeting } from '../zoom/index.ts';
 import { listUserSweeps, saveSweep, saveUserSweep } from './queries.ts';
@@ -133,7 +134,9 @@ export async function sweepConnection(
     }
   } catch (error) {
     await saveSweep(deps.db, connection.id, {
-      lastError: error instanceof Error ? error.message : String(error),
+      lastError: encodeMessage('sweep_failed', {
+        error: error instanceof Error ? error.message : String(error),
+      }),
     });
     throw error;
   }
@@ -143,11 +146,10 @@ export async function sweepConnection(
       recordingsFound: result.found,
       ...(unreadable.length > 0
         ? {
-            lastError: `Zoom listed ${unreadable.length} meeting(s) Callport could not read, skipped: ${[
-              ...new Set(unreadable),
-            ]
-              .slice(0, 3)
-              .join(' | ')}`,
+            lastError: encodeMessage('sweep_meetings_unreadable', {
+              count: unreadable.length,
+              detail: [...new Set(unreadable)].slice(0, 3).join(' | '),
+            }),
           }
         : {}),
     });

@@ -163,6 +163,11 @@ describe('Callport reads Zoom as Zoom sends it', () => {
         .poll(async () => (await recordingRow(meeting.uuid))?.status_reason, { timeout: 30_000 })
         .toMatch(/^zoom_processing_files /);
       const row = (await recordingRow(meeting.uuid))!;
+      // The untyped file is counted, not written as "?": the UI names it in the reader's language.
+      expect(JSON.parse(String(row.status_reason).replace(/^\S+ /, ''))).toEqual({
+        files: 'TIMELINE, M4A',
+        untyped: 1,
+      });
       expect(row.status).toBe('waiting');
       // The untyped video is known (it holds the import) rather than dropped as an unwanted type.
       const untyped = await bed.app.database.executeSql(
@@ -242,10 +247,19 @@ describe('Callport reads Zoom as Zoom sends it', () => {
       const overview = async () =>
         (
           (await bed.admin.request('GET', '/api/integrations/zoom/imports')).json() as {
-            lastSweep: { error: string | null; finishedAt: string | null } | null;
+            lastSweep: {
+              error: { code: string; params?: Record<string, string | number> } | null;
+              finishedAt: string | null;
+            } | null;
           }
         ).lastSweep;
-      await expect.poll(async () => (await overview())?.error ?? '', { timeout: 30_000 }).toContain(odd.uuid);
+      // A code and its params, never an English sentence: the UI says it in the reader's language.
+      await expect
+        .poll(async () => (await overview())?.error?.code, { timeout: 30_000 })
+        .toBe('sweep_meetings_unreadable');
+      const { error } = (await overview())!;
+      expect(error?.params?.count).toBe(1);
+      expect(String(error?.params?.detail)).toContain(odd.uuid);
       expect((await overview())?.finishedAt).toBeTruthy();
     } finally {
       bed.emulator.control.resetFaults();

@@ -23,6 +23,14 @@ export function decodeMessage(text: string | null): Message | null {
   if (discovered) return { code: `discovered_via_${discovered[1]}` };
   const processing = /^Zoom is still processing (.+)$/.exec(text);
   if (processing) return { code: 'zoom_processing_files', params: { files: processing[1]! } };
+  const unreadable = /^Zoom listed (\d+) meeting\(s\) Callport could not read, skipped: (.*)$/s.exec(text);
+  if (unreadable)
+    return {
+      code: 'sweep_meetings_unreadable',
+      params: { count: Number(unreadable[1]), detail: unreadable[2]! },
+    };
+  const refused = /^Zoom refused to renew access \((.*)\)\. An admin must reconnect Zoom\.$/s.exec(text);
+  if (refused) return { code: 'zoom_refresh_refused', params: { error: refused[1]! } };
   const retention = /^retention: older than (\d+) days$/.exec(text);
   if (retention) return { code: 'erased_by_retention', params: { days: Number(retention[1]) } };
   const moved = /^(trashed|deleted) in Zoom by (.+)$/.exec(text);

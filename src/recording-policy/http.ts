@@ -14,7 +14,7 @@ import {
 import { AppError } from '../lib/errors.ts';
 import type { App } from '../server/app.ts';
 import { getPrincipal, parseInput } from '../server/request.ts';
-import { type ApplyResult, applyPolicy } from './apply-policy.ts';
+import { type ApplyResult, applyPolicy, describeApply } from './apply-policy.ts';
 import type { AuditItem } from './audit-policy.ts';
 import type { RecordingPolicyFeature } from './feature.ts';
 import { policyItems, recommendedDisclaimer } from './policy.ts';
@@ -64,7 +64,7 @@ export function registerRecordingPolicyRoutes(feature: RecordingPolicyFeature) {
           isBeyondGuide: item.isBeyondGuide ?? false,
           manualSteps: item.manual?.map((code) => ({ code })) ?? null,
           confirmedBy: policy.manualConfirmations[item.id] ?? null,
-          lastApply: apply ? { outcome: apply.outcome, message: apply.message } : null,
+          lastApply: apply ? describeApply(apply) : null,
         };
       }),
     });

@@ -7,7 +7,7 @@ type Item = {
   status: string;
   current: unknown;
   isLocked: boolean;
-  lastApply: { outcome: string; message: string | null } | null;
+  lastApply: { outcome: string; reason: { code: string } | null; zoomDetail: string | null } | null;
   manualSteps: unknown;
 };
 const byId = (items: Item[]): Record<string, Item> =>
@@ -128,5 +128,28 @@ describe('recording policy', () => {
         })
       ).statusCode,
     ).toBe(404);
+  });
+
+  it('says why Zoom refused an item with a code, and keeps Zoom’s own answer as a detail', async () => {
+    // A free Zoom account: Zoom answers every account settings change with code 200 (docs/zoom-platform.md §6).
+    const { plan } = bed.emulator.control.setRateLimits({});
+    bed.emulator.control.setRateLimits({ plan: 'free' });
+    try {
+      await bed.admin.request('PATCH', '/api/integrations/zoom/policy', { scope: 'account' });
+      const policy = (await bed.admin.request('POST', '/api/integrations/zoom/policy/apply')).json();
+      const refused = (policy.items as Item[]).filter((item) => item.lastApply?.outcome === 'refused');
+      expect(refused.map((item) => item.id)).toContain('auto_recording');
+      for (const item of refused) {
+        expect(item.lastApply?.reason).toEqual({ code: 'policy_refused_permission' });
+        expect(item.lastApply?.zoomDetail).toMatch(/^200 · .*Only available for paid accounts/);
+      }
+      expect(byId(policy.items).sign_out_after_time!.lastApply).toEqual({
+        outcome: 'skipped',
+        reason: null,
+        zoomDetail: null,
+      });
+    } finally {
+      bed.emulator.control.setRateLimits({ plan });
+    }
   });
 });

@@ -115,6 +115,9 @@ describe.each([
       .poll(async () => collect(), { timeout: 30_000 })
       .toContain(texts.server.zoom_processing_files.replace('{{files}}', 'MP4, M4A').split('(')[0]!.trim());
     const text = await collect();
+    // Zoom lists Jules's video still processing with no file_type: named in words, never "?".
+    expect(text).toContain(texts.messageParts.untypedFiles_one);
+    expect(text).not.toMatch(/\?\)/);
     expect(text).toContain(texts.server.discovered_via_webhook);
     expect(text).toContain(texts.server.discovered_via_manual);
     expect(text).toContain(texts.server.host_not_linked);

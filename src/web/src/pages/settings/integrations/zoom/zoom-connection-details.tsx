@@ -7,6 +7,7 @@ import { Button } from '@/components/button.tsx';
 import { Dialog } from '@/components/dialog.tsx';
 import { describeError } from '@/errors.ts';
 import { formatDateTime, formatRelativeTime } from '@/format.ts';
+import { describeMessage } from '@/messages.ts';
 import { UninstallDataSetting } from '@/pages/settings/integrations/zoom/zoom-setup.tsx';
 
 const marks = { pass: '✓', warn: '⚠', fail: '✗' } as const;
@@ -85,7 +86,9 @@ export function ZoomConnectionDetails({
             : ''}
         </dd>
       </dl>
-      {connection.health.lastError ? <p className="field-error">{connection.health.lastError}</p> : null}
+      {connection.health.lastError ? (
+        <p className="field-error">{describeMessage(t, connection.health.lastError)}</p>
+      ) : null}
       {connection.endedAt ? (
         <p className="muted">{t('zoomConnection.endedAt', { date: formatDateTime(connection.endedAt) })}</p>
       ) : null}

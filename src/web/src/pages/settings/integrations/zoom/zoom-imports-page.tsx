@@ -114,7 +114,9 @@ export function ZoomImportsPage() {
             </dd>
           </dl>
           {overview?.lastSweep?.error ? (
-            <p className="field-error">{t('zoomImports.sweepFailed', { error: overview.lastSweep.error })}</p>
+            <p className="field-error" data-testid="sweep-error">
+              {describeMessage(t, overview.lastSweep.error)}
+            </p>
           ) : null}
         </div>
         <div className="card" data-testid="first-import">

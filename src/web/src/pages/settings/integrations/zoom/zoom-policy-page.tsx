@@ -170,8 +170,9 @@ export function ZoomPolicyPage() {
                       })
                     : t('zoomPolicy.refusedItem', {
                         item: itemName(item.id),
-                        message: item.lastApply?.message ?? '',
+                        reason: item.lastApply?.reason ? describeMessage(t, item.lastApply.reason) : '',
                       })}
+                  {item.lastApply?.zoomDetail ? <ZoomAnswer detail={item.lastApply.zoomDetail} /> : null}
                 </li>
               ))}
           </ul>
@@ -337,8 +338,11 @@ export function ZoomPolicyPage() {
                   </span>
                 ) : null}
                 {item.lastApply?.outcome === 'refused' ? (
-                  <span className="field-error">
-                    {t('zoomPolicy.refused', { message: item.lastApply.message })}
+                  <span className="field-error" data-testid="refused">
+                    {t('zoomPolicy.refused', {
+                      reason: item.lastApply.reason ? describeMessage(t, item.lastApply.reason) : '',
+                    })}
+                    {item.lastApply.zoomDetail ? <ZoomAnswer detail={item.lastApply.zoomDetail} /> : null}
                   </span>
                 ) : null}
                 {item.isUnconfirmed ? <span className="muted">{t('zoomPolicy.unconfirmed')}</span> : null}
@@ -392,5 +396,16 @@ export function ZoomPolicyPage() {
         </div>
       ) : null}
     </>
+  );
+}
+
+/** Zoom's own words (code and text, in English), folded: what to quote to Zoom's support. */
+function ZoomAnswer({ detail }: { detail: string }) {
+  const { t } = useTranslation();
+  return (
+    <details className="zoom-answer">
+      <summary>{t('zoomPolicy.zoomAnswer')}</summary>
+      <code className="mono">{detail}</code>
+    </details>
   );
 }
