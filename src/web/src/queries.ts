@@ -1,4 +1,4 @@
-import { QueryClient, queryOptions } from '@tanstack/react-query';
+import { infiniteQueryOptions, QueryClient, queryOptions } from '@tanstack/react-query';
 import { ApiError, api } from '@/api.ts';
 
 /**
@@ -76,3 +76,14 @@ export const policyAuditQuery = queryOptions({
   staleTime: 0,
   refetchOnWindowFocus: false,
 });
+
+/** The call library for the filters of the page's URL, page by page ("Load more" follows the cursor). */
+export function callListQuery(filters: Record<string, string>) {
+  return infiniteQueryOptions({
+    queryKey: [...queryKeys.calls, 'list', filters],
+    queryFn: ({ signal, pageParam }) =>
+      api.listCalls(pageParam ? { ...filters, cursor: pageParam } : filters, signal),
+    initialPageParam: '',
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+}

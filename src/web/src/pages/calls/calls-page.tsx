@@ -1,9 +1,10 @@
-import type { CallSummary, User } from '@contract/index.ts';
+import type { CallSummary } from '@contract/index.ts';
+import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { api } from '@/api.ts';
 import { Banner } from '@/components/banner.tsx';
+import { Button } from '@/components/button.tsx';
 import { EmptyState } from '@/components/empty-state.tsx';
 import { Icon } from '@/components/icons.tsx';
 import { PageHeader } from '@/components/layout.tsx';
@@ -11,6 +12,7 @@ import { useDocumentTitle } from '@/components/use-document-title.ts';
 import { describeError } from '@/errors.ts';
 import { formatClock, formatDateTime, formatDuration } from '@/format.ts';
 import { Marked } from '@/pages/calls/marked-text.tsx';
+import { callListQuery, usersQuery, zoomIntegrationQuery } from '@/queries.ts';
 import { useSession } from '@/session.tsx';
 
 /** The filters kept in the URL, so that Back, reload and a shared link show the same list. */
@@ -31,13 +33,8 @@ export function CallsPage() {
   const { t } = useTranslation();
   const { isAdmin } = useSession();
   // The empty library says what is true now: Zoom not connected yet, or connected and waiting for calls.
-  const [isZoomConnected, setIsZoomConnected] = useState<boolean | null>(null);
-  useEffect(() => {
-    api.getZoomIntegration().then(
-      (integration) => setIsZoomConnected(integration.connection?.status === 'connected'),
-      () => setIsZoomConnected(false),
-    );
-  }, []);
+  const integration = useQuery(zoomIntegrationQuery);
+  const isZoomConnected = integration.isPending ? null : integration.data?.connection?.status === 'connected';
   useDocumentTitle(t('calls.title'));
   const [params, setParams] = useSearchParams();
   const filters = Object.fromEntries(filterNames.map((name) => [name, params.get(name) ?? ''])) as Record<
@@ -45,12 +42,11 @@ export function CallsPage() {
     string
   >;
   const [typed, setTyped] = useState(filters.q);
-  const [calls, setCalls] = useState<CallSummary[] | null>(null);
-  const [total, setTotal] = useState(0);
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [hosts, setHosts] = useState<User[]>([]);
-  const filterKey = filterNames.map((name) => filters[name]).join('\u0000');
+  const hosts = useQuery({ ...usersQuery, enabled: isAdmin }).data ?? [];
+  // While another filter's answer is on its way, the list shown stays the previous one.
+  const list = useInfiniteQuery({ ...callListQuery(filters), placeholderData: keepPreviousData });
+  const calls = list.data ? list.data.pages.flatMap((page) => page.calls) : null;
+  const total = list.data?.pages[0]?.total ?? 0;
 
   const setFilter = (name: (typeof filterNames)[number], value: string) => {
     const next = new URLSearchParams(params);
@@ -58,10 +54,6 @@ export function CallsPage() {
     else next.delete(name);
     setParams(next, { replace: true });
   };
-
-  useEffect(() => {
-    if (isAdmin) api.listUsers().then(setHosts, () => setHosts([]));
-  }, [isAdmin]);
 
   // Typing settles for a moment before it becomes the URL's query (and the search).
   useEffect(() => {
@@ -72,35 +64,6 @@ export function CallsPage() {
   // Back or a link changes the URL: the box follows it.
   // biome-ignore lint/correctness/useExhaustiveDependencies: only a URL change resets what is typed
   useEffect(() => setTyped(params.get('q') ?? ''), [params.get('q')]);
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: filterKey stands for the filters
-  useEffect(() => {
-    let isCurrent = true;
-    api
-      .listCalls(filters)
-      .then((result) => {
-        if (!isCurrent) return;
-        setCalls(result.calls);
-        setTotal(result.total);
-        setNextCursor(result.nextCursor);
-        setError(null);
-      })
-      .catch((cause: unknown) => isCurrent && setError(describeError(t, cause)));
-    return () => {
-      isCurrent = false;
-    };
-  }, [filterKey, t]);
-
-  const loadMore = () => {
-    if (!nextCursor) return;
-    api
-      .listCalls({ ...filters, cursor: nextCursor })
-      .then((result) => {
-        setCalls((current) => [...(current ?? []), ...result.calls]);
-        setNextCursor(result.nextCursor);
-      })
-      .catch((cause: unknown) => setError(describeError(t, cause)));
-  };
 
   const isFiltered = filterNames.some((name) => filters[name]);
   const callLink = (call: CallSummary, atMs?: number) => {
@@ -113,7 +76,7 @@ export function CallsPage() {
   return (
     <>
       <PageHeader title={t('calls.title')} description={t('callLibrary.subtitle')} />
-      {error ? <Banner tone="error">{error}</Banner> : null}
+      {list.error ? <Banner tone="error">{describeError(t, list.error)}</Banner> : null}
       {calls !== null && total === 0 && !isFiltered ? (
         <EmptyState
           icon="calls"
@@ -306,11 +269,15 @@ export function CallsPage() {
           {calls !== null && calls.length === 0 ? (
             <p className="table-empty">{t('callLibrary.noMatch')}</p>
           ) : null}
-          {nextCursor ? (
+          {list.hasNextPage ? (
             <p className="table-more">
-              <button type="button" className="btn btn-secondary" onClick={loadMore}>
+              <Button
+                variant="secondary"
+                isBusy={list.isFetchingNextPage}
+                onClick={() => void list.fetchNextPage()}
+              >
                 {t('library.loadMore')}
-              </button>
+              </Button>
             </p>
           ) : null}
         </div>

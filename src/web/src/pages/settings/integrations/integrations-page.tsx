@@ -1,8 +1,6 @@
-import type { ZoomIntegration } from '@contract/index.ts';
-import { useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { ApiError, api } from '@/api.ts';
 import { Banner } from '@/components/banner.tsx';
 import { PageHeader } from '@/components/layout.tsx';
 import { useDocumentTitle } from '@/components/use-document-title.ts';
@@ -10,6 +8,7 @@ import { describeError } from '@/errors.ts';
 import { ZoomConnectionDetails } from '@/pages/settings/integrations/zoom/zoom-connection-details.tsx';
 import { ZoomAppSetup } from '@/pages/settings/integrations/zoom/zoom-setup.tsx';
 import { ZoomCard, type ZoomStatus } from '@/pages/settings/integrations/zoom-card.tsx';
+import { zoomIntegrationQuery } from '@/queries.ts';
 import { useSession } from '@/session.tsx';
 
 /** The `reason` values the server puts in `?zoom=error&reason=…` after the OAuth round trip. */
@@ -58,43 +57,18 @@ function ZoomResultBanner() {
   return null;
 }
 
-type IntegrationState =
-  | { status: 'loading' }
-  | { status: 'ready'; integration: ZoomIntegration | null }
-  | { status: 'error'; error: unknown };
-
-function useZoomIntegration(): IntegrationState {
-  const [state, setState] = useState<IntegrationState>({ status: 'loading' });
-  useEffect(() => {
-    let isCurrent = true;
-    api.getZoomIntegration().then(
-      (integration) => {
-        if (isCurrent) setState({ status: 'ready', integration });
-      },
-      (error: unknown) => {
-        if (!isCurrent) return;
-        // A server without the connections feature: Zoom is simply not connected.
-        if (error instanceof ApiError && error.status === 404)
-          setState({ status: 'ready', integration: null });
-        else setState({ status: 'error', error });
-      },
-    );
-    return () => {
-      isCurrent = false;
-    };
-  }, []);
-  return state;
-}
-
 export function IntegrationsPage() {
   const { t } = useTranslation();
   const { isAdmin } = useSession();
-  const integration = useZoomIntegration();
+  const integration = useQuery(zoomIntegrationQuery);
   useDocumentTitle(t('integrations.title'));
 
-  const connection = integration.status === 'ready' ? (integration.integration?.connection ?? null) : null;
-  const status: ZoomStatus =
-    integration.status === 'loading' ? 'loading' : connection ? connection.status : 'not_connected';
+  const connection = integration.data?.connection ?? null;
+  const status: ZoomStatus = integration.isPending
+    ? 'loading'
+    : connection
+      ? connection.status
+      : 'not_connected';
 
   return (
     <>
@@ -105,7 +79,7 @@ export function IntegrationsPage() {
       />
       <div className="banner-area">
         <ZoomResultBanner />
-        {integration.status === 'error' ? (
+        {integration.error ? (
           <Banner tone="error">
             {t('integrations.zoom.statusFailed', { message: describeError(t, integration.error) })}
           </Banner>
@@ -129,18 +103,9 @@ export function IntegrationsPage() {
               <Link to="/calls">{t('integrations.member.openCalls')}</Link>
             </article>
           ) : null}
-          {connection && isAdmin ? (
-            <ZoomConnectionDetails
-              connection={connection}
-              isAdmin={isAdmin}
-              onChanged={() => window.location.reload()}
-            />
-          ) : null}
-          {isAdmin &&
-          integration.status === 'ready' &&
-          integration.integration &&
-          !integration.integration.isSandbox ? (
-            <ZoomAppSetup integration={integration.integration} />
+          {connection && isAdmin ? <ZoomConnectionDetails connection={connection} isAdmin={isAdmin} /> : null}
+          {isAdmin && integration.data && !integration.data.isSandbox ? (
+            <ZoomAppSetup integration={integration.data} />
           ) : null}
         </div>
       </section>

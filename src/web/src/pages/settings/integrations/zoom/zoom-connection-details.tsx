@@ -1,4 +1,5 @@
 import type { ZoomConnection } from '@contract/index.ts';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '@/api.ts';
@@ -9,6 +10,7 @@ import { describeError } from '@/errors.ts';
 import { formatDateTime, formatRelativeTime } from '@/format.ts';
 import { describeMessage } from '@/messages.ts';
 import { UninstallDataSetting } from '@/pages/settings/integrations/zoom/zoom-setup.tsx';
+import { queryKeys } from '@/queries.ts';
 
 const marks = { pass: '✓', warn: '⚠', fail: '✗' } as const;
 
@@ -20,29 +22,25 @@ function when(iso: string | null, never: string): string {
 export function ZoomConnectionDetails({
   connection,
   isAdmin,
-  onChanged,
 }: {
   connection: ZoomConnection;
   isAdmin: boolean;
-  onChanged: () => void;
 }) {
   const { t } = useTranslation();
+  const queryClient = useQueryClient();
   const [isConfirming, setIsConfirming] = useState(false);
-  const [isBusy, setIsBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const act = async (action: () => Promise<unknown>) => {
-    setIsBusy(true);
-    try {
-      await action();
+  // Check and Disconnect change the connection: every Zoom view (and the library's empty state) reloads.
+  const act = useMutation({
+    mutationFn: (action: () => Promise<unknown>) => action(),
+    onSuccess: async () => {
       setError(null);
-      onChanged();
-    } catch (cause) {
-      setError(describeError(t, cause));
-    } finally {
-      setIsBusy(false);
-      setIsConfirming(false);
-    }
-  };
+      await queryClient.invalidateQueries({ queryKey: queryKeys.zoomIntegration });
+    },
+    onError: (cause) => setError(describeError(t, cause)),
+    onSettled: () => setIsConfirming(false),
+  });
+  const isBusy = act.isPending;
   const never = t('zoomConnection.never');
   return (
     <article className="card" data-testid="zoom-connection" aria-labelledby="zoom-connection-title">
@@ -98,7 +96,7 @@ export function ZoomConnectionDetails({
       </details>
       {isAdmin && connection.status === 'connected' ? (
         <div className="link-list">
-          <Button variant="secondary" isBusy={isBusy} onClick={() => void act(() => api.checkZoom())}>
+          <Button variant="secondary" isBusy={isBusy} onClick={() => act.mutate(() => api.checkZoom())}>
             {t('zoomConnection.checkAgain')}
           </Button>
           <Button variant="danger" onClick={() => setIsConfirming(true)}>
@@ -117,7 +115,7 @@ export function ZoomConnectionDetails({
             <Button variant="secondary" onClick={() => setIsConfirming(false)}>
               {t('common.cancel')}
             </Button>
-            <Button variant="danger" isBusy={isBusy} onClick={() => void act(() => api.disconnectZoom())}>
+            <Button variant="danger" isBusy={isBusy} onClick={() => act.mutate(() => api.disconnectZoom())}>
               {t('zoomConnection.disconnect')}
             </Button>
           </>
