@@ -87,3 +87,24 @@ export function callListQuery(filters: Record<string, string>) {
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
 }
+
+export const teamsQuery = queryOptions({
+  queryKey: queryKeys.teams,
+  queryFn: ({ signal }) => api.listTeams(signal),
+});
+
+export const sharingSettingsQuery = queryOptions({
+  queryKey: queryKeys.sharingSettings,
+  queryFn: ({ signal }) => api.getSharingSettings(signal),
+});
+
+export const colleaguesQuery = queryOptions({
+  queryKey: queryKeys.colleagues,
+  queryFn: ({ signal }) => api.listColleagues(signal),
+});
+
+export const sharesQuery = (callId: string) =>
+  queryOptions({
+    queryKey: queryKeys.shares(callId),
+    queryFn: ({ signal }) => api.listShares(callId, signal),
+  });

@@ -1,10 +1,12 @@
-import type { CallDetail, Share } from '@contract/index.ts';
-import { type FormEvent, useEffect, useState } from 'react';
+import type { CallDetail } from '@contract/index.ts';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '@/api.ts';
 import { Banner } from '@/components/banner.tsx';
 import { describeError } from '@/errors.ts';
 import { formatClock, formatDate, parseClock } from '@/format.ts';
+import { colleaguesQuery, queryKeys, sharesQuery } from '@/queries.ts';
 
 type NotesProps = {
   call: CallDetail;
@@ -136,33 +138,27 @@ export function CallNotes({ call, currentMs, seek, playRange, onChanged }: Notes
 /** Share a call with a colleague, or through a public link (to the call or a highlight) that expires. */
 export function CallSharing({ call }: { call: CallDetail }) {
   const { t } = useTranslation();
-  const [shares, setShares] = useState<Share[]>([]);
-  const [colleagues, setColleagues] = useState<Array<{ id: string; name: string }>>([]);
+  const queryClient = useQueryClient();
+  const sharesResult = useQuery(sharesQuery(call.id));
+  const shares = sharesResult.data ?? [];
+  const colleagues = useQuery(colleaguesQuery).data ?? [];
   const [colleague, setColleague] = useState('');
   const [target, setTarget] = useState('');
   const [days, setDays] = useState('7');
   const [link, setLink] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  const reload = () => {
-    api.listShares(call.id).then(setShares, (cause: unknown) => setError(describeError(t, cause)));
-  };
-  // biome-ignore lint/correctness/useExhaustiveDependencies: loads once per call
-  useEffect(() => {
-    reload();
-    api.listColleagues().then(setColleagues, () => setColleagues([]));
-  }, [call.id]);
-
-  const run = (action: Promise<unknown>) =>
-    action
-      .then(() => {
-        setError(null);
-        reload();
-      })
-      .catch((cause: unknown) => setError(describeError(t, cause)));
-
+  const change = useMutation({
+    mutationFn: (action: () => Promise<unknown>) => action(),
+    onSuccess: async () => {
+      setError(null);
+      await queryClient.invalidateQueries({ queryKey: queryKeys.shares(call.id) });
+    },
+    onError: (cause) => setError(describeError(t, cause)),
+  });
+  const run = (action: () => Promise<unknown>) => change.mutate(action);
   const createLink = () =>
-    run(
+    run(() =>
       api
         .shareCall(call.id, {
           kind: 'public',
@@ -177,6 +173,7 @@ export function CallSharing({ call }: { call: CallDetail }) {
     <section className="card" aria-label={t('sharing.title')} data-testid="sharing">
       <h2 className="section-title">{t('sharing.title')}</h2>
       {error ? <Banner tone="error">{error}</Banner> : null}
+      {sharesResult.error ? <Banner tone="error">{describeError(t, sharesResult.error)}</Banner> : null}
       <div className="inline-form">
         <select
           className="input"
@@ -195,7 +192,7 @@ export function CallSharing({ call }: { call: CallDetail }) {
           type="button"
           className="btn btn-secondary"
           disabled={!colleague}
-          onClick={() => run(api.shareCall(call.id, { kind: 'user', userId: colleague }))}
+          onClick={() => run(() => api.shareCall(call.id, { kind: 'user', userId: colleague }))}
         >
           {t('sharing.shareWithColleague')}
         </button>
@@ -256,7 +253,7 @@ export function CallSharing({ call }: { call: CallDetail }) {
               <button
                 type="button"
                 className="link-button"
-                onClick={() => run(api.revokeShare(call.id, share.id))}
+                onClick={() => run(() => api.revokeShare(call.id, share.id))}
               >
                 {t('sharing.revoke')}
               </button>

@@ -1,88 +1,93 @@
-import type { Team, User } from '@contract/index.ts';
-import { type FormEvent, useEffect, useState } from 'react';
+import type { Team } from '@contract/index.ts';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '@/api.ts';
-import { Banner } from '@/components/banner.tsx';
+import { FeedbackBanners, useFeedback } from '@/components/feedback.tsx';
 import { PageHeader } from '@/components/layout.tsx';
 import { useDocumentTitle } from '@/components/use-document-title.ts';
-import { describeError } from '@/errors.ts';
+import { queryKeys, sharingSettingsQuery, teamsQuery, usersQuery } from '@/queries.ts';
 
 /** Réglages > Équipes et partage: teams (whose managers see their members' calls) and public links. */
 export function TeamsPage() {
   const { t } = useTranslation();
   useDocumentTitle(t('teams.title'));
-  const [teams, setTeams] = useState<Team[]>([]);
-  const [users, setUsers] = useState<User[]>([]);
+  const queryClient = useQueryClient();
+  const teamsResult = useQuery(teamsQuery);
+  const teams = teamsResult.data ?? [];
+  const usersResult = useQuery(usersQuery);
+  const users = usersResult.data ?? [];
+  const sharing = useQuery(sharingSettingsQuery);
+  const allowPublicLinks = sharing.data?.allowPublicLinks ?? null;
   const [name, setName] = useState('');
-  const [allowPublicLinks, setAllowPublicLinks] = useState<boolean | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const feedback = useFeedback();
 
-  const fail = (cause: unknown) => setError(describeError(t, cause));
-  const reload = () => api.listTeams().then(setTeams, fail);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: loads once
-  useEffect(() => {
-    void reload();
-    api.listUsers().then(setUsers, fail);
-    api.getSharingSettings().then((settings) => setAllowPublicLinks(settings.allowPublicLinks), fail);
-  }, []);
-
-  const create = (event: FormEvent) => {
+  const create = useMutation({
+    mutationFn: (teamName: string) => api.createTeam(teamName),
+    onSuccess: async () => {
+      setName('');
+      feedback.clearError();
+      await queryClient.invalidateQueries({ queryKey: queryKeys.teams });
+    },
+    onError: (cause) => feedback.fail(cause),
+  });
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    api
-      .createTeam(name)
-      .then(() => {
-        setName('');
-        setError(null);
-        return reload();
-      })
-      .catch(fail);
+    create.mutate(name);
   };
+  // Shown at once; the server's answer (or a reload on failure) settles it.
+  const setMembers = useMutation({
+    mutationFn: ({ team, members }: { team: Team; members: Team['members'] }) =>
+      api.setTeamMembers(
+        team.id,
+        members.map((member) => member.id),
+      ),
+    onMutate: async ({ team, members }) => {
+      await queryClient.cancelQueries({ queryKey: queryKeys.teams });
+      queryClient.setQueryData<Team[]>(queryKeys.teams, (current) =>
+        current?.map((entry) => (entry.id === team.id ? { ...entry, members } : entry)),
+      );
+    },
+    onSuccess: (saved) =>
+      queryClient.setQueryData<Team[]>(queryKeys.teams, (current) =>
+        current?.map((entry) => (entry.id === saved.id ? saved : entry)),
+      ),
+    onError: async (cause) => {
+      feedback.fail(cause);
+      await queryClient.invalidateQueries({ queryKey: queryKeys.teams });
+    },
+  });
   const toggleMember = (team: Team, userId: string, isMember: boolean) => {
     const others = team.members.filter((member) => member.id !== userId);
     const user = users.find((candidate) => candidate.id === userId);
     const members =
       isMember && user ? [...others, { id: user.id, name: user.name, role: user.role }] : others;
-    // Shown at once; the server's answer (or a reload on failure) settles it.
-    setTeams((current) => current.map((entry) => (entry.id === team.id ? { ...entry, members } : entry)));
-    api
-      .setTeamMembers(
-        team.id,
-        members.map((member) => member.id),
-      )
-      .then((saved) => setTeams((current) => current.map((entry) => (entry.id === saved.id ? saved : entry))))
-      .catch((cause: unknown) => {
-        fail(cause);
-        void reload();
-      });
+    setMembers.mutate({ team, members });
   };
-  const savePublicLinks = (value: boolean) => {
-    api
-      .saveSharingSettings({ allowPublicLinks: value })
-      .then((settings) => {
-        setAllowPublicLinks(settings.allowPublicLinks);
-        setNotice(t('teams.saved'));
-      })
-      .catch(fail);
-  };
+  const savePublicLinks = useMutation({
+    mutationFn: (value: boolean) => api.saveSharingSettings({ allowPublicLinks: value }),
+    onSuccess: (settings) => {
+      queryClient.setQueryData(queryKeys.sharingSettings, settings);
+      feedback.succeed(t('teams.saved'));
+    },
+    onError: (cause) => feedback.fail(cause),
+  });
 
   return (
     <>
       <PageHeader title={t('teams.title')} description={t('teams.subtitle')} />
-      {error ? <Banner tone="error">{error}</Banner> : null}
-      {notice ? (
-        <Banner tone="success" onDismiss={() => setNotice(null)}>
-          {notice}
-        </Banner>
-      ) : null}
+      <FeedbackBanners
+        feedback={feedback}
+        loadError={teamsResult.error ?? usersResult.error ?? sharing.error}
+      />
       <section className="card">
         <h2 className="section-title">{t('teams.publicLinks')}</h2>
         <label className="checkbox-field">
           <input
             type="checkbox"
             checked={allowPublicLinks ?? false}
-            disabled={allowPublicLinks === null}
-            onChange={(event) => savePublicLinks(event.target.checked)}
+            disabled={allowPublicLinks === null || savePublicLinks.isPending}
+            onChange={(event) => savePublicLinks.mutate(event.target.checked)}
           />
           <span>{t('teams.allowPublicLinks')}</span>
         </label>
@@ -90,7 +95,7 @@ export function TeamsPage() {
       </section>
       <section className="card">
         <h2 className="section-title">{t('teams.teams')}</h2>
-        <form className="inline-form" onSubmit={create}>
+        <form className="inline-form" onSubmit={submit}>
           <input
             className="input"
             aria-label={t('teams.name')}
