@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { text } from 'node:stream/consumers';
+import { setTimeout } from 'node:timers/promises';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../db/index.ts';
@@ -113,6 +117,63 @@ describe('token vault', () => {
     expect(bed.emulator.control.listAccessTokensIssued().length - tokensBefore).toBe(1);
     const after = await connection();
     expect(after.tokenExpiresAt!.getTime()).toBeGreaterThan(Date.now() + 30 * 60_000);
+  });
+
+  it('asks Zoom for a new token without holding a lock or a transaction meanwhile', async () => {
+    const row = await connection();
+    const { db } = bed.app.database;
+    await db.execute(
+      sql`UPDATE zoom_connections SET token_expires_at = now() - interval '1 minute' WHERE id = ${row.id}`,
+    );
+    // Zoom's token endpoint behind a gate: the refresh waits at "Zoom" until the test opens it.
+    let hasArrived = () => {};
+    const arrived = new Promise<void>((resolve) => {
+      hasArrived = resolve;
+    });
+    let open = () => {};
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const zoom = http.createServer(async (request, response) => {
+      hasArrived();
+      await gate;
+      const answer = await fetch(new URL(request.url ?? '/', bed.zoomApp.oauthUrl), {
+        method: request.method ?? 'POST',
+        headers: {
+          authorization: request.headers.authorization ?? '',
+          'content-type': request.headers['content-type'] ?? '',
+        },
+        body: await text(request),
+      });
+      response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? '' });
+      response.end(await answer.text());
+    });
+    await new Promise<void>((resolve) => zoom.listen(0, '127.0.0.1', resolve));
+    const box = (bed.app.connections.access as unknown as { deps: { box: SecretBox } }).deps.box;
+    const vault = new ZoomAccess({
+      db,
+      box,
+      app: { ...bed.zoomApp, oauthUrl: `http://127.0.0.1:${(zoom.address() as AddressInfo).port}` },
+      rateBudget: createDatabaseRateBudget(db),
+      logger: bed.app.logger,
+    });
+    try {
+      const renewing = vault.getAccessToken(row.id);
+      await arrived;
+      // Another writer of the connection row (a webhook, another process) is not kept waiting on Zoom.
+      const write = db
+        .execute(sql`UPDATE zoom_connections SET last_error = last_error WHERE id = ${row.id}`)
+        .then(() => 'written');
+      const outcome = await Promise.race([write, setTimeout(10_000, 'still waiting on the refresh')]);
+      open();
+      expect(outcome).toBe('written');
+      const token = await renewing;
+      expect(bed.emulator.control.listAccessTokensIssued().at(-1)?.token).toBe(token);
+      expect((await connection()).tokenRefreshLeaseUntil).toBeNull();
+    } finally {
+      open();
+      await new Promise((resolve) => zoom.close(resolve));
+    }
   });
 
   it('honours Zoom 429s and still succeeds', async () => {

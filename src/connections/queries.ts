@@ -1,4 +1,4 @@
-import { and, eq, lt, ne } from 'drizzle-orm';
+import { and, eq, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { schema } from '../db/index.ts';
 import { AppError } from '../lib/errors.ts';
@@ -62,6 +62,27 @@ export async function lockConnection(db: Db, connectionId: string) {
     .from(zoomConnections)
     .where(eq(zoomConnections.id, connectionId))
     .for('update');
+  return row;
+}
+
+/**
+ * Takes the connection's token-refresh lease for `seconds`, in one committed statement: the row when it
+ * was free (or its holder's lease ran out), `undefined` when another process holds it.
+ */
+export async function claimTokenRefresh(db: Db, connectionId: string, seconds: number) {
+  const [row] = await db
+    .update(zoomConnections)
+    .set({ tokenRefreshLeaseUntil: sql`now() + make_interval(secs => ${seconds})` })
+    .where(
+      and(
+        eq(zoomConnections.id, connectionId),
+        or(
+          isNull(zoomConnections.tokenRefreshLeaseUntil),
+          lt(zoomConnections.tokenRefreshLeaseUntil, sql`now()`),
+        ),
+      ),
+    )
+    .returning();
   return row;
 }
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { insertAuditEntry } from '../accounts/index.ts';
 import type { Db } from '../db/index.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -15,6 +16,7 @@ import {
 } from '../zoom/index.ts';
 import {
   type ConnectionRow,
+  claimTokenRefresh,
   findConnection,
   lockConnection,
   touchConnectionApiSuccess,
@@ -39,10 +41,13 @@ export type ConnectionEvent = {
 
 // Refresh a few minutes early: a token must not expire between the check and the request.
 const refreshMarginMs = 5 * 60_000;
+// Longer than Zoom's token call can take (the OAuth client's timeout); a crashed holder's lease runs out.
+const refreshLeaseSeconds = 60;
+const refreshWaitMs = 200;
 
 /**
  * The token vault and Zoom client factory for connections. Tokens are sealed at rest; a refresh takes
- * the connection row's lock, so exactly one refresh is in flight per connection across all processes,
+ * the connection's refresh lease, so exactly one refresh is in flight per connection across all processes,
  * and the newest (rotated) refresh token is always the one stored (docs/zoom-platform.md §1.3).
  */
 export class ZoomAccess {
@@ -140,85 +145,104 @@ export class ZoomAccess {
   renewAccessToken(connectionId: string, rejectedToken: string | undefined): Promise<string> {
     const running = this.#inFlight.get(connectionId);
     if (running) return running;
-    const refresh = this.#refreshUnderLock(connectionId, rejectedToken).finally(() =>
+    const refresh = this.#refreshUnderLease(connectionId, rejectedToken).finally(() =>
       this.#inFlight.delete(connectionId),
     );
     this.#inFlight.set(connectionId, refresh);
     return refresh;
   }
 
-  async #refreshUnderLock(connectionId: string, rejectedToken: string | undefined): Promise<string> {
-    const { db, box, app, logger } = this.deps;
-    const result = await db.transaction(async (tx) => {
-      const connection = await lockConnection(tx, connectionId);
-      const current = this.#usableToken(connection);
-      if (current && current !== rejectedToken) return { outcome: 'token' as const, token: current };
-      if (connection?.status !== 'connected') return { outcome: 'ended' as const };
-      try {
-        const tokens =
-          connection.appType === 'server_to_server'
-            ? await requestAccountCredentialsToken(app, app.accountId ?? connection.zoomAccountId)
-            : await refreshAccessToken(app, box.open(connection.refreshTokenSealed ?? ''));
-        // Stored before anything else can fail: the old refresh token is dead from this moment on.
-        await updateConnection(tx, connectionId, { ...this.sealTokens(tokens), lastError: null });
-        this.deps.metrics?.tokenRefreshes.inc({ outcome: 'refreshed' });
-        return { outcome: 'token' as const, token: tokens.accessToken };
-      } catch (error) {
-        if (
-          error instanceof ZoomApiError &&
-          (error.kind === 'invalid_grant' ||
-            error.kind === 'invalid_request' ||
-            error.kind === 'unauthorized')
-        ) {
-          this.deps.metrics?.tokenRefreshes.inc({ outcome: 'dead_grant' });
-          return { outcome: 'dead' as const, error, connection };
-        }
-        this.deps.metrics?.tokenRefreshes.inc({ outcome: 'error' });
-        throw error;
-      }
-    });
-    if (result.outcome === 'token') return result.token;
-    if (result.outcome === 'dead') {
-      logger.warn(
-        { connectionId, zoomCode: result.error.zoomCode },
-        'Zoom refused the refresh token: reconnect needed',
-      );
-      const replaced = await db.transaction(async (tx) => {
-        // The lock was let go after Zoom's answer: tokens stored since (another organisation's consent
-        // to this Zoom account hands the connection a new set) are alive, and win over this dead grant.
-        const now = await lockConnection(tx, connectionId);
-        if (
-          now &&
-          now.status === 'connected' &&
-          now.refreshTokenSealed !== result.connection.refreshTokenSealed
-        )
-          return true;
-        await updateConnection(tx, connectionId, {
-          status: 'reconnect_needed',
-          lastError: encodeMessage('zoom_refresh_refused', { error: result.error.message }),
-        });
-        await insertAuditEntry(tx, {
-          organizationId: result.connection.organizationId,
-          actorUserId: null,
-          action: 'zoom.reconnect_needed',
-          target: connectionId,
-          details: { zoomCode: result.error.zoomCode ?? null },
-        });
-        return false;
-      });
-      if (replaced) return this.#refreshUnderLock(connectionId, rejectedToken);
-      this.deps.onConnectionEvent?.({
-        type: 'reconnect_needed',
-        connectionId,
-        organizationId: result.connection.organizationId,
-      });
+  async #refreshUnderLease(connectionId: string, rejectedToken: string | undefined): Promise<string> {
+    const { db, box, app } = this.deps;
+    // The lease is taken and committed before asking Zoom: no row lock and no transaction is held
+    // during the HTTP call (on PGlite's single connection an open transaction stalls every query).
+    let connection = await claimTokenRefresh(db, connectionId, refreshLeaseSeconds);
+    while (!connection) {
+      // Another process is renewing: its token is stored when Zoom answers, or its lease runs out.
+      const row = await findConnection(db, connectionId);
+      if (!row) throw notActive();
+      const current = this.#usableToken(row);
+      if (current && current !== rejectedToken) return current;
+      await sleep(refreshWaitMs);
+      connection = await claimTokenRefresh(db, connectionId, refreshLeaseSeconds);
     }
-    throw new ZoomApiError({
-      kind: 'unauthorized',
-      status: 401,
-      message: 'the Zoom connection is not active: reconnect Zoom in Settings > Integrations',
-      endpoint: 'token vault',
+    const release = () => updateConnection(db, connectionId, { tokenRefreshLeaseUntil: null });
+    let current: string | undefined;
+    try {
+      current = this.#usableToken(connection);
+    } catch (error) {
+      await release();
+      throw error;
+    }
+    if (current && current !== rejectedToken) {
+      await release();
+      return current;
+    }
+    let tokens: ZoomTokenSet;
+    try {
+      tokens =
+        connection.appType === 'server_to_server'
+          ? await requestAccountCredentialsToken(app, app.accountId ?? connection.zoomAccountId)
+          : await refreshAccessToken(app, box.open(connection.refreshTokenSealed ?? ''));
+    } catch (error) {
+      await release();
+      if (
+        error instanceof ZoomApiError &&
+        (error.kind === 'invalid_grant' || error.kind === 'invalid_request' || error.kind === 'unauthorized')
+      ) {
+        this.deps.metrics?.tokenRefreshes.inc({ outcome: 'dead_grant' });
+        return this.#endDeadGrant(connection, error, rejectedToken);
+      }
+      this.deps.metrics?.tokenRefreshes.inc({ outcome: 'error' });
+      throw error;
+    }
+    // Stored at once, with the lease given back: the old refresh token is dead from this moment on.
+    await updateConnection(db, connectionId, {
+      ...this.sealTokens(tokens),
+      tokenRefreshLeaseUntil: null,
+      lastError: null,
     });
+    this.deps.metrics?.tokenRefreshes.inc({ outcome: 'refreshed' });
+    return tokens.accessToken;
+  }
+
+  /** Zoom refused the refresh token: the connection needs an admin to reconnect, unless it was just replaced. */
+  async #endDeadGrant(
+    connection: ConnectionRow,
+    error: ZoomApiError,
+    rejectedToken: string | undefined,
+  ): Promise<string> {
+    const { db, logger } = this.deps;
+    logger.warn(
+      { connectionId: connection.id, zoomCode: error.zoomCode },
+      'Zoom refused the refresh token: reconnect needed',
+    );
+    const replaced = await db.transaction(async (tx) => {
+      // Tokens stored since the lease was taken (another organisation's consent to this Zoom account
+      // hands the connection a new set) are alive, and win over this dead grant.
+      const now = await lockConnection(tx, connection.id);
+      if (now && now.status === 'connected' && now.refreshTokenSealed !== connection.refreshTokenSealed)
+        return true;
+      await updateConnection(tx, connection.id, {
+        status: 'reconnect_needed',
+        lastError: encodeMessage('zoom_refresh_refused', { error: error.message }),
+      });
+      await insertAuditEntry(tx, {
+        organizationId: connection.organizationId,
+        actorUserId: null,
+        action: 'zoom.reconnect_needed',
+        target: connection.id,
+        details: { zoomCode: error.zoomCode ?? null },
+      });
+      return false;
+    });
+    if (replaced) return this.#refreshUnderLease(connection.id, rejectedToken);
+    this.deps.onConnectionEvent?.({
+      type: 'reconnect_needed',
+      connectionId: connection.id,
+      organizationId: connection.organizationId,
+    });
+    throw notActive();
   }
 
   #usableToken(connection: ConnectionRow | undefined): string | undefined {
@@ -241,6 +265,17 @@ export class ZoomAccess {
     const now = Date.now();
     if (now - (this.#lastTouched.get(connectionId) ?? 0) < 30_000) return;
     this.#lastTouched.set(connectionId, now);
-    touchConnectionApiSuccess(this.deps.db, connectionId).catch(() => {});
+    touchConnectionApiSuccess(this.deps.db, connectionId).catch((error: unknown) =>
+      this.deps.logger.warn({ connectionId, err: error }, 'could not record the last Zoom success'),
+    );
   }
+}
+
+function notActive() {
+  return new ZoomApiError({
+    kind: 'unauthorized',
+    status: 401,
+    message: 'the Zoom connection is not active: reconnect Zoom in Settings > Integrations',
+    endpoint: 'token vault',
+  });
 }

@@ -141,6 +141,11 @@ export const zoomConnections = pgTable(
     refreshTokenSealed: text('refresh_token_sealed'),
     tokenExpiresAt: timestamp('token_expires_at', { withTimezone: true }),
     tokenRefreshedAt: timestamp('token_refreshed_at', { withTimezone: true }),
+    /**
+     * A process is renewing the token until then (a lease taken and committed before it asks Zoom, so
+     * no lock or transaction is held during the HTTP call); the others wait for the new token.
+     */
+    tokenRefreshLeaseUntil: timestamp('token_refresh_lease_until', { withTimezone: true }),
     prerequisites: jsonb('prerequisites').$type<unknown[]>().notNull().default([]),
     lastApiSuccessAt: timestamp('last_api_success_at', { withTimezone: true }),
     lastWebhookAt: timestamp('last_webhook_at', { withTimezone: true }),

@@ -1,0 +1,1 @@
+ALTER TABLE "zoom_connections" ADD COLUMN "token_refresh_lease_until" timestamp with time zone;
