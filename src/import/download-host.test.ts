@@ -59,6 +59,13 @@ describe('download hosts', () => {
   });
 
   it('never sends the token to a foreign download_url of a signed webhook, and says why', async () => {
+    const importRuns = async (outcome: string) => {
+      const metrics = await (await fetch(`${bed.callportUrl}/metrics`)).text();
+      return Number(
+        new RegExp(`^callport_imports_total\\{outcome="${outcome}"\\} (\\d+)`, 'm').exec(metrics)?.[1] ?? 0,
+      );
+    };
+    const [retriesBefore, failedBefore] = [await importRuns('retry'), await importRuns('failed')];
     bed.emulator.control.setWebhooks({ enabled: false });
     const meeting = await bed.recordMeeting({ hostEmail: emma, topic: 'Fichier piégé' });
     bed.emulator.control.setWebhooks({ enabled: true });
@@ -102,5 +109,13 @@ describe('download hosts', () => {
     expect(reason?.params?.error).toContain(new URL(captureUrl).host);
     expect(captured.filter((request) => request.headers.authorization !== undefined)).toEqual([]);
     expect(bed.app.logs.join('')).toContain('recording import failed and will not be retried');
+    // One run, one outcome: the refused import is a failure, not also a retry.
+    expect({
+      retry: (await importRuns('retry')) - retriesBefore,
+      failed: (await importRuns('failed')) - failedBefore,
+    }).toEqual({
+      retry: 0,
+      failed: 1,
+    });
   });
 });

@@ -71,25 +71,31 @@ export class ImportFeature {
             listedAt: job.retryCount === 0 ? listedAt : undefined,
           });
         } catch (error) {
-          deps.metrics?.imports.inc({ outcome: 'retry' });
           if (isZoomApiError(error) && (error.kind === 'forbidden' || error.kind === 'invalid_request')) {
             // An alert for the operator: a refused download host means a forged or tampered file list.
             logger.warn({ recordingId, err: error }, 'recording import failed and will not be retried');
+            // Not caught: a status that could not be written fails the run, which pg-boss runs again.
             await setRecordingStatus(
               db,
               recordingId,
               'failed',
               encodeMessage('import_failed', { error: error.message }),
-            ).catch(() => {});
+            );
             deps.metrics?.imports.inc({ outcome: 'failed' });
             return;
           }
+          deps.metrics?.imports.inc({ outcome: 'retry' });
           await setRecordingStatus(
             db,
             recordingId,
             'waiting',
             encodeMessage('retrying', { error: error instanceof Error ? error.message : String(error) }),
-          ).catch(() => {});
+          ).catch((statusError: unknown) =>
+            logger.error(
+              { recordingId, err: statusError },
+              'could not record that the import will be retried',
+            ),
+          );
           throw error;
         }
         deps.metrics?.imports.inc({ outcome: result.outcome });
