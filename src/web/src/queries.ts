@@ -108,3 +108,8 @@ export const sharesQuery = (callId: string) =>
     queryKey: queryKeys.shares(callId),
     queryFn: ({ signal }) => api.listShares(callId, signal),
   });
+
+export const privacySettingsQuery = queryOptions({
+  queryKey: queryKeys.privacySettings,
+  queryFn: ({ signal }) => api.getPrivacySettings(signal),
+});

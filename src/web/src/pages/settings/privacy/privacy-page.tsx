@@ -1,14 +1,16 @@
 import type { ErasePersonResult } from '@contract/index.ts';
-import { type FormEvent, useEffect, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '@/api.ts';
 import { Banner } from '@/components/banner.tsx';
 import { Button } from '@/components/button.tsx';
 import { Dialog } from '@/components/dialog.tsx';
+import { FeedbackBanners, useFeedback } from '@/components/feedback.tsx';
 import { SelectField, TextField } from '@/components/field.tsx';
 import { PageHeader } from '@/components/layout.tsx';
 import { useDocumentTitle } from '@/components/use-document-title.ts';
-import { describeError } from '@/errors.ts';
+import { privacySettingsQuery, queryKeys } from '@/queries.ts';
 import { useSession } from '@/session.tsx';
 
 const retentionChoices = [30, 60, 90, 180, 365, 730, 1095];
@@ -39,58 +41,38 @@ export function PrivacyPage() {
 
 function RetentionCard() {
   const { t } = useTranslation();
-  const [saved, setSaved] = useState<number | null | undefined>(undefined);
-  const [choice, setChoice] = useState('forever');
+  const queryClient = useQueryClient();
+  const settings = useQuery(privacySettingsQuery);
+  // undefined until the saved setting is known; null is "forever".
+  const saved = settings.data?.retentionDays;
+  const [picked, setPicked] = useState<string | null>(null);
+  const choice = picked ?? (saved ? String(saved) : 'forever');
   const [isConfirming, setIsConfirming] = useState(false);
-  const [isBusy, setIsBusy] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    api
-      .getPrivacySettings()
-      .then(({ retentionDays }) => {
-        setSaved(retentionDays);
-        setChoice(retentionDays ? String(retentionDays) : 'forever');
-      })
-      .catch((cause: unknown) => setError(describeError(t, cause)));
-  }, [t]);
+  const feedback = useFeedback();
 
   const days = choice === 'forever' ? null : Number(choice);
   const choices = [...new Set([...retentionChoices, ...(saved ? [saved] : [])])].sort((a, b) => a - b);
-  const save = async () => {
-    setIsBusy(true);
-    try {
-      const result = await api.savePrivacySettings({ retentionDays: days });
-      setSaved(result.retentionDays);
-      setNotice(t('privacy.saved'));
+  const save = useMutation({
+    mutationFn: () => api.savePrivacySettings({ retentionDays: days }),
+    onSuccess: (result) => {
+      queryClient.setQueryData(queryKeys.privacySettings, result);
+      feedback.succeed(t('privacy.saved'));
       setIsConfirming(false);
-    } catch (cause) {
-      setError(describeError(t, cause));
-    } finally {
-      setIsBusy(false);
-    }
-  };
+    },
+    onError: (cause) => feedback.fail(cause),
+  });
+  const isBusy = save.isPending;
 
   return (
     <section className="card" data-testid="retention">
       <h2 className="section-title">{t('privacy.retentionTitle')}</h2>
-      {error ? (
-        <Banner tone="error" onDismiss={() => setError(null)}>
-          {error}
-        </Banner>
-      ) : null}
-      {notice ? (
-        <Banner tone="success" onDismiss={() => setNotice(null)}>
-          {notice}
-        </Banner>
-      ) : null}
+      <FeedbackBanners feedback={feedback} loadError={settings.error} />
       <SelectField
         label={t('privacy.retentionLabel')}
         hint={t('privacy.retentionHint')}
         value={choice}
         disabled={saved === undefined}
-        onChange={(event) => setChoice(event.target.value)}
+        onChange={(event) => setPicked(event.target.value)}
         options={[
           { value: 'forever', label: t('privacy.forever') },
           ...choices.map((count) => ({ value: String(count), label: t('privacy.days', { count }) })),
@@ -100,7 +82,7 @@ function RetentionCard() {
         variant="primary"
         disabled={saved === undefined || days === saved}
         isBusy={isBusy}
-        onClick={() => (days ? setIsConfirming(true) : void save())}
+        onClick={() => (days ? setIsConfirming(true) : save.mutate())}
       >
         {t('privacy.save')}
       </Button>
@@ -111,7 +93,7 @@ function RetentionCard() {
         footer={
           <>
             <Button onClick={() => setIsConfirming(false)}>{t('privacy.cancel')}</Button>
-            <Button variant="danger" isBusy={isBusy} onClick={() => void save()}>
+            <Button variant="danger" isBusy={isBusy} onClick={() => save.mutate()}>
               {t('privacy.confirmRetentionAction')}
             </Button>
           </>
@@ -125,30 +107,33 @@ function RetentionCard() {
 
 function ErasePersonCard() {
   const { t } = useTranslation();
+  const queryClient = useQueryClient();
   const [email, setEmail] = useState('');
   const [otherNames, setOtherNames] = useState('');
   const [isConfirming, setIsConfirming] = useState(false);
-  const [isBusy, setIsBusy] = useState(false);
   const [result, setResult] = useState<ErasePersonResult | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const feedback = useFeedback();
 
-  const erase = async () => {
-    setIsBusy(true);
-    try {
-      const names = otherNames
-        .split(',')
-        .map((name) => name.trim())
-        .filter(Boolean);
-      setResult(await api.erasePerson({ email, otherNames: names }));
+  const erase = useMutation({
+    mutationFn: () =>
+      api.erasePerson({
+        email,
+        otherNames: otherNames
+          .split(',')
+          .map((name) => name.trim())
+          .filter(Boolean),
+      }),
+    onSuccess: async (erased) => {
+      setResult(erased);
       setEmail('');
       setOtherNames('');
-    } catch (cause) {
-      setError(describeError(t, cause));
-    } finally {
-      setIsBusy(false);
-      setIsConfirming(false);
-    }
-  };
+      // The person's calls, comments and account may be gone from every list.
+      await queryClient.invalidateQueries();
+    },
+    onError: (cause) => feedback.fail(cause),
+    onSettled: () => setIsConfirming(false),
+  });
+  const isBusy = erase.isPending;
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setResult(null);
@@ -159,11 +144,7 @@ function ErasePersonCard() {
     <section className="card" data-testid="erase-person">
       <h2 className="section-title">{t('privacy.eraseTitle')}</h2>
       <p className="muted">{t('privacy.eraseHint')}</p>
-      {error ? (
-        <Banner tone="error" onDismiss={() => setError(null)}>
-          {error}
-        </Banner>
-      ) : null}
+      <FeedbackBanners feedback={feedback} />
       {result ? (
         <Banner tone="success" testId="erase-result" onDismiss={() => setResult(null)}>
           {t('privacy.erased', {
@@ -199,7 +180,7 @@ function ErasePersonCard() {
         footer={
           <>
             <Button onClick={() => setIsConfirming(false)}>{t('privacy.cancel')}</Button>
-            <Button variant="danger" isBusy={isBusy} onClick={() => void erase()}>
+            <Button variant="danger" isBusy={isBusy} onClick={() => erase.mutate()}>
               {t('privacy.confirmEraseAction')}
             </Button>
           </>

@@ -1,5 +1,6 @@
 import type { User } from '@contract/index.ts';
-import { useCallback, useEffect, useId, useMemo, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '@/api.ts';
 import { Banner } from '@/components/banner.tsx';
@@ -15,6 +16,7 @@ import { describeError } from '@/errors.ts';
 import { applyLanguage } from '@/i18n.ts';
 import { ImportUsersDialog } from '@/pages/settings/users/import-users-dialog.tsx';
 import { UserFormDialog } from '@/pages/settings/users/user-form-dialog.tsx';
+import { queryKeys, usersQuery } from '@/queries.ts';
 import { useSession, useSessionContext } from '@/session.tsx';
 
 type OpenDialog =
@@ -56,67 +58,60 @@ function UsersAdmin() {
   const session = useSession();
   const { updateUser: updateSessionUser } = useSessionContext();
   const searchId = useId();
-  const [list, setList] = useState<ListState>({ status: 'loading' });
+  const queryClient = useQueryClient();
+  const usersResult = useQuery(usersQuery);
+  // A failed refresh keeps the list that was there; only a first load that fails shows the error.
+  const list: ListState = usersResult.data
+    ? { status: 'ready', users: usersResult.data.toSorted(byName) }
+    : usersResult.error
+      ? { status: 'error', error: usersResult.error }
+      : { status: 'loading' };
   const [query, setQuery] = useState('');
   const [dialog, setDialog] = useState<OpenDialog>({ kind: 'none' });
   const [notice, setNotice] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
-  const [busyUserId, setBusyUserId] = useState<string | null>(null);
 
-  const load = useCallback(async () => {
-    try {
-      const users = await api.listUsers();
-      setList({ status: 'ready', users: users.toSorted(byName) });
-    } catch (error) {
-      setList({ status: 'error', error });
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  // Keep one's own row in step with changes made from the header (language).
-  const sessionUser = session.user;
-  useEffect(() => {
-    setList((current) =>
-      current.status === 'ready'
-        ? { status: 'ready', users: current.users.map((u) => (u.id === sessionUser.id ? sessionUser : u)) }
-        : current,
-    );
-  }, [sessionUser]);
-
+  // Who is licensed and active decides the Zoom links and the colleagues one can share with.
+  const invalidateDependents = () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: queryKeys.userMapping }),
+      queryClient.invalidateQueries({ queryKey: queryKeys.colleagues }),
+    ]);
   const replaceUser = (user: User) => {
-    setList((current) =>
-      current.status === 'ready'
-        ? {
-            status: 'ready',
-            users: [...current.users.filter((u) => u.id !== user.id), user].toSorted(byName),
-          }
-        : current,
+    queryClient.setQueryData<User[]>(queryKeys.users, (current) =>
+      current ? [...current.filter((u) => u.id !== user.id), user] : current,
     );
+    void invalidateDependents();
     if (user.id === session.user.id) {
       updateSessionUser(user);
       void applyLanguage(user.language);
     }
   };
 
-  const setActive = async (user: User, isActive: boolean) => {
-    setActionError(null);
-    setNotice(null);
-    setBusyUserId(user.id);
-    try {
-      const updated = await api.updateUser(user.id, { isActive });
+  // Keep one's own row in step with changes made from the header (language).
+  const sessionUser = session.user;
+  useEffect(() => {
+    queryClient.setQueryData<User[]>(queryKeys.users, (current) =>
+      current?.map((u) => (u.id === sessionUser.id ? sessionUser : u)),
+    );
+  }, [queryClient, sessionUser]);
+
+  const setActiveMutation = useMutation({
+    mutationFn: ({ user, isActive }: { user: User; isActive: boolean }) =>
+      api.updateUser(user.id, { isActive }),
+    onMutate: () => {
+      setActionError(null);
+      setNotice(null);
+    },
+    onSuccess: (updated, { isActive }) => {
       replaceUser(updated);
       setNotice(t(isActive ? 'users.reactivated_toast' : 'users.deactivated_toast', { name: updated.name }));
-      setDialog({ kind: 'none' });
-    } catch (error) {
-      setActionError(describeError(t, error, { conflict: t('errors.last_admin') }));
-      setDialog({ kind: 'none' });
-    } finally {
-      setBusyUserId(null);
-    }
-  };
+    },
+    onError: (error) => setActionError(describeError(t, error, { conflict: t('errors.last_admin') })),
+    onSettled: () => setDialog({ kind: 'none' }),
+  });
+  const setActive = (user: User, isActive: boolean) => setActiveMutation.mutate({ user, isActive });
+  const busyUserId = setActiveMutation.isPending ? (setActiveMutation.variables?.user.id ?? null) : null;
 
   const visibleUsers = useMemo(() => {
     if (list.status !== 'ready') return [];
@@ -186,16 +181,7 @@ function UsersAdmin() {
         <Banner
           tone="error"
           title={t('users.loadFailed')}
-          actions={
-            <Button
-              onClick={() => {
-                setList({ status: 'loading' });
-                void load();
-              }}
-            >
-              {t('common.retry')}
-            </Button>
-          }
+          actions={<Button onClick={() => void usersResult.refetch()}>{t('common.retry')}</Button>}
         >
           {describeError(t, list.error)}
         </Banner>
@@ -285,7 +271,7 @@ function UsersAdmin() {
                           variant="ghost"
                           aria-label={t('users.reactivateUser', { name: user.name })}
                           isBusy={busyUserId === user.id}
-                          onClick={() => void setActive(user, true)}
+                          onClick={() => setActive(user, true)}
                         >
                           {t('users.reactivate')}
                         </Button>
@@ -317,7 +303,12 @@ function UsersAdmin() {
       <ImportUsersDialog
         isOpen={dialog.kind === 'import'}
         onClose={() => setDialog({ kind: 'none' })}
-        onImported={() => void load()}
+        onImported={() =>
+          void Promise.all([
+            queryClient.invalidateQueries({ queryKey: queryKeys.users }),
+            invalidateDependents(),
+          ])
+        }
       />
       <Dialog
         isOpen={dialog.kind === 'deactivate'}
@@ -331,7 +322,7 @@ function UsersAdmin() {
               <Button
                 variant="danger"
                 isBusy={busyUserId === dialog.user.id}
-                onClick={() => void setActive(dialog.user, false)}
+                onClick={() => setActive(dialog.user, false)}
               >
                 {t('users.deactivate')}
               </Button>
