@@ -10,6 +10,7 @@ import {
   registerConnectionsRoutes,
   type ZoomAppConfig,
 } from './connections/index.ts';
+import { CoverageFeature, registerCoverageRoutes } from './coverage/index.ts';
 import { type Database, type DatabaseOptions, openDatabase } from './db/index.ts';
 import { ImportFeature, registerImportRoutes } from './import/index.ts';
 import { defineJob, JobQueue } from './jobs/index.ts';
@@ -157,6 +158,8 @@ export async function startCallport(
     };
     const privacy = new PrivacyFeature({ db, store, queue, logger: logger.child({ module: 'privacy' }) });
     routes.push(registerPrivacyRoutes(privacy));
+    const coverage = new CoverageFeature({ ...featureDeps, logger: logger.child({ module: 'coverage' }) });
+    routes.push(registerCoverageRoutes(coverage));
 
     await queue.start();
     stopSteps.push(() => queue.stop());

@@ -1,6 +1,7 @@
 export * from './accounts.ts';
 export * from './calls.ts';
 export * from './connections.ts';
+export * from './coverage.ts';
 export * from './import.ts';
 export * from './messages.ts';
 export * from './privacy.ts';

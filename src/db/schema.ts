@@ -582,3 +582,70 @@ export const recordingPolicies = pgTable('recording_policies', {
     .notNull()
     .default({}),
 });
+
+/**
+ * Coverage: one Zoom meeting instance (UUID) a linked user hosted, recorded or not, learned from
+ * `meeting.ended` (fast path) or Zoom's meeting report (reconciliation pass). Whether it was recorded and
+ * imported is read from `recordings` by the same UUID; what is stored here is what only this path knows.
+ */
+export const meetingsHeld = pgTable(
+  'meetings_held',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    connectionId: uuid('connection_id')
+      .notNull()
+      .references(() => zoomConnections.id, { onDelete: 'cascade' }),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    meetingUuid: text('meeting_uuid').notNull(),
+    meetingId: bigint('meeting_id', { mode: 'number' }),
+    hostZoomId: text('host_zoom_id').notNull(),
+    topic: text('topic').notNull().default(''),
+    startTime: timestamp('start_time', { withTimezone: true }).notNull(),
+    /** Null until Zoom says the meeting ended (a `recording.started` can come first). */
+    endTime: timestamp('end_time', { withTimezone: true }),
+    /** `[{name, email}]` from Zoom's participants call; null until fetched. E-mails only for account members. */
+    participants: jsonb('participants').$type<Array<{ name: string; email: string }>>(),
+    /** Every participant's e-mail is in the company's domains (null: participants not known yet). */
+    isInternal: boolean('is_internal'),
+    learnedVia: text('learned_via', { enum: ['webhook', 'report'] }).notNull(),
+    /** The report's `has_recording` (null when only the webhook told). */
+    hasRecording: boolean('has_recording'),
+    recordingStartedAt: timestamp('recording_started_at', { withTimezone: true }),
+    recordingStoppedAt: timestamp('recording_stopped_at', { withTimezone: true }),
+    /** Why Zoom would not record it, judged when the meeting was learned (a code of coverageReasons). */
+    expectedReason: text('expected_reason'),
+    expectedReasonParams: jsonb('expected_reason_params').$type<Record<string, string>>(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('meetings_held_instance_unique').on(table.connectionId, table.meetingUuid),
+    index('meetings_held_host_idx').on(table.connectionId, table.hostZoomId, table.startTime),
+  ],
+);
+
+/** Per organisation: leave internal meetings (every participant from the company's domains) out of coverage. */
+export const coverageSettings = pgTable('coverage_settings', {
+  organizationId: uuid('organization_id')
+    .primaryKey()
+    .references(() => organizations.id, { onDelete: 'cascade' }),
+  excludeInternal: boolean('exclude_internal').notNull().default(false),
+  /** Lower-case domains; empty = the domains of the organisation's users' e-mails. */
+  internalDomains: jsonb('internal_domains').$type<string[]>().notNull().default([]),
+});
+
+/** Per connection: the last reconciliation pass over Zoom's meeting reports. */
+export const coveragePasses = pgTable('coverage_passes', {
+  connectionId: uuid('connection_id')
+    .primaryKey()
+    .references(() => zoomConnections.id, { onDelete: 'cascade' }),
+  lastStartedAt: timestamp('last_started_at', { withTimezone: true }),
+  lastFinishedAt: timestamp('last_finished_at', { withTimezone: true }),
+  requestsMade: integer('requests_made').notNull().default(0),
+  meetingsFound: integer('meetings_found').notNull().default(0),
+  /** Why the pass could not run (`coverage_needs_paid_plan`, `coverage_scope_missing`…), null when it ran. */
+  lastErrorCode: text('last_error_code'),
+  lastErrorDetail: text('last_error_detail'),
+});

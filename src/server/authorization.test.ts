@@ -65,6 +65,10 @@ const matrix: Record<string, Access> = {
   'GET /api/settings/privacy': 'admin',
   'PUT /api/settings/privacy': 'admin',
   'POST /api/privacy/erasures': 'admin',
+  'GET /api/coverage': 'user',
+  'POST /api/integrations/zoom/coverage/reconcile': 'admin',
+  'GET /api/settings/coverage': 'admin',
+  'PUT /api/settings/coverage': 'admin',
 };
 
 let bed: ZoomTestBed;

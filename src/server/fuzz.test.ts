@@ -102,6 +102,7 @@ const validBodies: Record<string, Record<string, unknown>> = {
   'POST /api/import/diagnose': { meeting: '123456789' },
   'PUT /api/settings/privacy': { retentionDays: 365 },
   'POST /api/privacy/erasures': { email: 'nobody@example.test', otherNames: ['Nobody'] },
+  'PUT /api/settings/coverage': { excludeInternal: true, internalDomains: ['acme.example'] },
 };
 
 function bodyFor(route: { method: string; url: string }): fc.Arbitrary<unknown> {

@@ -116,7 +116,8 @@ export async function startZoomTestBed(
         type: 'general',
         ...credentials,
         redirectUris: [redirectUri],
-        scopes: requiredScopes,
+        // The report scope lets coverage's reconciliation pass read Zoom's meeting reports (README).
+        scopes: [...requiredScopes, 'report:read:admin'],
         webhookUrl: `${callportUrl}/webhooks/zoom`,
       },
     ],

@@ -96,6 +96,9 @@ export function registerControlRoutes(app: FastifyInstance, control: EmulatorCon
       ),
     ),
   );
+  app.delete(`${p}/groups/:group/members/:user`, async (request, reply) =>
+    run(reply, () => control.removeGroupMember(param(request, 'group'), param(request, 'user'))),
+  );
   app.post(`${p}/groups/:group/members`, async (request, reply) =>
     run(reply, () =>
       control.addGroupMembers(param(request, 'group'), (body(request).members as string[] | undefined) ?? []),

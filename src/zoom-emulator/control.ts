@@ -257,6 +257,12 @@ export function createControl(ctx: EmulatorContext) {
       addGroupMembers(ctx, target, idsOrEmails.map(user));
       return { id: target.id, name: target.name, memberIds: [...target.members.keys()] };
     },
+    /** Takes one user out of a group, as an admin does in Zoom's web portal. */
+    removeGroupMember(groupIdOrName: string, idOrEmail: string): GroupInfo {
+      const target = group(groupIdOrName);
+      removeGroupMember(target, user(idOrEmail));
+      return { id: target.id, name: target.name, memberIds: [...target.members.keys()] };
+    },
     /** Deletes a group, as an admin does in Zoom's web portal (DELETE /groups/{groupId}): members leave it. */
     deleteGroup(groupIdOrName: string): void {
       const target = group(groupIdOrName);

@@ -3,8 +3,10 @@ import { classifyZoomError, isZoomApiError, ZoomApiError } from './errors.ts';
 import { createLocalRateBudget, type RateBudget, sleep } from './rate-budget.ts';
 import {
   describeZodError,
+  type ZoomPastParticipant,
   type ZoomRateLimitCategory,
   type ZoomRecordingMeeting,
+  type ZoomReportMeeting,
   type ZoomSettings,
   type ZoomUserListItem,
   zoomAddGroupMembersResponseSchema,
@@ -13,7 +15,9 @@ import {
   zoomGroupMembersResponseSchema,
   zoomGroupSchema,
   zoomPastMeetingInstancesResponseSchema,
+  zoomPastParticipantsResponseSchema,
   zoomRecordingMeetingSchema,
+  zoomReportMeetingsResponseSchema,
   zoomRolesResponseSchema,
   zoomSettingsSchema,
   zoomUserListResponseSchema,
@@ -213,6 +217,34 @@ export class ZoomClient {
     );
   }
 
+  /**
+   * Meetings a user hosted between two UTC dates, recorded or not: Zoom's meeting report (Heavy, Pro plan or
+   * higher, one month at most within the past six, only meetings of two or more people; docs/zoom-platform.md §2.5).
+   */
+  async *listReportMeetings(
+    userId: string,
+    range: { from: string; to: string },
+  ): AsyncGenerator<ZoomReportMeeting> {
+    yield* this.#paginate(
+      `/report/users/${encodeURIComponent(userId)}/meetings`,
+      { from: range.from, to: range.to, type: 'past', page_size: 300 },
+      'Heavy',
+      zoomReportMeetingsResponseSchema,
+      (page) => page.meetings,
+    );
+  }
+
+  /** A past meeting instance's participants (Medium, paid plans; empty when one person joined, docs/zoom-platform.md §2.5). */
+  async *listPastParticipants(meetingUuid: string): AsyncGenerator<ZoomPastParticipant> {
+    yield* this.#paginate(
+      `/past_meetings/${encodeMeetingUuid(meetingUuid)}/participants`,
+      { page_size: 300 },
+      'Medium',
+      zoomPastParticipantsResponseSchema,
+      (page) => page.participants,
+    );
+  }
+
   async *#paginate<Page extends { next_page_token?: string | undefined }, Item>(
     path: string,
     query: Query,
@@ -242,7 +274,7 @@ export class ZoomClient {
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
-    const endpoint = `${method} ${path.replace(/^\/(users|groups|meetings|past_meetings|accounts)\/[^/]+/, '/$1/{id}')}`;
+    const endpoint = `${method} ${path.replace(/^\/(report\/users|report\/meetings|users|groups|meetings|past_meetings|accounts)\/[^/]+/, '/$1/{id}')}`;
     let token = await tokens.getAccessToken();
     let hasRenewed = false;
     for (let attempt = 0; ; attempt++) {

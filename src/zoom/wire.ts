@@ -292,6 +292,50 @@ export const zoomPastMeetingInstancesResponseSchema = z.looseObject({
   meetings: z.array(z.looseObject({ uuid: z.string(), start_time: z.string() })),
 });
 
+/** A meeting of `GET /report/users/{userId}/meetings` (docs/zoom-platform.md §2.5); only the fields coverage reads. */
+export const zoomReportMeetingSchema = z.looseObject({
+  uuid: z.string().min(1),
+  id: z.union([z.number(), z.string()]).optional(),
+  topic: z.string().nullish(),
+  start_time: z.string(),
+  end_time: z.string().nullish(),
+  duration: z.number().nullish(),
+  participants_count: z.number().nullish(),
+  has_recording: z.boolean().nullish(),
+});
+export type ZoomReportMeeting = z.infer<typeof zoomReportMeetingSchema>;
+
+export const zoomReportMeetingsResponseSchema = z.looseObject({
+  next_page_token: z.string().optional(),
+  meetings: z.array(zoomReportMeetingSchema).optional(),
+});
+
+/** A participant of `GET /past_meetings/{meetingId}/participants`: `user_email` is empty outside the host's account. */
+export const zoomPastParticipantSchema = z.looseObject({
+  name: z.string().nullish(),
+  user_email: z.string().nullish(),
+});
+export type ZoomPastParticipant = z.infer<typeof zoomPastParticipantSchema>;
+
+export const zoomPastParticipantsResponseSchema = z.looseObject({
+  next_page_token: z.string().optional(),
+  participants: z.array(zoomPastParticipantSchema).optional(),
+});
+
+/** `meeting.ended`, `recording.started`, `recording.stopped`: the meeting fields coverage reads (docs/zoom-platform.md §2.5). */
+export const zoomMeetingEventObjectSchema = z.looseObject({
+  id: z.union([z.number(), z.string()]).optional(),
+  uuid: z.string().min(1),
+  host_id: z.string().min(1),
+  topic: z.string().nullish(),
+  start_time: z.string(),
+  end_time: z.string().nullish(),
+  recording_file: z
+    .looseObject({ recording_start: z.string().nullish(), recording_end: z.string().nullish() })
+    .nullish(),
+});
+export type ZoomMeetingEventObject = z.infer<typeof zoomMeetingEventObjectSchema>;
+
 /** Settings are deep objects of booleans, strings and numbers; PATCH bodies are partial (docs/zoom-platform.md §3). */
 export type ZoomSettingsValue = boolean | string | number | null | ZoomSettingsValue[] | ZoomSettings;
 export type ZoomSettings = { [key: string]: ZoomSettingsValue };
