@@ -113,3 +113,22 @@ export const privacySettingsQuery = queryOptions({
   queryKey: queryKeys.privacySettings,
   queryFn: ({ signal }) => api.getPrivacySettings(signal),
 });
+
+export const callQuery = (id: string) =>
+  queryOptions({
+    queryKey: queryKeys.call(id),
+    queryFn: ({ signal }) => api.getCall(id, signal),
+  });
+
+export const transcriptSearchQuery = (callId: string, text: string) =>
+  queryOptions({
+    queryKey: [...queryKeys.call(callId), 'search', text],
+    queryFn: ({ signal }) => api.searchCallTranscript(callId, text, signal),
+  });
+
+/** A public link, opened signed out: an expired or revoked one (404) is final, not retried. */
+export const sharedCallQuery = (token: string) =>
+  queryOptions({
+    queryKey: queryKeys.shared(token),
+    queryFn: ({ signal }) => api.getShared(token, signal),
+  });

@@ -13,18 +13,27 @@ type NotesProps = {
   currentMs: number;
   seek(ms: number): void;
   playRange(startMs: number, endMs: number): void;
-  onChanged(): void;
 };
 
 /** Highlights and timestamped comments of a call: listed, playable, and added by anyone who sees it. */
-export function CallNotes({ call, currentMs, seek, playRange, onChanged }: NotesProps) {
+export function CallNotes({ call, currentMs, seek, playRange }: NotesProps) {
   const { t } = useTranslation();
+  const queryClient = useQueryClient();
   const [title, setTitle] = useState('');
   const [start, setStart] = useState('');
   const [end, setEnd] = useState('');
   const [comment, setComment] = useState('');
   const [error, setError] = useState<string | null>(null);
 
+  // A note is part of the call (and of what its sharing can point at): the call is read again.
+  const add = useMutation({
+    mutationFn: (action: () => Promise<unknown>) => action(),
+    onSuccess: async () => {
+      setError(null);
+      await queryClient.invalidateQueries({ queryKey: queryKeys.call(call.id) });
+    },
+    onError: (cause) => setError(describeError(t, cause)),
+  });
   const addHighlight = (event: FormEvent) => {
     event.preventDefault();
     const startMs = parseClock(start || formatClock(currentMs));
@@ -33,27 +42,19 @@ export function CallNotes({ call, currentMs, seek, playRange, onChanged }: Notes
       setError(t('notes.badTime'));
       return;
     }
-    api
-      .addHighlight(call.id, { title, startMs, endMs })
-      .then(() => {
-        setTitle('');
-        setStart('');
-        setEnd('');
-        setError(null);
-        onChanged();
-      })
-      .catch((cause: unknown) => setError(describeError(t, cause)));
+    add.mutate(async () => {
+      await api.addHighlight(call.id, { title, startMs, endMs });
+      setTitle('');
+      setStart('');
+      setEnd('');
+    });
   };
   const addComment = (event: FormEvent) => {
     event.preventDefault();
-    api
-      .addComment(call.id, { atMs: Math.floor(currentMs), body: comment })
-      .then(() => {
-        setComment('');
-        setError(null);
-        onChanged();
-      })
-      .catch((cause: unknown) => setError(describeError(t, cause)));
+    add.mutate(async () => {
+      await api.addComment(call.id, { atMs: Math.floor(currentMs), body: comment });
+      setComment('');
+    });
   };
 
   return (

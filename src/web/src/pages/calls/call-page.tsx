@@ -1,14 +1,14 @@
-import type { CallDetail } from '@contract/index.ts';
-import { useEffect, useRef, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { api } from '@/api.ts';
 import { Banner } from '@/components/banner.tsx';
 import { PageHeader } from '@/components/layout.tsx';
 import { useDocumentTitle } from '@/components/use-document-title.ts';
 import { describeError } from '@/errors.ts';
 import { formatClock, formatDateTime, formatDuration } from '@/format.ts';
 import { CallNotes, CallSharing } from '@/pages/calls/call-notes.tsx';
+import { callQuery, transcriptSearchQuery } from '@/queries.ts';
 
 /** Zoom's chat file stamps messages with the time since the recording started, `HH:MM:SS`. */
 function chatMs(at: string): number {
@@ -24,59 +24,43 @@ export function CallPage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
   const [params] = useSearchParams();
-  const [call, setCall] = useState<CallDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const callResult = useQuery(callQuery(id));
+  const call = callResult.data ?? null;
+  const error = callResult.error
+    ? describeError(t, callResult.error, { not_found: t('server.call_not_found') })
+    : null;
   const [currentMs, setCurrentMs] = useState(0);
   const [findText, setFindText] = useState(params.get('q') ?? '');
-  const [found, setFound] = useState<number[]>([]);
   const [foundIndex, setFoundIndex] = useState(0);
   const player = useRef<HTMLVideoElement & HTMLAudioElement>(null);
   const startAt = Number(params.get('t') ?? '') || 0;
   useDocumentTitle(call?.topic ?? t('calls.title'));
 
   const stopAt = useRef<number | null>(null);
-  const [version, setVersion] = useState(0);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: version reloads after a note is added
-  useEffect(() => {
-    api
-      .getCall(id)
-      .then(setCall)
-      .catch((cause: unknown) =>
-        setError(describeError(t, cause, { not_found: t('server.call_not_found') })),
-      );
-  }, [id, t, version]);
 
   // Opening at a moment: the player seeks there once it knows the media, and the line shows at once.
   useEffect(() => {
     setCurrentMs(startAt * 1000);
   }, [startAt]);
 
+  // What is typed settles for a moment before it is searched; a newer search aborts the older one.
+  const [searched, setSearched] = useState(findText.trim());
   useEffect(() => {
-    const text = findText.trim();
-    if (!call || !text) {
-      setFound([]);
-      return;
-    }
-    let isCurrent = true;
-    const timer = setTimeout(() => {
-      api
-        .searchCallTranscript(call.id, text)
-        .then((result) => {
-          if (!isCurrent) return;
-          setFound(result.lines);
-          // From a search result: the first match at or after the moment opened.
-          const fromHere = result.lines.findIndex(
-            (seq) => (call.transcript[seq]?.endMs ?? 0) > startAt * 1000,
-          );
-          setFoundIndex(Math.max(0, fromHere));
-        })
-        .catch(() => isCurrent && setFound([]));
-    }, 200);
-    return () => {
-      isCurrent = false;
-      clearTimeout(timer);
-    };
-  }, [call, findText, startAt]);
+    const timer = setTimeout(() => setSearched(findText.trim()), 200);
+    return () => clearTimeout(timer);
+  }, [findText]);
+  const search = useQuery({ ...transcriptSearchQuery(id, searched), enabled: Boolean(call && searched) });
+  const found = useMemo(
+    () => (findText.trim() && search.data ? search.data.lines : []),
+    [findText, search.data],
+  );
+  // From a search result: the first match at or after the moment opened (only a new answer moves it).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a refreshed call keeps the match one is on
+  useEffect(() => {
+    const lines = search.data?.lines ?? [];
+    const fromHere = lines.findIndex((seq) => (call?.transcript[seq]?.endMs ?? 0) > startAt * 1000);
+    setFoundIndex(Math.max(0, fromHere));
+  }, [search.data]);
 
   const video = call?.media.find((media) => media.kind === 'video');
   const audio = call?.media.find((media) => media.kind === 'audio');
@@ -229,13 +213,7 @@ export function CallPage() {
               ) : null}
             </section>
           ) : null}
-          <CallNotes
-            call={call}
-            currentMs={currentMs}
-            seek={seek}
-            playRange={playRange}
-            onChanged={() => setVersion((value) => value + 1)}
-          />
+          <CallNotes call={call} currentMs={currentMs} seek={seek} playRange={playRange} />
           <CallSharing call={call} />
           {call.chat.length > 0 ? (
             <section className="card" aria-label={t('library.chat')} data-testid="chat">

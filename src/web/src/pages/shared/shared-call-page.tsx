@@ -1,32 +1,30 @@
-import type { SharedCall } from '@contract/index.ts';
-import { useEffect, useRef, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import { ApiError, api } from '@/api.ts';
+import { ApiError } from '@/api.ts';
 import { Banner } from '@/components/banner.tsx';
 import { EmptyState } from '@/components/empty-state.tsx';
 import { Logo } from '@/components/layout.tsx';
 import { useDocumentTitle } from '@/components/use-document-title.ts';
 import { describeError } from '@/errors.ts';
 import { formatClock, formatDateTime, formatDuration } from '@/format.ts';
+import { sharedCallQuery } from '@/queries.ts';
 
 /** A public link, opened without signing in: that call's (or highlight's) media and transcript only. */
 export function SharedCallPage() {
   const { t } = useTranslation();
   const { token = '' } = useParams();
-  const [shared, setShared] = useState<SharedCall | null>(null);
-  const [error, setError] = useState<{ isGone: boolean; message: string } | null>(null);
+  const result = useQuery(sharedCallQuery(token));
+  const shared = result.data ?? null;
+  const error = result.error
+    ? {
+        isGone: result.error instanceof ApiError && result.error.status === 404,
+        message: describeError(t, result.error),
+      }
+    : null;
   const player = useRef<HTMLVideoElement & HTMLAudioElement>(null);
   useDocumentTitle(shared?.topic ?? t('shared.title'));
-
-  useEffect(() => {
-    api.getShared(token).then(setShared, (cause: unknown) =>
-      setError({
-        isGone: cause instanceof ApiError && cause.status === 404,
-        message: describeError(t, cause),
-      }),
-    );
-  }, [token, t]);
 
   const highlight = shared?.highlight ?? null;
   const onTimeUpdate = () => {
