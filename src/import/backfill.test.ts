@@ -17,7 +17,7 @@ afterEach(async () => {
 
 type Overview = {
   lastSweep: { startedAt: string | null; finishedAt: string | null } | null;
-  unmatchedHosts: Array<{ email: string | null; recordings: number }>;
+  unmatchedHosts: Array<{ zoomUserId: string; email: string | null; recordings: number }>;
   recordings: Array<{
     topic: string;
     hostEmail: string | null;
@@ -98,29 +98,82 @@ describe('backfill per linked user', () => {
     }
   }, 180_000);
 
-  it('counts the recordings of a host not linked yet on the Imports tab, and imports them once linked', async () => {
+  it('counts what each host not linked yet recorded, known from the sweep or the webhook, and imports it once linked', async () => {
     bed = await startZoomTestBed({ env: { SWEEP_INTERVAL_MINUTES: '60' } });
     const test = bed;
     await test.admin.request('POST', '/api/users', emma);
     await test.connect();
     await test.linkZoomUsers();
+    await test.waitForFirstImports();
     test.recordEverythingToCloud();
-    // Nathan has no Callport account yet: Zoom's webhook announces his meeting all the same.
+    // Nathan has no Callport account yet: Zoom's webhook announces his new meeting all the same.
     await test.recordMeeting({ hostEmail: nathan.email, topic: 'Support: Acme' });
-    const unmatched = async () => (await overview(test)).unmatchedHosts;
-    await expect
-      .poll(unmatched, { timeout: 30_000 })
-      .toEqual([expect.objectContaining({ email: nathan.email, recordings: 1 })]);
+
+    // What every host but Emma has in Zoom's cloud, as the emulator holds it. Their older recordings
+    // (Nathan's escalation call among them) were made before Callport was connected: no webhook ever
+    // announced them, only the sweep of the account's licensed users can know them.
+    const emails = new Set(
+      (
+        await Promise.all(
+          test.emulator.control.listMeetings().map((m) => test.emulator.control.getRecording(m.uuid)),
+        )
+      )
+        .flatMap((recording) => (recording ? [recording.hostEmail] : []))
+        .filter((email) => email !== emma.email),
+    );
+    const expected = [];
+    for (const email of [...emails].sort())
+      expected.push({ email, recordings: (await zoomTopicsOf(test, [email])).length });
+    expect(expected).toEqual(
+      expect.arrayContaining([
+        { email: hugo.email, recordings: 2 },
+        { email: nathan.email, recordings: 2 },
+      ]),
+    );
+    const escalation = test.emulator.control
+      .listMeetings()
+      .find((meeting) => meeting.topic === 'Support escalation: Initech')!;
+    expect(test.emulator.control.webhookLog().filter((d) => d.body.includes(escalation.uuid))).toEqual([]);
+
+    const unmatched = async () =>
+      (await overview(test)).unmatchedHosts
+        .map(({ email, recordings }) => ({ email, recordings }))
+        .sort((a, b) => String(a.email).localeCompare(String(b.email)));
+    await expect.poll(unmatched, { timeout: 30_000 }).toEqual(expected);
 
     await test.admin.request('POST', '/api/users', nathan);
     await test.linkZoomUsers();
-    // His meeting waiting for the link, and his older sandbox recording from his backfill.
+    // His meeting waiting for the link and his escalation call only the sweep knew: both imported.
     await expect
       .poll(async () => (await callTopics(test)).filter((topic) => topic.startsWith('Support')), {
         timeout: 60_000,
       })
       .toEqual(['Support escalation: Initech', 'Support: Acme']);
-    expect(await unmatched()).toEqual([]);
+    const stillUnmatched = expected.filter((host) => host.email !== nathan.email);
+    expect(await unmatched()).toEqual(stillUnmatched);
+
+    // A host the admin sets aside ("Ignorer") is no longer listed by the sweep; the others still are.
+    const hugoId = (await overview(test)).unmatchedHosts.find(
+      (host) => host.email === hugo.email,
+    )!.zoomUserId;
+    const ignored = await test.admin.request(
+      'POST',
+      `/api/integrations/zoom/users/seen-hosts/${encodeURIComponent(hugoId)}/ignore`,
+    );
+    expect(ignored.statusCode).toBe(204);
+    const listingsOf = (zoomUserId: string) =>
+      test.callportRequests().filter((entry) => entry.path === `/v2/users/${zoomUserId}/recordings`).length;
+    const others = stillUnmatched.filter((host) => host.email !== hugo.email);
+    const otherIds = (await overview(test)).unmatchedHosts
+      .filter((host) => others.some((other) => other.email === host.email))
+      .map((host) => host.zoomUserId);
+    expect(otherIds.length).toBe(others.length);
+    const before = { hugo: listingsOf(hugoId), others: otherIds.map(listingsOf) };
+    await sweepNow(test);
+    expect(listingsOf(hugoId)).toBe(before.hugo);
+    expect(otherIds.map((id, index) => listingsOf(id) > before.others[index]!)).toEqual(
+      otherIds.map(() => true),
+    );
   }, 180_000);
 
   it("goes on with every other user when one user's listing fails, and says why on that user's row", async () => {

@@ -402,7 +402,10 @@ export function listSkippedNowImportable(db: Db, connectionId: string) {
     .limit(5000);
 }
 
-/** Whether a linked, licensed, active user of the connection was never tried (their backfill is due). */
+/**
+ * Whether a linked, licensed, active user of the connection was never tried since their link (never
+ * listed, or listed only while linked to nobody): their first import is due.
+ */
 export async function hasUnsweptLinkedUser(db: Db, connectionId: string): Promise<boolean> {
   const [row] = await db
     .select({ zoomUserId: userLinks.zoomUserId })
@@ -420,7 +423,7 @@ export async function hasUnsweptLinkedUser(db: Db, connectionId: string): Promis
         eq(userLinks.connectionId, connectionId),
         eq(users.isLicensed, true),
         eq(users.isActive, true),
-        isNull(importUserSweeps.lastAttemptAt),
+        or(isNull(importUserSweeps.lastAttemptAt), lt(importUserSweeps.lastAttemptAt, userLinks.linkedAt)),
       ),
     )
     .limit(1);

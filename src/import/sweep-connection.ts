@@ -2,7 +2,7 @@ import type { ConnectionRow } from '../connections/index.ts';
 import type { UserImportState } from '../contract/index.ts';
 import type { Db } from '../db/index.ts';
 import { encodeMessage } from '../lib/messages.ts';
-import { listLinkedLicensedZoomUsers } from '../user-mapping/index.ts';
+import { listLinkedLicensedZoomUsers, listUnlinkedLicensedZoomUsers } from '../user-mapping/index.ts';
 import { isZoomApiError, type ZoomClient, type ZoomRecordingMeeting } from '../zoom/index.ts';
 import { listUserSweeps, saveSweep, saveUserSweep } from './queries.ts';
 
@@ -52,7 +52,10 @@ export function userSweepError(error: unknown): UserSweepError | undefined {
 
 export type SweepResult = {
   found: number;
+  /** Linked users listed. */
   users: number;
+  /** Licensed Zoom users linked to nobody, listed so their recordings are counted and kept for the link. */
+  unlinked: number;
   /** Users listed for the first time: their backfill of BACKFILL_DAYS. */
   backfilled: number;
   failed: Array<{ zoomUserId: string; code: UserSweepError }>;
@@ -64,7 +67,9 @@ export type SweepResult = {
  * linked today, a week after connecting, gets their older recordings). `since` looks back further. One
  * user's failure is kept on their cursor and retried next time; the others go on. `onlyNew`: just the
  * users never tried yet (run right after links are saved). Discovery is idempotent, so finding a
- * recording twice costs nothing.
+ * recording twice costs nothing. The account's licensed users linked to nobody are listed the same
+ * way: what they recorded is kept as "waiting for a link" (the Imports tab counts it per host, whether or
+ * not a webhook ever announced it) and is imported as soon as they are linked.
  */
 export async function sweepConnection(
   deps: { db: Db; client: ZoomClient },
@@ -85,13 +90,29 @@ export async function sweepConnection(
   );
   // Tomorrow, in UTC: a recording made late today in a western timezone is already tomorrow in UTC.
   const to = utcDate(startedAt.getTime() + dayMs);
-  let users = await listLinkedLicensedZoomUsers(deps.db, connection.id);
+  const linked = await listLinkedLicensedZoomUsers(deps.db, connection.id);
+  const unlinked = await listUnlinkedLicensedZoomUsers(deps.db, connection.id);
+  let users = [
+    ...linked.map((user) => ({ ...user, isLinked: true })),
+    ...unlinked.map((user) => ({ ...user, isLinked: false, linkedAt: undefined })),
+  ];
   if (options.userEmail) {
     const wanted = options.userEmail.trim().toLowerCase();
     users = users.filter((user) => user.zoomEmail.toLowerCase() === wanted);
   }
-  if (options.onlyNew) users = users.filter((user) => !cursors.get(user.zoomUserId)?.lastAttemptAt);
-  const result: SweepResult = { found: 0, users: users.length, backfilled: 0, failed: [] };
+  // Never listed, or listed only before their link (while linked to nobody): their first import is due.
+  if (options.onlyNew)
+    users = users.filter((user) => {
+      const attempt = cursors.get(user.zoomUserId)?.lastAttemptAt;
+      return !attempt || (user.linkedAt !== undefined && attempt < user.linkedAt);
+    });
+  const result: SweepResult = {
+    found: 0,
+    users: users.filter((user) => user.isLinked).length,
+    unlinked: users.filter((user) => !user.isLinked).length,
+    backfilled: 0,
+    failed: [],
+  };
   // A listed meeting Callport cannot read is skipped, the rest goes on, and the sweep says which.
   const unreadable: string[] = [];
   try {
@@ -129,7 +150,7 @@ export async function sweepConnection(
       } finally {
         result.found += found;
       }
-      if (!sweptAt) result.backfilled++;
+      if (!sweptAt && user.isLinked) result.backfilled++;
       await saveUserSweep(deps.db, key, { ok: true, startedAt, from, found });
     }
   } catch (error) {

@@ -5,6 +5,7 @@ export {
   countActiveZoomUsers,
   findLinkByZoomUser,
   listLinkedLicensedZoomUsers,
+  listUnlinkedLicensedZoomUsers,
   recordSeenHost,
 } from './queries.ts';
 export { syncZoomUsers } from './sync-zoom-users.ts';

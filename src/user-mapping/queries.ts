@@ -70,12 +70,38 @@ export async function listLinkedLicensedZoomUsers(db: Db, connectionId: string) 
       callportUserId: userLinks.userId,
       zoomUserId: userLinks.zoomUserId,
       zoomEmail: userLinks.zoomEmail,
+      linkedAt: userLinks.linkedAt,
     })
     .from(userLinks)
     .innerJoin(users, eq(users.id, userLinks.userId))
     .where(
       and(eq(userLinks.connectionId, connectionId), eq(users.isLicensed, true), eq(users.isActive, true)),
     );
+}
+
+/**
+ * Licensed, active Zoom users of the account (the synced directory) linked to nobody, and not set aside
+ * with "Ignorer": the sweep lists their recordings too, so that the Imports tab counts what each of them
+ * has waiting and linking them later imports it.
+ */
+export async function listUnlinkedLicensedZoomUsers(db: Db, connectionId: string) {
+  const rows = await db
+    .select({ zoomUserId: zoomUsers.zoomUserId, zoomEmail: zoomUsers.email })
+    .from(zoomUsers)
+    .where(
+      and(
+        eq(zoomUsers.connectionId, connectionId),
+        eq(zoomUsers.status, 'active'),
+        eq(zoomUsers.type, 2),
+        sql`${zoomUsers.zoomUserId} IS NOT NULL`,
+        sql`NOT EXISTS (SELECT 1 FROM ${userLinks} WHERE ${userLinks.connectionId} = ${connectionId} AND ${userLinks.zoomUserId} = ${zoomUsers.zoomUserId})`,
+        sql`NOT EXISTS (SELECT 1 FROM ${seenHosts} WHERE ${seenHosts.connectionId} = ${connectionId} AND ${seenHosts.zoomUserId} = ${zoomUsers.zoomUserId} AND ${seenHosts.isIgnored})`,
+      ),
+    )
+    .orderBy(zoomUsers.email);
+  return rows.flatMap((row) =>
+    row.zoomUserId ? [{ zoomUserId: row.zoomUserId, zoomEmail: row.zoomEmail }] : [],
+  );
 }
 
 /** The Callport user linked to a Zoom host (by Zoom id, else by e-mail), with their licence. */

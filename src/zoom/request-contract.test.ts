@@ -64,15 +64,21 @@ describe('Callport’s requests while following the guide', () => {
     await bed.admin.request('POST', '/api/integrations/zoom/policy/apply');
     await bed.recordMeeting({ hostEmail: emma, topic: 'Contrat de requêtes' });
     await bed.admin.request('POST', '/api/integrations/zoom/imports/sweep');
+    // This meeting's own call (the sandbox's older calls come first, from the first import's listing).
     await expect
       .poll(
         async () =>
-          ((await bed.admin.request('GET', '/api/calls')).json() as { calls: { topic: string }[] }).calls
-            .length,
+          ((await bed.admin.request('GET', '/api/calls')).json() as { calls: { topic: string }[] }).calls.map(
+            (call) => call.topic,
+          ),
         { timeout: 30_000 },
       )
-      .toBeGreaterThan(0);
-    await bed.admin.request('POST', '/api/import/diagnose', { meeting: '85012345678' });
+      .toContain('Contrat de requêtes');
+    // A meeting Callport has never seen (not recorded): the diagnosis asks Zoom.
+    const unrecorded = bed.emulator.control
+      .listMeetings()
+      .find((meeting) => meeting.topic === 'Intro call: Umbrella')!;
+    await bed.admin.request('POST', '/api/import/diagnose', { meeting: String(unrecorded.meetingId) });
     const requests = bed.callportRequests();
     const operations = new Set(requests.map((entry) => `${entry.method} ${specPathOf(entry.route)}`));
     // Users, settings and locks at account and group level, groups, recordings, past instances.
