@@ -13,6 +13,8 @@ export type RequestInfo = {
   clientId: string | null;
   category: ZoomRateLimitCategory | null;
   fault: string | null;
+  /** An injected slow response: the answer waits this long once the request is handled. */
+  delayMs: number;
   /** True when the token holds an `:admin` scope for this route (account-wide access). */
   hasAdminScope: boolean;
 };
@@ -30,6 +32,7 @@ export function requestInfo(request: FastifyRequest): RequestInfo {
       clientId: null,
       category: null,
       fault: null,
+      delayMs: 0,
       hasAdminScope: false,
     };
     infos.set(request, info);

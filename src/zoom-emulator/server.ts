@@ -7,6 +7,7 @@
  * account's rate limit is applied (429 with Zoom's headers), then injected faults (5xx, slowness).
  */
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify, {
   type FastifyInstance,
   type FastifyReply,
@@ -26,10 +27,6 @@ function nextUtcMidnight(ms: number): string {
   return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() + 1))
     .toISOString()
     .replace('.000', '');
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 async function zoomGuard(
@@ -126,7 +123,9 @@ async function zoomGuard(
   const delay = ctx.faults.delayFor(method, route);
   if (delay > 0) {
     info.fault = `slow ${delay} ms`;
-    await sleep(delay);
+    // The request is carried out; its answer is late (onSend): a client that gives up meanwhile does
+    // not know whether Zoom did it, as with Zoom.
+    info.delayMs = delay;
   }
   return undefined;
 }
@@ -151,6 +150,10 @@ export function zoomRoute(
     method,
     url: `/v2${url}`,
     preHandler: async (request, reply) => zoomGuard(ctx, meta, request, reply),
+    onSend: async (request) => {
+      const { delayMs } = requestInfo(request);
+      if (delayMs > 0) await sleep(delayMs);
+    },
     handler,
   });
 }

@@ -97,6 +97,12 @@ export function startTestEmulator(
   });
 }
 
+/** A test emulator with the test app installed, and that installation's access token. */
+export async function startInstalledEmulator(options: Parameters<typeof startTestEmulator>[0] = {}) {
+  const emulator = await startTestEmulator(options);
+  return { emulator, token: emulator.control.installApp(testApp.clientId).access_token };
+}
+
 export function basicAuth(clientId: string, clientSecret: string): string {
   return `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
 }

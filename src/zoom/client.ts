@@ -292,7 +292,9 @@ export class ZoomClient {
           signal: AbortSignal.timeout(timeoutMs),
         });
       } catch (cause) {
-        if (attempt < maxRetries) {
+        // No answer (timeout, reset): Zoom may have done it. A POST creates something (a group, its
+        // members), so sending it again could do it twice; the caller decides, knowing what it asked.
+        if (method !== 'POST' && attempt < maxRetries) {
           await sleep(backoffMs(attempt));
           continue;
         }
