@@ -300,10 +300,13 @@ async function buildCall(
     transcript = readTranscript(transcriptFiles);
     chat = readChat(chatFiles);
   }
-  const ends = files
-    .map((file) => file.recordingEnd?.getTime())
-    .filter((time): time is number => time !== undefined);
-  // Zoom sometimes reports a duration of 0 (docs/zoom-platform.md §7): the files' own times are the truth.
+  // The call lasts as long as what plays: the audio or video files' times when there are some (Zoom's
+  // `duration` counts the meeting's minutes, recorded or not), else any file's; Zoom sometimes reports a
+  // duration of 0 (docs/zoom-platform.md §7).
+  const endsOf = (list: RecordingFileRow[]) =>
+    list.map((file) => file.recordingEnd?.getTime()).filter((time): time is number => time !== undefined);
+  const mediaEnds = endsOf(files.filter((file) => file.fileType === 'MP4' || file.fileType === 'M4A'));
+  const ends = mediaEnds.length > 0 ? mediaEnds : endsOf(files);
   const durationSeconds =
     starts.length > 0 && ends.length > 0
       ? Math.round((Math.max(...ends) - callStart) / 1000)

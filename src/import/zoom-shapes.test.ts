@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startZoomTestBed, type ZoomTestBed } from '../test-support/zoom.ts';
 import { sandboxServerToServerApp, signWebhookBody } from '../zoom-emulator/index.ts';
+import { bundledMediaMs } from '../zoom-emulator/media.ts';
 
 let bed: ZoomTestBed;
 const emma = 'emma.dubois@acme.example';
@@ -99,6 +100,35 @@ describe('Callport reads Zoom as Zoom sends it', () => {
     expect(new Date((await recordingRow(second.uuid))!.start_time).getTime()).toBe(filesStart);
   });
 
+  it('makes a call as long as its recording plays, not as the meeting’s minutes', async () => {
+    // A 32-minute meeting recorded with the bundled ~21 s sample call (the sandbox's calls).
+    const meeting = bed.emulator.control.simulateMeeting({
+      hostEmail: emma,
+      topic: 'Réunion de 32 minutes',
+      durationMinutes: 32,
+      processingSeconds: 1,
+      transcriptSeconds: 1,
+    });
+    await bed.emulator.control.advanceClock(5);
+    await bed.emulator.control.flushWebhooks();
+    const zoom = await zoomMeeting(meeting.uuid);
+    // Zoom's `duration` is the meeting's minutes; the files' times are what was recorded.
+    expect(zoom.duration).toBe(32);
+    const video = zoom.recording_files.find((file) => file.file_type === 'MP4')!;
+    const playsMs = Date.parse(String(video.recording_end)) - Date.parse(String(video.recording_start));
+    // Zoom's times are whole seconds: the file says 20 or 21 s for the 20.8 s it plays.
+    expect(Math.abs(playsMs - bundledMediaMs)).toBeLessThan(1000);
+    await expect
+      .poll(async () => (await callNamed('Réunion de 32 minutes'))?.id, { timeout: 30_000 })
+      .toBeTruthy();
+    const { calls } = (await bed.admin.request('GET', '/api/calls?limit=200')).json() as {
+      calls: Array<Call & { durationSeconds: number }>;
+    };
+    expect(calls.find((call) => call.topic === 'Réunion de 32 minutes')?.durationSeconds).toBe(
+      Math.round(playsMs / 1000),
+    );
+  });
+
   it('keeps every segment’s transcript and chat, in order, on the call’s clock', async () => {
     const meeting = bed.emulator.control.simulateMeeting({
       hostEmail: emma,
@@ -164,10 +194,12 @@ describe('Callport reads Zoom as Zoom sends it', () => {
         .toMatch(/^zoom_processing_files /);
       const row = (await recordingRow(meeting.uuid))!;
       // The untyped file is counted, not written as "?": the UI names it in the reader's language.
-      expect(JSON.parse(String(row.status_reason).replace(/^\S+ /, ''))).toEqual({
-        files: 'TIMELINE, M4A',
-        untyped: 1,
-      });
+      const params = JSON.parse(String(row.status_reason).replace(/^\S+ /, '')) as {
+        files: string;
+        untyped: number;
+      };
+      expect(params.untyped).toBe(1);
+      expect(params.files.split(', ').sort()).toEqual(['M4A', 'TIMELINE']);
       expect(row.status).toBe('waiting');
       // The untyped video is known (it holds the import) rather than dropped as an unwanted type.
       const untyped = await bed.app.database.executeSql(

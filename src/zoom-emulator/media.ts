@@ -18,6 +18,13 @@ export type FileContent =
   | { kind: 'synthetic'; size: number; contentType: string; key: string; container: 'mp4' | 'm4a' | 'none' };
 
 const mediaDir = path.join(packageRoot, 'src', 'zoom-emulator', 'media');
+
+/**
+ * How long the bundled sample call plays (sandbox-call.mp4 and .m4a, `mvhd` duration; media.test.ts
+ * checks it with ffprobe). A meeting recorded with these files has a cloud recording this long, whatever
+ * the meeting's own length: Zoom's `duration` is the meeting's minutes, a file's times are the recording's.
+ */
+export const bundledMediaMs = 20_822;
 const staticCache = new Map<StaticMediaName, Buffer>();
 
 function staticBytes(name: StaticMediaName): Buffer {

@@ -10,6 +10,7 @@ import {
   buildChatText,
   buildTimelineJson,
   buildTranscriptVtt,
+  bundledMediaMs,
   contentSize,
   type FileContent,
   sampleCallCues,
@@ -219,8 +220,11 @@ export function simulateMeeting(
       isTranscript: false,
       isParticipantAudio: false,
     };
+    // The bundled sample call plays ~21 s: its files say so, as Zoom's times match what the file holds.
+    const media =
+      video.kind === 'static' ? { ...base, recordingEnd: Math.min(segEnd, segStart + bundledMediaMs) } : base;
     files.push({
-      ...base,
+      ...media,
       key,
       id: ctx.ids.fileId(),
       fileType: 'MP4',
@@ -230,7 +234,7 @@ export function simulateMeeting(
       content: video,
     });
     files.push({
-      ...base,
+      ...media,
       key: newKey(),
       id: ctx.ids.fileId(),
       fileType: 'M4A',
