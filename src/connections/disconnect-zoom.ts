@@ -54,6 +54,11 @@ export async function disconnectZoom(
   return { revokedAtZoom };
 }
 
+/** When an uninstalled organisation's Zoom data is deleted, if its policy says so. */
+export function dataDeletionDate(endedAt: Date, afterDays: number): Date {
+  return new Date(endedAt.getTime() + afterDays * 86_400_000);
+}
+
 /**
  * Zoom's `app_deauthorized` (uninstalled from the Marketplace, or revoked): tokens are deleted at once
  * and the connection ends; imported data is then kept or scheduled for deletion by the organisation's
@@ -64,12 +69,13 @@ export async function handleAppDeauthorized(
   connection: ConnectionRow,
   event: { deauthorizationTime?: string },
 ): Promise<{ deleteDataAfter: Date | null }> {
+  const endedAt = new Date();
   const deleteDataAfter =
     connection.uninstallDataPolicy === 'delete'
-      ? new Date(Date.now() + connection.uninstallDeleteAfterDays * 86_400_000)
+      ? dataDeletionDate(endedAt, connection.uninstallDeleteAfterDays)
       : null;
   await deps.db.transaction(async (tx) => {
-    await updateConnection(tx, connection.id, { ...endedState, status: 'uninstalled', endedAt: new Date() });
+    await updateConnection(tx, connection.id, { ...endedState, status: 'uninstalled', endedAt });
     await insertAuditEntry(tx, {
       organizationId: connection.organizationId,
       actorUserId: null,

@@ -95,8 +95,10 @@ export class ConnectionsFeature {
     deps.queue.register(handleWebhookJob, ({ eventId }) => this.#dispatch(eventId));
     deps.queue.register(purgeConnectionDataJob, async ({ connectionId }) => {
       const connection = await findConnection(deps.db, connectionId);
-      // Reconnected since the uninstall: the organisation uses Callport again, keep its data.
-      if (!connection || connection.status === 'connected') return;
+      // Reconnected since the uninstall (the organisation uses Callport again), or an admin chose since
+      // to keep the calls: nothing is deleted.
+      if (!connection || connection.status === 'connected' || connection.uninstallDataPolicy === 'keep')
+        return;
       for (const purge of this.#purgeHandlers) await purge(connection);
       await deleteWebhookEvents(deps.db, { connectionId });
     });

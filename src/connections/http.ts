@@ -7,7 +7,7 @@ import type { App } from '../server/app.ts';
 import { getPrincipal, parseInput } from '../server/request.ts';
 import { checkPrerequisites, requiredScopes } from './check-prerequisites.ts';
 import { completeZoomAuthorization, connectServerToServer, startZoomAuthorization } from './connect-zoom.ts';
-import { disconnectZoom } from './disconnect-zoom.ts';
+import { dataDeletionDate, disconnectZoom } from './disconnect-zoom.ts';
 import type { ConnectionsFeature } from './feature.ts';
 import {
   type ConnectionRow,
@@ -97,6 +97,17 @@ export function registerConnectionsRoutes(feature: ConnectionsFeature) {
       const principal = getPrincipal(request);
       const input = parseInput(updateZoomIntegrationRequestSchema, request.body);
       const connection = await requireConnection(principal.organizationId);
+      // After an uninstall the deletion is already scheduled for its day: the admin may keep the data
+      // (the purge then does nothing) or delete it as planned, not move the day.
+      if (
+        connection.status === 'uninstalled' &&
+        input.uninstallDeleteAfterDays !== undefined &&
+        input.uninstallDeleteAfterDays !== connection.uninstallDeleteAfterDays
+      ) {
+        throw new AppError('conflict', 'The deletion day is set once Zoom has uninstalled Callport.', {
+          reason: 'uninstall_deletion_scheduled',
+        });
+      }
       const updated = await updateConnection(db, connection.id, input);
       return toZoomConnection(updated ?? connection);
     });
@@ -193,6 +204,10 @@ export function registerConnectionsRoutes(feature: ConnectionsFeature) {
       uninstallDataPolicy: row.uninstallDataPolicy,
       uninstallDeleteAfterDays: row.uninstallDeleteAfterDays,
       endedAt: row.endedAt?.toISOString() ?? null,
+      dataDeletionAt:
+        row.status === 'uninstalled' && row.uninstallDataPolicy === 'delete' && row.endedAt
+          ? dataDeletionDate(row.endedAt, row.uninstallDeleteAfterDays).toISOString()
+          : null,
     };
   }
 }

@@ -40,6 +40,8 @@ export const zoomConnectionSchema = z.object({
   uninstallDataPolicy: z.enum(['keep', 'delete']),
   uninstallDeleteAfterDays: z.number().int(),
   endedAt: z.string().nullable(),
+  /** Uninstalled with the policy "delete": when Callport deletes the calls imported from Zoom. */
+  dataDeletionAt: z.string().nullable(),
 });
 export type ZoomConnection = z.infer<typeof zoomConnectionSchema>;
 

@@ -38,6 +38,7 @@ export const messageCodes = [
   'import_failed',
   'erased_on_request',
   'erased_by_retention',
+  'erased_after_uninstall',
   'erased',
   'legacy_text',
   // "Tester votre premier appel": the diagnosis.
@@ -73,6 +74,7 @@ export const messageCodes = [
   'organization_gone',
   'cannot_erase_self',
   'manual_item_not_found',
+  'uninstall_deletion_scheduled',
   // Why Zoom refused an item of the recording policy at Apply (Zoom's own answer shown as a detail).
   'policy_refused_permission',
   'policy_refused_value',

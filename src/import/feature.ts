@@ -1,3 +1,4 @@
+import { insertAuditEntry } from '../accounts/index.ts';
 import type { Config } from '../config.ts';
 import {
   type ConnectionRow,
@@ -20,6 +21,7 @@ import {
   zoomRecordingMeetingSchema,
 } from '../zoom/index.ts';
 import { discoverRecording, priorityFor } from './discover-recording.ts';
+import { eraseRecording } from './erase-recording.ts';
 import { importRecording } from './import-recording.ts';
 import { importRecordingJob, sweepConnectionJob, sweepDispatchJob } from './jobs.ts';
 import {
@@ -28,6 +30,7 @@ import {
   hasUnsweptLinkedUser,
   listOrphanedRecordings,
   listSkippedNowImportable,
+  listUnerasedRecordings,
   setRecordingStatus,
 } from './queries.ts';
 import { sweepConnection } from './sweep-connection.ts';
@@ -142,6 +145,24 @@ export class ImportFeature {
     });
 
     connections.onConnected((connectionId) => this.requestSweep(connectionId));
+    // Uninstalled with the policy "delete": when its day comes, every call and file imported through
+    // this connection is erased (tombstones stay, so nothing is imported again if Zoom is reconnected).
+    connections.onPurge(async (connection) => {
+      const reason = encodeMessage('erased_after_uninstall');
+      let erased = 0;
+      for (;;) {
+        const batch = await listUnerasedRecordings(db, connection.id, 200);
+        for (const recordingId of batch) if (await eraseRecording(deps, recordingId, reason)) erased++;
+        if (batch.length < 200) break;
+      }
+      await insertAuditEntry(db, {
+        organizationId: connection.organizationId,
+        actorUserId: null,
+        action: 'zoom.data_deleted',
+        target: connection.id,
+        details: { erased },
+      });
+    });
     deps.userMapping?.onLinksChanged(({ connectionId }) => this.afterLinksChanged(connectionId));
 
     for (const event of ['recording.completed', 'recording.transcript_completed', 'recording.recovered']) {

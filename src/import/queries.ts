@@ -523,3 +523,13 @@ export async function countConnectionRecordings(db: Db, connectionId: string) {
     atRisk: rows.reduce((total, row) => total + row.atRisk, 0),
   };
 }
+
+/** A batch of a connection's recordings not erased yet (its data deleted after an uninstall). */
+export async function listUnerasedRecordings(db: Db, connectionId: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: recordings.id })
+    .from(recordings)
+    .where(and(eq(recordings.connectionId, connectionId), ne(recordings.status, 'erased')))
+    .limit(limit);
+  return rows.map((row) => row.id);
+}

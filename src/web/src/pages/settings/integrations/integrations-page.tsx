@@ -6,7 +6,7 @@ import { PageHeader } from '@/components/layout.tsx';
 import { useDocumentTitle } from '@/components/use-document-title.ts';
 import { describeError } from '@/errors.ts';
 import { ZoomConnectionDetails } from '@/pages/settings/integrations/zoom/zoom-connection-details.tsx';
-import { ZoomAppSetup } from '@/pages/settings/integrations/zoom/zoom-setup.tsx';
+import { UninstalledNotice, ZoomAppSetup } from '@/pages/settings/integrations/zoom/zoom-setup.tsx';
 import { ZoomCard, type ZoomStatus } from '@/pages/settings/integrations/zoom-card.tsx';
 import { zoomIntegrationQuery } from '@/queries.ts';
 import { useSession } from '@/session.tsx';
@@ -95,6 +95,7 @@ export function IntegrationsPage() {
             // A member sees what is true for them: no prerequisites or health, which are the admin's.
             <article className="card" data-testid="zoom-member">
               <h3 className="section-title">{t('integrations.member.title')}</h3>
+              <UninstalledNotice connection={connection} isAdmin={false} />
               <p>
                 {connection.status === 'connected'
                   ? t('integrations.member.connected')

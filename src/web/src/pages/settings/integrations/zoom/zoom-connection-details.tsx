@@ -9,7 +9,7 @@ import { Dialog } from '@/components/dialog.tsx';
 import { describeError } from '@/errors.ts';
 import { formatDateTime, formatRelativeTime } from '@/format.ts';
 import { describeMessage } from '@/messages.ts';
-import { UninstallDataSetting } from '@/pages/settings/integrations/zoom/zoom-setup.tsx';
+import { UninstallDataSetting, UninstalledNotice } from '@/pages/settings/integrations/zoom/zoom-setup.tsx';
 import { queryKeys } from '@/queries.ts';
 
 const marks = { pass: '✓', warn: '⚠', fail: '✗' } as const;
@@ -48,6 +48,7 @@ export function ZoomConnectionDetails({
         {t('zoomConnection.title')}
       </h3>
       {error ? <Banner tone="error">{error}</Banner> : null}
+      <UninstalledNotice connection={connection} isAdmin={isAdmin} />
       {connection.status === 'connected' && connection.prerequisites.length > 0 ? (
         <>
           <h4>{t('zoomConnection.prerequisites')}</h4>
