@@ -65,7 +65,7 @@ const sortColumns = {
 
 const hasTranscriptSql = sql<boolean>`exists (select 1 from transcript_lines t where t.call_id = ${calls.id})`;
 
-/** One page of calls, in `sort` order, after the keyset `after`; and how many match in all. */
+/** One page of calls, in `sort` order, after the keyset `after`; and how many match, up to `countCap`. */
 export async function listCalls(db: Db, filter: CallFilter) {
   const conditions: Array<SQL | undefined> = [eq(calls.organizationId, filter.organizationId)];
   conditions.push(filter.visibility);
@@ -88,7 +88,7 @@ export async function listCalls(db: Db, filter: CallFilter) {
     // subqueries made it scan the matching lines once per call (minutes at 10,000 calls).
     conditions.push(sql`${calls.id} IN (
       SELECT c.id FROM calls c WHERE ${matchesIn(sql`c.language`, sql`c.search_vector`, q)}
-      UNION SELECT t.call_id FROM transcript_lines t WHERE ${matchesIn(sql`t.language`, sql`t.search_vector`, q)}
+      UNION SELECT d.call_id FROM transcript_documents d WHERE ${matchesIn(sql`d.language`, sql`d.search_vector`, q)}
       UNION SELECT h.call_id FROM call_highlights h WHERE ${matchesIn(sql`h.language`, sql`h.search_vector`, q)}
       UNION SELECT n.call_id FROM call_comments n WHERE ${matchesIn(sql`n.language`, sql`n.search_vector`, q)})`);
   }
@@ -101,6 +101,14 @@ export async function listCalls(db: Db, filter: CallFilter) {
       : sql`(${column}, ${calls.id}) > (${after.value}, ${after.id})`
     : undefined;
   const direction = isDescending ? sql`DESC` : sql`ASC`;
+  // Counting stops past `countCap`: an exact count of a common word's calls cost seconds at 10,000
+  // calls, and "more than 1,000" tells a person as much.
+  const capped = db
+    .select({ one: sql`1` })
+    .from(calls)
+    .where(where)
+    .limit(countCap + 1)
+    .as('capped');
   const [rows, [count]] = await Promise.all([
     db
       .select({ call: calls, hostName: users.name, hasTranscript: hasTranscriptSql })
@@ -109,10 +117,19 @@ export async function listCalls(db: Db, filter: CallFilter) {
       .where(and(where, keyset))
       .orderBy(sql`${column} ${direction}`, sql`${calls.id} ${direction}`)
       .limit(filter.limit + 1),
-    db.select({ total: sql<number>`count(*)::int` }).from(calls).where(where),
+    db.select({ total: sql<number>`count(*)::int` }).from(capped),
   ]);
-  return { rows: rows.slice(0, filter.limit), hasMore: rows.length > filter.limit, total: count?.total ?? 0 };
+  const total = count?.total ?? 0;
+  return {
+    rows: rows.slice(0, filter.limit),
+    hasMore: rows.length > filter.limit,
+    total: Math.min(total, countCap),
+    isTotalCapped: total > countCap,
+  };
 }
+
+/** How many matching calls are counted at most; past it the list says "more than". */
+export const countCap = 1000;
 
 type ChatMatchRow = { callId: string; at: string; sender: string; marked: string };
 type NoteMatchRow = {

@@ -15,7 +15,7 @@ const matchesPerCall = 3;
 export async function searchCalls(db: Db, principal: Principal, query: CallListQuery): Promise<CallList> {
   const isByDate = query.sort === 'newest' || query.sort === 'oldest';
   const after = query.cursor ? decodeCursor(query.cursor, isByDate) : undefined;
-  const { rows, hasMore, total } = await listCalls(db, {
+  const { rows, hasMore, total, isTotalCapped } = await listCalls(db, {
     organizationId: principal.organizationId,
     visibility: visibleCalls(principal),
     hostUserId: query.userId,
@@ -41,6 +41,7 @@ export async function searchCalls(db: Db, principal: Principal, query: CallListQ
   const last = rows.at(-1);
   return {
     total,
+    isTotalCapped,
     nextCursor:
       hasMore && last
         ? encodeCursor(isByDate ? last.call.startedAt.toISOString() : last.call.durationSeconds, last.call.id)

@@ -42,7 +42,9 @@ export type CallSummary = z.infer<typeof callSummarySchema>;
 
 export const callListSchema = z.object({
   calls: z.array(callSummarySchema),
+  /** How many calls match, counted up to a cap (1,000): with `isTotalCapped`, more than `total` match. */
   total: z.number(),
+  isTotalCapped: z.boolean(),
   /** Pass as `cursor` for the next page; null on the last page. */
   nextCursor: z.string().nullable(),
 });

@@ -8,6 +8,6 @@ export {
 export { ImportFeature } from './feature.ts';
 export { registerImportRoutes } from './http.ts';
 export { importRecordingJob, sweepConnectionJob } from './jobs.ts';
-export { countRecordingsByStatus } from './queries.ts';
+export { countRecordingsByStatus, replaceTranscript } from './queries.ts';
 export { dateWindows } from './sweep-connection.ts';
 export { parseChat, parseVtt } from './vtt.ts';

@@ -10,10 +10,12 @@ const {
   recordingEvents,
   calls,
   transcriptLines,
+  transcriptDocuments,
   importSweeps,
   importUserSweeps,
   userLinks,
   users,
+  searchConfigSql,
 } = schema;
 
 export type UserSweepRow = typeof importUserSweeps.$inferSelect;
@@ -301,6 +303,14 @@ export async function replaceTranscript(
         .slice(start, start + 500)
         .map((line, index) => ({ callId, seq: start + index, language, ...line }));
       if (batch.length > 0) await tx.insert(transcriptLines).values(batch);
+    }
+    // The call's search document: the whole transcript, one row per call (see `transcriptDocuments`).
+    await tx.delete(transcriptDocuments).where(eq(transcriptDocuments.callId, callId));
+    if (lines.length > 0) {
+      await tx.execute(sql`
+        INSERT INTO ${transcriptDocuments} (call_id, language, search_vector)
+        SELECT ${callId}::uuid, ${language}::text, to_tsvector(${searchConfigSql(sql`${language}::text`)}, string_agg(text, ' ' ORDER BY seq))
+          FROM ${transcriptLines} WHERE call_id = ${callId}`);
     }
   });
 }

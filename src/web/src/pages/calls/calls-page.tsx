@@ -46,7 +46,8 @@ export function CallsPage() {
   // While another filter's answer is on its way, the list shown stays the previous one.
   const list = useInfiniteQuery({ ...callListQuery(filters), placeholderData: keepPreviousData });
   const calls = list.data ? list.data.pages.flatMap((page) => page.calls) : null;
-  const total = list.data?.pages[0]?.total ?? 0;
+  const firstPage = list.data?.pages[0];
+  const total = { count: firstPage?.total ?? 0, isCapped: firstPage?.isTotalCapped ?? false };
 
   const setFilter = (name: (typeof filterNames)[number], value: string) => {
     const next = new URLSearchParams(params);
@@ -77,7 +78,7 @@ export function CallsPage() {
     <>
       <PageHeader title={t('calls.title')} description={t('callLibrary.subtitle')} />
       {list.error ? <Banner tone="error">{describeError(t, list.error)}</Banner> : null}
-      {calls !== null && total === 0 && !isFiltered ? (
+      {calls !== null && total.count === 0 && !isFiltered ? (
         <EmptyState
           icon="calls"
           title={t('calls.emptyTitle')}
@@ -205,7 +206,10 @@ export function CallsPage() {
             </label>
           </div>
           <p className="table-summary" aria-live="polite">
-            {t('callLibrary.count', { count: total })}
+            {/* Past the cap the server stops counting: say "more than", never a made-up figure. */}
+            {total.isCapped
+              ? t('library.countMoreThan', { count: total.count })
+              : t('callLibrary.count', { count: total.count })}
           </p>
           <div className="table-wrap">
             <table className="table" data-testid="calls-table">

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callListQuerySchema } from '../contract/index.ts';
+import type { Database } from '../db/index.ts';
+import { replaceTranscript } from '../import/index.ts';
+import { seedManyCalls } from '../test-support/bulk-calls.ts';
+import { createTestDatabase } from '../test-support/database.ts';
+import { countCap } from './queries.ts';
+import { searchCalls } from './search-calls.ts';
+
+let database: Database;
+let admin: Parameters<typeof searchCalls>[1];
+/** "Call 2": a French one. */
+let frenchCallId: string;
+
+const search = (query: Record<string, string>) =>
+  searchCalls(database.db, admin, callListQuerySchema.parse(query));
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  // One call more than the count goes to: "Call 1" … "Call 1001", 10 to 16 minutes long.
+  const { organizationId, adminId } = await seedManyCalls(database, { calls: countCap + 1, seconds: 600 });
+  admin = { userId: adminId, organizationId, role: 'admin', email: 'admin@bulk.test', sessionIdHash: '' };
+  const [second] = (await database.executeSql("SELECT id FROM calls WHERE topic = 'Call 2'")).rows;
+  frenchCallId = second!.id as string;
+});
+afterAll(() => database?.close());
+
+describe('how many calls match', () => {
+  it('counts exactly up to the cap, then says "more than" instead of counting every call', async () => {
+    const all = await search({ limit: '10' });
+    expect(all).toMatchObject({ total: countCap, isTotalCapped: true });
+    expect(all.calls).toHaveLength(10);
+    expect(all.nextCursor).not.toBeNull();
+    // Under the cap, the count is exact: none lasts 20 minutes, one is "Call 1".
+    expect(await search({ q: 'Call', minMinutes: '20' })).toMatchObject({ total: 0, isTotalCapped: false });
+    expect(await search({ q: '"Call 1"' })).toMatchObject({ total: 1, isTotalCapped: false });
+  });
+
+  it('finds a call by its transcript through the call’s search document, which follows the lines', async () => {
+    await replaceTranscript(database.db, frenchCallId, [
+      { speaker: 'Emma', startMs: 0, endMs: 4000, text: 'Parlons de la négociation du contrat.' },
+      { speaker: 'Paul', startMs: 4000, endMs: 8000, text: 'La remise dépend du volume.' },
+    ]);
+    const found = await search({ q: 'negociations' });
+    expect(found.calls.map((call) => call.id)).toEqual([frenchCallId]);
+    expect(found.calls[0]?.search?.matches).toMatchObject([{ kind: 'transcript', atMs: 0, speaker: 'Emma' }]);
+    expect(found.calls[0]?.search?.matchCount).toBe(1);
+
+    // The lines replaced (as erasing a person does): the words they carried no longer find the call.
+    await replaceTranscript(database.db, frenchCallId, [
+      { speaker: 'Paul', startMs: 4000, endMs: 8000, text: 'La remise dépend du volume.' },
+    ]);
+    expect((await search({ q: 'negociation' })).total).toBe(0);
+    expect((await search({ q: 'remise' })).calls.map((call) => call.id)).toEqual([frenchCallId]);
+    await replaceTranscript(database.db, frenchCallId, []);
+    expect((await search({ q: 'remise' })).total).toBe(0);
+    expect((await search({ hasTranscript: 'true' })).total).toBe(0);
+  });
+});
