@@ -38,6 +38,16 @@ const matchesIn = (language: SQL, vector: SQL, q: string) => {
   // Two index-friendly branches instead of a CASE, so the GIN index serves both languages.
   return sql`((${language} = 'fr' AND ${vector} @@ ${query.fr}) OR (${language} = 'en' AND ${vector} @@ ${query.en}))`;
 };
+/**
+ * The ids (`idColumn`) of `table`'s rows that match `q` in their own language: one branch per language,
+ * each a plain GIN lookup. One condition over both languages made PostgreSQL match every row found
+ * again, reading each transcript document (88 ms instead of 1 ms for a word in 1,000 calls).
+ */
+const matchingIds = (table: SQL, idColumn: SQL, q: string) => {
+  const query = tsQuery(q);
+  return sql`SELECT ${idColumn} FROM ${table} WHERE language = 'fr' AND search_vector @@ ${query.fr}
+    UNION ALL SELECT ${idColumn} FROM ${table} WHERE language = 'en' AND search_vector @@ ${query.en}`;
+};
 const queryFor = (language: SQL, q: string) => {
   const query = tsQuery(q);
   return sql`(CASE ${language} WHEN 'en' THEN ${query.en} ELSE ${query.fr} END)`;
@@ -87,10 +97,10 @@ export async function listCalls(db: Db, filter: CallFilter) {
     // One IN over a UNION, never an OR of INs: PostgreSQL then plans a hashed semi-join; an OR of
     // subqueries made it scan the matching lines once per call (minutes at 10,000 calls).
     conditions.push(sql`${calls.id} IN (
-      SELECT c.id FROM calls c WHERE ${matchesIn(sql`c.language`, sql`c.search_vector`, q)}
-      UNION SELECT d.call_id FROM transcript_documents d WHERE ${matchesIn(sql`d.language`, sql`d.search_vector`, q)}
-      UNION SELECT h.call_id FROM call_highlights h WHERE ${matchesIn(sql`h.language`, sql`h.search_vector`, q)}
-      UNION SELECT n.call_id FROM call_comments n WHERE ${matchesIn(sql`n.language`, sql`n.search_vector`, q)})`);
+      ${matchingIds(sql`calls`, sql`id`, q)}
+      UNION ${matchingIds(sql`transcript_documents`, sql`call_id`, q)}
+      UNION ${matchingIds(sql`call_highlights`, sql`call_id`, q)}
+      UNION ${matchingIds(sql`call_comments`, sql`call_id`, q)})`);
   }
   const where = and(...conditions);
   const { column, isDescending } = sortColumns[filter.sort];
@@ -109,15 +119,28 @@ export async function listCalls(db: Db, filter: CallFilter) {
     .where(where)
     .limit(countCap + 1)
     .as('capped');
+  // A transcript's search document is tens of kilobytes, stored out of line: PostgreSQL keeps no
+  // statistics on vectors that wide and prices a sequential scan as if matching them were free, when it
+  // reads every transcript (200 ms at 2,000 calls, against 8 ms through the GIN index). With a search,
+  // each statement runs in a transaction of its own (in parallel on PostgreSQL) without that plan.
+  const run = <T>(query: (tx: Db) => Promise<T>): Promise<T> =>
+    filter.q
+      ? db.transaction(async (tx) => {
+          await tx.execute(sql`SET LOCAL enable_seqscan = off`);
+          return query(tx);
+        })
+      : query(db);
   const [rows, [count]] = await Promise.all([
-    db
-      .select({ call: calls, hostName: users.name, hasTranscript: hasTranscriptSql })
-      .from(calls)
-      .leftJoin(users, eq(users.id, calls.hostUserId))
-      .where(and(where, keyset))
-      .orderBy(sql`${column} ${direction}`, sql`${calls.id} ${direction}`)
-      .limit(filter.limit + 1),
-    db.select({ total: sql<number>`count(*)::int` }).from(capped),
+    run((tx) =>
+      tx
+        .select({ call: calls, hostName: users.name, hasTranscript: hasTranscriptSql })
+        .from(calls)
+        .leftJoin(users, eq(users.id, calls.hostUserId))
+        .where(and(where, keyset))
+        .orderBy(sql`${column} ${direction}`, sql`${calls.id} ${direction}`)
+        .limit(filter.limit + 1),
+    ),
+    run((tx) => tx.select({ total: sql<number>`count(*)::int` }).from(capped)),
   ]);
   const total = count?.total ?? 0;
   return {
