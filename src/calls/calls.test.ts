@@ -84,7 +84,19 @@ beforeAll(async () => {
     transcript: frenchCall,
     chat: [{ sender: 'Paul Girard', text: 'Voici le bon de commande signé', atSecond: 42 }],
   });
-  await bed.recordMeeting({ hostEmail: hugoEmail, topic: 'Renewal: Initech', transcript: englishCall });
+  // Hugo has AI Companion's summaries on: Zoom wrote one, a while after this meeting ended.
+  await bed.recordMeeting({
+    hostEmail: hugoEmail,
+    topic: 'Renewal: Initech',
+    transcript: englishCall,
+    startTime: new Date(Date.now() - 2 * 3600_000),
+    summary: {
+      title: 'Meeting summary for Renewal: Initech',
+      overview: 'Hugo and Sam discussed the renewal.',
+      details: [{ label: 'Pricing', summary: 'The pricing stays the same until June.' }],
+      nextSteps: ['Sam confirms the budget with finance.'],
+    },
+  });
   await bed.recordMeeting({
     hostEmail: hugoEmail,
     topic: 'Point interne',
@@ -161,7 +173,8 @@ describe('search inside calls', () => {
 
   it('filters by participants from outside the organisation, duration and transcript; sorts and pages', async () => {
     const external = await search(bed.admin, 'participants=external&sort=oldest');
-    expect(external.calls.map((call) => call.topic)).toEqual(['Négociation Globex', 'Renewal: Initech']);
+    // The Initech renewal took place two hours before the others.
+    expect(external.calls.map((call) => call.topic)).toEqual(['Renewal: Initech', 'Négociation Globex']);
     expect((await search(bed.admin, 'participants=internal')).calls.map((call) => call.topic)).toEqual([
       'Point interne',
     ]);
@@ -193,6 +206,20 @@ describe('search inside calls', () => {
 });
 
 describe('call page', () => {
+  it('shows Zoom’s own summary and next steps when Zoom wrote them, nothing when it did not', async () => {
+    const [renewal] = (await search(bed.admin, 'q=initech')).calls;
+    const detail: CallDetail = (await bed.admin.request('GET', `/api/calls/${renewal!.id}`)).json();
+    expect(detail.zoomSummary).toEqual({
+      title: 'Meeting summary for Renewal: Initech',
+      overview: 'Hugo and Sam discussed the renewal.',
+      details: [{ label: 'Pricing', summary: 'The pricing stays the same until June.' }],
+      nextSteps: ['Sam confirms the budget with finance.'],
+    });
+    const [globex] = (await search(bed.admin, 'q=globex')).calls;
+    const other: CallDetail = (await bed.admin.request('GET', `/api/calls/${globex!.id}`)).json();
+    expect(other.zoomSummary).toBeNull();
+  });
+
   it('measures talk-time and the longest monologue, and marks who is internal', async () => {
     const [found] = (await search(bed.admin, 'q=globex')).calls;
     const detail: CallDetail = (await bed.admin.request('GET', `/api/calls/${found!.id}`)).json();

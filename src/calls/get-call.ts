@@ -85,6 +85,7 @@ export async function getCall(db: Db, principal: Principal, callId: string): Pro
     highlights: highlights.map(({ highlight, author }) => toHighlight(highlight, author)),
     comments: comments.map(({ comment, author }) => toComment(comment, author)),
     canSharePublicly: sharing.allowPublicLinks,
+    zoomSummary: call.zoomSummary ?? null,
     ...measureTalkTime(transcript),
   };
 }

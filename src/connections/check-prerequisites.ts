@@ -15,6 +15,12 @@ export const requiredScopes = [
   'meeting:read:admin',
 ];
 
+/**
+ * Scopes Callport uses when the app has them, and does without otherwise: AI Companion's meeting
+ * summaries (granular `meeting:read:summary:admin`, docs/zoom-platform.md §2.6).
+ */
+export const optionalScopes = ['meeting_summary:read:admin'];
+
 // Privileges behind the endpoints Callport calls (the specs' `x-permissions`, docs/zoom-platform.md §2.2).
 const neededPermissions = ['AccountSetting:Edit', 'Group:Edit', 'User:Read'];
 

@@ -1,4 +1,4 @@
-export { requiredScopes } from './check-prerequisites.ts';
+export { optionalScopes, requiredScopes } from './check-prerequisites.ts';
 export {
   type ConnectionsDeps,
   ConnectionsFeature,

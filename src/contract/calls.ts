@@ -148,6 +148,18 @@ export const callDetailSchema = callSummarySchema.omit({ search: true }).extend(
   comments: z.array(commentSchema),
   /** Whether the asker may share this call (public links may be off for the organisation). */
   canSharePublicly: z.boolean(),
+  /**
+   * Zoom's own meeting summary (AI Companion): overview, topics and next steps, as Zoom wrote them; null
+   * when Zoom has none for this call.
+   */
+  zoomSummary: z
+    .object({
+      title: z.string(),
+      overview: z.string(),
+      details: z.array(z.object({ label: z.string(), summary: z.string() })),
+      nextSteps: z.array(z.string()),
+    })
+    .nullable(),
   /** The longest uninterrupted turn, or null without a transcript. */
   longestMonologue: z.object({ speaker: z.string(), startMs: z.number(), endMs: z.number() }).nullable(),
 });

@@ -373,6 +373,16 @@ export const calls = pgTable(
     durationSeconds: integer('duration_seconds').notNull(),
     participants: jsonb('participants').$type<string[]>().notNull().default([]),
     chat: jsonb('chat').$type<Array<{ at: string; sender: string; text: string }>>().notNull().default([]),
+    /**
+     * AI Companion's meeting summary as Zoom gave it (`GET /meetings/{id}/meeting_summary`), or null when
+     * Zoom has none for this meeting (summaries off, end-to-end encryption, scope not granted).
+     */
+    zoomSummary: jsonb('zoom_summary').$type<{
+      title: string;
+      overview: string;
+      details: Array<{ label: string; summary: string }>;
+      nextSteps: string[];
+    }>(),
     /** The language spoken (detected from the transcript, chat and topic): it picks the stemming. */
     language: text('language', { enum: callLanguages }).notNull().default('fr'),
     /** Topic, participant names and chat (senders and messages), for search. */

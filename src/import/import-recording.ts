@@ -171,7 +171,8 @@ async function runImport(
   }
   if (wasImported && storedNow === 0) return { outcome: 'unchanged' };
 
-  const callId = await buildCall(deps, recording, stored, host.userId, host.name);
+  const zoomSummary = await readMeetingSummary(client, recording, logger);
+  const callId = await buildCall(deps, recording, stored, host.userId, host.name, zoomSummary);
   const updated = await setRecordingStatus(db, recording.id, 'imported', undefined, current);
   if (wasImported) {
     logger.info({ recordingId: recording.id, callId, added: storedNow }, 'imported call updated');
@@ -243,12 +244,48 @@ function validDownloadToken(deps: ImportDeps, recording: RecordingRow): string |
   }
 }
 
+/**
+ * AI Companion's summary of the meeting, when Zoom has one (docs/zoom-platform.md §2.6). Many accounts
+ * have none (plan, setting off, scope not granted: 404, 4700, "no permission"): that is not a failure of
+ * the import. Zoom unreachable, rate-limiting or refusing the token is, as for any other request.
+ */
+async function readMeetingSummary(
+  client: ReturnType<ImportDeps['access']['clientFor']>,
+  recording: RecordingRow,
+  logger: ImportDeps['logger'],
+): Promise<CallZoomSummary | null> {
+  try {
+    const summary = await client.getMeetingSummary(recording.meetingUuid);
+    if (!summary) return null;
+    const details = (summary.summary_details ?? [])
+      .map((detail) => ({ label: detail.label ?? '', summary: detail.summary ?? '' }))
+      .filter((detail) => detail.label || detail.summary);
+    const nextSteps = (summary.next_steps ?? []).filter((step) => step.trim());
+    const overview = summary.summary_overview ?? '';
+    if (!overview && details.length === 0 && nextSteps.length === 0) return null;
+    return { title: summary.summary_title ?? '', overview, details, nextSteps };
+  } catch (error) {
+    if (isZoomApiError(error) && (error.kind === 'forbidden' || error.kind === 'invalid_request')) {
+      logger.info(
+        { recordingId: recording.id, kind: error.kind, code: error.zoomCode },
+        'no meeting summary from Zoom',
+      );
+      return null;
+    }
+    throw error;
+  }
+}
+
+type CallZoomSummary = NonNullable<RecordingCall['zoomSummary']>;
+type RecordingCall = Parameters<typeof upsertCall>[1];
+
 async function buildCall(
   deps: ImportDeps,
   recording: RecordingRow,
   files: RecordingFileRow[],
   hostUserId: string,
   hostName: string,
+  zoomSummary: CallZoomSummary | null,
 ) {
   const starts = files
     .map((file) => file.recordingStart?.getTime())
@@ -330,6 +367,7 @@ async function buildCall(
     durationSeconds,
     participants,
     chat,
+    zoomSummary,
   });
   await replaceTranscript(deps.db, call.id, transcript);
   return call.id;

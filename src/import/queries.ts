@@ -282,6 +282,7 @@ export async function upsertCall(db: Db, values: typeof calls.$inferInsert) {
         participants: values.participants ?? [],
         chat: values.chat ?? [],
         language: values.language ?? 'fr',
+        zoomSummary: values.zoomSummary ?? null,
       },
     })
     .returning();

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { requiredScopes, type ZoomAppConfig } from '../connections/index.ts';
+import { optionalScopes, requiredScopes, type ZoomAppConfig } from '../connections/index.ts';
 import type { Database } from '../db/index.ts';
 import { startEmulator, type ZoomEmulator } from '../zoom-emulator/index.ts';
 import type { RequestLogEntry } from '../zoom-emulator/request-log.ts';
@@ -117,7 +117,7 @@ export async function startZoomTestBed(
         ...credentials,
         redirectUris: [redirectUri],
         // The report scope lets coverage's reconciliation pass read Zoom's meeting reports (README).
-        scopes: [...requiredScopes, 'report:read:admin'],
+        scopes: [...requiredScopes, 'report:read:admin', ...optionalScopes],
         webhookUrl: `${callportUrl}/webhooks/zoom`,
       },
     ],

@@ -10,6 +10,7 @@ import { registerControlRoutes } from './control-http.ts';
 import { registerDownloadRoutes } from './downloads.ts';
 import { FaultController } from './faults.ts';
 import { registerGroupRoutes } from './groups.ts';
+import { registerMeetingSummaryRoutes } from './meeting-summaries.ts';
 import { registerMeetingsHeldRoutes } from './meetings-held.ts';
 import { isAppInstalled, registerApp, registerOAuthRoutes } from './oauth.ts';
 import { deriveSeed, SeededRandom } from './random.ts';
@@ -124,6 +125,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   registerSettingsRoutes(app, ctx);
   registerRecordingRoutes(app, ctx);
   registerMeetingsHeldRoutes(app, ctx);
+  registerMeetingSummaryRoutes(app, ctx);
   registerDownloadRoutes(app, ctx);
   const control = createControl(ctx);
   registerControlRoutes(app, control);

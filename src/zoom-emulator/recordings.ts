@@ -29,6 +29,7 @@ import {
   isoSeconds,
   type MeetingInstance,
   type MeetingSettingsSnapshot,
+  type MeetingSummaryRecord,
   type Participant,
   type RecordingFileRecord,
   type TranscriptLine,
@@ -75,6 +76,8 @@ export type SimulateMeetingOptions = {
    * `recording.stopped`. Default: the host's own switch (`setHostStopsRecording`), else false.
    */
   hostStopsRecording?: boolean;
+  /** AI Companion's summary of the meeting (absent: the host had meeting summaries off). */
+  summary?: Omit<MeetingSummaryRecord, 'createdAt'>;
 };
 
 export type SimulateMeetingResult = { meetingId: number; uuid: string; recorded: boolean; reason?: string };
@@ -148,6 +151,8 @@ export function simulateMeeting(
     settingsInForce: settings,
     recorded: false,
     recording: null,
+    // AI Companion writes its summary a few minutes after the meeting ends.
+    summary: options.summary ? { ...options.summary, createdAt: end + 5 * 60_000 } : undefined,
   };
 
   let reason: string | undefined;
@@ -701,7 +706,7 @@ export function findMeetingForParam(
   return ctx.state.meetings.get(value);
 }
 
-function rawMeetingParam(request: FastifyRequest): { raw: string; doubleEncoded: boolean } {
+export function rawMeetingParam(request: FastifyRequest): { raw: string; doubleEncoded: boolean } {
   const raw = (request.params as { meetingId: string }).meetingId;
   // The raw URL tells whether the client double-encoded ('%25' = an encoded '%').
   const path = request.raw.url?.split('?')[0] ?? '';
@@ -736,7 +741,7 @@ const recordingWriteScopes = [
   'cloud_recording:delete:meeting_cloud_recording:admin',
 ];
 
-function hostAllowed(
+export function hostAllowed(
   _ctx: EmulatorContext,
   request: FastifyRequest,
   reply: FastifyReply,

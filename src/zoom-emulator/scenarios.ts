@@ -36,6 +36,8 @@ export const defaultSandboxApp: EmulatorAppRegistration = {
     'recording:read:admin',
     'meeting:read:admin',
     'report:read:admin',
+    // Optional: AI Companion's meeting summaries (docs/zoom-platform.md §2.6).
+    'meeting_summary:read:admin',
   ],
   webhookUrl: 'http://localhost:3000/webhooks/zoom',
   webhookSecretToken: 'callport-sandbox-webhook-secret',
@@ -62,6 +64,8 @@ export const sandboxServerToServerApp: EmulatorAppRegistration = {
     'recording:write:admin',
     'meeting:read:admin',
     'report:read:admin',
+    // Optional: AI Companion's meeting summaries (docs/zoom-platform.md §2.6).
+    'meeting_summary:read:admin',
   ],
   webhookSecretToken: 'callport-sandbox-s2s-webhook-secret',
   type: 'server_to_server',
@@ -202,6 +206,32 @@ export function seedSandboxMeetings(ctx: EmulatorContext): void {
       participants: [paul],
       transcript: discoveryGlobex,
       cloudRecordingManual: true,
+      // Emma has AI Companion's meeting summary on (in the call's language, as Zoom writes it).
+      summary: {
+        title: 'Résumé de la réunion : Discovery call: Globex',
+        overview:
+          'Emma Dubois a présenté Callport à Paul Girard (Globex), dont l’équipe commerciale de quarante personnes ne peut pas réécouter ses appels.',
+        details: [
+          {
+            label: 'Besoins de Globex',
+            summary:
+              'Retrouver ce que les clients disent du budget pendant la négociation, et éviter aux managers de demander des comptes rendus.',
+          },
+          {
+            label: 'Sécurité des données',
+            summary:
+              'Paul a demandé où restent les enregistrements ; Emma a expliqué qu’ils restent chez le client, avec une durée de conservation par organisation.',
+          },
+          {
+            label: 'Pilote et calendrier',
+            summary: 'Deux semaines de pilote avec l’équipe de Lyon, puis une décision en mars.',
+          },
+        ],
+        nextSteps: [
+          'Emma Dubois enverra la proposition tarifaire demain matin.',
+          'Paul Girard présentera la proposition au comité.',
+        ],
+      },
     },
     silent,
   );
@@ -260,6 +290,23 @@ export function seedSandboxMeetings(ctx: EmulatorContext): void {
       transcript: supportEscalation,
       uuid: sandboxTrickyUuids.leadingSlash,
       cloudRecordingManual: true,
+      summary: {
+        title: 'Meeting summary for Support escalation: Initech',
+        overview:
+          'Nathan Durand and Peter Gibbons looked into why Initech’s imports stopped after an update.',
+        details: [
+          {
+            label: 'Cause of the stopped imports',
+            summary: 'The account shows a reconnect warning: Initech’s Zoom authorisation expired.',
+          },
+          {
+            label: 'Fix',
+            summary:
+              'An admin clicks Reconnect on the integrations page; the missed recordings are then imported.',
+          },
+        ],
+        nextSteps: ['Peter Gibbons will ask Initech’s admin to reconnect Zoom.'],
+      },
       chat: [
         { sender: 'Nathan Durand', text: 'Sharing the ticket link now.' },
         { sender: 'Peter Gibbons', text: 'Thanks, got it.' },

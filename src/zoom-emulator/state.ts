@@ -144,6 +144,17 @@ export type MeetingInstance = {
   recorded: boolean;
   reason?: string | undefined;
   recording: RecordingRecord | null;
+  /** AI Companion's meeting summary, for meetings that had it on (`GET /meetings/{id}/meeting_summary`). */
+  summary?: MeetingSummaryRecord | undefined;
+};
+
+/** What AI Companion wrote for a meeting (docs/zoom-platform.md §2.6). */
+export type MeetingSummaryRecord = {
+  title: string;
+  overview: string;
+  details: { label: string; summary: string }[];
+  nextSteps: string[];
+  createdAt: number;
 };
 
 export type GrantRecord = {

@@ -79,6 +79,8 @@ export const testApp: EmulatorAppRegistration = {
     'recording:write:admin',
     'meeting:read:admin',
     'report:read:admin',
+    // Optional: AI Companion's meeting summaries (docs/zoom-platform.md §2.6).
+    'meeting_summary:read:admin',
   ],
   webhookSecretToken: 'test-webhook-secret',
   type: 'general',

@@ -3,6 +3,7 @@ import { classifyZoomError, isZoomApiError, ZoomApiError } from './errors.ts';
 import { createLocalRateBudget, type RateBudget, sleep } from './rate-budget.ts';
 import {
   describeZodError,
+  type ZoomMeetingSummary,
   type ZoomPastParticipant,
   type ZoomRateLimitCategory,
   type ZoomRecordingMeeting,
@@ -14,6 +15,7 @@ import {
   zoomGroupListResponseSchema,
   zoomGroupMembersResponseSchema,
   zoomGroupSchema,
+  zoomMeetingSummarySchema,
   zoomPastMeetingInstancesResponseSchema,
   zoomPastParticipantsResponseSchema,
   zoomRecordingMeetingSchema,
@@ -243,6 +245,25 @@ export class ZoomClient {
       zoomPastParticipantsResponseSchema,
       (page) => page.participants,
     );
+  }
+
+  /**
+   * AI Companion's summary of a meeting instance, or null when Zoom has none (404: summaries off for the
+   * host, not written yet, or an end-to-end encrypted meeting). Needs `meeting_summary:read:admin`
+   * (granular `meeting:read:summary:admin`); docs/zoom-platform.md §2.6.
+   */
+  async getMeetingSummary(meetingUuid: string): Promise<ZoomMeetingSummary | null> {
+    try {
+      return await this.#request(
+        'GET',
+        `/meetings/${encodeMeetingUuid(meetingUuid)}/meeting_summary`,
+        'Light',
+        zoomMeetingSummarySchema,
+      );
+    } catch (error) {
+      if (isZoomApiError(error) && error.kind === 'not_found') return null;
+      throw error;
+    }
   }
 
   async *#paginate<Page extends { next_page_token?: string | undefined }, Item>(

@@ -336,6 +336,21 @@ export const zoomMeetingEventObjectSchema = z.looseObject({
 });
 export type ZoomMeetingEventObject = z.infer<typeof zoomMeetingEventObjectSchema>;
 
+/**
+ * `GET /meetings/{meetingId}/meeting_summary`: AI Companion's summary of one meeting instance
+ * (docs/zoom-platform.md §2.6). Every field is optional in Zoom's reference; missing ones read as empty.
+ */
+export const zoomMeetingSummarySchema = z.looseObject({
+  summary_title: z.string().nullish(),
+  summary_overview: z.string().nullish(),
+  summary_details: z
+    .array(z.looseObject({ label: z.string().nullish(), summary: z.string().nullish() }))
+    .nullish(),
+  next_steps: z.array(z.string()).nullish(),
+  summary_created_time: z.string().nullish(),
+});
+export type ZoomMeetingSummary = z.infer<typeof zoomMeetingSummarySchema>;
+
 /** Settings are deep objects of booleans, strings and numbers; PATCH bodies are partial (docs/zoom-platform.md §3). */
 export type ZoomSettingsValue = boolean | string | number | null | ZoomSettingsValue[] | ZoomSettings;
 export type ZoomSettings = { [key: string]: ZoomSettingsValue };

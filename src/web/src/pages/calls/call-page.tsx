@@ -182,6 +182,37 @@ export function CallPage() {
               </p>
             ) : null}
           </section>
+          {/* Zoom's summary only when Zoom wrote one: nothing at all otherwise. */}
+          {call.zoomSummary ? (
+            <section className="card" aria-label={t('zoomSummary.title')} data-testid="zoom-summary">
+              <h2 className="section-title">{t('zoomSummary.title')}</h2>
+              <p className="muted">{t('zoomSummary.source')}</p>
+              {call.zoomSummary.overview ? <p>{call.zoomSummary.overview}</p> : null}
+              {call.zoomSummary.details.length > 0 ? (
+                <>
+                  <h3>{t('zoomSummary.topics')}</h3>
+                  <dl className="zoom-summary-topics">
+                    {call.zoomSummary.details.map((detail) => (
+                      <div key={`${detail.label}\u0000${detail.summary}`}>
+                        <dt>{detail.label}</dt>
+                        <dd>{detail.summary}</dd>
+                      </div>
+                    ))}
+                  </dl>
+                </>
+              ) : null}
+              {call.zoomSummary.nextSteps.length > 0 ? (
+                <>
+                  <h3>{t('zoomSummary.nextSteps')}</h3>
+                  <ul data-testid="zoom-next-steps">
+                    {call.zoomSummary.nextSteps.map((step) => (
+                      <li key={step}>{step}</li>
+                    ))}
+                  </ul>
+                </>
+              ) : null}
+            </section>
+          ) : null}
           {call.talkTime.length > 0 ? (
             <section className="card" aria-label={t('library.talkTime')} data-testid="talk-time">
               <h2 className="section-title">{t('library.talkTime')}</h2>
