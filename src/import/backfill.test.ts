@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startZoomTestBed, type ZoomTestBed } from '../test-support/zoom.ts';
+import { dateWindows, utcDate } from './sweep-connection.ts';
 
 // The first import is per linked Zoom user, not per connection: whoever becomes linked, whenever, gets
 // their last BACKFILL_DAYS (default) of cloud recordings, once. One user's failing listing stops nobody.
@@ -174,6 +175,29 @@ describe('backfill per linked user', () => {
     expect(otherIds.map((id, index) => listingsOf(id) > before.others[index]!)).toEqual(
       otherIds.map(() => true),
     );
+  }, 180_000);
+
+  it('imports a recording of the day two listing windows share with one import job', async () => {
+    bed = await startZoomTestBed({ env: { SWEEP_INTERVAL_MINUTES: '60' } });
+    const test = bed;
+    // Emma's demo of three days ago is on the day the backfill's two 28-day windows share.
+    const demo = test.emulator.control.listMeetings().find((meeting) => meeting.topic === 'Demo: Initech')!;
+    const [first] = dateWindows(utcDate(Date.now() - 30 * dayMs), utcDate(Date.now() + dayMs));
+    expect(utcDate(Date.parse(demo.startTime))).toBe(first?.to);
+    // Slow downloads: its import is still running when the second window lists it again.
+    test.emulator.control.setFaults({
+      slowResponses: [{ endpoint: 'GET /rec/download/:fileKey', delayMs: 1500 }],
+    });
+    await test.admin.request('POST', '/api/users', emma);
+    await test.connect();
+    await test.linkZoomUsers();
+    await test.waitForFirstImports();
+    const { rows } = await test.app.database.executeSql(
+      `SELECT count(*)::int AS jobs FROM pgboss.job WHERE name = 'import.import-recording'
+        AND data->>'recordingId' = (SELECT id::text FROM recordings WHERE meeting_uuid = $1)`,
+      [demo.uuid],
+    );
+    expect(rows[0]?.jobs).toBe(1);
   }, 180_000);
 
   it("goes on with every other user when one user's listing fails, and says why on that user's row", async () => {

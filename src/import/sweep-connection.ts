@@ -128,10 +128,15 @@ export async function sweepConnection(
       let found = 0;
       try {
         const onUnreadable = (reason: string) => unreadable.push(`${user.zoomEmail}: ${reason}`);
+        // Windows share a day: a meeting of that day is listed twice, and discovering it again while its
+        // import runs queued a second, "unchanged" import job (one per backfill in the bench).
+        const listed = new Set<string>();
         for (const window of dateWindows(from, to)) {
           for await (const meeting of deps.client.listUserRecordings(user.zoomUserId, window, {
             onUnreadable,
           })) {
+            if (listed.has(meeting.uuid)) continue;
+            listed.add(meeting.uuid);
             found++;
             await onMeeting(meeting);
           }
