@@ -6,6 +6,7 @@ import { encodeMessage } from '../lib/messages.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import type { SecretBox } from '../lib/secret-box.ts';
 import {
+  decideZoomFailure,
   type RateBudget,
   refreshAccessToken,
   requestAccountCredentialsToken,
@@ -186,10 +187,8 @@ export class ZoomAccess {
           : await refreshAccessToken(app, box.open(connection.refreshTokenSealed ?? ''));
     } catch (error) {
       await release();
-      if (
-        error instanceof ZoomApiError &&
-        (error.kind === 'invalid_grant' || error.kind === 'invalid_request' || error.kind === 'unauthorized')
-      ) {
+      // Zoom's token endpoint refusing (not failing) means the grant cannot be renewed.
+      if (error instanceof ZoomApiError && decideZoomFailure(error).action !== 'retry') {
         this.deps.metrics?.tokenRefreshes.inc({ outcome: 'dead_grant' });
         return this.#endDeadGrant(connection, error, rejectedToken);
       }

@@ -15,8 +15,8 @@ import type { SecretBox } from '../lib/secret-box.ts';
 import type { BlobStore } from '../storage/index.ts';
 import type { UserMappingFeature } from '../user-mapping/index.ts';
 import {
+  decideZoomFailure,
   describeZodError,
-  isZoomApiError,
   type ZoomRecordingMeeting,
   zoomRecordingMeetingSchema,
 } from '../zoom/index.ts';
@@ -74,7 +74,8 @@ export class ImportFeature {
             listedAt: job.retryCount === 0 ? listedAt : undefined,
           });
         } catch (error) {
-          if (isZoomApiError(error) && (error.kind === 'forbidden' || error.kind === 'invalid_request')) {
+          const decision = decideZoomFailure(error);
+          if (decision.action === 'fail') {
             // An alert for the operator: a refused download host means a forged or tampered file list.
             logger.warn({ recordingId, err: error }, 'recording import failed and will not be retried');
             // Not caught: a status that could not be written fails the run, which pg-boss runs again.
@@ -82,12 +83,19 @@ export class ImportFeature {
               db,
               recordingId,
               'failed',
-              encodeMessage('import_failed', { error: error.message }),
+              encodeMessage('import_failed', {
+                error: error instanceof Error ? error.message : String(error),
+              }),
             );
             deps.metrics?.imports.inc({ outcome: 'failed' });
             return;
           }
           deps.metrics?.imports.inc({ outcome: 'retry' });
+          // Zoom said when to ask again, later than the job's own retry (a daily limit): wait for it.
+          const laterSeconds =
+            decision.action === 'retry' && decision.afterMs !== undefined && decision.afterMs > 60_000
+              ? Math.ceil(decision.afterMs / 1000)
+              : undefined;
           await setRecordingStatus(
             db,
             recordingId,
@@ -99,6 +107,10 @@ export class ImportFeature {
               'could not record that the import will be retried',
             ),
           );
+          if (laterSeconds !== undefined) {
+            await this.enqueueImport(recordingId, null, laterSeconds);
+            return;
+          }
           throw error;
         }
         deps.metrics?.imports.inc({ outcome: result.outcome });

@@ -1,5 +1,6 @@
 import type { RecordingPolicy } from '../contract/index.ts';
 import {
+  decideZoomFailure,
   isZoomApiError,
   type SettingsScope,
   type ZoomApiError,
@@ -62,8 +63,8 @@ export async function applyPolicy(client: ZoomClient, policy: PolicyRow): Promis
       if (item.lockKey) await client.updateLockSettings(target, bodyFor(item.lockKey, true) as ZoomSettings);
       results.push({ id: item.id, outcome: 'applied' });
     } catch (error) {
-      if (!isZoomApiError(error) || !['invalid_request', 'forbidden', 'not_found'].includes(error.kind))
-        throw error;
+      // Zoom refusing this item is its outcome; anything else (retry later, reconnect) stops the Apply.
+      if (!isZoomApiError(error) || decideZoomFailure(error).action !== 'fail') throw error;
       const detail = error.fieldErrors.map((field) => `${field.field}: ${field.message}`).join('; ');
       results.push({
         id: item.id,

@@ -50,6 +50,31 @@ export function isZoomApiError(error: unknown): error is ZoomApiError {
   return error instanceof ZoomApiError;
 }
 
+/**
+ * What to do about a failed Zoom call, the one place that decides it from the error's kind:
+ * `retry` later (after Zoom's `Retry-After` when it gave one), `reconnect` (the grant is gone: an admin
+ * must connect Zoom again), or `fail` this item (asking again gets the same answer). An error that is
+ * not Zoom's (network, database) is retried.
+ */
+export type ZoomFailureDecision =
+  | { action: 'retry'; afterMs: number | undefined }
+  | { action: 'reconnect' }
+  | { action: 'fail'; kind: 'not_found' | 'forbidden' | 'invalid_request' };
+
+export function decideZoomFailure(error: unknown): ZoomFailureDecision {
+  if (!isZoomApiError(error)) return { action: 'retry', afterMs: undefined };
+  switch (error.kind) {
+    case 'rate_limited':
+    case 'transient':
+      return { action: 'retry', afterMs: error.retryAfterMs };
+    case 'unauthorized':
+    case 'invalid_grant':
+      return { action: 'reconnect' };
+    default:
+      return { action: 'fail', kind: error.kind };
+  }
+}
+
 /** Maps an HTTP status and Zoom code to a kind (docs/zoom-platform.md §6: 124 expired/invalid token, 4700 missing scope). */
 export function classifyZoomError(status: number, zoomCode: number | string | undefined): ZoomErrorKind {
   if (status === 429) return 'rate_limited';

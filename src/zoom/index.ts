@@ -6,7 +6,13 @@ export {
   type ZoomTokenSource,
 } from './client.ts';
 export { type DownloadResponse, isZoomDownloadUrl, openRecordingDownload } from './download.ts';
-export { isZoomApiError, ZoomApiError, type ZoomErrorKind } from './errors.ts';
+export {
+  decideZoomFailure,
+  isZoomApiError,
+  ZoomApiError,
+  type ZoomErrorKind,
+  type ZoomFailureDecision,
+} from './errors.ts';
 export {
   buildAuthorizeUrl,
   createAuthorizationRequest,
