@@ -1,0 +1,77 @@
+import { insertAuditEntry } from '../accounts/index.ts';
+import { findConnectionByOrganization } from '../connections/index.ts';
+import {
+  type CoverageSettings,
+  type CoverageView,
+  coverageQuerySchema,
+  coverageSettingsSchema,
+} from '../contract/index.ts';
+import { AppError } from '../lib/errors.ts';
+import type { App } from '../server/app.ts';
+import { getPrincipal, parseInput } from '../server/request.ts';
+import { buildCoverage } from './build-coverage.ts';
+import type { CoverageFeature } from './feature.ts';
+import { loadCoverageSettings, saveCoverageSettings } from './queries.ts';
+
+export function registerCoverageRoutes(feature: CoverageFeature) {
+  const { db } = feature.deps;
+  const connectionOf = async (organizationId: string) => {
+    const connection = await findConnectionByOrganization(db, organizationId);
+    if (!connection)
+      throw new AppError('zoom_not_connected', 'Zoom is not connected.', { reason: 'zoom_not_connected' });
+    return connection;
+  };
+
+  return (app: App) => {
+    // Admins see every linked user's coverage; anyone else only their own.
+    app.get('/api/coverage', { config: { access: 'user' } }, async (request): Promise<CoverageView> => {
+      const principal = getPrincipal(request);
+      const { weeks } = parseInput(coverageQuerySchema, request.query ?? {});
+      const connection = await connectionOf(principal.organizationId);
+      return buildCoverage(db, connection, {
+        weeks,
+        ...(principal.role === 'admin' ? {} : { onlyUserId: principal.userId }),
+      });
+    });
+
+    app.post(
+      '/api/integrations/zoom/coverage/reconcile',
+      { config: { access: 'admin' } },
+      async (request, reply) => {
+        const connection = await connectionOf(getPrincipal(request).organizationId);
+        if (connection.status !== 'connected')
+          throw new AppError('conflict', 'Zoom must be connected.', { reason: 'zoom_not_connected' });
+        await feature.requestPass(connection.id);
+        return reply.status(202).send({ queued: true });
+      },
+    );
+
+    app.get(
+      '/api/settings/coverage',
+      { config: { access: 'admin' } },
+      async (request): Promise<CoverageSettings> =>
+        loadCoverageSettings(db, getPrincipal(request).organizationId),
+    );
+
+    app.put(
+      '/api/settings/coverage',
+      { config: { access: 'admin' } },
+      async (request): Promise<CoverageSettings> => {
+        const principal = getPrincipal(request);
+        const input = parseInput(coverageSettingsSchema, request.body);
+        const settings = { ...input, internalDomains: [...new Set(input.internalDomains)] };
+        await db.transaction(async (tx) => {
+          await saveCoverageSettings(tx, principal.organizationId, settings);
+          await insertAuditEntry(tx, {
+            organizationId: principal.organizationId,
+            actorUserId: principal.userId,
+            action: 'coverage.settings_changed',
+            target: principal.organizationId,
+            details: settings,
+          });
+        });
+        return settings;
+      },
+    );
+  };
+}
