@@ -10,7 +10,8 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          name: 'unit',
+          // Every test that runs in Node: unit, and integration against the database and the emulator.
+          name: 'node',
           include: ['src/**/*.test.ts'],
           exclude: ['src/**/*.browser.test.ts', 'src/web/**'],
           globalSetup: ['src/test-support/global-setup.ts'],
