@@ -1,4 +1,11 @@
-import { infiniteQueryOptions, QueryClient, queryOptions } from '@tanstack/react-query';
+import {
+  infiniteQueryOptions,
+  QueryClient,
+  type QueryKey,
+  queryOptions,
+  useMutation,
+  useQueryClient,
+} from '@tanstack/react-query';
 import { ApiError, api } from '@/api.ts';
 
 /**
@@ -132,3 +139,22 @@ export const sharedCallQuery = (token: string) =>
     queryKey: queryKeys.shared(token),
     queryFn: ({ signal }) => api.getShared(token, signal),
   });
+
+/**
+ * A write whose outcome is "the data under `invalidates` changed": run it with `mutate(() => api.…)`;
+ * on success the key (and every key below it) is fetched again before `onSuccess` runs.
+ */
+export function useAction(
+  invalidates: QueryKey,
+  { onSuccess, onError }: { onSuccess?: () => void; onError: (cause: unknown) => void },
+) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (action: () => Promise<unknown>) => action(),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: invalidates });
+      onSuccess?.();
+    },
+    onError,
+  });
+}

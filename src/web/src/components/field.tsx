@@ -106,3 +106,37 @@ export function CheckboxField({ label, hint, ...rest }: CheckboxFieldProps) {
     </div>
   );
 }
+
+/**
+ * A one-line box of an inline form (the button beside it), whose label is also its placeholder;
+ * `rows` makes it a text area.
+ */
+export function InlineInput({
+  label,
+  value,
+  onValue,
+  className = 'input',
+  ...rest
+}: {
+  label: string;
+  value: string;
+  onValue: (value: string) => void;
+  className?: string;
+  placeholder?: string;
+  required?: boolean;
+  maxLength?: number;
+  rows?: number;
+}) {
+  const props = {
+    className,
+    'aria-label': label,
+    placeholder: label,
+    value,
+    ...rest,
+  };
+  return rest.rows ? (
+    <textarea {...props} onChange={(event) => onValue(event.target.value)} />
+  ) : (
+    <input {...props} onChange={(event) => onValue(event.target.value)} />
+  );
+}

@@ -1,12 +1,13 @@
 import type { CallDetail } from '@contract/index.ts';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '@/api.ts';
 import { Banner } from '@/components/banner.tsx';
+import { InlineInput } from '@/components/field.tsx';
 import { describeError } from '@/errors.ts';
 import { formatClock, formatDate, parseClock } from '@/format.ts';
-import { colleaguesQuery, queryKeys, sharesQuery } from '@/queries.ts';
+import { colleaguesQuery, queryKeys, sharesQuery, useAction } from '@/queries.ts';
 
 type NotesProps = {
   call: CallDetail;
@@ -18,7 +19,6 @@ type NotesProps = {
 /** Highlights and timestamped comments of a call: listed, playable, and added by anyone who sees it. */
 export function CallNotes({ call, currentMs, seek, playRange }: NotesProps) {
   const { t } = useTranslation();
-  const queryClient = useQueryClient();
   const [title, setTitle] = useState('');
   const [start, setStart] = useState('');
   const [end, setEnd] = useState('');
@@ -26,12 +26,8 @@ export function CallNotes({ call, currentMs, seek, playRange }: NotesProps) {
   const [error, setError] = useState<string | null>(null);
 
   // A note is part of the call (and of what its sharing can point at): the call is read again.
-  const add = useMutation({
-    mutationFn: (action: () => Promise<unknown>) => action(),
-    onSuccess: async () => {
-      setError(null);
-      await queryClient.invalidateQueries({ queryKey: queryKeys.call(call.id) });
-    },
+  const add = useAction(queryKeys.call(call.id), {
+    onSuccess: () => setError(null),
     onError: (cause) => setError(describeError(t, cause)),
   });
   const addHighlight = (event: FormEvent) => {
@@ -77,28 +73,26 @@ export function CallNotes({ call, currentMs, seek, playRange }: NotesProps) {
         ))}
       </ul>
       <form className="inline-form" onSubmit={addHighlight}>
-        <input
-          className="input"
-          aria-label={t('notes.highlightTitle')}
-          placeholder={t('notes.highlightTitle')}
+        <InlineInput
+          label={t('notes.highlightTitle')}
           required
           maxLength={200}
           value={title}
-          onChange={(event) => setTitle(event.target.value)}
+          onValue={setTitle}
         />
-        <input
+        <InlineInput
           className="input input-narrow"
-          aria-label={t('notes.start')}
+          label={t('notes.start')}
           placeholder={formatClock(currentMs)}
           value={start}
-          onChange={(event) => setStart(event.target.value)}
+          onValue={setStart}
         />
-        <input
+        <InlineInput
           className="input input-narrow"
-          aria-label={t('notes.end')}
+          label={t('notes.end')}
           placeholder={formatClock(currentMs + 30_000)}
           value={end}
-          onChange={(event) => setEnd(event.target.value)}
+          onValue={setEnd}
         />
         <button type="submit" className="btn btn-secondary">
           {t('notes.addHighlight')}
@@ -118,15 +112,13 @@ export function CallNotes({ call, currentMs, seek, playRange }: NotesProps) {
         ))}
       </ul>
       <form className="inline-form" onSubmit={addComment}>
-        <textarea
-          className="input"
-          aria-label={t('notes.comment')}
-          placeholder={t('notes.comment')}
+        <InlineInput
+          label={t('notes.comment')}
           required
           maxLength={4000}
           rows={2}
           value={comment}
-          onChange={(event) => setComment(event.target.value)}
+          onValue={setComment}
         />
         <button type="submit" className="btn btn-secondary">
           {t('notes.addComment', { at: formatClock(currentMs) })}
@@ -139,7 +131,6 @@ export function CallNotes({ call, currentMs, seek, playRange }: NotesProps) {
 /** Share a call with a colleague, or through a public link (to the call or a highlight) that expires. */
 export function CallSharing({ call }: { call: CallDetail }) {
   const { t } = useTranslation();
-  const queryClient = useQueryClient();
   const sharesResult = useQuery(sharesQuery(call.id));
   const shares = sharesResult.data ?? [];
   const colleagues = useQuery(colleaguesQuery).data ?? [];
@@ -149,12 +140,8 @@ export function CallSharing({ call }: { call: CallDetail }) {
   const [link, setLink] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  const change = useMutation({
-    mutationFn: (action: () => Promise<unknown>) => action(),
-    onSuccess: async () => {
-      setError(null);
-      await queryClient.invalidateQueries({ queryKey: queryKeys.shares(call.id) });
-    },
+  const change = useAction(queryKeys.shares(call.id), {
+    onSuccess: () => setError(null),
     onError: (cause) => setError(describeError(t, cause)),
   });
   const run = (action: () => Promise<unknown>) => change.mutate(action);

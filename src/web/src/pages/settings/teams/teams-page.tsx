@@ -4,6 +4,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '@/api.ts';
 import { FeedbackBanners, useFeedback } from '@/components/feedback.tsx';
+import { InlineInput } from '@/components/field.tsx';
 import { PageHeader } from '@/components/layout.tsx';
 import { useDocumentTitle } from '@/components/use-document-title.ts';
 import { queryKeys, sharingSettingsQuery, teamsQuery, usersQuery } from '@/queries.ts';
@@ -96,15 +97,7 @@ export function TeamsPage() {
       <section className="card">
         <h2 className="section-title">{t('teams.teams')}</h2>
         <form className="inline-form" onSubmit={submit}>
-          <input
-            className="input"
-            aria-label={t('teams.name')}
-            placeholder={t('teams.name')}
-            required
-            maxLength={100}
-            value={name}
-            onChange={(event) => setName(event.target.value)}
-          />
+          <InlineInput label={t('teams.name')} required maxLength={100} value={name} onValue={setName} />
           <button type="submit" className="btn btn-primary">
             {t('teams.create')}
           </button>

@@ -1,5 +1,4 @@
 import type { ZoomConnection } from '@contract/index.ts';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '@/api.ts';
@@ -10,7 +9,7 @@ import { describeError } from '@/errors.ts';
 import { formatDateTime, formatRelativeTime } from '@/format.ts';
 import { describeMessage } from '@/messages.ts';
 import { UninstallDataSetting, UninstalledNotice } from '@/pages/settings/integrations/zoom/zoom-setup.tsx';
-import { queryKeys } from '@/queries.ts';
+import { queryKeys, useAction } from '@/queries.ts';
 
 const marks = { pass: '✓', warn: '⚠', fail: '✗' } as const;
 
@@ -27,18 +26,18 @@ export function ZoomConnectionDetails({
   isAdmin: boolean;
 }) {
   const { t } = useTranslation();
-  const queryClient = useQueryClient();
   const [isConfirming, setIsConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
   // Check and Disconnect change the connection: every Zoom view (and the library's empty state) reloads.
-  const act = useMutation({
-    mutationFn: (action: () => Promise<unknown>) => action(),
-    onSuccess: async () => {
+  const act = useAction(queryKeys.zoomIntegration, {
+    onSuccess: () => {
       setError(null);
-      await queryClient.invalidateQueries({ queryKey: queryKeys.zoomIntegration });
+      setIsConfirming(false);
     },
-    onError: (cause) => setError(describeError(t, cause)),
-    onSettled: () => setIsConfirming(false),
+    onError: (cause) => {
+      setError(describeError(t, cause));
+      setIsConfirming(false);
+    },
   });
   const isBusy = act.isPending;
   const never = t('zoomConnection.never');

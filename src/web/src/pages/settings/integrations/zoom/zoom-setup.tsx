@@ -6,6 +6,7 @@ import { Banner } from '@/components/banner.tsx';
 import { Button } from '@/components/button.tsx';
 import { describeError } from '@/errors.ts';
 import { formatDateTime, formatRelativeTime } from '@/format.ts';
+import { queryKeys, useAction } from '@/queries.ts';
 
 function CopyButton({ value }: { value: string }) {
   const { t } = useTranslation();
@@ -57,18 +58,10 @@ export function UninstallDataSetting({ connection }: { connection: ZoomConnectio
   const [policy, setPolicy] = useState(connection.uninstallDataPolicy);
   const [days, setDays] = useState(connection.uninstallDeleteAfterDays);
   const [notice, setNotice] = useState<string | null>(null);
-  const [isBusy, setIsBusy] = useState(false);
-  const save = async () => {
-    setIsBusy(true);
-    try {
-      await api.updateZoom({ uninstallDataPolicy: policy, uninstallDeleteAfterDays: days });
-      setNotice(t('zoomConnection.uninstallSaved'));
-    } catch (cause) {
-      setNotice(describeError(t, cause));
-    } finally {
-      setIsBusy(false);
-    }
-  };
+  const save = useAction(queryKeys.zoomIntegration, {
+    onSuccess: () => setNotice(t('zoomConnection.uninstallSaved')),
+    onError: (cause) => setNotice(describeError(t, cause)),
+  });
   const choices = [
     {
       value: 'delete',
@@ -110,7 +103,13 @@ export function UninstallDataSetting({ connection }: { connection: ZoomConnectio
         </label>
       ) : null}
       <div className="form-actions">
-        <Button variant="secondary" isBusy={isBusy} onClick={() => void save()}>
+        <Button
+          variant="secondary"
+          isBusy={save.isPending}
+          onClick={() =>
+            save.mutate(() => api.updateZoom({ uninstallDataPolicy: policy, uninstallDeleteAfterDays: days }))
+          }
+        >
           {t('zoomConnection.save')}
         </Button>
         {notice ? <span role="status">{notice}</span> : null}
