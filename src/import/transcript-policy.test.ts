@@ -21,9 +21,7 @@ async function callNamed(topic: string): Promise<CallDetail | undefined> {
 
 beforeAll(async () => {
   bed = await startZoomTestBed();
-  await bed.admin.request('POST', '/api/users', emma);
-  await bed.connect();
-  await bed.linkZoomUsers();
+  await bed.followGuide([emma]);
 });
 afterAll(() => bed?.stop());
 

@@ -65,10 +65,10 @@ beforeAll(async () => {
   // BACKFILL_DAYS at its default: the sandbox's older recordings arrive with the linked users' first
   // imports, which are done before each test records and looks up its own meetings.
   bed = await startZoomTestBed({ env: { SWEEP_INTERVAL_MINUTES: '60' } });
-  await bed.admin.request('POST', '/api/users', { email: emma, name: 'Emma Dubois' });
-  await bed.admin.request('POST', '/api/users', { email: hugo, name: 'Hugo Thomas' });
-  await bed.connect();
-  await bed.linkZoomUsers();
+  await bed.followGuide([
+    { email: emma, name: 'Emma Dubois' },
+    { email: hugo, name: 'Hugo Thomas' },
+  ]);
   await bed.waitForFirstImports();
   bed.recordEverythingToCloud();
 });

@@ -35,10 +35,10 @@ async function importMeeting(options: Parameters<ZoomTestBed['recordMeeting']>[0
 
 beforeAll(async () => {
   bed = await startZoomTestBed({ env: { SWEEP_INTERVAL_MINUTES: '60' } });
-  await bed.admin.request('POST', '/api/users', { email: emma, name: 'Emma Dubois' });
-  await bed.admin.request('POST', '/api/users', { email: hugo, name: 'Hugo Thomas' });
-  await bed.connect();
-  await bed.linkZoomUsers();
+  await bed.followGuide([
+    { email: emma, name: 'Emma Dubois' },
+    { email: hugo, name: 'Hugo Thomas' },
+  ]);
   bed.recordEverythingToCloud();
 });
 afterAll(() => bed?.stop());

@@ -24,9 +24,7 @@ async function callTopics(): Promise<string[]> {
 
 beforeAll(async () => {
   bed = await startZoomTestBed();
-  await bed.admin.request('POST', '/api/users', emma);
-  await bed.connect();
-  await bed.linkZoomUsers();
+  await bed.followGuide([emma]);
 });
 afterAll(() => bed?.stop());
 

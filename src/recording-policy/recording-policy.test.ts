@@ -15,11 +15,12 @@ const byId = (items: Item[]): Record<string, Item> =>
 
 beforeAll(async () => {
   bed = await startZoomTestBed();
-  for (const email of ['emma.dubois@acme.example', 'hugo.thomas@acme.example']) {
-    await bed.admin.request('POST', '/api/users', { email, name: email.split('@')[0] });
-  }
-  await bed.connect();
-  await bed.linkZoomUsers();
+  await bed.followGuide(
+    ['emma.dubois@acme.example', 'hugo.thomas@acme.example'].map((email) => ({
+      email,
+      name: email.split('@')[0] ?? email,
+    })),
+  );
 });
 afterAll(() => bed?.stop());
 

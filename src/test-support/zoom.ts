@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { optionalScopes, requiredScopes, type ZoomAppConfig } from '../connections/index.ts';
 import type { Database } from '../db/index.ts';
 import { startEmulator, type ZoomEmulator } from '../zoom-emulator/index.ts';
@@ -31,6 +32,8 @@ export type ZoomTestBed = {
   callbackUrls: string[];
   /** Users > Associer automatiquement > Sauvegarder: syncs Zoom users and saves every proposed link. */
   linkZoomUsers(): Promise<void>;
+  /** The guide's first steps: the admin adds these people, connects Zoom and links their Zoom users. */
+  followGuide(people: Array<{ email: string; name: string }>): Promise<void>;
   /**
    * Waits until every linked user's first import (backfill) is listed and nothing is left importing:
    * for tests whose later steps must not race the sandbox's older recordings. Polls state, 60 s at most.
@@ -184,6 +187,15 @@ export async function startZoomTestBed(
     if (save.statusCode >= 300) throw new Error(`saving links failed: ${save.statusCode} ${save.body}`);
   };
 
+  const followGuide = async (people: Array<{ email: string; name: string }>) => {
+    for (const person of people) {
+      const added = await admin.request('POST', '/api/users', person);
+      if (added.statusCode >= 300) throw new Error(`adding ${person.email} failed: ${added.statusCode}`);
+    }
+    await connect();
+    await linkZoomUsers();
+  };
+
   const waitForFirstImports = async () => {
     const deadline = Date.now() + 60_000;
     for (;;) {
@@ -205,7 +217,7 @@ export async function startZoomTestBed(
       const busy = ['discovered', 'importing'].some((status) => (overview.counts[status] ?? 0) > 0);
       if (listed && overview.lastSweep?.finishedAt && !busy) return;
       if (Date.now() > deadline) throw new Error('the first imports did not finish within 60 s');
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await sleep(200);
     }
   };
 
@@ -219,6 +231,7 @@ export async function startZoomTestBed(
     connect,
     callbackUrls,
     linkZoomUsers,
+    followGuide,
     waitForFirstImports,
     recordEverythingToCloud: () => {
       emulator.control.updateAccountSettings({
