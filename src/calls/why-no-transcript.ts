@@ -21,9 +21,10 @@ export async function whyNoTranscript(
   // A transcript was stored and nothing of it is left: every line was erased (privacy erasure).
   if (transcripts.some((file) => file.storageKey)) return 'erased';
   if (transcripts.length > 0) return 'processing';
-  if (call.durationSeconds < shortestTranscribedSeconds) return 'meeting_too_short';
+  // Zoom's setting off explains a missing transcript whatever the length, so it is said first.
   if ((await auditedValue(db, recording.connectionId, 'recording_audio_transcript')) === false)
     return 'zoom_setting_off';
+  if (call.durationSeconds < shortestTranscribedSeconds) return 'meeting_too_short';
   const endedAt = (recording.recordingEnd ?? recording.startTime).getTime();
   if (Date.now() - endedAt < transcriptDelayMs) return 'processing';
   return 'not_made_by_zoom';

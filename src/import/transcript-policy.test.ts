@@ -64,12 +64,15 @@ describe('transcripts under the recording policy', () => {
     bed.emulator.control.updateAccountSettings({ recording: { recording_audio_transcript: false } });
     // Zoom tells Callport (account.settings_updated): the audit sees the item off policy.
     await expect
-      .poll(async () => {
-        const policy = (await bed.admin.request('GET', '/api/integrations/zoom/policy')).json() as {
-          items: Array<{ id: string; current: unknown }>;
-        };
-        return policy.items.find((item) => item.id === 'recording_audio_transcript')?.current;
-      })
+      .poll(
+        async () => {
+          const policy = (await bed.admin.request('GET', '/api/integrations/zoom/policy')).json() as {
+            items: Array<{ id: string; current: unknown }>;
+          };
+          return policy.items.find((item) => item.id === 'recording_audio_transcript')?.current;
+        },
+        { timeout: 30_000 },
+      )
       .toBe(false);
     const meeting = await bed.recordMeeting({ hostEmail: emma.email, topic: 'Appel sans transcription' });
     const zoomFiles = (await bed.emulator.control.getRecording(meeting.uuid))!.files.map((f) => f.fileType);
