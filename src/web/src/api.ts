@@ -1,6 +1,7 @@
 import {
   autoAssociateResultSchema,
   type ChangePasswordRequest,
+  type CoverageSettings,
   type CreateShareRequest,
   type CreateUserRequest,
   callDetailSchema,
@@ -8,6 +9,8 @@ import {
   callTranscriptSearchSchema,
   colleaguesSchema,
   commentSchema,
+  coverageSettingsSchema,
+  coverageViewSchema,
   diagnosisSchema,
   type ErasePersonRequest,
   erasePersonResultSchema,
@@ -282,6 +285,11 @@ export const api = {
   importNow: () => request('POST', '/api/integrations/zoom/imports/sweep', null),
   diagnose: (meeting: string) =>
     request('POST', '/api/import/diagnose', diagnosisSchema, { body: { meeting } }),
+
+  getCoverage: (signal?: AbortSignal) => request('GET', '/api/coverage', coverageViewSchema, { signal }),
+  saveCoverageSettings: (body: CoverageSettings) =>
+    request('PUT', '/api/settings/coverage', coverageSettingsSchema, { body }),
+  reconcileCoverage: () => request('POST', '/api/integrations/zoom/coverage/reconcile', null),
 
   getPrivacySettings: (signal?: AbortSignal) =>
     request('GET', '/api/settings/privacy', privacySettingsSchema, { signal }),

@@ -8,6 +8,7 @@ import { RequireSession } from '@/components/require-session.tsx';
 import { useDocumentTitle } from '@/components/use-document-title.ts';
 import { CallPage } from '@/pages/calls/call-page.tsx';
 import { CallsPage } from '@/pages/calls/calls-page.tsx';
+import { CoveragePage } from '@/pages/coverage/coverage-page.tsx';
 import { IntegrationsPage } from '@/pages/settings/integrations/integrations-page.tsx';
 import { ZoomImportsPage } from '@/pages/settings/integrations/zoom/zoom-imports-page.tsx';
 import { ZoomPolicyPage } from '@/pages/settings/integrations/zoom/zoom-policy-page.tsx';
@@ -51,6 +52,7 @@ export function createRouter() {
           children: [
             { index: true, element: <Navigate to="/calls" replace /> },
             { path: 'calls', element: <CallsPage /> },
+            { path: 'coverage', element: <CoveragePage /> },
             { path: 'calls/:id', element: <CallPage /> },
             {
               path: 'settings',

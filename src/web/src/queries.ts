@@ -32,6 +32,7 @@ export const queryKeys = {
   zoomIntegration: ['integrations', 'zoom'] as const,
   userMapping: ['integrations', 'zoom', 'users'] as const,
   imports: ['integrations', 'zoom', 'imports'] as const,
+  coverage: ['coverage'] as const,
   policy: ['integrations', 'zoom', 'policy'] as const,
   users: ['users'] as const,
   colleagues: ['colleagues'] as const,
@@ -65,6 +66,12 @@ export const usersQuery = queryOptions({
 export const userMappingQuery = queryOptions({
   queryKey: queryKeys.userMapping,
   queryFn: ({ signal }) => api.getUserMapping(signal),
+});
+
+export const coverageQuery = queryOptions({
+  queryKey: queryKeys.coverage,
+  queryFn: ({ signal }) => api.getCoverage(signal),
+  refetchInterval: livePollMs,
 });
 
 export const importsQuery = queryOptions({

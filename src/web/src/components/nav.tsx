@@ -20,6 +20,7 @@ export function Nav() {
     <nav className="nav" aria-label={t('nav.label')}>
       <ul className="nav-list">
         <NavItem to="/calls" icon="calls" label={t('nav.calls')} />
+        <NavItem to="/coverage" icon="check" label={t('coverage.nav')} />
       </ul>
       <p className="nav-section" id="nav-settings">
         {t('nav.settings')}

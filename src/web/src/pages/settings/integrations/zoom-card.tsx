@@ -6,6 +6,7 @@ import { zoomConnectUrl } from '@/api.ts';
 import { Button } from '@/components/button.tsx';
 import { Icon } from '@/components/icons.tsx';
 import { formatDateTime } from '@/format.ts';
+import { CoverageAlert } from '@/pages/settings/integrations/zoom/zoom-coverage.tsx';
 
 /** `loading` while the status is fetched; `not_connected` when the organisation never connected Zoom. */
 export type ZoomStatus = 'loading' | 'not_connected' | ZoomConnection['status'];
@@ -82,6 +83,7 @@ export function ZoomCard({ status, connection, isAdmin }: ZoomCardProps) {
           </p>
         </div>
       ) : null}
+      {status === 'connected' && isAdmin ? <CoverageAlert /> : null}
       {status === 'connected' && isAdmin ? (
         <div className="link-list">
           <Link to="/settings/integrations/zoom/users" className="btn btn-secondary btn-sm">

@@ -10,6 +10,7 @@ import { FeedbackBanners, useFeedback } from '@/components/feedback.tsx';
 import { Table } from '@/components/table.tsx';
 import { formatDateTime } from '@/format.ts';
 import { describeMessage } from '@/messages.ts';
+import { CoverageSection } from '@/pages/settings/integrations/zoom/zoom-coverage.tsx';
 import { ZoomTabHeader } from '@/pages/settings/integrations/zoom/zoom-tab-header.tsx';
 import { importsQuery, queryKeys } from '@/queries.ts';
 
@@ -182,6 +183,7 @@ export function ZoomImportsPage() {
           ) : null}
         </div>
       </div>
+      <CoverageSection />
       <h2 className="section-title">{t('zoomImports.recordings')}</h2>
       <div className="card card-flush">
         <Table
