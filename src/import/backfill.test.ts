@@ -73,8 +73,11 @@ describe('backfill per linked user', () => {
     bed = await startZoomTestBed({ startClock: new Date(Date.now() - 7 * dayMs) });
     const test = bed;
     await test.connect();
-    // The connect-time sweep runs with nobody linked: it backfills nothing and counts for nothing.
-    await expect.poll(async () => (await overview(test)).lastSweep?.finishedAt ?? null).not.toBeNull();
+    // The connect-time sweep runs with nobody linked: it imports nothing (what the account's users
+    // recorded waits for their link) and counts for nobody's first import.
+    await expect
+      .poll(async () => (await overview(test)).lastSweep?.finishedAt ?? null, { timeout: 30_000 })
+      .not.toBeNull();
     expect(await callTopics(test)).toEqual([]);
 
     // A week later (virtual clock; the still-processing recording finished meanwhile, its webhooks
@@ -199,6 +202,35 @@ describe('backfill per linked user', () => {
     );
     expect(rows[0]?.jobs).toBe(1);
   }, 180_000);
+
+  it('queues `callport import --since` apart from a sweep already waiting, and the same request once', async () => {
+    // No worker: every sweep asked for stays waiting in the queue, as behind a busy worker.
+    bed = await startZoomTestBed({ roles: ['web'], env: { SWEEP_INTERVAL_MINUTES: '60' } });
+    const test = bed;
+    await test.connect();
+    const connectionId = String(
+      (await test.app.database.executeSql('SELECT id FROM zoom_connections', [])).rows[0]?.id,
+    );
+    const waiting = async () =>
+      (
+        await test.app.database.executeSql(
+          "SELECT data FROM pgboss.job WHERE name = 'import.sweep-connection' AND state = 'created' ORDER BY created_on",
+          [],
+        )
+      ).rows.map((row) => row.data);
+    await expect.poll(waiting).toEqual([{ connectionId }]);
+    // "Importer maintenant" joins the full sweep already waiting; an import since a day does not.
+    expect((await test.admin.request('POST', '/api/integrations/zoom/imports/sweep')).statusCode).toBe(202);
+    const since = utcDate(Date.now() - 60 * dayMs);
+    await test.app.importer.requestSweep(connectionId, { since });
+    await test.app.importer.requestSweep(connectionId, { since });
+    await test.app.importer.requestSweep(connectionId, { since, userEmail: emma.email });
+    expect(await waiting()).toEqual([
+      { connectionId },
+      { connectionId, since },
+      { connectionId, since, userEmail: emma.email },
+    ]);
+  });
 
   it("goes on with every other user when one user's listing fails, and says why on that user's row", async () => {
     bed = await startZoomTestBed();
