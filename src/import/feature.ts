@@ -287,8 +287,16 @@ export class ImportFeature {
     await this.deps.queue.send(
       sweepConnectionJob,
       { connectionId, ...options },
-      // A full sweep and a new users' backfill queue apart: one waiting does not swallow the other.
-      { singletonKey: options.onlyNew ? `${connectionId}:new` : connectionId },
+      // Sweeps that list different things queue apart: one waiting does not swallow the other (a full
+      // sweep, a new users' backfill, `callport import --since` for a day or a user); the same sweep
+      // asked twice while it waits is queued once.
+      { singletonKey: sweepKey(connectionId, options) },
     );
   }
+}
+
+function sweepKey(connectionId: string, options: { since?: string; userEmail?: string; onlyNew?: boolean }) {
+  if (options.onlyNew) return `${connectionId}:new`;
+  if (!options.since && !options.userEmail) return connectionId;
+  return `${connectionId}:since:${options.since ?? ''}:${options.userEmail?.trim().toLowerCase() ?? ''}`;
 }
