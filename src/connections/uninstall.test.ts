@@ -54,6 +54,15 @@ describe('after Zoom uninstalls Callport', () => {
     await expect.poll(callCount, { timeout: 30_000 }).toBe(0);
     const recordings = await bed.app.database.executeSql('SELECT DISTINCT status FROM recordings');
     expect(recordings.rows.map((r) => r.status)).toEqual(['erased']);
+    // The purge is one job: wait for it to end, then it has said what it erased.
+    const purgeState = async () =>
+      (
+        await bed.app.database.executeSql(
+          "SELECT state FROM pgboss.job WHERE name = 'connections.purge-data' ORDER BY created_on DESC LIMIT 1",
+        )
+      ).rows[0]?.state;
+    await expect.poll(purgeState, { timeout: 60_000 }).toMatch(/^(completed|failed)$/);
+    expect(await purgeState()).toBe('completed');
     await expect
       .poll(
         async () =>
