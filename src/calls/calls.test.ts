@@ -69,6 +69,8 @@ beforeAll(async () => {
     zoomUsers: [
       { email: emmaEmail, firstName: 'Emma', lastName: 'Dubois' },
       { email: hugoEmail, firstName: 'Hugo', lastName: 'Thomas' },
+      // A member of the Zoom account with no Callport user: Zoom gives his e-mail in participant lists.
+      { email: 'jules.richard@acme.example', firstName: 'Jules', lastName: 'Richard' },
     ],
   });
   emma = await bed.app.createUserClient(bed.organizationId, 'member', emmaEmail);
@@ -233,9 +235,40 @@ describe('call page', () => {
     expect(inCall.json()).toEqual({ lines: [2] });
     expect(detail.people).toEqual(
       expect.arrayContaining([
-        { name: 'Emma Dubois', isInternal: true },
-        { name: 'Paul Girard', isInternal: false },
+        expect.objectContaining({ name: 'Emma Dubois', isInternal: true }),
+        { name: 'Paul Girard', isInternal: false, decidedBy: 'name' },
       ]),
+    );
+  });
+
+  it('decides internal or external by the e-mail Zoom gave for a participant, by name without one', async () => {
+    // "J. Richard" matches no colleague's name, but Zoom's participants call gives his e-mail (a member of
+    // the Zoom account, in the company's domain); Paul, outside the account, gets no e-mail from Zoom.
+    await bed.recordMeeting({
+      hostEmail: hugoEmail,
+      topic: 'Point Umbrella',
+      participants: [
+        { name: 'J. Richard', email: 'Jules.Richard@Acme.example' },
+        { name: 'Paul Girard', email: 'paul.girard@globex.example' },
+      ],
+      transcript: [
+        { speaker: 'J. Richard', text: 'Le contrat Umbrella avance.', startMs: 0, endMs: 4000 },
+        { speaker: 'Paul Girard', text: 'Nous signons bientôt.', startMs: 4000, endMs: 8000 },
+      ],
+    });
+    await vi.waitFor(
+      async () => {
+        const [found] = (await search(bed.admin, 'q=umbrella')).calls;
+        expect(found).toBeDefined();
+        const detail: CallDetail = (await bed.admin.request('GET', `/api/calls/${found!.id}`)).json();
+        expect(detail.people).toEqual(
+          expect.arrayContaining([
+            { name: 'J. Richard', isInternal: true, decidedBy: 'email' },
+            { name: 'Paul Girard', isInternal: false, decidedBy: 'name' },
+          ]),
+        );
+      },
+      { timeout: 30_000, interval: 200 },
     );
   });
 });

@@ -8,6 +8,7 @@ import {
   findCall,
   findCallRecording,
   findInternalNames,
+  findParticipantEmails,
   findSharingSettings,
   listCallFiles,
   listComments,
@@ -36,15 +37,17 @@ export async function findVisibleCall(db: Db, principal: Principal, callId: stri
 export async function getCall(db: Db, principal: Principal, callId: string): Promise<CallDetail> {
   const found = await findVisibleCall(db, principal, callId);
   const { call } = found;
-  const [files, transcript, internal, recording, highlights, comments, sharing] = await Promise.all([
-    listCallFiles(db, call.recordingId),
-    listTranscript(db, callId),
-    findInternalNames(db, principal.organizationId),
-    findCallRecording(db, call.recordingId),
-    listHighlights(db, callId),
-    listComments(db, callId),
-    findSharingSettings(db, principal.organizationId),
-  ]);
+  const [files, transcript, internal, zoomEmails, recording, highlights, comments, sharing] =
+    await Promise.all([
+      listCallFiles(db, call.recordingId),
+      listTranscript(db, callId),
+      findInternalNames(db, principal.organizationId),
+      findParticipantEmails(db, principal.organizationId, call.recordingId),
+      findCallRecording(db, call.recordingId),
+      listHighlights(db, callId),
+      listComments(db, callId),
+      findSharingSettings(db, principal.organizationId),
+    ]);
   if (call.hostUserId !== principal.userId && principal.role !== 'admin') {
     // Someone else's call, opened through a share or a team: the host's organisation can see who looked.
     await insertAuditEntry(db, {
@@ -63,10 +66,14 @@ export async function getCall(db: Db, principal: Principal, callId: string): Pro
     language: call.language,
     host: call.hostUserId ? { id: call.hostUserId, name: found.hostName ?? '' } : null,
     participants: call.participants,
-    people: call.participants.map((name) => ({
-      name,
-      isInternal: internal.has(name.trim().toLowerCase()),
-    })),
+    // By e-mail domain where Zoom gave the person's e-mail (members of the host's Zoom account only),
+    // by name otherwise: transcripts and chat name people, they carry no e-mail.
+    people: call.participants.map((name) => {
+      const email = zoomEmails.emails.get(name.trim().toLowerCase());
+      return email
+        ? { name, isInternal: zoomEmails.domains.has(email.split('@')[1] ?? ''), decidedBy: 'email' as const }
+        : { name, isInternal: internal.has(name.trim().toLowerCase()), decidedBy: 'name' as const };
+    }),
     hasTranscript: transcript.length > 0,
     transcriptMissing:
       transcript.length > 0 || !recording ? null : await whyNoTranscript(db, recording, call, files),

@@ -138,8 +138,13 @@ export const callDetailSchema = callSummarySchema.omit({ search: true }).extend(
     z.object({ speaker: z.string(), startMs: z.number(), endMs: z.number(), text: z.string() }),
   ),
   chat: z.array(z.object({ at: z.string(), sender: z.string(), text: z.string() })),
-  /** Everyone in the call, colleagues (internal) or not. */
-  people: z.array(z.object({ name: z.string(), isInternal: z.boolean() })),
+  /**
+   * Everyone in the call, colleagues (internal) or not: by the e-mail domain Zoom gave for the person
+   * (`decidedBy: 'email'`), else by name (a Callport user's or a Zoom account member's).
+   */
+  people: z.array(
+    z.object({ name: z.string(), isInternal: z.boolean(), decidedBy: z.enum(['email', 'name']) }),
+  ),
   /** From the transcript: each speaker's share of the talking, most talkative first. */
   talkTime: z.array(
     z.object({ speaker: z.string(), talkMs: z.number(), share: z.number(), longestMonologueMs: z.number() }),

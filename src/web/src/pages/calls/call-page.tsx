@@ -164,7 +164,10 @@ export function CallPage() {
               {call.people.map((person) => (
                 <li key={person.name}>
                   {person.name}{' '}
-                  <span className={`badge ${person.isInternal ? 'badge-neutral' : 'badge-warning'}`}>
+                  <span
+                    className={`badge ${person.isInternal ? 'badge-neutral' : 'badge-warning'}`}
+                    title={t(person.decidedBy === 'email' ? 'people.byEmail' : 'people.byName')}
+                  >
                     {person.isInternal ? t('library.internal') : t('library.external')}
                   </span>
                 </li>
