@@ -3,7 +3,7 @@
  * an admin and as a member: the look pass before a release. Run against a running Callport (e.g.
  * `npm start`, sandbox mode):
  *
- *   node scripts/screenshots.ts --url http://localhost:3000 --email camille.martin@acme.example \
+ *   node bin/run-ts.js scripts/screenshots.ts --url http://localhost:3000 --email camille.martin@acme.example \
  *     --password … [--connect] [--member-email … --member-password …] [--out screenshots]
  *
  * Uses Debian's Chromium (`CHROMIUM_PATH`, default /usr/bin/chromium) through playwright-core. Full-page
@@ -29,6 +29,7 @@ const { values } = parseArgs({
 
 const adminPages = [
   'calls',
+  'coverage',
   'settings/integrations',
   'settings/integrations/zoom/users',
   'settings/integrations/zoom/imports',
@@ -37,7 +38,7 @@ const adminPages = [
   'settings/privacy',
   'settings/teams',
 ];
-const memberPages = ['calls', 'settings/integrations'];
+const memberPages = ['calls', 'coverage', 'settings/integrations'];
 const viewports = [
   { width: 1366, height: 768 },
   { width: 390, height: 844 },
@@ -92,7 +93,7 @@ async function shoot(browser: Browser, who: string, email: string, password: str
 
 if (!values.email || !values.password) {
   console.error(
-    'Usage: node scripts/screenshots.ts --url URL --email E --password P [--member-email E --member-password P]',
+    'Usage: node bin/run-ts.js scripts/screenshots.ts --url URL --email E --password P [--member-email E --member-password P]',
   );
   process.exit(2);
 }

@@ -39,12 +39,14 @@ const run: Section = async ({ quick }) => {
     }
     await control.advanceClock(5);
 
-    // (a) The first sweep after connecting: the backfill of BACKFILL_DAYS finds the R recordings. The
-    // connection's sweep state is removed so that the triggered sweep starts from scratch, as it does
-    // right after connecting.
-    await callport.database.executeSql('DELETE FROM import_sweeps WHERE connection_id = $1', [
-      callport.connectionId,
-    ]);
+    // (a) The first sweep after linking: the backfill of BACKFILL_DAYS finds the R recordings. The
+    // connection's sweep state and each linked user's cursor (the users were linked before the
+    // recordings existed, so their first backfill found nothing) are removed, so that the triggered
+    // sweep starts from scratch, as it does right after the users are linked.
+    for (const table of ['import_sweeps', 'import_user_sweeps'])
+      await callport.database.executeSql(`DELETE FROM ${table} WHERE connection_id = $1`, [
+        callport.connectionId,
+      ]);
     const backfill = await sweepCycle(callport, recordings);
 
     // (b) Steady state: the next cycle, nothing new.
@@ -80,12 +82,19 @@ const run: Section = async ({ quick }) => {
       imported: newPerCycle,
     };
 
+    // (f) Coverage's reconciliation pass over Zoom's meeting reports (Heavy), as the 6-hourly cron runs it.
+    const pass = await coveragePass(callport);
+    const passHeavy = countWhere(pass.entries, (e) => e.category === 'Heavy');
+    const passMedium = countWhere(pass.entries, (e) => e.category === 'Medium');
+    const passesPerDay = 4;
+
     const cycles: Array<{ name: string; result: CycleResult }> = [
       { name: `(a) Callport backfill sweep: ${recordings} new over ${backfillDays} days`, result: backfill },
       { name: '(b) Callport steady sweep: nothing new', result: steady },
       { name: `(c) naive scan, same ${backfillDays} days (every cycle)`, result: naive },
       { name: `(d) Callport hourly sweep: ${newPerCycle} new in the last hour`, result: hourly },
       { name: `(e) Callport webhooks: ${newPerCycle} recording.completed`, result: webhook },
+      { name: `(f) coverage reconciliation pass: ${callport.linkedUsers} linked users`, result: pass },
     ];
     const rows: Array<Record<string, string | number>> = [];
     for (const { name, result } of cycles) rows.push(...cycleRows(name, result));
@@ -143,6 +152,15 @@ const run: Section = async ({ quick }) => {
           accountPlan,
         ),
         steadyMediumShareOfDay_pro_every5min: share(steadyMedium * cyclesPerDay(5), 'Medium', 'pro'),
+        coveragePassHeavyRequests: passHeavy,
+        coveragePassMediumRequests: passMedium,
+        [`coverageHeavyShareOfDay_${accountPlan}_${passesPerDay}passes`]: `${round(
+          ((passHeavy * passesPerDay) /
+            (rateLimitTable[accountPlan].Heavy.daily ?? Number.POSITIVE_INFINITY)) *
+            100,
+          3,
+        )} %`,
+        coveragePassSeconds: round(pass.seconds, 1),
         backfillSeconds: round(backfill.seconds, 1),
         naiveScanSeconds: round(naive.seconds, 1),
         http429: [backfill, steady, naive, hourly, webhook].reduce(
@@ -156,6 +174,7 @@ const run: Section = async ({ quick }) => {
         `(b) and (d) are regular cycles: windows start two days before the previous sweep, so one window per linked user, and already-imported recordings cost nothing more. Idle cost per cycle = linked users; a recording a sweep lists is imported from the listing (files are complete there), so it costs only its file downloads; one a webhook announces costs one GET /meetings/{uuid}/recordings (Light) more, because webhook file lists can be incomplete (docs/zoom-platform.md §7).`,
         `(c) naive: GET /users (all pages), then every active user (${naive.users ?? '?'}, the unlinked owner included) × every ≤30-day window (calendar-month capped, ${naive.windows ?? '?'} windows) × every page (page_size 300) + one GET per meeting (${naive.found ?? '?'}). It keeps no state, so it costs this much on every cycle.`,
         `(e) webhooks: the import re-reads each instance once from the API (webhook file lists can be incomplete), no listing at all.`,
+        `(f) coverage: one pass of src/coverage/reconcile-connection.ts (POST /api/integrations/zoom/coverage/reconcile): one GET /report/users/{userId}/meetings (Heavy) per linked user for the last two UTC days, then GET /past_meetings/{uuid}/participants (Medium) once per meeting not known yet. Share of day: Heavy requests × ${passesPerDay} passes a day (the cron) ÷ the plan's daily Heavy cap (${rateLimitTable[accountPlan].Heavy.daily}).`,
         `Downloads (/rec/download → 302 → /rec/signed) carry no rate-limit label: they are counted but not in "API" totals or budget shares. Token refreshes (/oauth/token) likewise.`,
         `Budget: plan "${plan}" (the emulator's default account, src/zoom-emulator/rate-limits.ts = docs/zoom-platform.md §5). Light ${rateLimitTable[accountPlan].Light.perWindow}/s and Medium ${rateLimitTable[accountPlan].Medium.perWindow}/s have no daily cap on Pro/Business, so "share of day" = requests per day ÷ (per-second limit × 86,400). Steady state per day: ${steadyMedium} Medium + ${steadyLight} Light per cycle × ${cyclesPerDay(intervalMinutes)} cycles (every ${intervalMinutes} min) or × ${cyclesPerDay(5)} (the default 5 min). Callport itself paces at ${defaultRequestsPerSecond.Medium} Medium/s and ${defaultRequestsPerSecond.Light} Light/s, a share of the account's limit left to other apps.`,
         `Free-plan daily caps (Light ${rateLimitTable.free.Light.daily}/day, Medium ${rateLimitTable.free.Medium.daily}/day) do not apply: Free accounts have no cloud recording.`,
@@ -204,17 +223,7 @@ async function sweepCycle(callport: LinkedCallport, expectImported: number): Pro
   const started = performance.now();
   const response = await bed.admin.request('POST', '/api/integrations/zoom/imports/sweep');
   if (response.statusCode !== 202) throw new Error(`sweep refused: ${response.statusCode} ${response.body}`);
-  await waitUntil(
-    'the sweep to finish',
-    async () =>
-      (
-        await database.executeSql(
-          'SELECT 1 FROM import_sweeps WHERE connection_id = $1 AND last_finished_at >= $2',
-          [connectionId, triggeredAt.toISOString()],
-        )
-      ).rows.length > 0,
-    { timeoutMs: 600_000, intervalMs: 50 },
-  );
+  await waitForFinished(callport, 'import_sweeps', triggeredAt);
   await waitForImports(callport, expectImported);
   const seconds = (performance.now() - started) / 1000;
   const sweep = (
@@ -228,6 +237,48 @@ async function sweepCycle(callport: LinkedCallport, expectImported: number): Pro
     imported: (await importedCount(callport)) - before,
     found: Number(sweep?.recordings_found ?? 0),
   };
+}
+
+/** Runs coverage's reconciliation pass as the admin's "check now" does and waits until it has finished. */
+async function coveragePass(callport: LinkedCallport): Promise<CycleResult> {
+  const { bed, database, control, connectionId } = callport;
+  control.clearRequestLog();
+  const triggeredAt = new Date();
+  const started = performance.now();
+  const response = await bed.admin.request('POST', '/api/integrations/zoom/coverage/reconcile');
+  if (response.statusCode !== 202) throw new Error(`pass refused: ${response.statusCode} ${response.body}`);
+  await waitForFinished(callport, 'coverage_passes', triggeredAt);
+  const seconds = (performance.now() - started) / 1000;
+  const { rows } = await database.executeSql(
+    'SELECT meetings_found, last_error_code FROM coverage_passes WHERE connection_id = $1',
+    [connectionId],
+  );
+  if (rows[0]?.last_error_code) throw new Error(`coverage pass stopped: ${rows[0].last_error_code}`);
+  return {
+    entries: await settledLog(callport),
+    seconds,
+    imported: 0,
+    found: Number(rows[0]?.meetings_found ?? 0),
+  };
+}
+
+/** Waits until the connection's row in `table` (a sweep or a coverage pass) finished after `since`. */
+async function waitForFinished(
+  callport: LinkedCallport,
+  table: 'import_sweeps' | 'coverage_passes',
+  since: Date,
+) {
+  await waitUntil(
+    `${table} to finish`,
+    async () =>
+      (
+        await callport.database.executeSql(
+          `SELECT 1 FROM ${table} WHERE connection_id = $1 AND last_finished_at >= $2`,
+          [callport.connectionId, since.toISOString()],
+        )
+      ).rows.length > 0,
+    { timeoutMs: 600_000, intervalMs: 50 },
+  );
 }
 
 async function importedCount(callport: LinkedCallport): Promise<number> {
@@ -347,6 +398,8 @@ function phaseOf(entry: RequestLogEntry): string {
   if (endpoint === meetingRoute) return 'import (metadata)';
   if (entry.route.startsWith('/rec/')) return 'import (file bytes)';
   if (endpoint === 'GET /v2/users') return 'user listing';
+  if (entry.route.startsWith('/v2/report/')) return 'coverage report';
+  if (entry.route.startsWith('/v2/past_meetings/')) return 'coverage participants';
   return 'other';
 }
 

@@ -7,6 +7,7 @@ import { api } from '@/api.ts';
 import { Banner } from '@/components/banner.tsx';
 import { Button } from '@/components/button.tsx';
 import { FeedbackBanners, useFeedback } from '@/components/feedback.tsx';
+import { CheckboxField, TextField } from '@/components/field.tsx';
 import { Table } from '@/components/table.tsx';
 import { formatDateTime } from '@/format.ts';
 import { describeMessage } from '@/messages.ts';
@@ -223,27 +224,23 @@ export function CoverageSection() {
         </Button>
       </div>
       {view ? <CoverageTable view={view} showLinks /> : null}
-      <form className="card" onSubmit={submit} data-testid="coverage-settings">
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={excludeInternal}
-            onChange={(event) => setExcludeInternal(event.target.checked)}
-          />{' '}
-          {t('coverage.excludeInternal')}
-        </label>
-        <label>
-          {t('coverage.domains')}
-          <input
-            className="input"
-            value={domains}
-            onChange={(event) => setDomains(event.target.value)}
-            placeholder={t('coverage.domainsPlaceholder')}
-          />
-        </label>
-        <Button type="submit" variant="secondary" isBusy={save.isPending}>
-          {t('coverage.save')}
-        </Button>
+      <form className="card form" onSubmit={submit} data-testid="coverage-settings">
+        <CheckboxField
+          label={t('coverage.excludeInternal')}
+          checked={excludeInternal}
+          onChange={(event) => setExcludeInternal(event.target.checked)}
+        />
+        <TextField
+          label={t('coverage.domains')}
+          value={domains}
+          onChange={(event) => setDomains(event.target.value)}
+          placeholder={t('coverage.domainsPlaceholder')}
+        />
+        <div className="form-actions">
+          <Button type="submit" variant="secondary" isBusy={save.isPending}>
+            {t('coverage.save')}
+          </Button>
+        </div>
       </form>
     </section>
   );
