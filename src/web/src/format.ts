@@ -15,11 +15,15 @@ export function formatDateTime(iso: string): string {
   return new Intl.DateTimeFormat(currentLanguage(), { dateStyle: 'medium', timeStyle: 'short' }).format(date);
 }
 
-/** "2 déc. 2026" / "Dec 2, 2026". */
+/** "2 déc. 2026" / "Dec 2, 2026". A calendar day ("2026-11-02") is that day wherever the reader is. */
 export function formatDate(iso: string): string {
   const date = toDate(iso);
   if (!date) return iso;
-  return new Intl.DateTimeFormat(currentLanguage(), { dateStyle: 'medium' }).format(date);
+  const isCalendarDay = /^\d{4}-\d{2}-\d{2}$/.test(iso);
+  return new Intl.DateTimeFormat(currentLanguage(), {
+    dateStyle: 'medium',
+    ...(isCalendarDay ? { timeZone: 'UTC' } : {}),
+  }).format(date);
 }
 
 /** "il y a 3 min" / "3 min ago" (or "dans 40 min" for a token's expiry). */

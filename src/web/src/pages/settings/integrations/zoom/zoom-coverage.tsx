@@ -134,7 +134,9 @@ export function CoverageTable({ view, showLinks }: { view: CoverageView; showLin
                 />
               </td>
               <td>
-                {user.unrecorded.length === 0 ? (
+                {sum.held === 0 ? (
+                  <span className="muted">{t('coverage.noneHeld')}</span>
+                ) : user.unrecorded.length === 0 ? (
                   <span className="muted">{t('coverage.allRecorded')}</span>
                 ) : (
                   <ul className="coverage-list">

@@ -8,7 +8,7 @@ import { Button } from '@/components/button.tsx';
 import { FeedbackBanners, useFeedback } from '@/components/feedback.tsx';
 import { Table } from '@/components/table.tsx';
 import { UnsavedChangesGuard } from '@/components/unsaved-changes-guard.tsx';
-import { formatDateTime } from '@/format.ts';
+import { formatDate, formatDateTime } from '@/format.ts';
 import { ZoomTabHeader } from '@/pages/settings/integrations/zoom/zoom-tab-header.tsx';
 import { queryKeys, userMappingQuery } from '@/queries.ts';
 
@@ -215,7 +215,7 @@ export function ZoomUsersPage() {
                         : user.import?.sweptAt
                           ? t('userImport.backfilled', {
                               count: user.import.recordingsFound,
-                              from: user.import.backfillFrom ?? '',
+                              from: user.import.backfillFrom ? formatDate(user.import.backfillFrom) : '',
                             })
                           : t('userImport.pending')}
                     </div>
