@@ -216,12 +216,15 @@ export class ZoomAccess {
       { connectionId: connection.id, zoomCode: error.zoomCode },
       'Zoom refused the refresh token: reconnect needed',
     );
-    const replaced = await db.transaction(async (tx) => {
+    const outcome = await db.transaction(async (tx) => {
       // Tokens stored since the lease was taken (another organisation's consent to this Zoom account
       // hands the connection a new set) are alive, and win over this dead grant.
       const now = await lockConnection(tx, connection.id);
       if (now && now.status === 'connected' && now.refreshTokenSealed !== connection.refreshTokenSealed)
-        return true;
+        return 'replaced' as const;
+      // Ended meanwhile (Zoom uninstalled the app, which is also why the refresh was refused, or an admin
+      // disconnected): that state stays; "reconnect needed" would hide the uninstall and its data policy.
+      if (!now || now.status === 'uninstalled' || now.status === 'disconnected') return 'ended' as const;
       await updateConnection(tx, connection.id, {
         status: 'reconnect_needed',
         lastError: encodeMessage('zoom_refresh_refused', { error: error.message }),
@@ -233,9 +236,10 @@ export class ZoomAccess {
         target: connection.id,
         details: { zoomCode: error.zoomCode ?? null },
       });
-      return false;
+      return 'dead' as const;
     });
-    if (replaced) return this.#refreshUnderLease(connection.id, rejectedToken);
+    if (outcome === 'replaced') return this.#refreshUnderLease(connection.id, rejectedToken);
+    if (outcome === 'ended') throw notActive();
     this.deps.onConnectionEvent?.({
       type: 'reconnect_needed',
       connectionId: connection.id,

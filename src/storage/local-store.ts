@@ -80,6 +80,13 @@ export class LocalBlobStore implements BlobStore {
 
   async deletePrefix(prefix: string): Promise<void> {
     assertSafeKey(prefix);
-    await fs.rm(path.join(this.root, prefix), { recursive: true, force: true });
+    // An import still writing into the folder (its recording was just erased) can add a file between
+    // the listing and the rmdir (ENOTEMPTY): Node's own retries take the newcomer too.
+    await fs.rm(path.join(this.root, prefix), {
+      recursive: true,
+      force: true,
+      maxRetries: 5,
+      retryDelay: 50,
+    });
   }
 }
