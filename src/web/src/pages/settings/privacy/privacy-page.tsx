@@ -56,6 +56,8 @@ function RetentionCard() {
     mutationFn: () => api.savePrivacySettings({ retentionDays: days }),
     onSuccess: (result) => {
       queryClient.setQueryData(queryKeys.privacySettings, result);
+      // Saving a shorter period erases the older calls: none of them may show from the cache.
+      queryClient.removeQueries({ queryKey: queryKeys.calls });
       feedback.succeed(t('privacy.saved'));
       setIsConfirming(false);
     },
@@ -127,7 +129,9 @@ function ErasePersonCard() {
       setResult(erased);
       setEmail('');
       setOtherNames('');
-      // The person's calls, comments and account may be gone from every list.
+      // The person's calls, comments and account may be gone from every list. Cached calls are dropped,
+      // not only marked stale: an erased call must not show again while the library refetches.
+      queryClient.removeQueries({ queryKey: queryKeys.calls });
       await queryClient.invalidateQueries();
     },
     onError: (cause) => feedback.fail(cause),
