@@ -36,34 +36,41 @@ export function TeamsPage() {
     event.preventDefault();
     create.mutate(name);
   };
-  // Shown at once; the server's answer (or a reload on failure) settles it.
+  // A tick shows at once (the membership being saved is local state, set in the click's own handler,
+  // so the controlled checkbox never snaps back), saves run one after the other (one scope), and the
+  // server's answer settles the list once the last save is done: two quick ticks keep both.
+  const [savingMembers, setSavingMembers] = useState<Record<string, Team['members']>>({});
+  const membersKey = ['team-members'] as const;
   const setMembers = useMutation({
-    mutationFn: ({ team, members }: { team: Team; members: Team['members'] }) =>
+    mutationKey: membersKey,
+    scope: { id: 'team-members' },
+    mutationFn: ({ teamId, members }: { teamId: string; members: Team['members'] }) =>
       api.setTeamMembers(
-        team.id,
+        teamId,
         members.map((member) => member.id),
       ),
-    onMutate: async ({ team, members }) => {
-      await queryClient.cancelQueries({ queryKey: queryKeys.teams });
-      queryClient.setQueryData<Team[]>(queryKeys.teams, (current) =>
-        current?.map((entry) => (entry.id === team.id ? { ...entry, members } : entry)),
-      );
-    },
-    onSuccess: (saved) =>
+    onSuccess: (saved) => {
+      if (queryClient.isMutating({ mutationKey: membersKey }) > 1) return;
       queryClient.setQueryData<Team[]>(queryKeys.teams, (current) =>
         current?.map((entry) => (entry.id === saved.id ? saved : entry)),
-      ),
+      );
+    },
     onError: async (cause) => {
       feedback.fail(cause);
       await queryClient.invalidateQueries({ queryKey: queryKeys.teams });
     },
+    onSettled: () => {
+      if (queryClient.isMutating({ mutationKey: membersKey }) <= 1) setSavingMembers({});
+    },
   });
+  const membersOf = (team: Team) => savingMembers[team.id] ?? team.members;
   const toggleMember = (team: Team, userId: string, isMember: boolean) => {
-    const others = team.members.filter((member) => member.id !== userId);
+    const others = membersOf(team).filter((member) => member.id !== userId);
     const user = users.find((candidate) => candidate.id === userId);
     const members =
       isMember && user ? [...others, { id: user.id, name: user.name, role: user.role }] : others;
-    setMembers.mutate({ team, members });
+    setSavingMembers((current) => ({ ...current, [team.id]: members }));
+    setMembers.mutate({ teamId: team.id, members });
   };
   const savePublicLinks = useMutation({
     mutationFn: (value: boolean) => api.saveSharingSettings({ allowPublicLinks: value }),
@@ -111,7 +118,7 @@ export function TeamsPage() {
                   <label>
                     <input
                       type="checkbox"
-                      checked={team.members.some((member) => member.id === user.id)}
+                      checked={membersOf(team).some((member) => member.id === user.id)}
                       onChange={(event) => toggleMember(team, user.id, event.target.checked)}
                     />{' '}
                     {user.name}
