@@ -1,5 +1,6 @@
 import { insertAuditEntry } from '../accounts/index.ts';
 import type { CallDetail, Comment, Highlight } from '../contract/index.ts';
+import { internalDomainsOf } from '../coverage/index.ts';
 import type { Db } from '../db/index.ts';
 import { AppError } from '../lib/errors.ts';
 import type { Principal } from '../server/types.ts';
@@ -37,12 +38,13 @@ export async function findVisibleCall(db: Db, principal: Principal, callId: stri
 export async function getCall(db: Db, principal: Principal, callId: string): Promise<CallDetail> {
   const found = await findVisibleCall(db, principal, callId);
   const { call } = found;
-  const [files, transcript, internal, zoomEmails, recording, highlights, comments, sharing] =
+  const [files, transcript, internal, zoomEmails, domains, recording, highlights, comments, sharing] =
     await Promise.all([
       listCallFiles(db, call.recordingId),
       listTranscript(db, callId),
       findInternalNames(db, principal.organizationId),
-      findParticipantEmails(db, principal.organizationId, call.recordingId),
+      findParticipantEmails(db, call.recordingId),
+      internalDomainsOf(db, principal.organizationId),
       findCallRecording(db, call.recordingId),
       listHighlights(db, callId),
       listComments(db, callId),
@@ -69,9 +71,9 @@ export async function getCall(db: Db, principal: Principal, callId: string): Pro
     // By e-mail domain where Zoom gave the person's e-mail (members of the host's Zoom account only),
     // by name otherwise: transcripts and chat name people, they carry no e-mail.
     people: call.participants.map((name) => {
-      const email = zoomEmails.emails.get(name.trim().toLowerCase());
+      const email = zoomEmails.get(name.trim().toLowerCase());
       return email
-        ? { name, isInternal: zoomEmails.domains.has(email.split('@')[1] ?? ''), decidedBy: 'email' as const }
+        ? { name, isInternal: domains.includes(email.split('@')[1] ?? ''), decidedBy: 'email' as const }
         : { name, isInternal: internal.has(name.trim().toLowerCase()), decidedBy: 'name' as const };
     }),
     hasTranscript: transcript.length > 0,

@@ -257,28 +257,18 @@ export async function findMatchingLines(db: Db, callId: string, q: string): Prom
 
 /**
  * What Zoom's participants call said of a call's meeting (stored by coverage, `meetings_held`): each
- * person's e-mail when Zoom gave one (only for members of the host's Zoom account), by lower-cased name;
- * and the e-mail domains of the organisation's own users.
+ * person's e-mail when Zoom gave one (only for members of the host's Zoom account), by lower-cased name.
  */
-export async function findParticipantEmails(db: Db, organizationId: string, recordingId: string) {
+export async function findParticipantEmails(db: Db, recordingId: string): Promise<Map<string, string>> {
   const result = (await db.execute(sql`
     SELECT lower(trim(p->>'name')) AS name, lower(trim(p->>'email')) AS email
       FROM recordings r
       JOIN meetings_held m ON m.connection_id = r.connection_id AND m.meeting_uuid = r.meeting_uuid
      CROSS JOIN jsonb_array_elements(coalesce(m.participants, '[]'::jsonb)) AS p
-     WHERE r.id = ${recordingId} AND coalesce(p->>'email', '') <> ''
-    UNION ALL
-    SELECT DISTINCT '' AS name, split_part(lower(u.email), '@', 2)
-      FROM users u WHERE u.organization_id = ${organizationId}`)) as unknown as {
+     WHERE r.id = ${recordingId} AND coalesce(p->>'email', '') <> ''`)) as unknown as {
     rows: Array<{ name: string; email: string }>;
   };
-  const emails = new Map<string, string>();
-  const domains = new Set<string>();
-  for (const row of result.rows) {
-    if (row.name) emails.set(row.name, row.email);
-    else domains.add(row.email);
-  }
-  return { emails, domains };
+  return new Map(result.rows.map((row) => [row.name, row.email]));
 }
 
 /** The names of a call's participants that belong to the organisation (lower-cased). */
