@@ -119,6 +119,27 @@ describe('token vault', () => {
     expect(after.tokenExpiresAt!.getTime()).toBeGreaterThan(Date.now() + 30 * 60_000);
   });
 
+  it('never answers a renewal with the token that was just refused', async () => {
+    const row = await connection();
+    const box = (bed.app.connections.access as unknown as { deps: { box: SecretBox } }).deps.box;
+    const vault = new ZoomAccess({
+      db: bed.app.database.db,
+      box,
+      app: bed.zoomApp,
+      rateBudget: createDatabaseRateBudget(bed.app.database.db),
+      logger: bed.app.logger,
+    });
+    const current = await vault.getAccessToken(row.id);
+    // A download still on an older token renews first: the stored token answers it, no refresh needed.
+    const forOlderToken = vault.renewAccessToken(row.id, 'an-older-token');
+    // Meanwhile Zoom refuses the stored token itself (revoked): this caller needs a new one.
+    const forCurrentToken = vault.renewAccessToken(row.id, current);
+    expect(await forOlderToken).toBe(current);
+    const renewed = await forCurrentToken;
+    expect(renewed).not.toBe(current);
+    expect(bed.emulator.control.listAccessTokensIssued().at(-1)?.token).toBe(renewed);
+  });
+
   it('asks Zoom for a new token without holding a lock or a transaction meanwhile', async () => {
     const row = await connection();
     const { db } = bed.app.database;

@@ -142,10 +142,18 @@ export class ZoomAccess {
     return this.renewAccessToken(connectionId, undefined);
   }
 
-  /** Refreshes unless another process already did (then returns its token); one refresh per process at a time. */
+  /**
+   * Refreshes unless another process already did (then returns its token); one refresh per process at a
+   * time. A renewal already running may have been asked for another refused token and answer with the one
+   * this caller has just seen refused (the token stored meanwhile): that answer is no renewal, so this
+   * caller then refreshes in turn.
+   */
   renewAccessToken(connectionId: string, rejectedToken: string | undefined): Promise<string> {
     const running = this.#inFlight.get(connectionId);
-    if (running) return running;
+    if (running)
+      return running.then((token) =>
+        token === rejectedToken ? this.renewAccessToken(connectionId, rejectedToken) : token,
+      );
     const refresh = this.#refreshUnderLease(connectionId, rejectedToken).finally(() =>
       this.#inFlight.delete(connectionId),
     );

@@ -35,6 +35,10 @@ describe('unsaved user links', () => {
       }
     ).users.filter((user) => user.link);
   const leaveDialog = () => page.getByRole('dialog', { name: 'Quitter cette page ?' });
+  // The router answers a blocked Back by going forward again, and shows its dialog before the browser
+  // has got there: a second Back pressed in between would be taken for that return. Wait for it.
+  const historyEntry = () =>
+    page.evaluate(() => (window.history.state as { idx?: number } | null)?.idx ?? null);
 
   it('asks before Back drops the draft, stays on "Rester", leaves on "Quitter sans sauvegarder"', async () => {
     await page.goto('/settings/integrations');
@@ -42,9 +46,11 @@ describe('unsaved user links', () => {
     await page.getByRole('heading', { level: 1, name: 'Utilisateurs' }).waitFor();
     await page.getByRole('button', { name: 'Associer automatiquement' }).click();
     await page.getByTestId('unsaved-banner').waitFor();
+    const usersEntry = await historyEntry();
 
     await page.goBack();
     await leaveDialog().waitFor();
+    await expect.poll(historyEntry).toBe(usersEntry);
     expect(await leaveDialog().innerText()).toContain('Quitter sans sauvegarder ?');
     expect(new URL(page.url()).pathname).toBe('/settings/integrations/zoom/users');
     await leaveDialog().getByRole('button', { name: 'Rester sur la page' }).click();
