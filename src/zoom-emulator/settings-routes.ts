@@ -232,146 +232,120 @@ function operatorOf(ctx: EmulatorContext, request: FastifyRequest): UserRecord {
   return ctx.state.users.get(tokenOf(request).userId) ?? ctx.state.owner();
 }
 
+interface SettingsResource<T> {
+  scopes: { read: string[]; write: string[] };
+  read(target: T): ZoomSettings;
+  update(target: T, request: FastifyRequest): void;
+}
+
+/** One level's settings (and, but for users, lock settings) routes: GET and PATCH, each with its scopes. */
+interface SettingsLevelRoutes<T> {
+  path: string;
+  /** The account, group or user the path names, or null once a 404 (or 400) reply is sent. */
+  find(request: FastifyRequest, reply: FastifyReply): T | null;
+  /** False once a reply refusing the change is sent. */
+  canWrite?(reply: FastifyReply): boolean;
+  settings: SettingsResource<T> & { options: string[] };
+  locks?: SettingsResource<T>;
+}
+
+function registerSettingsLevel<T>(app: FastifyInstance, ctx: EmulatorContext, level: SettingsLevelRoutes<T>) {
+  const { settings, locks } = level;
+  const canWrite = level.canWrite ?? (() => true);
+  const views: [string, SettingsResource<T>, typeof lockView][] = [
+    ['settings', settings, (reply, request, view) => settingsView(reply, request, view, settings.options)],
+  ];
+  if (locks) views.push(['lock_settings', locks, lockView]);
+  for (const [name, resource, show] of views) {
+    const { scopes } = resource;
+    zoomRoute(
+      app,
+      ctx,
+      'GET',
+      `${level.path}/${name}`,
+      { category: 'Medium', scopes: scopes.read },
+      async (request, reply) => {
+        const target = level.find(request, reply);
+        return target ? show(reply, request, resource.read(target)) : reply;
+      },
+    );
+    zoomRoute(
+      app,
+      ctx,
+      'PATCH',
+      `${level.path}/${name}`,
+      { category: 'Medium', scopes: scopes.write },
+      async (request, reply) => {
+        const target = level.find(request, reply);
+        if (!target || !canWrite(reply)) return reply;
+        return applyPatch(reply, () => resource.update(target, request));
+      },
+    );
+  }
+}
+
+const userAndGroupOptions = ['meeting_authentication', 'recording_authentication', 'meeting_security'];
+
 export function registerSettingsRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
-  const paidOnly = (reply: FastifyReply) => {
-    if (ctx.state.account.plan !== 'free') return false;
-    sendZoomError(reply, 400, 200, 'Only available for paid accounts.');
-    return true;
-  };
-
-  zoomRoute(
-    app,
-    ctx,
-    'GET',
-    '/accounts/:accountId/settings',
-    { category: 'Medium', scopes: ['account:read:admin', 'account:read:settings:admin'] },
-    async (request, reply) => {
-      if (!accountOr404(ctx, request, reply)) return reply;
-      return settingsView(reply, request, structuredClone(ctx.state.account.settings), settingsOptions);
+  registerSettingsLevel(app, ctx, {
+    path: '/accounts/:accountId',
+    find: (request, reply) => (accountOr404(ctx, request, reply) ? ctx.state.account : null),
+    canWrite: (reply) => {
+      if (ctx.state.account.plan !== 'free') return true;
+      sendZoomError(reply, 400, 200, 'Only available for paid accounts.');
+      return false;
     },
-  );
-  zoomRoute(
-    app,
-    ctx,
-    'PATCH',
-    '/accounts/:accountId/settings',
-    { category: 'Medium', scopes: ['account:write:admin', 'account:update:settings:admin'] },
-    async (request, reply) => {
-      if (!accountOr404(ctx, request, reply) || paidOnly(reply)) return reply;
-      return applyPatch(reply, () => updateAccountSettings(ctx, request.body, operatorOf(ctx, request)));
+    settings: {
+      scopes: {
+        read: ['account:read:admin', 'account:read:settings:admin'],
+        write: ['account:write:admin', 'account:update:settings:admin'],
+      },
+      options: settingsOptions,
+      read: (account) => structuredClone(account.settings),
+      update: (_account, request) => updateAccountSettings(ctx, request.body, operatorOf(ctx, request)),
     },
-  );
-  zoomRoute(
-    app,
-    ctx,
-    'GET',
-    '/accounts/:accountId/lock_settings',
-    {
-      category: 'Medium',
-      scopes: ['account:read:admin', 'account:read:lock_settings:admin', 'account:read:lock_settings:master'],
+    locks: {
+      scopes: {
+        read: ['account:read:admin', 'account:read:lock_settings:admin', 'account:read:lock_settings:master'],
+        write: ['account:write:admin', 'account:update:lock_settings:admin'],
+      },
+      read: (account) => structuredClone(account.locks),
+      update: (_account, request) => updateAccountLocks(ctx, request.body, operatorOf(ctx, request)),
     },
-    async (request, reply) => {
-      if (!accountOr404(ctx, request, reply)) return reply;
-      return lockView(reply, request, structuredClone(ctx.state.account.locks));
+  });
+  registerSettingsLevel(app, ctx, {
+    path: '/groups/:groupId',
+    find: (request, reply) => groupOr404(ctx, request, reply),
+    settings: {
+      scopes: {
+        read: ['group:read:admin', 'group:read:settings:admin'],
+        write: ['group:write:admin', 'group:update:settings:admin'],
+      },
+      options: userAndGroupOptions,
+      read: (group) => effectiveGroupSettings(ctx, group),
+      update: (group, request) => updateGroupSettings(ctx, group, request.body),
     },
-  );
-  zoomRoute(
-    app,
-    ctx,
-    'PATCH',
-    '/accounts/:accountId/lock_settings',
-    { category: 'Medium', scopes: ['account:write:admin', 'account:update:lock_settings:admin'] },
-    async (request, reply) => {
-      if (!accountOr404(ctx, request, reply) || paidOnly(reply)) return reply;
-      return applyPatch(reply, () => updateAccountLocks(ctx, request.body, operatorOf(ctx, request)));
+    locks: {
+      scopes: {
+        read: ['group:read:admin', 'group:read:lock_settings:admin'],
+        write: ['group:write:admin', 'group:update:lock_settings:admin'],
+      },
+      read: (group) => resolveGroupLocks(ctx.state.account.locks, group.locks),
+      update: (group, request) => updateGroupLocks(ctx, group, request.body),
     },
-  );
-
-  zoomRoute(
-    app,
-    ctx,
-    'GET',
-    '/groups/:groupId/settings',
-    { category: 'Medium', scopes: ['group:read:admin', 'group:read:settings:admin'] },
-    async (request, reply) => {
-      const group = groupOr404(ctx, request, reply);
-      if (!group) return reply;
-      return settingsView(reply, request, effectiveGroupSettings(ctx, group), [
-        'meeting_authentication',
-        'recording_authentication',
-        'meeting_security',
-      ]);
+  });
+  registerSettingsLevel(app, ctx, {
+    path: '/users/:userId',
+    find: (request, reply) =>
+      resolveUserParam(ctx, request, reply, (request.params as { userId: string }).userId),
+    settings: {
+      scopes: {
+        read: ['user:read', 'user:read:admin', 'user:read:settings', 'user:read:settings:admin'],
+        write: ['user:write', 'user:write:admin', 'user:update:settings', 'user:update:settings:admin'],
+      },
+      options: userAndGroupOptions,
+      read: (user) => effectiveUserSettings(ctx, user),
+      update: (user, request) => updateUserSettings(ctx, user, request.body),
     },
-  );
-  zoomRoute(
-    app,
-    ctx,
-    'PATCH',
-    '/groups/:groupId/settings',
-    { category: 'Medium', scopes: ['group:write:admin', 'group:update:settings:admin'] },
-    async (request, reply) => {
-      const group = groupOr404(ctx, request, reply);
-      if (!group) return reply;
-      return applyPatch(reply, () => updateGroupSettings(ctx, group, request.body));
-    },
-  );
-  zoomRoute(
-    app,
-    ctx,
-    'GET',
-    '/groups/:groupId/lock_settings',
-    { category: 'Medium', scopes: ['group:read:admin', 'group:read:lock_settings:admin'] },
-    async (request, reply) => {
-      const group = groupOr404(ctx, request, reply);
-      if (!group) return reply;
-      return lockView(reply, request, resolveGroupLocks(ctx.state.account.locks, group.locks));
-    },
-  );
-  zoomRoute(
-    app,
-    ctx,
-    'PATCH',
-    '/groups/:groupId/lock_settings',
-    { category: 'Medium', scopes: ['group:write:admin', 'group:update:lock_settings:admin'] },
-    async (request, reply) => {
-      const group = groupOr404(ctx, request, reply);
-      if (!group) return reply;
-      return applyPatch(reply, () => updateGroupLocks(ctx, group, request.body));
-    },
-  );
-
-  zoomRoute(
-    app,
-    ctx,
-    'GET',
-    '/users/:userId/settings',
-    {
-      category: 'Medium',
-      scopes: ['user:read', 'user:read:admin', 'user:read:settings', 'user:read:settings:admin'],
-    },
-    async (request, reply) => {
-      const user = resolveUserParam(ctx, request, reply, (request.params as { userId: string }).userId);
-      if (!user) return reply;
-      return settingsView(reply, request, effectiveUserSettings(ctx, user), [
-        'meeting_authentication',
-        'recording_authentication',
-        'meeting_security',
-      ]);
-    },
-  );
-  zoomRoute(
-    app,
-    ctx,
-    'PATCH',
-    '/users/:userId/settings',
-    {
-      category: 'Medium',
-      scopes: ['user:write', 'user:write:admin', 'user:update:settings', 'user:update:settings:admin'],
-    },
-    async (request, reply) => {
-      const user = resolveUserParam(ctx, request, reply, (request.params as { userId: string }).userId);
-      if (!user) return reply;
-      return applyPatch(reply, () => updateUserSettings(ctx, user, request.body));
-    },
-  );
+  });
 }
