@@ -28,6 +28,55 @@ async function connection() {
   return row;
 }
 
+/** A token vault of its own on the bed's database (another process), on another Zoom token endpoint if given. */
+function vaultWith(app: { oauthUrl?: string } = {}) {
+  const { db } = bed.app.database;
+  const box = (bed.app.connections.access as unknown as { deps: { box: SecretBox } }).deps.box;
+  return new ZoomAccess({
+    db,
+    box,
+    app: { ...bed.zoomApp, ...app },
+    rateBudget: createDatabaseRateBudget(db),
+    logger: bed.app.logger,
+  });
+}
+
+/** Zoom's token endpoint behind a gate: a refresh waits at "Zoom" until the test opens it. */
+async function startGatedTokenEndpoint() {
+  let hasArrived = () => {};
+  const arrived = new Promise<void>((resolve) => {
+    hasArrived = resolve;
+  });
+  let open = () => {};
+  const gate = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  const zoom = http.createServer(async (request, response) => {
+    hasArrived();
+    await gate;
+    const answer = await fetch(new URL(request.url ?? '/', bed.zoomApp.oauthUrl), {
+      method: request.method ?? 'POST',
+      headers: {
+        authorization: request.headers.authorization ?? '',
+        'content-type': request.headers['content-type'] ?? '',
+      },
+      body: await text(request),
+    });
+    response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? '' });
+    response.end(await answer.text());
+  });
+  await new Promise<void>((resolve) => zoom.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(zoom.address() as AddressInfo).port}`,
+    arrived,
+    open,
+    close: async () => {
+      open();
+      await new Promise((resolve) => zoom.close(resolve));
+    },
+  };
+}
+
 function signed(body: string, options: { timestamp?: number; secret?: string } = {}) {
   const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
   return {
@@ -99,17 +148,7 @@ describe('token vault', () => {
     );
     const tokensBefore = bed.emulator.control.listAccessTokensIssued().length;
     // Two vaults on the same database stand for two worker processes: only the row lock coordinates them.
-    const box = (bed.app.connections.access as unknown as { deps: { box: SecretBox } }).deps.box;
-    const vaults = [0, 1].map(
-      () =>
-        new ZoomAccess({
-          db,
-          box,
-          app: bed.zoomApp,
-          rateBudget: createDatabaseRateBudget(db),
-          logger: bed.app.logger,
-        }),
-    );
+    const vaults = [vaultWith(), vaultWith()];
     const results = await Promise.allSettled(
       Array.from({ length: 50 }, (_, i) => vaults[i % 2]!.clientFor(row).getMe()),
     );
@@ -121,14 +160,7 @@ describe('token vault', () => {
 
   it('never answers a renewal with the token that was just refused', async () => {
     const row = await connection();
-    const box = (bed.app.connections.access as unknown as { deps: { box: SecretBox } }).deps.box;
-    const vault = new ZoomAccess({
-      db: bed.app.database.db,
-      box,
-      app: bed.zoomApp,
-      rateBudget: createDatabaseRateBudget(bed.app.database.db),
-      logger: bed.app.logger,
-    });
+    const vault = vaultWith();
     const current = await vault.getAccessToken(row.id);
     // A download still on an older token renews first: the stored token answers it, no refresh needed.
     const forOlderToken = vault.renewAccessToken(row.id, 'an-older-token');
@@ -146,54 +178,23 @@ describe('token vault', () => {
     await db.execute(
       sql`UPDATE zoom_connections SET token_expires_at = now() - interval '1 minute' WHERE id = ${row.id}`,
     );
-    // Zoom's token endpoint behind a gate: the refresh waits at "Zoom" until the test opens it.
-    let hasArrived = () => {};
-    const arrived = new Promise<void>((resolve) => {
-      hasArrived = resolve;
-    });
-    let open = () => {};
-    const gate = new Promise<void>((resolve) => {
-      open = resolve;
-    });
-    const zoom = http.createServer(async (request, response) => {
-      hasArrived();
-      await gate;
-      const answer = await fetch(new URL(request.url ?? '/', bed.zoomApp.oauthUrl), {
-        method: request.method ?? 'POST',
-        headers: {
-          authorization: request.headers.authorization ?? '',
-          'content-type': request.headers['content-type'] ?? '',
-        },
-        body: await text(request),
-      });
-      response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? '' });
-      response.end(await answer.text());
-    });
-    await new Promise<void>((resolve) => zoom.listen(0, '127.0.0.1', resolve));
-    const box = (bed.app.connections.access as unknown as { deps: { box: SecretBox } }).deps.box;
-    const vault = new ZoomAccess({
-      db,
-      box,
-      app: { ...bed.zoomApp, oauthUrl: `http://127.0.0.1:${(zoom.address() as AddressInfo).port}` },
-      rateBudget: createDatabaseRateBudget(db),
-      logger: bed.app.logger,
-    });
+    const gate = await startGatedTokenEndpoint();
+    const vault = vaultWith({ oauthUrl: gate.url });
     try {
       const renewing = vault.getAccessToken(row.id);
-      await arrived;
+      await gate.arrived;
       // Another writer of the connection row (a webhook, another process) is not kept waiting on Zoom.
       const write = db
         .execute(sql`UPDATE zoom_connections SET last_error = last_error WHERE id = ${row.id}`)
         .then(() => 'written');
       const outcome = await Promise.race([write, setTimeout(10_000, 'still waiting on the refresh')]);
-      open();
+      gate.open();
       expect(outcome).toBe('written');
       const token = await renewing;
       expect(bed.emulator.control.listAccessTokensIssued().at(-1)?.token).toBe(token);
       expect((await connection()).tokenRefreshLeaseUntil).toBeNull();
     } finally {
-      open();
-      await new Promise((resolve) => zoom.close(resolve));
+      await gate.close();
     }
   });
 
@@ -209,6 +210,30 @@ describe('token vault', () => {
       .map((entry) => entry.status);
     expect(statuses).toEqual([429, 429, 200]);
     bed.emulator.control.resetFaults();
+  });
+
+  it('leaves an uninstalled connection uninstalled when Zoom refuses its refresh for that reason', async () => {
+    const row = await connection();
+    const { db } = bed.app.database;
+    await db.execute(
+      sql`UPDATE zoom_connections SET token_expires_at = now() - interval '1 minute' WHERE id = ${row.id}`,
+    );
+    const gate = await startGatedTokenEndpoint();
+    try {
+      const renewing = vaultWith({ oauthUrl: gate.url }).getAccessToken(row.id);
+      await gate.arrived;
+      // While the refresh is on its way, Zoom uninstalls the app (its grant dies, app_deauthorized
+      // lands): the refresh comes back refused, which must not turn "uninstalled" into "reconnect".
+      bed.emulator.control.revokeAllTokens(bed.zoomApp.clientId);
+      await db.execute(sql`UPDATE zoom_connections SET status = 'uninstalled' WHERE id = ${row.id}`);
+      gate.open();
+      await expect(renewing).rejects.toMatchObject({ kind: 'unauthorized' });
+      expect((await connection()).status).toBe('uninstalled');
+    } finally {
+      await gate.close();
+    }
+    expect(await bed.connect()).toContain('zoom=connected');
+    expect((await connection()).status).toBe('connected');
   });
 });
 
