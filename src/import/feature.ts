@@ -125,9 +125,20 @@ export class ImportFeature {
 
     queue.register(
       { ...sweepConnectionJob, concurrency: config.SWEEP_CONCURRENCY },
-      async ({ connectionId, since, userEmail, onlyNew }) => {
+      async ({ connectionId, since, userEmail, onlyNew, after }, job) => {
         const connection = await findConnection(db, connectionId);
         if (connection?.status !== 'connected') return;
+        if (after !== undefined && job.retryCount === 0) {
+          // A scheduled sweep follows the full sweep that started at `after`. Another one started since
+          // ("Importer maintenant", a reconnect, or a duplicate of this schedule): this one is not due
+          // any more; the next one follows the newer start instead. (A retry is this sweep failing:
+          // its own first run wrote the newer start.)
+          const lastStartedAt = (await findSweep(db, connectionId))?.lastStartedAt?.getTime() ?? 0;
+          if (lastStartedAt > after) {
+            await this.scheduleSweep(connectionId, lastStartedAt);
+            return;
+          }
+        }
         const result = await sweepConnection(
           { db, client: connections.access.clientFor(connection) },
           connection,
@@ -140,21 +151,7 @@ export class ImportFeature {
       },
     );
 
-    queue.register(sweepDispatchJob, async () => {
-      await this.recoverOrphans();
-      for (const connection of await listActiveConnections(db)) {
-        const sweep = await findSweep(db, connection.id);
-        const dueAt = (sweep?.lastStartedAt?.getTime() ?? 0) + config.SWEEP_INTERVAL_MINUTES * 60_000;
-        // The dispatcher runs every minute, give or take the queue's polling: a sweep due within the
-        // next 20 s starts now rather than a whole minute late.
-        if (Date.now() >= dueAt - 20_000) await this.requestSweep(connection.id);
-        // Someone became importable since (linked, licensed, re-activated, created and linked): their
-        // backfill starts within the minute, whichever way it happened.
-        else if (await hasUnsweptLinkedUser(db, connection.id))
-          await this.requestSweep(connection.id, { onlyNew: true });
-        await this.importNowLinkedHosts(connection.id);
-      }
-    });
+    queue.register(sweepDispatchJob, () => this.dispatchSweeps());
 
     connections.onConnected((connectionId) => this.requestSweep(connectionId));
     // Uninstalled with the policy "delete": when its day comes, every call and file imported through
@@ -280,6 +277,46 @@ export class ImportFeature {
     await this.importNowLinkedHosts(connectionId);
   }
 
+  /**
+   * Run every minute (cron): queues each connection's next full sweep for the exact time it is due,
+   * SWEEP_INTERVAL_MINUTES after the last one started, when that time comes before the next run could
+   * (dispatcher runs are 60 s apart give or take pg-boss's cron check and polling). Starting the sweep
+   * at the dispatcher's own run instead put sweeps on clock minutes: 60 to 86 s apart at a 1-minute
+   * interval. Also starts the backfill of users who became importable since.
+   */
+  async dispatchSweeps(now = Date.now()): Promise<void> {
+    const { db, config } = this.deps;
+    await this.recoverOrphans();
+    for (const connection of await listActiveConnections(db)) {
+      const lastStartedAt = (await findSweep(db, connection.id))?.lastStartedAt?.getTime() ?? 0;
+      const dueAt = lastStartedAt + config.SWEEP_INTERVAL_MINUTES * 60_000;
+      if (dueAt <= now + dispatchLookaheadMs) await this.scheduleSweep(connection.id, lastStartedAt);
+      // Someone became importable since (linked, licensed, re-activated, created and linked): their
+      // backfill starts within the minute, whichever way it happened, unless the full sweep is imminent.
+      if (dueAt > now + 20_000 && (await hasUnsweptLinkedUser(db, connection.id)))
+        await this.requestSweep(connection.id, { onlyNew: true });
+      await this.importNowLinkedHosts(connection.id);
+    }
+  }
+
+  /**
+   * Queues the full sweep that follows the one started at `after` (epoch ms), to start
+   * SWEEP_INTERVAL_MINUTES later (at once if that is past). Its own queue key: a scheduled sweep waiting
+   * for its time never swallows "Importer maintenant" or a reconnect's sweep, which start now; the same
+   * schedule asked twice is queued once.
+   */
+  async scheduleSweep(connectionId: string, after: number): Promise<void> {
+    const dueAt = after + this.deps.config.SWEEP_INTERVAL_MINUTES * 60_000;
+    await this.deps.queue.send(
+      sweepConnectionJob,
+      { connectionId, after },
+      {
+        singletonKey: `${connectionId}:scheduled`,
+        ...(dueAt > Date.now() ? { startAfter: new Date(dueAt) } : {}),
+      },
+    );
+  }
+
   async requestSweep(
     connectionId: string,
     options: { since?: string; userEmail?: string; onlyNew?: boolean } = {},
@@ -288,12 +325,15 @@ export class ImportFeature {
       sweepConnectionJob,
       { connectionId, ...options },
       // Sweeps that list different things queue apart: one waiting does not swallow the other (a full
-      // sweep, a new users' backfill, `callport import --since` for a day or a user); the same sweep
-      // asked twice while it waits is queued once.
+      // sweep, a new users' backfill, `callport import --since` for a day or a user, a scheduled sweep);
+      // the same sweep asked twice while it waits is queued once.
       { singletonKey: sweepKey(connectionId, options) },
     );
   }
 }
+
+/** Longer than the time between two dispatcher runs (60 s, plus up to 5 s of cron check and 2 s of polling). */
+const dispatchLookaheadMs = 90_000;
 
 function sweepKey(connectionId: string, options: { since?: string; userEmail?: string; onlyNew?: boolean }) {
   if (options.onlyNew) return `${connectionId}:new`;

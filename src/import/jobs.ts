@@ -30,6 +30,8 @@ export const sweepConnectionJob = defineJob({
     userEmail: z.string().optional(),
     /** Only the linked users never listed yet (their backfill), right after links change. */
     onlyNew: z.boolean().optional(),
+    /** Epoch ms: a scheduled full sweep, due SWEEP_INTERVAL_MINUTES after the one started then. */
+    after: z.number().int().optional(),
   }),
   retryLimit: 5,
   retryDelaySeconds: 30,

@@ -39,7 +39,13 @@ export type JobHandler<Payload> = (
 
 type Registration = { definition: JobDefinition<unknown>; handler: JobHandler<unknown> };
 
-export type SendOptions = { singletonKey?: string; startAfterSeconds?: number; priority?: number };
+export type SendOptions = {
+  singletonKey?: string;
+  /** Not before this many seconds from now, or (`startAfter`) not before this time. */
+  startAfterSeconds?: number;
+  startAfter?: Date;
+  priority?: number;
+};
 
 /**
  * The typed job queue on top of pg-boss, in the same database as everything else. Web processes only
@@ -137,10 +143,11 @@ export class JobQueue {
     const id = await this.#boss.send(definition.name, data as object, {
       ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
       ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
+      ...(options.startAfter ? { startAfter: options.startAfter } : {}),
       ...(options.priority !== undefined ? { priority: options.priority } : {}),
     });
     // A worker of this process may be idle until its next poll: wake one now (a due job only).
-    if (id && !options.startAfterSeconds) this.#wake(definition.name);
+    if (id && !options.startAfterSeconds && !options.startAfter) this.#wake(definition.name);
     return id;
   }
 
