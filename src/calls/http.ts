@@ -17,8 +17,14 @@ import type { BlobStore } from '../storage/index.ts';
 import { addComment } from './add-comment.ts';
 import { addHighlight } from './add-highlight.ts';
 import { findVisibleCall, getCall } from './get-call.ts';
-import { findOpenShare, openSharedCall } from './open-shared-call.ts';
-import { findMatchingLines, findSharingSettings, listCallFiles, listColleagues } from './queries.ts';
+import { findOpenShare, findSharedHighlightClip, openSharedCall } from './open-shared-call.ts';
+import {
+  findHighlight,
+  findMatchingLines,
+  findSharingSettings,
+  listCallFiles,
+  listColleagues,
+} from './queries.ts';
 import { searchCalls } from './search-calls.ts';
 import { listCallShares, revokeShare, shareCall } from './share-call.ts';
 import { setSharingSettings } from './sharing-settings.ts';
@@ -117,16 +123,27 @@ export function registerCallsRoutes(options: { db: Db; store: BlobStore }) {
 
     // A public link: no sign-in, that call's (or highlight's) transcript and media only.
     app.get('/api/shared/:token', { config: { access: 'public' } }, async (request) =>
-      openSharedCall(db, parseInput(tokenParams, request.params).token, new Date()),
+      openSharedCall(db, store, parseInput(tokenParams, request.params).token, new Date()),
     );
 
     app.get('/api/shared/:token/media/:fileId', { config: { access: 'public' } }, async (request, reply) => {
       const { token, fileId } = parseInput(sharedMediaParams, request.params);
       const { share, call } = await findOpenShare(db, token, new Date());
-      const file = (await listCallFiles(db, call.recordingId)).find(
-        (candidate) =>
-          candidate.id === fileId &&
-          ['MP4', 'M4A', ...(share.highlightId ? [] : ['TRANSCRIPT'])].includes(candidate.fileType),
+      const files = await listCallFiles(db, call.recordingId);
+      if (share.highlightId) {
+        // A highlight's link streams the highlight's clip: no byte of the call outside its range.
+        const highlight = await findHighlight(db, call.id, share.highlightId);
+        const file = files.find((candidate) => candidate.id === fileId);
+        const clip = highlight && file ? await findSharedHighlightClip(store, call, highlight, file) : null;
+        const clipFile = clip && {
+          storageKey: clip.storageKey,
+          storedSize: clip.size,
+          fileType: clip.hasVideo ? 'MP4' : 'M4A',
+        };
+        return sendMedia(store, clipFile ?? undefined, request.headers.range, reply, 'no-store');
+      }
+      const file = files.find(
+        (candidate) => candidate.id === fileId && ['MP4', 'M4A', 'TRANSCRIPT'].includes(candidate.fileType),
       );
       return sendMedia(store, file, request.headers.range, reply, 'no-store');
     });

@@ -214,6 +214,31 @@ describe('call library in the browser', () => {
         'La négociation commence',
       );
       expect(await visitorPage.getByTestId('shared-transcript').innerText()).not.toContain('Bonjour Paul');
+      // The link streams the highlight's own clip, 0:08–0:13 of the call: Chromium plays it to its end,
+      // 5 s long (the video from the call's key frame at 0:10, the audio over the whole range).
+      const player = visitorPage.getByTestId('shared-player');
+      await expect
+        .poll(() => player.evaluate((media: HTMLMediaElement) => media.duration), { timeout: 20_000 })
+        .toBeGreaterThan(4.9);
+      expect(await player.evaluate((media: HTMLMediaElement) => media.duration)).toBeLessThanOrEqual(5.01);
+      await player.evaluate((media: HTMLMediaElement) => {
+        media.muted = true;
+        return media.play();
+      });
+      await expect
+        .poll(() => player.evaluate((media: HTMLMediaElement) => media.ended && media.currentTime), {
+          timeout: 20_000,
+        })
+        .toBeGreaterThan(4.9);
+      expect(await player.evaluate((media: HTMLMediaElement) => media.error)).toBeNull();
+      expect(await player.evaluate((media: HTMLVideoElement) => media.videoWidth)).toBeGreaterThan(0);
+      const source = await player.evaluate((media: HTMLMediaElement) => media.currentSrc);
+      const clip = await visitorPage.request.get(source);
+      const clipSize = (await clip.body()).length;
+      const past = await visitorPage.request.get(source, {
+        headers: { range: `bytes=${clipSize}-${clipSize + 100_000}` },
+      });
+      expect(past.status()).toBe(416);
 
       await page.getByTestId('shares').getByRole('button', { name: 'Révoquer' }).click();
       await expect.poll(() => page.getByTestId('shares').count()).toBe(0);

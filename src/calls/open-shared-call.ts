@@ -2,6 +2,8 @@ import { insertAuditEntry } from '../accounts/index.ts';
 import type { SharedCall } from '../contract/index.ts';
 import type { Db } from '../db/index.ts';
 import { AppError } from '../lib/errors.ts';
+import type { BlobStore } from '../storage/index.ts';
+import { findOrCutHighlightClip, type HighlightClip } from './cut-highlight-clip.ts';
 import { findHighlight, findShareByToken, listCallFiles, listTranscript } from './queries.ts';
 import { hashShareToken } from './share-call.ts';
 
@@ -30,13 +32,23 @@ export async function findOpenShare(db: Db, token: string, now: Date) {
 }
 
 /** What a public link shows without sign-in: that call's (or highlight's) media and transcript; audited. */
-export async function openSharedCall(db: Db, token: string, now: Date): Promise<SharedCall> {
+export async function openSharedCall(
+  db: Db,
+  store: BlobStore,
+  token: string,
+  now: Date,
+): Promise<SharedCall> {
   const { share, call } = await findOpenShare(db, token, now);
   const highlight = share.highlightId ? await findHighlight(db, call.id, share.highlightId) : undefined;
   const [files, transcript] = await Promise.all([
     listCallFiles(db, call.recordingId),
     listTranscript(db, call.id),
   ]);
+  const media = highlight
+    ? await listHighlightMedia(store, call, highlight, files, token)
+    : files
+        .filter((file) => file.storageKey && sharedKinds[file.fileType])
+        .map((file) => ({ kind: sharedKinds[file.fileType]!, url: `/api/shared/${token}/media/${file.id}` }));
   await insertAuditEntry(db, {
     organizationId: share.organizationId,
     actorUserId: null,
@@ -54,19 +66,44 @@ export async function openSharedCall(db: Db, token: string, now: Date): Promise<
     highlight: highlight
       ? { title: highlight.title, startMs: highlight.startMs, endMs: highlight.endMs }
       : null,
-    media: files
-      // A highlight's link shows its own lines only: no VTT of the whole call.
-      .filter(
-        (file) =>
-          file.storageKey && sharedKinds[file.fileType] && !(highlight && file.fileType === 'TRANSCRIPT'),
-      )
-      .map((file) => ({
-        kind: sharedKinds[file.fileType]!,
-        url: `/api/shared/${token}/media/${file.id}`,
-      })),
+    media,
     transcript: transcript
       .filter(inRange)
       .map(({ speaker, startMs, endMs, text }) => ({ speaker, startMs, endMs, text })),
     expiresAt: share.expiresAt!.toISOString(),
   };
+}
+
+type CallFile = Awaited<ReturnType<typeof listCallFiles>>[number];
+type SharedHighlight = NonNullable<Awaited<ReturnType<typeof findHighlight>>>;
+
+/**
+ * The clip of one of the call's MP4/M4A files cut to the highlight, for a highlight's public link:
+ * the link never streams the whole call, and never the VTT of the whole call.
+ */
+export async function findSharedHighlightClip(
+  store: BlobStore,
+  call: { organizationId: string; recordingId: string },
+  highlight: SharedHighlight,
+  file: CallFile,
+): Promise<HighlightClip | null> {
+  if (file.fileType !== 'MP4' && file.fileType !== 'M4A') return null;
+  return findOrCutHighlightClip(store, { ...call, file, highlight });
+}
+
+async function listHighlightMedia(
+  store: BlobStore,
+  call: { organizationId: string; recordingId: string },
+  highlight: SharedHighlight,
+  files: CallFile[],
+  token: string,
+): Promise<SharedCall['media']> {
+  const media: SharedCall['media'] = [];
+  for (const file of files) {
+    const clip = await findSharedHighlightClip(store, call, highlight, file);
+    // A video whose highlight holds no key frame is cut to its audio only.
+    if (clip)
+      media.push({ kind: clip.hasVideo ? 'video' : 'audio', url: `/api/shared/${token}/media/${file.id}` });
+  }
+  return media;
 }

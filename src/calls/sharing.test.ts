@@ -1,3 +1,4 @@
+import { ALL_FORMATS, BufferSource, EncodedPacketSink, Input } from 'mediabunny';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CallDetail, CallList, SharedCall } from '../contract/index.ts';
 import type { TestClient } from '../test-support/app.ts';
@@ -63,6 +64,24 @@ beforeAll(async () => {
   hugoCall = list.calls.find((call) => call.topic === 'Hugo call')!.id;
 });
 afterAll(() => bed?.stop());
+
+/** What a media file holds, read back with mediabunny: its duration and each track's first and last time. */
+async function describeMedia(bytes: Buffer) {
+  const input = new Input({ formats: ALL_FORMATS, source: new BufferSource(bytes) });
+  const tracks: Array<{ type: string; from: number; to: number; packets: number }> = [];
+  for (const track of await input.getTracks()) {
+    let from = Number.POSITIVE_INFINITY;
+    let to = 0;
+    let packets = 0;
+    for await (const packet of new EncodedPacketSink(track).packets()) {
+      from = Math.min(from, packet.timestamp);
+      to = Math.max(to, packet.timestamp + packet.duration);
+      packets++;
+    }
+    tracks.push({ type: track.type, from, to, packets });
+  }
+  return { duration: await input.computeDuration(), tracks };
+}
 
 async function auditActions(): Promise<string[]> {
   const { rows } = await bed.app.database.executeSql(
@@ -178,7 +197,7 @@ describe('sharing', () => {
     );
   });
 
-  it('shares a highlight: its own lines, no VTT of the whole call; an expired link is refused', async () => {
+  it('shares a highlight: its own lines and its own clip, nothing of the call outside it; an expired link is refused', async () => {
     const detail: CallDetail = (await emma.request('GET', `/api/calls/${emmaCall}`)).json();
     const created = await emma.request('POST', `/api/calls/${emmaCall}/shares`, {
       kind: 'public',
@@ -189,7 +208,40 @@ describe('sharing', () => {
     const call: SharedCall = (await bed.app.anonymous.request('GET', `/api/shared/${token}`)).json();
     expect(call.highlight).toEqual({ title: 'Budget validé', startMs: 5000, endMs: 10_000 });
     expect(call.transcript.map((line) => line.text)).toEqual(['Le budget est validé par la direction.']);
-    expect(call.media.map((media) => media.kind)).not.toContain('transcript');
+    // The sample video's key frames are at 0, 10 and 20 s: none inside 5–10 s, so both clips (of the
+    // M4A and of the MP4) are audio only, and the VTT of the whole call is not offered.
+    expect(call.media.map((media) => media.kind)).toEqual(['audio', 'audio']);
+    const callSizes = detail.media
+      .filter((media) => ['audio', 'video'].includes(media.kind))
+      .map((m) => m.size);
+
+    for (const media of call.media) {
+      const whole = await bed.app.anonymous.request('GET', media.url);
+      expect(whole.statusCode).toBe(200);
+      const clip = whole.rawPayload;
+      expect(Number(whole.headers['content-length'])).toBe(clip.length);
+      expect(callSizes).not.toContain(clip.length);
+      const described = await describeMedia(clip);
+      // The highlight's 5 s (audio packets are 21 ms long), not the call's 20.8 s.
+      expect(described.duration).toBeGreaterThan(4.9);
+      expect(described.duration).toBeLessThanOrEqual(5.01);
+      expect(described.tracks).toEqual([expect.objectContaining({ type: 'audio' })]);
+      expect(described.tracks[0]!.packets).toBeLessThan(240);
+      // A Range past the clip gets nothing: the call's bytes after the highlight are not behind it.
+      const past = await bed.app.anonymous.request('GET', media.url, undefined, {
+        range: `bytes=${clip.length}-${clip.length + 100_000}`,
+      });
+      expect(past.statusCode).toBe(416);
+      expect(past.headers['content-range']).toBe(`bytes */${clip.length}`);
+      const tail = await bed.app.anonymous.request('GET', media.url, undefined, { range: 'bytes=-100' });
+      expect(tail.statusCode).toBe(206);
+      expect(tail.rawPayload.equals(clip.subarray(clip.length - 100))).toBe(true);
+    }
+    // The call's own transcript file is not served through a highlight's link either.
+    const vtt = detail.media.find((media) => media.kind === 'transcript')!;
+    expect(
+      (await bed.app.anonymous.request('GET', `/api/shared/${token}/media/${vtt.fileId}`)).statusCode,
+    ).toBe(404);
 
     await bed.app.database.executeSql(
       "UPDATE call_shares SET expires_at = now() - interval '1 second' WHERE id = $1",
@@ -197,7 +249,37 @@ describe('sharing', () => {
     );
     const expired = await bed.app.anonymous.request('GET', `/api/shared/${token}`);
     expect(expired.statusCode).toBe(404);
+    expect((await bed.app.anonymous.request('GET', call.media[0]!.url)).statusCode).toBe(404);
     expect((await bed.app.anonymous.request('GET', '/api/shared/not-a-token')).statusCode).toBe(400);
+  });
+
+  it('cuts a highlight with a key frame inside it: video from that key frame, audio over the whole range', async () => {
+    const highlight = await emma.request('POST', `/api/calls/${emmaCall}/highlights`, {
+      title: 'Le contrat',
+      startMs: 8000,
+      endMs: 13_000,
+    });
+    const created = await emma.request('POST', `/api/calls/${emmaCall}/shares`, {
+      kind: 'public',
+      highlightId: highlight.json().id,
+    });
+    const token = (created.json().url as string).replace('/s/', '');
+    const call: SharedCall = (await bed.app.anonymous.request('GET', `/api/shared/${token}`)).json();
+    expect(call.media.map((media) => media.kind)).toEqual(['audio', 'video']);
+    const video = call.media.find((media) => media.kind === 'video')!;
+    const opened = await bed.app.anonymous.request('GET', video.url);
+    expect(opened.headers['content-type']).toBe('video/mp4');
+    const described = await describeMedia(opened.rawPayload);
+    expect(described.duration).toBeGreaterThan(4.9);
+    expect(described.duration).toBeLessThanOrEqual(5.01);
+    // The call's key frame at 10 s is the clip's first picture, 2 s in; audio starts at once.
+    expect(described.tracks).toEqual([
+      expect.objectContaining({ type: 'video', from: 2 }),
+      expect.objectContaining({ type: 'audio', from: 0 }),
+    ]);
+    // Opened again (a second visitor), the stored clip is served, the same bytes.
+    const again = await bed.app.anonymous.request('GET', video.url);
+    expect(again.rawPayload.equals(opened.rawPayload)).toBe(true);
   });
 });
 

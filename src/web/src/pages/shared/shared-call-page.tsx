@@ -1,5 +1,4 @@
 import { useQuery } from '@tanstack/react-query';
-import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { ApiError } from '@/api.ts';
@@ -23,17 +22,10 @@ export function SharedCallPage() {
         message: describeError(t, result.error),
       }
     : null;
-  const player = useRef<HTMLVideoElement & HTMLAudioElement>(null);
   useDocumentTitle(shared?.topic ?? t('shared.title'));
 
+  // A highlight's media is its own clip (the server cuts it): it plays from 0 to the highlight's end.
   const highlight = shared?.highlight ?? null;
-  const onTimeUpdate = () => {
-    if (highlight && player.current && player.current.currentTime * 1000 >= highlight.endMs)
-      player.current.pause();
-  };
-  const onLoadedMetadata = () => {
-    if (highlight && player.current) player.current.currentTime = highlight.startMs / 1000;
-  };
 
   if (error) {
     return (
@@ -54,13 +46,10 @@ export function SharedCallPage() {
   const source = video ?? shared.media.find((media) => media.kind === 'audio');
   const captions = shared.media.find((media) => media.kind === 'transcript');
   const playerProps = {
-    ref: player,
     controls: true,
     preload: 'metadata',
     src: source?.url,
     'data-testid': 'shared-player',
-    onTimeUpdate,
-    onLoadedMetadata,
   } as const;
   return (
     <main className="shared-page" data-testid="shared-call">
