@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { requiredScopes } from '../src/connections/index.ts';
@@ -124,7 +125,9 @@ export async function startBenchCallport(options: {
     await admin.request('PUT', '/api/integrations/zoom/users/links', {
       links: proposals.map((proposal) => ({ ...proposal, method: 'automatic' })),
     });
+    const linkedBy = Date.now();
     emulator.control.updateAccountSettings({ recording: { cloud_recording: true, auto_recording: 'cloud' } });
+    await waitForBackfillListed(admin, linkedBy);
   } catch (error) {
     await stop('SIGKILL');
     throw error;
@@ -150,6 +153,44 @@ export async function startBenchCallport(options: {
     },
     stop: () => stop('SIGTERM'),
   };
+}
+
+/**
+ * Linking starts the new users' backfill sweep. A section creates its meetings right after this
+ * returns: had a sweep not listed every host since their link, it would find them and import them
+ * before the section's timed window (seen on a loaded machine: 200 meetings "imported" in 0.7 s,
+ * their downloads running during the plain downloader's), or the minute's dispatcher would start one
+ * for hosts still "never listed since their link". Waits on Callport's own state: the last full sweep
+ * finished, and every linked host listed after `linkedBy` (a time after the links were saved).
+ */
+async function waitForBackfillListed(admin: HttpAdmin, linkedBy: number) {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const [{ lastSweep }, mapping] = await Promise.all([
+      admin.json<{ lastSweep: { startedAt: string | null; finishedAt: string | null } | null }>(
+        'GET',
+        '/api/integrations/zoom/imports',
+      ),
+      admin.json<{ users: Array<{ link: object | null; import: { lastAttemptAt: string | null } | null }> }>(
+        'GET',
+        '/api/integrations/zoom/users',
+      ),
+    ]);
+    const fullSweepDone = Boolean(lastSweep?.finishedAt) && lastSweep?.finishedAt === lastSweep?.startedAt;
+    const hostsListed = mapping.users
+      .filter((user) => user.link)
+      .every((user) => user.import?.lastAttemptAt && Date.parse(user.import.lastAttemptAt) >= linkedBy);
+    if (fullSweepDone && hostsListed) return;
+    if (Date.now() > deadline)
+      throw new Error("the linked hosts' backfill did not list them within 3 minutes");
+    await setTimeout(200);
+  }
+}
+
+/** The import counter on /metrics: recordings imported since the process started. */
+export async function importedSoFar(bench: { url: string }): Promise<number> {
+  const metrics = await (await fetch(`${bench.url}/metrics`)).text();
+  return Number(/^callport_imports_total\{outcome="imported"\} (\d+)/m.exec(metrics)?.[1] ?? 0);
 }
 
 /** Réglages > Intégrations > Zoom > Connecter, then "Allow" on Zoom's consent page. */
@@ -182,8 +223,7 @@ export async function waitForImported(
 ): Promise<number> {
   const started = performance.now();
   for (;;) {
-    const metrics = await (await fetch(`${bench.url}/metrics`)).text();
-    const imported = Number(/^callport_imports_total\{outcome="imported"\} (\d+)/m.exec(metrics)?.[1] ?? 0);
+    const imported = await importedSoFar(bench);
     if (imported >= count) break;
     if (performance.now() - started > timeoutMs) {
       const overview = await bench.admin.json<{ counts: Record<string, number> }>(
@@ -192,7 +232,7 @@ export async function waitForImported(
       );
       throw new Error(`only ${imported} of ${count} imported: ${JSON.stringify(overview.counts)}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await setTimeout(100);
   }
   const seconds = (performance.now() - started) / 1000;
   const overview = await bench.admin.json<{ counts: Record<string, number> }>(

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { wantedFileTypes } from '../../src/import/index.ts';
 import type { RecordingInfo } from '../../src/zoom-emulator/index.ts';
-import { startBenchCallport, waitForImported } from '../callport-process.ts';
+import { importedSoFar, startBenchCallport, waitForImported } from '../callport-process.ts';
 import type { Section } from '../run.ts';
 
 const runTs = fileURLToPath(new URL('../../bin/run-ts.js', import.meta.url));
@@ -76,6 +76,9 @@ const run: Section = async ({ quick }) => {
     const saveDir = await fs.mkdtemp(path.join(os.tmpdir(), 'callport-plain-'));
     const saved = await plainRun(saveDir).finally(() => fs.rm(saveDir, { recursive: true, force: true }));
 
+    // Nothing may be imported before the timed window (a sweep started earlier would find the backlog).
+    const early = await importedSoFar(bench);
+    if (early > 0) throw new Error(`${early} recordings were imported before "Importer maintenant"`);
     const cpuBefore = await bench.cpuSeconds();
     const swept = await bench.admin.request('POST', '/api/integrations/zoom/imports/sweep');
     if (swept.status !== 202) throw new Error(`sweep refused: ${swept.status} ${await swept.text()}`);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startZoomTestBed, type ZoomTestBed } from '../test-support/zoom.ts';
+import { listUserSweeps, saveUserSweep } from './queries.ts';
 import { dateWindows, utcDate } from './sweep-connection.ts';
 
 // The first import is per linked Zoom user, not per connection: whoever becomes linked, whenever, gets
@@ -202,6 +203,24 @@ describe('backfill per linked user', () => {
     );
     expect(rows[0]?.jobs).toBe(1);
   }, 180_000);
+
+  it('keeps the latest listing attempt when a sweep started before a link finishes after the backfill', async () => {
+    bed = await startZoomTestBed({ env: { SWEEP_INTERVAL_MINUTES: '60' } });
+    await bed.connect();
+    const { db, executeSql } = bed.app.database;
+    const connectionId = String((await executeSql('SELECT id FROM zoom_connections')).rows[0]?.id);
+    const key = { connectionId, zoomUserId: 'late-finisher' };
+    const backfill = new Date();
+    const olderSweep = new Date(backfill.getTime() - 5_000);
+    const day = utcDate(backfill.getTime());
+    await saveUserSweep(db, key, { ok: true, startedAt: backfill, from: day, found: 0 });
+    await saveUserSweep(db, key, { ok: true, startedAt: olderSweep, from: day, found: 0 });
+    await saveUserSweep(db, key, { ok: false, startedAt: olderSweep, code: 'zoom_unavailable', detail: '' });
+    const [cursor] = (await listUserSweeps(db, connectionId)).filter(
+      (row) => row.zoomUserId === key.zoomUserId,
+    );
+    expect(cursor?.lastAttemptAt?.getTime()).toBe(backfill.getTime());
+  }, 120_000);
 
   it('queues `callport import --since` apart from a sweep already waiting, and the same request once', async () => {
     // No worker: every sweep asked for stays waiting in the queue, as behind a busy worker.

@@ -374,14 +374,22 @@ export async function saveUserSweep(
     .values({ ...key, ...values })
     .onConflictDoUpdate({
       target: [importUserSweeps.connectionId, importUserSweeps.zoomUserId],
+      // Two sweeps can list a user at once (a full sweep that started before their link, and their
+      // backfill): the one finishing last must not date the attempt back to before the link, which
+      // made the next minute's dispatcher start their backfill again.
       set: outcome.ok
         ? {
             ...values,
+            lastAttemptAt: sql`greatest(${importUserSweeps.lastAttemptAt}, excluded.last_attempt_at)`,
             // The earliest day ever listed for the user stays: that is where their backfill began.
             backfillFrom: sql`least(${importUserSweeps.backfillFrom}, excluded.backfill_from)`,
             recordingsFound: sql`${importUserSweeps.recordingsFound} + excluded.recordings_found`,
           }
-        : { ...values, failures: sql`${importUserSweeps.failures} + 1` },
+        : {
+            ...values,
+            lastAttemptAt: sql`greatest(${importUserSweeps.lastAttemptAt}, excluded.last_attempt_at)`,
+            failures: sql`${importUserSweeps.failures} + 1`,
+          },
     });
 }
 
