@@ -216,10 +216,77 @@ describe('call page', () => {
       overview: 'Hugo and Sam discussed the renewal.',
       details: [{ label: 'Pricing', summary: 'The pricing stays the same until June.' }],
       nextSteps: ['Sam confirms the budget with finance.'],
+      content: '',
+      isEdited: false,
+      docUrl: null,
     });
     const [globex] = (await search(bed.admin, 'q=globex')).calls;
     const other: CallDetail = (await bed.admin.request('GET', `/api/calls/${globex!.id}`)).json();
     expect(other.zoomSummary).toBeNull();
+  });
+
+  it('shows the host’s edits of Zoom’s summary, and its Markdown text when Zoom sent only that', async () => {
+    await bed.recordMeeting({
+      hostEmail: hugoEmail,
+      topic: 'Suivi Hooli',
+      // Ended two hours ago: AI Companion has written its summary by the time the call is imported.
+      startTime: new Date(Date.now() - 2 * 3600_000),
+      summary: {
+        title: 'Résumé de la réunion Suivi Hooli',
+        overview: 'Hugo et Sam ont parlé du contrat.',
+        details: [{ label: 'Contrat', summary: 'Signature prévue en avril.' }],
+        nextSteps: ['Hugo envoie le contrat.'],
+        // The host rewrote the topics and next steps in Zoom; the overview is left as written.
+        edited: {
+          details: 'Signature prévue en mai, après le comité.',
+          nextSteps: ['Sam relit le contrat.'],
+        },
+        docUrl: 'https://docs.zoom.us/doc/hooli-summary',
+      },
+    });
+    await bed.recordMeeting({
+      hostEmail: hugoEmail,
+      topic: 'Suivi Pied Piper',
+      startTime: new Date(Date.now() - 2 * 3600_000),
+      // A newer summary: the legacy fields empty, the whole summary in `summary_content`.
+      summary: {
+        title: 'Résumé de la réunion Suivi Pied Piper',
+        overview: '',
+        details: [],
+        nextSteps: [],
+        content: '## Récapitulatif\nLe pilote démarre lundi.\n\n## Prochaines étapes\n- Envoyer le planning',
+      },
+    });
+    const detailOf = async (q: string): Promise<CallDetail> => {
+      let id = '';
+      await vi.waitFor(
+        async () => {
+          const [found] = (await search(bed.admin, `q=${q}`)).calls;
+          expect(found).toBeDefined();
+          id = found!.id;
+        },
+        { timeout: 60_000, interval: 200 },
+      );
+      return (await bed.admin.request('GET', `/api/calls/${id}`)).json();
+    };
+    expect((await detailOf('hooli')).zoomSummary).toEqual({
+      title: 'Résumé de la réunion Suivi Hooli',
+      overview: 'Hugo et Sam ont parlé du contrat.',
+      details: [{ label: '', summary: 'Signature prévue en mai, après le comité.' }],
+      nextSteps: ['Sam relit le contrat.'],
+      content: '',
+      isEdited: true,
+      docUrl: 'https://docs.zoom.us/doc/hooli-summary',
+    });
+    expect((await detailOf('piper')).zoomSummary).toEqual({
+      title: 'Résumé de la réunion Suivi Pied Piper',
+      overview: '',
+      details: [],
+      nextSteps: [],
+      content: '## Récapitulatif\nLe pilote démarre lundi.\n\n## Prochaines étapes\n- Envoyer le planning',
+      isEdited: false,
+      docUrl: null,
+    });
   });
 
   it('measures talk-time and the longest monologue, and marks who is internal', async () => {

@@ -94,7 +94,9 @@ export async function getCall(db: Db, principal: Principal, callId: string): Pro
     highlights: highlights.map(({ highlight, author }) => toHighlight(highlight, author)),
     comments: comments.map(({ comment, author }) => toComment(comment, author)),
     canSharePublicly: sharing.allowPublicLinks,
-    zoomSummary: call.zoomSummary ?? null,
+    zoomSummary: call.zoomSummary
+      ? { content: '', isEdited: false, docUrl: null, ...call.zoomSummary }
+      : null,
     ...measureTalkTime(transcript),
   };
 }

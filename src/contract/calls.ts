@@ -163,6 +163,12 @@ export const callDetailSchema = callSummarySchema.omit({ search: true }).extend(
       overview: z.string(),
       details: z.array(z.object({ label: z.string(), summary: z.string() })),
       nextSteps: z.array(z.string()),
+      /** The whole summary as Zoom's Markdown text (`summary_content`), '' when Zoom sent none. */
+      content: z.string(),
+      /** The host edited the summary in Zoom: overview, topics and next steps are the edited ones. */
+      isEdited: z.boolean(),
+      /** The summary's page in Zoom Docs, for people with access to it in Zoom. */
+      docUrl: z.string().nullable(),
     })
     .nullable(),
   /** The longest uninterrupted turn, or null without a transcript. */

@@ -382,6 +382,12 @@ export const calls = pgTable(
       overview: string;
       details: Array<{ label: string; summary: string }>;
       nextSteps: string[];
+      /** Zoom's Markdown of the whole summary (`summary_content`); absent on calls imported before. */
+      content?: string;
+      /** Whether the host edited it in Zoom (`edited_summary`, which then replaced those fields). */
+      isEdited?: boolean;
+      /** Its Zoom Docs page (`summary_doc_url`). */
+      docUrl?: string | null;
     }>(),
     /** The language spoken (detected from the transcript, chat and topic): it picks the stemming. */
     language: text('language', { enum: callLanguages }).notNull().default('fr'),

@@ -257,13 +257,24 @@ async function readMeetingSummary(
   try {
     const summary = await client.getMeetingSummary(recording.meetingUuid);
     if (!summary) return null;
-    const details = (summary.summary_details ?? [])
-      .map((detail) => ({ label: detail.label ?? '', summary: detail.summary ?? '' }))
-      .filter((detail) => detail.label || detail.summary);
-    const nextSteps = (summary.next_steps ?? []).filter((step) => step.trim());
-    const overview = summary.summary_overview ?? '';
-    if (!overview && details.length === 0 && nextSteps.length === 0) return null;
-    return { title: summary.summary_title ?? '', overview, details, nextSteps };
+    // The host's edits (`edited_summary`) replace what AI Companion wrote, field by field, as Zoom shows them.
+    const edited = summary.edited_summary ?? {};
+    const editedSteps = (edited.next_steps ?? []).filter((step) => step.trim());
+    const details = edited.summary_details?.trim()
+      ? [{ label: '', summary: edited.summary_details.trim() }]
+      : (summary.summary_details ?? [])
+          .map((detail) => ({ label: detail.label ?? '', summary: detail.summary ?? '' }))
+          .filter((detail) => detail.label || detail.summary);
+    const nextSteps =
+      editedSteps.length > 0 ? editedSteps : (summary.next_steps ?? []).filter((step) => step.trim());
+    const overview = edited.summary_overview?.trim() || (summary.summary_overview ?? '');
+    const content = summary.summary_content?.trim() ?? '';
+    const isEdited = Boolean(
+      edited.summary_overview?.trim() || edited.summary_details?.trim() || editedSteps.length,
+    );
+    const docUrl = summary.summary_doc_url?.startsWith('https://') ? summary.summary_doc_url : null;
+    if (!overview && details.length === 0 && nextSteps.length === 0 && !content) return null;
+    return { title: summary.summary_title ?? '', overview, details, nextSteps, content, isEdited, docUrl };
   } catch (error) {
     if (isZoomApiError(error) && (error.kind === 'forbidden' || error.kind === 'invalid_request')) {
       logger.info(

@@ -1,6 +1,6 @@
 /**
  * AI Companion's summary of a meeting (`GET /meetings/{meetingId}/meeting_summary`), for meetings whose
- * host had summaries on. Shape: docs/zoom-platform.md §2.6.
+ * host had summaries on. Shape: docs/zoom-platform.md §2.6 (no smart chapters: Zoom's API has none).
  */
 import type { FastifyInstance } from 'fastify';
 import { findMeetingForParam, hostAllowed, rawMeetingParam } from './recordings.ts';
@@ -50,6 +50,20 @@ export function registerMeetingSummaryRoutes(app: FastifyInstance, ctx: Emulator
         summary_overview: summary.overview,
         summary_details: summary.details.map((detail) => ({ label: detail.label, summary: detail.summary })),
         next_steps: [...summary.nextSteps],
+        // Present only when the host edited the summary in Zoom; `summary_details` is then one text.
+        ...(summary.edited
+          ? {
+              edited_summary: {
+                ...(summary.edited.overview !== undefined
+                  ? { summary_overview: summary.edited.overview }
+                  : {}),
+                ...(summary.edited.details !== undefined ? { summary_details: summary.edited.details } : {}),
+                ...(summary.edited.nextSteps ? { next_steps: [...summary.edited.nextSteps] } : {}),
+              },
+            }
+          : {}),
+        ...(summary.content !== undefined ? { summary_content: summary.content } : {}),
+        ...(summary.docUrl !== undefined ? { summary_doc_url: summary.docUrl } : {}),
       };
     },
   );

@@ -154,6 +154,12 @@ export type MeetingSummaryRecord = {
   overview: string;
   details: { label: string; summary: string }[];
   nextSteps: string[];
+  /** The host's edits in Zoom (`edited_summary`): the topics as one text, as Zoom sends them. */
+  edited?: { overview?: string; details?: string; nextSteps?: string[] } | undefined;
+  /** The whole summary as one Markdown text (`summary_content`), as newer summaries carry it. */
+  content?: string | undefined;
+  /** The summary's Zoom Docs page (`summary_doc_url`). */
+  docUrl?: string | undefined;
   createdAt: number;
 };
 

@@ -347,6 +347,18 @@ export const zoomMeetingSummarySchema = z.looseObject({
     .array(z.looseObject({ label: z.string().nullish(), summary: z.string().nullish() }))
     .nullish(),
   next_steps: z.array(z.string()).nullish(),
+  /** The host's edits in Zoom: `summary_details` is then one text, not sections. */
+  edited_summary: z
+    .looseObject({
+      summary_overview: z.string().nullish(),
+      summary_details: z.string().nullish(),
+      next_steps: z.array(z.string()).nullish(),
+    })
+    .nullish(),
+  /** The whole summary as one Markdown text (2025 on). */
+  summary_content: z.string().nullish(),
+  /** The summary's page in Zoom Docs (2025-08 on). */
+  summary_doc_url: z.string().nullish(),
   summary_created_time: z.string().nullish(),
 });
 export type ZoomMeetingSummary = z.infer<typeof zoomMeetingSummarySchema>;

@@ -189,8 +189,19 @@ export function CallPage() {
           {call.zoomSummary ? (
             <section className="card" aria-label={t('zoomSummary.title')} data-testid="zoom-summary">
               <h2 className="section-title">{t('zoomSummary.title')}</h2>
-              <p className="muted">{t('zoomSummary.source')}</p>
+              <p className="muted">
+                {call.zoomSummary.isEdited ? t('zoomSummary.edited') : t('zoomSummary.source')}
+              </p>
               {call.zoomSummary.overview ? <p>{call.zoomSummary.overview}</p> : null}
+              {/* Zoom's Markdown of the whole summary, as text: shown when Zoom sent no sections. */}
+              {call.zoomSummary.content &&
+              !call.zoomSummary.overview &&
+              call.zoomSummary.details.length === 0 &&
+              call.zoomSummary.nextSteps.length === 0 ? (
+                <p className="zoom-summary-content" data-testid="zoom-summary-content">
+                  {call.zoomSummary.content}
+                </p>
+              ) : null}
               {call.zoomSummary.details.length > 0 ? (
                 <>
                   <h3>{t('zoomSummary.topics')}</h3>
@@ -213,6 +224,13 @@ export function CallPage() {
                     ))}
                   </ul>
                 </>
+              ) : null}
+              {call.zoomSummary.docUrl ? (
+                <p>
+                  <a href={call.zoomSummary.docUrl} target="_blank" rel="noreferrer noopener">
+                    {t('zoomSummary.openInZoomDocs')}
+                  </a>
+                </p>
               ) : null}
             </section>
           ) : null}
