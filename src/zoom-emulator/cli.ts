@@ -2,10 +2,11 @@
  * `callport emulator`: runs the Zoom emulator on its own, or drives a running one through its admin API.
  *
  *   callport emulator [--port 9090] [--host 127.0.0.1] [--scenario sandbox|empty] [--seed N]
- *                     [--start-clock ISO] [--freeze-clock] [--client-id ID --client-secret S
+ *                     [--start-clock ISO] [--freeze-clock] [--network off|zoom] [--client-id ID --client-secret S
  *                     --redirect-uri URL... --webhook-url URL --webhook-secret S --scope S... --app-type general]
  *   callport emulator advance SECONDS          [--url http://127.0.0.1:9090]
  *   callport emulator faults JSON|reset        (see docs/emulator.md for the fields)
+ *   callport emulator network zoom|off|JSON    (latency and per-stream bandwidth)
  *   callport emulator webhooks JSON
  *   callport emulator simulate JSON
  *   callport emulator state | requests | counts | webhook-log
@@ -13,16 +14,20 @@
 import { parseArgs } from 'node:util';
 import { createLogger } from '../lib/logger.ts';
 import { startEmulator } from './index.ts';
+import { isNetworkProfileName, networkProfiles } from './network.ts';
 import { defaultSandboxApp, type ScenarioName, scenarioNames } from './scenarios.ts';
 import type { EmulatorAppRegistration } from './state.ts';
 
 const usage = `Usage:
   callport emulator [--port 9090] [--host 127.0.0.1] [--public-url URL] [--scenario sandbox|empty] [--seed N]
-                    [--start-clock ISO-DATE] [--freeze-clock]
+                    [--start-clock ISO-DATE] [--freeze-clock] [--network off|zoom]
                     [--client-id ID --client-secret SECRET --redirect-uri URL (repeatable)
                      --webhook-url URL --webhook-secret SECRET --scope SCOPE (repeatable) --app-type general|server_to_server]
   callport emulator advance SECONDS   [--url URL]   advance the virtual clock
   callport emulator faults JSON|reset [--url URL]   set fault switches (JSON) or clear them
+  callport emulator network zoom|off|JSON [--url URL]
+                                      network profile: Zoom-like latency and per-stream bandwidth, or
+                                      numbers ({"apiLatencyMs":300,"downloadLatencyMs":400,"downloadBytesPerSecond":500000})
   callport emulator webhooks JSON     [--url URL]   set webhook switches
   callport emulator simulate JSON     [--url URL]   simulate a meeting
   callport emulator state|requests|counts|webhook-log [--url URL]`;
@@ -30,6 +35,7 @@ const usage = `Usage:
 const adminCommands = new Set([
   'advance',
   'faults',
+  'network',
   'webhooks',
   'simulate',
   'state',
@@ -69,6 +75,10 @@ async function runAdminCommand(command: string, args: string[]): Promise<number>
       return argument === 'reset'
         ? callAdmin(url, 'DELETE', '/faults')
         : callAdmin(url, 'PUT', '/faults', parseJson(argument));
+    case 'network':
+      return argument !== undefined && isNetworkProfileName(argument)
+        ? callAdmin(url, 'PUT', '/network', { profile: argument })
+        : callAdmin(url, 'PUT', '/network', parseJson(argument));
     case 'webhooks':
       return callAdmin(url, 'PUT', '/webhooks', parseJson(argument));
     case 'simulate':
@@ -117,6 +127,7 @@ export async function runEmulatorCli(argv: string[]): Promise<number> {
         seed: { type: 'string', default: '1' },
         'start-clock': { type: 'string' },
         'freeze-clock': { type: 'boolean', default: false },
+        network: { type: 'string', default: 'off' },
         'client-id': { type: 'string' },
         'client-secret': { type: 'string' },
         'redirect-uri': { type: 'string', multiple: true },
@@ -133,6 +144,11 @@ export async function runEmulatorCli(argv: string[]): Promise<number> {
   const scenario = values.scenario as string;
   if (!scenarioNames.includes(scenario as ScenarioName)) {
     console.error(`Unknown scenario "${scenario}" (${scenarioNames.join(', ')}).`);
+    return 2;
+  }
+  const network = values.network as string;
+  if (!isNetworkProfileName(network)) {
+    console.error(`Unknown network profile "${network}" (${Object.keys(networkProfiles).join(', ')}).`);
     return 2;
   }
   const port = Number(values.port);
@@ -166,6 +182,7 @@ export async function runEmulatorCli(argv: string[]): Promise<number> {
     apps: [app],
     ...(startClock ? { startClock } : {}),
     freezeClock: values['freeze-clock'] === true,
+    network,
     logger: createLogger({ level: process.env.LOG_LEVEL ?? 'info', name: 'zoom-emulator' }),
   });
   const account = emulator.control.account();
@@ -174,6 +191,7 @@ export async function runEmulatorCli(argv: string[]): Promise<number> {
       `Zoom emulator listening on ${emulator.url} (scenario ${scenario}, seed ${seed})`,
       `  OAuth base URL: ${emulator.oauthUrl}    API base URL: ${emulator.apiUrl}`,
       `  Account ${account.name} (${account.id}), owner ${account.ownerEmail}`,
+      `  Network profile ${network}${network === 'off' ? ' (loopback speed)' : `: ${JSON.stringify(networkProfiles[network])}`}`,
       `  App client id ${app.clientId}, webhooks to ${app.webhookUrl ?? '(none)'}`,
       `  Admin API: ${emulator.url}/_emulator/state`,
     ].join('\n'),

@@ -43,6 +43,7 @@ export function registerControlRoutes(app: FastifyInstance, control: EmulatorCon
       users: control.listUsers().length,
       meetings: control.listMeetings().length,
       faults: control.getFaults(),
+      network: control.getNetwork(),
       webhooks: control.getWebhooks(),
       pendingTasks: control.pendingTasks(),
     })),
@@ -164,6 +165,15 @@ export function registerControlRoutes(app: FastifyInstance, control: EmulatorCon
     })),
   );
 
+  app.get(`${p}/network`, async (_request, reply) => run(reply, () => control.getNetwork()));
+  // `{"profile":"zoom"}`, or numbers: `{"apiLatencyMs":300,"downloadBytesPerSecond":500000}`.
+  app.put(`${p}/network`, async (request, reply) =>
+    run(reply, () => {
+      const { profile, ...numbers } = body(request);
+      return control.setNetwork(typeof profile === 'string' ? (profile as never) : (numbers as never));
+    }),
+  );
+  app.delete(`${p}/network`, async (_request, reply) => run(reply, () => control.setNetwork('off')));
   app.get(`${p}/faults`, async (_request, reply) => run(reply, () => control.getFaults()));
   app.put(`${p}/faults`, async (request, reply) => run(reply, () => control.setFaults(body(request))));
   app.delete(`${p}/faults`, async (_request, reply) => run(reply, () => control.resetFaults()));

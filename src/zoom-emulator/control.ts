@@ -7,6 +7,7 @@ import type { ZoomSettings } from '../zoom/wire.ts';
 import type { FaultSettings } from './faults.ts';
 import { addGroupMembers, createGroup, removeGroupMember } from './groups.ts';
 import { contentSha256, contentSize } from './media.ts';
+import type { NetworkProfile, NetworkProfileInput } from './network.ts';
 import {
   installApp,
   isAppInstalled,
@@ -403,6 +404,20 @@ export function createControl(ctx: EmulatorContext) {
     },
     pendingTasks() {
       return ctx.clock.pending().map((task) => ({ at: new Date(task.at).toISOString(), label: task.label }));
+    },
+
+    /** The network profile: latency and per-stream download bandwidth (docs/emulator.md#network-profile). */
+    getNetwork(): NetworkProfile {
+      return ctx.network.get();
+    },
+    /** `zoom`, `off`, or numbers over `off`; applies to requests that start afterwards. */
+    setNetwork(profile: NetworkProfileInput): NetworkProfile {
+      try {
+        return ctx.network.set(profile);
+      } catch (error) {
+        if (error instanceof RangeError) throw new EmulatorInputError(error.message, 400);
+        throw error;
+      }
     },
 
     getFaults(): FaultSettings {

@@ -89,6 +89,7 @@ function authorizeDownload(
 
 export function registerDownloadRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   const handleDownload = async (request: FastifyRequest, reply: FastifyReply) => {
+    await ctx.network.delay('download');
     const { fileKey } = request.params as { fileKey: string };
     const found = findFile(ctx, fileKey);
     if (!found?.meeting.recording) return htmlFailure(reply, 'This recording does not exist.');
@@ -106,6 +107,8 @@ export function registerDownloadRoutes(app: FastifyInstance, ctx: EmulatorContex
   app.get('/rec/webhook_download/:fileKey', handleDownload);
 
   app.get('/rec/signed/:fileKey/:fileName', async (request, reply) => {
+    // The file server's first byte comes late, and its bytes at one stream's pace (network profile).
+    await ctx.network.delay('download');
     const { fileKey } = request.params as { fileKey: string };
     const query = request.query as Record<string, string | undefined>;
     const expires = Number(query.Expires);
@@ -176,7 +179,7 @@ export function registerDownloadRoutes(app: FastifyInstance, ctx: EmulatorContex
       return reply
         .status(status)
         .headers(headers)
-        .send(openContentStream(file.content, start, end));
+        .send(ctx.network.pace(openContentStream(file.content, start, end)));
 
     // Faults: reset the connection, or end it early, after `afterBytes` body bytes.
     requestInfo(request).fault = `${cut.mode} after ${cut.afterBytes} bytes`;

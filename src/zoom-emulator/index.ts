@@ -12,6 +12,7 @@ import { FaultController } from './faults.ts';
 import { registerGroupRoutes } from './groups.ts';
 import { registerMeetingSummaryRoutes } from './meeting-summaries.ts';
 import { registerMeetingsHeldRoutes } from './meetings-held.ts';
+import { NetworkController, type NetworkProfileInput, type PacingClock } from './network.ts';
 import { isAppInstalled, registerApp, registerOAuthRoutes } from './oauth.ts';
 import { deriveSeed, SeededRandom } from './random.ts';
 import { RateLimiter } from './rate-limits.ts';
@@ -34,6 +35,12 @@ import { WebhookDispatcher } from './webhooks.ts';
 
 export type { EmulatorControl, RecordingInfo } from './control.ts';
 export type { FaultSettings } from './faults.ts';
+export {
+  type NetworkProfile,
+  type NetworkProfileInput,
+  networkProfiles,
+  resolveNetworkProfile,
+} from './network.ts';
 export type { SimulateMeetingOptions, SimulateMeetingResult } from './recordings.ts';
 export type { ScenarioName } from './scenarios.ts';
 export {
@@ -74,6 +81,13 @@ export type StartEmulatorOptions = {
    * TRANSCRIPT file until someone, e.g. Callport's policy, turns it on), the sandbox on (Acme's choice).
    */
   audioTranscriptByDefault?: boolean;
+  /**
+   * Network profile: `zoom` adds Zoom-like latency to every REST and download answer and limits each
+   * download stream's bandwidth (docs/emulator.md#network-profile); default `off` (loopback speed).
+   */
+  network?: NetworkProfileInput;
+  /** Where the network profile waits (tests: a fake clock that records the waits); default real time. */
+  networkClock?: PacingClock;
   logger?: Logger;
 };
 
@@ -102,6 +116,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     ids: new SeededRandom(deriveSeed(seed, 'ids')),
     logger,
     faults: new FaultController(seed),
+    network: new NetworkController(options.network ?? 'off', options.networkClock),
     rateLimiter: new RateLimiter('business'),
     requestLog: new RequestLog(options.onRequest),
     webhooks: new WebhookDispatcher(clock, logger, seed, () =>

@@ -153,6 +153,8 @@ export function zoomRoute(
     onSend: async (request) => {
       const { delayMs } = requestInfo(request);
       if (delayMs > 0) await sleep(delayMs);
+      // The network profile's latency, on every answer (errors included).
+      await ctx.network.delay('api');
     },
     handler,
   });

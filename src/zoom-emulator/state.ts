@@ -7,6 +7,7 @@ import type { ZoomSettings } from '../zoom/wire.ts';
 import type { VirtualClock } from './clock.ts';
 import type { FaultController } from './faults.ts';
 import type { FileContent } from './media.ts';
+import type { NetworkController } from './network.ts';
 import type { SeededRandom } from './random.ts';
 import type { RateLimiter } from './rate-limits.ts';
 import type { RequestLog } from './request-log.ts';
@@ -263,6 +264,8 @@ export type EmulatorContext = {
   ids: SeededRandom;
   logger: Logger;
   faults: FaultController;
+  /** Latency and per-stream bandwidth of a real network (off unless asked for). */
+  network: NetworkController;
   rateLimiter: RateLimiter;
   requestLog: RequestLog;
   webhooks: WebhookDispatcher;
