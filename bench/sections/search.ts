@@ -79,7 +79,7 @@ const run: Section = async ({ quick }) => {
       });
     }
     const sizes = await database.executeSql(`SELECT
-      pg_relation_size('transcript_documents_search_idx') AS documents_index,
+      pg_relation_size('transcript_documents_fr_search_idx') + pg_relation_size('transcript_documents_en_search_idx') AS documents_index,
       pg_total_relation_size('transcript_documents') AS documents_total,
       pg_relation_size('calls_search_idx') AS calls_index,
       pg_total_relation_size('transcript_lines') AS lines_total,
