@@ -28,6 +28,13 @@ async function connection() {
   return row;
 }
 
+/** The stored access token has run out: the next use of the connection refreshes it. */
+async function expireAccessToken(connectionId: string) {
+  await bed.app.database.db.execute(
+    sql`UPDATE zoom_connections SET token_expires_at = now() - interval '1 minute' WHERE id = ${connectionId}`,
+  );
+}
+
 /** A token vault of its own on the bed's database (another process), on another Zoom token endpoint if given. */
 function vaultWith(app: { oauthUrl?: string } = {}) {
   const { db } = bed.app.database;
@@ -142,10 +149,7 @@ describe('connecting Zoom', () => {
 describe('token vault', () => {
   it('makes exactly one refresh for 50 concurrent requests from two processes', async () => {
     const row = await connection();
-    const { db } = bed.app.database;
-    await db.execute(
-      sql`UPDATE zoom_connections SET token_expires_at = now() - interval '1 minute' WHERE id = ${row.id}`,
-    );
+    await expireAccessToken(row.id);
     const tokensBefore = bed.emulator.control.listAccessTokensIssued().length;
     // Two vaults on the same database stand for two worker processes: only the row lock coordinates them.
     const vaults = [vaultWith(), vaultWith()];
@@ -175,9 +179,7 @@ describe('token vault', () => {
   it('asks Zoom for a new token without holding a lock or a transaction meanwhile', async () => {
     const row = await connection();
     const { db } = bed.app.database;
-    await db.execute(
-      sql`UPDATE zoom_connections SET token_expires_at = now() - interval '1 minute' WHERE id = ${row.id}`,
-    );
+    await expireAccessToken(row.id);
     const gate = await startGatedTokenEndpoint();
     const vault = vaultWith({ oauthUrl: gate.url });
     try {
@@ -215,15 +217,15 @@ describe('token vault', () => {
   it('leaves an uninstalled connection uninstalled when Zoom refuses its refresh for that reason', async () => {
     const row = await connection();
     const { db } = bed.app.database;
-    await db.execute(
-      sql`UPDATE zoom_connections SET token_expires_at = now() - interval '1 minute' WHERE id = ${row.id}`,
-    );
+    await expireAccessToken(row.id);
     const gate = await startGatedTokenEndpoint();
     try {
       const renewing = vaultWith({ oauthUrl: gate.url }).getAccessToken(row.id);
       await gate.arrived;
       // While the refresh is on its way, Zoom uninstalls the app (its grant dies, app_deauthorized
       // lands): the refresh comes back refused, which must not turn "uninstalled" into "reconnect".
+      // (The uninstall's own webhook is held back: the status is written here, at this moment.)
+      bed.emulator.control.setWebhooks({ enabled: false });
       bed.emulator.control.revokeAllTokens(bed.zoomApp.clientId);
       await db.execute(sql`UPDATE zoom_connections SET status = 'uninstalled' WHERE id = ${row.id}`);
       gate.open();
@@ -231,6 +233,7 @@ describe('token vault', () => {
       expect((await connection()).status).toBe('uninstalled');
     } finally {
       await gate.close();
+      bed.emulator.control.setWebhooks({ enabled: true });
     }
     expect(await bed.connect()).toContain('zoom=connected');
     expect((await connection()).status).toBe('connected');
@@ -385,9 +388,7 @@ describe('webhook receiver', () => {
 describe('metrics', () => {
   it('exposes Zoom request, refresh and webhook counters on /metrics to this machine only', async () => {
     const row = await connection();
-    await bed.app.database.db.execute(
-      sql`UPDATE zoom_connections SET token_expires_at = now() - interval '1 minute' WHERE id = ${row.id}`,
-    );
+    await expireAccessToken(row.id);
     await bed.app.connections.access.clientFor(row).getMe();
     const before = await (await fetch(`${bed.callportUrl}/metrics`)).text();
     const body = JSON.stringify({
