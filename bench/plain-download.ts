@@ -6,11 +6,9 @@
  * each file is written there (what `curl -O` does: no hashing, no database); without, the bytes are
  * only drained (the network limit).
  */
-import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { saveResponseBody } from './save-response.ts';
 
 const job = JSON.parse(await fs.readFile(process.argv[2]!, 'utf8')) as {
   urls: string[];
@@ -29,19 +27,9 @@ await Promise.all(
       const response = await fetch(url, { headers: { authorization: `Bearer ${job.token}` } });
       if (!response.ok || !response.body) throw new Error(`${url}: ${response.status}`);
       if (job.saveTo) {
-        const file = path.join(job.saveTo, `file-${index}`);
-        // Counted as they pass: piping Readable.fromWeb straight into the file stream sometimes came up
-        // short on Node 20 (checked against the files' sizes), through a generator it never did.
-        await pipeline(
-          Readable.fromWeb(response.body as never),
-          async function* (source) {
-            for await (const chunk of source) {
-              bytes += (chunk as Buffer).length;
-              yield chunk;
-            }
-          },
-          createWriteStream(file),
-        );
+        await saveResponseBody(response.body, path.join(job.saveTo, `file-${index}`), (count) => {
+          bytes += count;
+        });
         continue;
       }
       const reader = response.body.getReader();

@@ -26,7 +26,16 @@ const tscBin = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
 
 export type Section = (options: { quick: boolean }) => Promise<SectionResult>;
 
-const order = ['throughput', 'memory', 'api-efficiency', 'latency', 'scale', 'user-sync', 'search'];
+const order = [
+  'throughput',
+  'sequential',
+  'memory',
+  'api-efficiency',
+  'latency',
+  'scale',
+  'user-sync',
+  'search',
+];
 
 async function main() {
   const { values } = parseArgs({
