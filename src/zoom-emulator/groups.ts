@@ -1,7 +1,7 @@
 /** Groups, their members, and roles (docs/zoom-platform.md §2.1). */
 import type { FastifyInstance } from 'fastify';
 import { zoomAddGroupMembersBodySchema } from '../zoom/wire.ts';
-import { paginate } from './paging.ts';
+import { pageFields, paginate } from './paging.ts';
 import { sendZoomError } from './request-info.ts';
 import { zoomRoute } from './server.ts';
 import {
@@ -134,11 +134,8 @@ export function registerGroupRoutes(app: FastifyInstance, ctx: EmulatorContext):
       );
       if (!page.ok) return sendZoomError(reply, 400, 300, page.message);
       return {
-        page_count: page.page_count,
+        ...pageFields(page),
         page_number: page.page_number,
-        page_size: page.page_size,
-        total_records: page.total_records,
-        next_page_token: page.next_page_token,
         members: page.items.map((user) => ({
           id: user.id,
           email: user.email,

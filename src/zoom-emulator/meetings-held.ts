@@ -228,10 +228,7 @@ export function registerMeetingsHeldRoutes(app: FastifyInstance, ctx: EmulatorCo
       });
       if (!page.ok) return sendZoomError(reply, 400, 300, page.message);
       return {
-        page_count: page.page_count,
-        page_size: page.page_size,
-        total_records: page.total_records,
-        next_page_token: page.next_page_token,
+        ...pageFields(page),
         participants:
           kind === 'report'
             ? page.items.map((p) => ({ ...p, participant_user_id: p.id }))

@@ -19,7 +19,7 @@ import { UsersS2SAuthClient } from '@zoom/rivet/users';
 import axios from 'axios';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ZoomEmulator } from './index.ts';
-import { sandboxAccountId } from './scenarios.ts';
+import { readWriteAdminScopes, sandboxAccountId } from './scenarios.ts';
 import { type Json, startTestEmulator } from './test-helpers.ts';
 
 const rivetApp = {
@@ -66,16 +66,7 @@ beforeAll(async () => {
     ...rivetApp,
     type: 'server_to_server',
     redirectUris: [],
-    scopes: [
-      'user:read:admin',
-      'user:write:admin',
-      'account:read:admin',
-      'account:write:admin',
-      'group:read:admin',
-      'group:write:admin',
-      'recording:read:admin',
-      'recording:write:admin',
-    ],
+    scopes: readWriteAdminScopes,
     webhookUrl: `http://127.0.0.1:${port}/zoom/events`,
   });
 });

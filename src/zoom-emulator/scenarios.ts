@@ -19,6 +19,18 @@ export const scenarioNames: ScenarioName[] = ['sandbox', 'empty'];
 
 export const sandboxAccountId = 'acme-sandbox-account';
 
+/** Read and write on the account's users, settings, groups and recordings, as an account admin. */
+export const readWriteAdminScopes = [
+  'user:read:admin',
+  'user:write:admin',
+  'account:read:admin',
+  'account:write:admin',
+  'group:read:admin',
+  'group:write:admin',
+  'recording:read:admin',
+  'recording:write:admin',
+];
+
 /** The General app the CLI registers when none is given (match Callport's sandbox configuration to it). */
 export const defaultSandboxApp: EmulatorAppRegistration = {
   clientId: 'callport-sandbox-client',
@@ -54,14 +66,7 @@ export const sandboxServerToServerApp: EmulatorAppRegistration = {
   clientSecret: 'callport-sandbox-s2s-secret',
   redirectUris: [],
   scopes: [
-    'user:read:admin',
-    'user:write:admin',
-    'account:read:admin',
-    'account:write:admin',
-    'group:read:admin',
-    'group:write:admin',
-    'recording:read:admin',
-    'recording:write:admin',
+    ...readWriteAdminScopes,
     'meeting:read:admin',
     'report:read:admin',
     // Optional: AI Companion's meeting summaries (docs/zoom-platform.md §2.6).
@@ -235,34 +240,25 @@ export function seedSandboxMeetings(ctx: EmulatorContext): void {
     },
     silent,
   );
-  simulateMeeting(
-    ctx,
-    {
-      hostEmail: 'hugo.thomas@acme.example',
-      topic: 'Weekly pipeline review',
-      startTime: at(14, 8),
-      durationMinutes: 45,
-      transcript: pipelineReview(1),
-      meetingId: sandboxRecurringMeetingId,
-      type: 8,
-      cloudRecordingManual: true,
-    },
-    silent,
-  );
-  simulateMeeting(
-    ctx,
-    {
-      hostEmail: 'hugo.thomas@acme.example',
-      topic: 'Weekly pipeline review',
-      startTime: at(7, 8),
-      durationMinutes: 45,
-      transcript: pipelineReview(2),
-      meetingId: sandboxRecurringMeetingId,
-      type: 8,
-      cloudRecordingManual: true,
-    },
-    silent,
-  );
+  for (const [daysAgo, week] of [
+    [14, 1],
+    [7, 2],
+  ] as const) {
+    simulateMeeting(
+      ctx,
+      {
+        hostEmail: 'hugo.thomas@acme.example',
+        topic: 'Weekly pipeline review',
+        startTime: at(daysAgo, 8),
+        durationMinutes: 45,
+        transcript: pipelineReview(week),
+        meetingId: sandboxRecurringMeetingId,
+        type: 8,
+        cloudRecordingManual: true,
+      },
+      silent,
+    );
+  }
   // Stopped and restarted: two segments under one uuid.
   simulateMeeting(
     ctx,

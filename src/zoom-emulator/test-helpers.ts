@@ -10,6 +10,7 @@ import {
   startEmulator,
   type ZoomEmulator,
 } from './index.ts';
+import { readWriteAdminScopes } from './scenarios.ts';
 import { urlValidationToken } from './webhooks.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests inspect Zoom's JSON loosely and validate it separately.
@@ -68,15 +69,8 @@ export const testApp: EmulatorAppRegistration = {
   clientSecret: 'test-client-secret',
   redirectUris: ['http://127.0.0.1:5999/callback'],
   scopes: [
-    'user:read:admin',
-    'user:write:admin',
-    'account:read:admin',
-    'account:write:admin',
-    'group:read:admin',
-    'group:write:admin',
+    ...readWriteAdminScopes,
     'role:read:admin',
-    'recording:read:admin',
-    'recording:write:admin',
     'meeting:read:admin',
     'report:read:admin',
     // Optional: AI Companion's meeting summaries (docs/zoom-platform.md §2.6).

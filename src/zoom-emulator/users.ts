@@ -1,7 +1,7 @@
 /** Zoom users (docs/zoom-platform.md §2.1, §2.2): wire shapes, REST routes, and the admin operations that emit `user.*` events. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZoomUser, ZoomUserListItem } from '../zoom/wire.ts';
-import { paginate } from './paging.ts';
+import { pageFields, paginate } from './paging.ts';
 import { requestInfo, sendZoomError, tokenOf } from './request-info.ts';
 import { zoomRoute } from './server.ts';
 import {
@@ -353,11 +353,8 @@ export function registerUserRoutes(app: FastifyInstance, ctx: EmulatorContext): 
       });
       if (!page.ok) return sendZoomError(reply, 400, 300, page.message);
       return {
-        page_count: page.page_count,
+        ...pageFields(page),
         page_number: page.page_number,
-        page_size: page.page_size,
-        total_records: page.total_records,
-        next_page_token: page.next_page_token,
         users: page.items.map((user) => userListItem(ctx, user)),
       };
     },

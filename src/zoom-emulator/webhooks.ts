@@ -192,11 +192,7 @@ export class WebhookDispatcher {
       const response = await fetch(delivery.url, {
         method: 'POST',
         headers: {
-          'content-type': 'application/json; charset=utf-8',
-          'user-agent': 'Zoom Marketplace/1.0a',
-          clientid: app.clientId,
-          'x-zm-request-timestamp': String(timestamp),
-          'x-zm-signature': signWebhookBody(app.webhookSecretToken, timestamp, delivery.body),
+          ...signedHeaders(app, timestamp, delivery.body),
           'x-zm-trackingid': `v=2.0;clid=aw1;rid=${randomBytes(12).toString('hex')}`,
         },
         body: delivery.body,
@@ -297,13 +293,7 @@ export class WebhookDispatcher {
       try {
         const response = await fetch(app.webhookUrl as string, {
           method: 'POST',
-          headers: {
-            'content-type': 'application/json; charset=utf-8',
-            'user-agent': 'Zoom Marketplace/1.0a',
-            clientid: app.clientId,
-            'x-zm-request-timestamp': String(timestamp),
-            'x-zm-signature': signWebhookBody(app.webhookSecretToken, timestamp, body),
-          },
+          headers: signedHeaders(app, timestamp, body),
           body,
           signal: AbortSignal.timeout(this.settings.ackTimeoutMs),
         });
@@ -343,4 +333,15 @@ export class WebhookDispatcher {
     if (task !== undefined) this.clock.cancel(task);
     this.validationTasks.delete(clientId);
   }
+}
+
+/** The headers Zoom sends with every event notification, its signature over timestamp and body included. */
+function signedHeaders(app: AppRecord, timestamp: number, body: string): Record<string, string> {
+  return {
+    'content-type': 'application/json; charset=utf-8',
+    'user-agent': 'Zoom Marketplace/1.0a',
+    clientid: app.clientId,
+    'x-zm-request-timestamp': String(timestamp),
+    'x-zm-signature': signWebhookBody(app.webhookSecretToken, timestamp, body),
+  };
 }
