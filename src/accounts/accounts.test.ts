@@ -334,6 +334,11 @@ describe('user management', () => {
     const response = await memberA.request('PATCH', '/api/me', { language: 'en' });
     expect(response.statusCode).toBe(200);
     expect((await memberA.request('GET', '/api/session')).json().user.language).toBe('en');
+    const audit = await app.database.executeSql(
+      "SELECT actor_user_id, details FROM audit_log WHERE action = 'user.preferences_updated' AND target = $1",
+      [memberA.userId],
+    );
+    expect(audit.rows).toEqual([{ actor_user_id: memberA.userId, details: { language: 'en' } }]);
   });
 });
 

@@ -16,17 +16,11 @@ import { changeOwnPassword } from './change-password.ts';
 import { editOrganization } from './edit-organization.ts';
 import { importUsersCsv } from './import-users-csv.ts';
 import { createUser, editUser } from './manage-users.ts';
-import {
-  findOrganization,
-  findUserInOrganization,
-  listUsers,
-  toOrganization,
-  toUser,
-  updateUser,
-} from './queries.ts';
+import { findOrganization, findUserInOrganization, listUsers, toOrganization, toUser } from './queries.ts';
 import { closeSession, openSession } from './sessions.ts';
 import { signIn } from './sign-in.ts';
 import { normalizeEmail, SignInBackoff } from './sign-in-limits.ts';
+import { updateMyPreferences } from './update-my-preferences.ts';
 
 export type AccountsRoutesOptions = {
   db: Db;
@@ -138,7 +132,7 @@ export function registerAccountsRoutes(options: AccountsRoutesOptions) {
     app.patch('/api/me', { config: { access: 'user' } }, async (request) => {
       const principal = getPrincipal(request);
       const input = parseInput(updateMyPreferencesRequestSchema, request.body);
-      const user = await updateUser(db, principal.organizationId, principal.userId, input);
+      const user = await updateMyPreferences(db, principal, input);
       if (!user)
         throw new AppError('not_found', 'Your account no longer exists.', { reason: 'account_gone' });
       return toUser(user);
