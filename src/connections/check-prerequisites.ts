@@ -17,9 +17,11 @@ export const requiredScopes = [
 
 /**
  * Scopes Callport uses when the app has them, and does without otherwise: AI Companion's meeting
- * summaries (granular `meeting:read:summary:admin`, docs/zoom-platform.md §2.6).
+ * summaries (granular `meeting:read:summary:admin`, docs/zoom-platform.md §2.6), and Zoom's reports
+ * (Pro plan or higher), which let coverage find meetings no webhook announced (docs/zoom-platform.md
+ * §2.2; without them coverage relies on `meeting.ended` and says so).
  */
-export const optionalScopes = ['meeting_summary:read:admin'];
+export const optionalScopes = ['meeting_summary:read:admin', 'report:read:admin'];
 
 // Privileges behind the endpoints Callport calls (the specs' `x-permissions`, docs/zoom-platform.md §2.2).
 const neededPermissions = ['AccountSetting:Edit', 'Group:Edit', 'User:Read'];

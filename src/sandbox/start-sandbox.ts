@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { requiredScopes, type ZoomAppConfig } from '../connections/index.ts';
+import { optionalScopes, requiredScopes, type ZoomAppConfig } from '../connections/index.ts';
 import type { Logger } from '../lib/logger.ts';
 import { startEmulator, type ZoomEmulator } from '../zoom-emulator/index.ts';
 
@@ -28,7 +28,8 @@ export async function startSandboxZoom(options: {
         clientId: credentials.clientId,
         clientSecret: credentials.clientSecret,
         redirectUris: [redirectUri],
-        scopes: requiredScopes,
+        // The sandbox shows the whole product: Zoom summaries and coverage's reports too.
+        scopes: [...requiredScopes, ...optionalScopes],
         webhookUrl: `${options.publicUrl}/webhooks/zoom`,
         webhookSecretToken: credentials.webhookSecretToken,
       },

@@ -120,7 +120,7 @@ export async function startZoomTestBed(
         ...credentials,
         redirectUris: [redirectUri],
         // The report scope lets coverage's reconciliation pass read Zoom's meeting reports (README).
-        scopes: [...requiredScopes, 'report:read:admin', ...optionalScopes],
+        scopes: [...requiredScopes, ...optionalScopes],
         webhookUrl: `${callportUrl}/webhooks/zoom`,
       },
     ],
