@@ -40,6 +40,8 @@ export type BenchCallport = {
 export async function startBenchCallport(options: {
   hosts: Array<{ email: string; name: string }>;
   env?: Record<string, string>;
+  /** `embedded`: PGlite in the data folder even when DATABASE_URL is set (a section measuring both). */
+  database?: 'embedded';
 }): Promise<BenchCallport> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -74,9 +76,10 @@ export async function startBenchCallport(options: {
   let admin: HttpAdmin;
   try {
     // With DATABASE_URL, each run gets a database of its own, dropped when it stops.
-    scratch = process.env.DATABASE_URL
-      ? await createScratchDatabase(process.env.DATABASE_URL, 'callport_bench')
-      : undefined;
+    scratch =
+      process.env.DATABASE_URL && options.database !== 'embedded'
+        ? await createScratchDatabase(process.env.DATABASE_URL, 'callport_bench')
+        : undefined;
     const env: Record<string, string> = {
       CALLPORT_DATA_DIR: dataDir,
       CALLPORT_ENCRYPTION_KEY: randomBytes(32).toString('base64'),

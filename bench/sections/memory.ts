@@ -7,9 +7,31 @@ import type { Section } from '../run.ts';
  * means the peak stays near the idle process, whatever the file size.
  */
 const run: Section = async ({ quick }) => {
+  // With DATABASE_URL, both databases in the same run: PostgreSQL, then the embedded PGlite.
+  const results = [];
+  if (process.env.DATABASE_URL) results.push(await measure(quick, 'PostgreSQL'));
+  results.push(await measure(quick, 'PGlite'));
+  return {
+    title: `One ${results[0]!.fileMb} MB recording imported by callport start (web + worker), ${results.map((result) => result.database).join(' and ')}`,
+    rows: results.flatMap((result) => result.rows.map((row) => ({ database: result.database, ...row }))),
+    summary: Object.fromEntries(
+      results.flatMap((result) =>
+        Object.entries(result.summary).map(([key, value]) => [`${result.database}.${key}`, value]),
+      ),
+    ),
+    notes: [
+      'The whole Callport process: web server, job queue, importer and, with PGlite, the embedded database (a fresh data folder created by that process).',
+    ],
+  };
+};
+
+async function measure(quick: boolean, database: 'PostgreSQL' | 'PGlite') {
   const bigBytes = Number(process.env.BENCH_BIG_BYTES ?? (quick ? 512 : 2048) * 2 ** 20);
   const host = { email: 'seller@bench.test', name: 'Seller One' };
-  const bench = await startBenchCallport({ hosts: [host] });
+  const bench = await startBenchCallport({
+    hosts: [host],
+    ...(database === 'PGlite' ? { database: 'embedded' as const } : {}),
+  });
   try {
     const { control } = bench.emulator;
     await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -38,7 +60,8 @@ const run: Section = async ({ quick }) => {
     clearInterval(sampler);
     const after = await bench.memory();
     return {
-      title: `One ${Math.round(bigBytes / 2 ** 20)} MB recording imported by callport start (web + worker, ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite embedded'})`,
+      database,
+      fileMb: Math.round(bigBytes / 2 ** 20),
       rows: [
         { moment: 'idle, before the import', rssMb: idle.rssMb },
         { moment: 'peak during the import (sampled every 50 ms)', rssMb: peakDuringImport },
@@ -53,13 +76,10 @@ const run: Section = async ({ quick }) => {
         growthDuringImportMb: peakDuringImport - idle.rssMb,
         processPeakRssMb: after.peakMb,
       },
-      notes: [
-        'The whole Callport process: web server, job queue, importer and, without DATABASE_URL, the embedded PGlite database.',
-      ],
     };
   } finally {
     await bench.stop();
   }
-};
+}
 
 export default run;
