@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, CommanderError, Option } from 'commander';
 import {
   createOrganizationWithAdmin,
@@ -346,7 +347,7 @@ async function runImport(values: ImportOptions): Promise<number> {
     const ids = connections.map((connection) => connection.id);
     const startedAt = Date.now();
     for (;;) {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await sleep(1000);
       const counts = await countRecordingsByStatus(callport.database.db, ids, values.since);
       const done =
         (counts.imported ?? 0) +

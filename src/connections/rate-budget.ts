@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { defaultRequestsPerSecond, type RateBudget } from '../zoom/index.ts';
@@ -43,8 +44,4 @@ export function createDatabaseRateBudget(
           paused_until = GREATEST(COALESCE(zoom_rate_windows.paused_until, EXCLUDED.paused_until), EXCLUDED.paused_until)`);
     },
   };
-}
-
-function sleep(ms: number) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,6 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { z } from 'zod';
-import { classifyZoomError, isZoomApiError, ZoomApiError } from './errors.ts';
-import { createLocalRateBudget, type RateBudget, sleep } from './rate-budget.ts';
+import { isZoomApiError, ZoomApiError, zoomApiErrorFrom } from './errors.ts';
+import { createLocalRateBudget, type RateBudget } from './rate-budget.ts';
 import {
   describeZodError,
   type ZoomMeetingSummary,
@@ -395,30 +396,18 @@ function backoffMs(attempt: number): number {
   return base / 2 + Math.random() * (base / 2);
 }
 
-async function toZoomApiError(response: Response, endpoint: string): Promise<ZoomApiError> {
-  const text = await response.text().catch(() => '');
-  let zoomCode: number | undefined;
-  let message = `HTTP ${response.status}`;
-  let fieldErrors: Array<{ field: string; message: string }> = [];
-  try {
-    const parsed = zoomErrorBodySchema.safeParse(JSON.parse(text));
-    if (parsed.success) {
-      zoomCode = parsed.data.code;
-      message = parsed.data.message;
-      fieldErrors = parsed.data.errors ?? [];
-    }
-  } catch {
-    // Not JSON (a proxy's error page): keep the status line.
-  }
-  return new ZoomApiError({
-    kind: classifyZoomError(response.status, zoomCode),
-    status: response.status,
-    message,
+function toZoomApiError(response: Response, endpoint: string): Promise<ZoomApiError> {
+  return zoomApiErrorFrom(
+    response,
     endpoint,
-    zoomCode,
-    fieldErrors,
-    retryAfterMs: response.status === 429 ? parseRetryAfter(response.headers) : undefined,
-  });
+    (json) => {
+      const parsed = zoomErrorBodySchema.safeParse(json);
+      if (!parsed.success) return undefined;
+      const { code, message, errors } = parsed.data;
+      return { zoomCode: code, message, fieldErrors: errors ?? [] };
+    },
+    response.status === 429 ? parseRetryAfter(response.headers) : undefined,
+  );
 }
 
 /**

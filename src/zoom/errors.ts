@@ -46,6 +46,42 @@ export class ZoomApiError extends Error {
   }
 }
 
+/** Zoom's code and message, read from an error answer's JSON body. */
+export type ZoomErrorBody = {
+  zoomCode: number | string;
+  message: string;
+  fieldErrors?: Array<{ field: string; message: string }>;
+};
+
+/**
+ * A Zoom error answer as one `ZoomApiError`. `readBody` picks Zoom's code and message out of the JSON
+ * body (REST and OAuth answers differ); a body that is not JSON (a proxy's error page), or one it does
+ * not recognise, keeps the status line.
+ */
+export async function zoomApiErrorFrom(
+  response: Response,
+  endpoint: string,
+  readBody: (body: unknown) => ZoomErrorBody | undefined,
+  retryAfterMs?: number,
+): Promise<ZoomApiError> {
+  const text = await response.text().catch(() => '');
+  let body: ZoomErrorBody | undefined;
+  try {
+    body = readBody(JSON.parse(text));
+  } catch {
+    // Not JSON: keep the status line.
+  }
+  return new ZoomApiError({
+    kind: classifyZoomError(response.status, body?.zoomCode),
+    status: response.status,
+    message: body?.message ?? `HTTP ${response.status}`,
+    endpoint,
+    zoomCode: body?.zoomCode,
+    fieldErrors: body?.fieldErrors ?? [],
+    retryAfterMs,
+  });
+}
+
 export function isZoomApiError(error: unknown): error is ZoomApiError {
   return error instanceof ZoomApiError;
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { classifyZoomError, ZoomApiError } from './errors.ts';
+import { ZoomApiError, zoomApiErrorFrom } from './errors.ts';
 import { type OAuthTokenResponse, oauthErrorBodySchema, oauthTokenResponseSchema } from './wire.ts';
 
 /** The Zoom app Callport acts as. `oauthUrl` is https://zoom.us, or the emulator's address. */
@@ -118,28 +118,15 @@ function basicAuth(app: ZoomAppCredentials): string {
   return `Basic ${Buffer.from(`${app.clientId}:${app.clientSecret}`).toString('base64')}`;
 }
 
-async function toOAuthError(response: Response, endpoint: string): Promise<ZoomApiError> {
-  const text = await response.text().catch(() => '');
-  let zoomCode: string | number | undefined;
-  let message = `HTTP ${response.status}`;
-  try {
-    const json = JSON.parse(text) as unknown;
+function toOAuthError(response: Response, endpoint: string): Promise<ZoomApiError> {
+  return zoomApiErrorFrom(response, endpoint, (json) => {
     const oauth = oauthErrorBodySchema.safeParse(json);
-    if (oauth.success) {
-      zoomCode = oauth.data.error;
-      message = `${oauth.data.error}: ${oauth.data.reason}`;
-    } else if (json && typeof json === 'object' && 'code' in json) {
-      zoomCode = (json as { code: number }).code;
-      message = String((json as { message?: unknown }).message ?? message);
+    if (oauth.success)
+      return { zoomCode: oauth.data.error, message: `${oauth.data.error}: ${oauth.data.reason}` };
+    if (json && typeof json === 'object' && 'code' in json) {
+      const { code, message } = json as { code: number; message?: unknown };
+      return { zoomCode: code, message: message === undefined ? `HTTP ${response.status}` : String(message) };
     }
-  } catch {
-    // not JSON: keep the status line
-  }
-  return new ZoomApiError({
-    kind: classifyZoomError(response.status, zoomCode),
-    status: response.status,
-    message,
-    endpoint,
-    zoomCode,
+    return undefined;
   });
 }

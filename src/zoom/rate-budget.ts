@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ZoomRateLimitCategory } from './wire.ts';
 
 /**
@@ -55,8 +56,4 @@ export function createLocalRateBudget(
       windows.set(key, window);
     },
   };
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
