@@ -52,9 +52,15 @@ const cleanupSessionsJob = defineJob({
   cron: '17 * * * *',
 });
 
-export function databaseOptionsFrom(config: Config): DatabaseOptions {
+export function databaseOptionsFrom(config: Config, logger?: Logger): DatabaseOptions {
   return config.DATABASE_URL
-    ? { kind: 'postgres', url: config.DATABASE_URL }
+    ? {
+        kind: 'postgres',
+        url: config.DATABASE_URL,
+        ...(logger
+          ? { onConnectionError: (error: Error) => logger.warn({ err: error }, 'database connection lost') }
+          : {}),
+      }
     : { kind: 'pglite', dataDir: path.join(config.dataDir, 'pglite') };
 }
 
@@ -88,7 +94,8 @@ export async function startCallport(
   },
 ): Promise<Callport> {
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
-  const database = options.database ?? (await openDatabase(databaseOptionsFrom(config)));
+  const database =
+    options.database ?? (await openDatabase(databaseOptionsFrom(config, logger.child({ module: 'db' }))));
   const stopSteps: Array<() => Promise<void>> = [() => database.close()];
   const stop = async () => {
     for (const step of stopSteps.splice(0).reverse()) {

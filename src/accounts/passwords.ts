@@ -16,5 +16,7 @@ export async function verifyPassword(passwordHash: string | null, password: stri
     await verify(await decoyHash, password).catch(() => false);
     return false;
   }
+  // A stored hash argon2 cannot read refuses the sign-in as a wrong password would; the account is not
+  // locked out for good, an admin's password reset writes a new hash.
   return verify(passwordHash, password).catch(() => false);
 }

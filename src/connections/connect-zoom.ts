@@ -200,5 +200,7 @@ async function keepHolderConnected(
     });
     return true;
   });
+  // Best effort: the refused organisation stores nothing of this grant, so if Zoom does not take the
+  // revocation the access token is known to no one and expires within the hour on its own.
   if (!handedOver) await revokeToken(deps.access.app, tokens.accessToken).catch(() => {});
 }

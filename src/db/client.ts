@@ -32,22 +32,37 @@ export type Database = {
 };
 
 export type DatabaseOptions =
-  | { kind: 'postgres'; url: string; poolSize?: number }
+  | {
+      kind: 'postgres';
+      url: string;
+      poolSize?: number;
+      /** A pooled connection lost (server restart, network); default: written to stderr. */
+      onConnectionError?: (error: Error) => void;
+    }
   | { kind: 'pglite'; dataDir?: string; loadDataDir?: Blob };
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   return options.kind === 'postgres'
-    ? openPostgres(options.url, options.poolSize ?? 10)
+    ? openPostgres(options.url, options.poolSize ?? 10, options.onConnectionError ?? logConnectionError)
     : openPglite(options);
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Database> {
+function logConnectionError(error: Error): void {
+  console.error('database connection lost:', error.message);
+}
+
+async function openPostgres(
+  url: string,
+  poolSize: number,
+  onConnectionError: (error: Error) => void,
+): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
-  // An idle client losing its connection (server restart) must not crash the process.
-  pool.on('error', () => {});
+  // An idle client losing its connection (server restart) must not crash the process: it is reported,
+  // and the pool replaces it.
+  pool.on('error', onConnectionError);
   // Nor a checked-out one (a transaction between two statements): its pending and next queries fail
-  // instead, and the pool drops it when it is released.
-  pool.on('connect', (client) => client.on('error', () => {}));
+  // instead (their callers see that error), and the pool drops it when it is released.
+  pool.on('connect', (client) => client.on('error', onConnectionError));
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     kind: 'postgres',
@@ -63,6 +78,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
         await client.query('SELECT pg_advisory_lock(4242001)');
         await migratePg(drizzlePg(client, { schema }), { migrationsFolder });
       } finally {
+        // A lost connection ends its session, and with it the session's advisory lock: nothing to undo.
         await client.query('SELECT pg_advisory_unlock(4242001)').catch(() => {});
         client.release();
       }
@@ -165,6 +181,8 @@ async function executePglite(client: PGlite, text: string, values?: unknown[]) {
     const results = await client.exec(text);
     return { rows: results.flatMap((result) => result.rows as Record<string, unknown>[]) };
   } catch (error) {
+    // ROLLBACK outside a transaction only warns: it fails only if PGlite itself has, and then the
+    // block's own error is the one to report.
     await client.exec('ROLLBACK').catch(() => {});
     throw error;
   }

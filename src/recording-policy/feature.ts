@@ -84,12 +84,15 @@ export class RecordingPolicyFeature {
     change: { operator: string | null; changedSettings?: unknown } = { operator: null },
   ): Promise<AuditItem[]> {
     const previous = this.#auditChains.get(connection.id) ?? Promise.resolve();
+    // The previous audit's failure is its own caller's to handle (it got that promise): this one only
+    // waits for it to end.
     const next = previous.catch(() => {}).then(() => this.#runAudit(connection, change));
     this.#auditChains.set(connection.id, next);
     void next
       .finally(() => {
         if (this.#auditChains.get(connection.id) === next) this.#auditChains.delete(connection.id);
       })
+      // Only the clean-up's copy of the promise: the caller gets `next` itself, failure included.
       .catch(() => {});
     return next;
   }

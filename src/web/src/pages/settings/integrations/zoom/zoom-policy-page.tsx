@@ -74,6 +74,8 @@ export function ZoomPolicyPage() {
     void navigator.clipboard
       ?.writeText(text)
       .then(() => setCopied(key))
+      // The browser refused the clipboard (no permission, page not focused): the button simply does not
+      // say "copied", and the text stays on the page to select by hand.
       .catch(() => {});
   const apply = () => {
     setIsConfirming(false);
