@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CallDetail, CallList } from '../contract/index.ts';
 import type { TestClient } from '../test-support/app.ts';
-import { startZoomTestBed, type ZoomTestBed } from '../test-support/zoom.ts';
+import { startEmptyAccountBed, type ZoomTestBed } from '../test-support/zoom.ts';
 
 let bed: ZoomTestBed;
 let emma: TestClient;
@@ -64,21 +64,18 @@ const marked = (text: CallList['calls'][number]['search'] & object) =>
 beforeAll(async () => {
   // BACKFILL_DAYS at its default: each linked user's first import runs, on a Zoom account with no past
   // recordings, so the searches below count exactly the calls this file records.
-  bed = await startZoomTestBed({
-    scenario: 'empty',
+  bed = await startEmptyAccountBed({
     zoomUsers: [
       { email: emmaEmail, firstName: 'Emma', lastName: 'Dubois' },
       { email: hugoEmail, firstName: 'Hugo', lastName: 'Thomas' },
       // A member of the Zoom account with no Callport user: Zoom gives his e-mail in participant lists.
       { email: 'jules.richard@acme.example', firstName: 'Jules', lastName: 'Richard' },
     ],
+    addUsers: async (bed) => {
+      emma = await bed.app.createUserClient(bed.organizationId, 'member', emmaEmail);
+      await bed.admin.request('POST', '/api/users', { email: hugoEmail, name: 'Hugo Thomas' });
+    },
   });
-  emma = await bed.app.createUserClient(bed.organizationId, 'member', emmaEmail);
-  await bed.admin.request('POST', '/api/users', { email: hugoEmail, name: 'Hugo Thomas' });
-  await bed.connect();
-  await bed.linkZoomUsers();
-  await bed.waitForFirstImports();
-  bed.recordEverythingToCloud();
   await bed.recordMeeting({
     hostEmail: emmaEmail,
     topic: 'Négociation Globex',

@@ -2,9 +2,8 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators, not DOM nodes
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { testPassword } from '../test-support/app.ts';
-import { openSignedInPage } from '../test-support/browser.ts';
-import { startZoomTestBed, type ZoomTestBed } from '../test-support/zoom.ts';
+import { openSignedInPage, signIn } from '../test-support/browser.ts';
+import { startEmptyAccountBed, type ZoomTestBed } from '../test-support/zoom.ts';
 
 // The call library as a sales team uses it, in French (the admin) and in English (a member): search
 // a word said in a call, typed without its accent, and land on that moment of the recording.
@@ -12,17 +11,6 @@ import { startZoomTestBed, type ZoomTestBed } from '../test-support/zoom.ts';
 const emmaEmail = 'emma.dubois@acme.example';
 const hugoEmail = 'hugo.thomas@acme.example';
 const leaEmail = 'lea.robert@acme.example';
-
-async function signInPage(browser: Browser, bed: ZoomTestBed, email: string): Promise<Page> {
-  const context = await browser.newContext({ locale: 'en-US', baseURL: bed.callportUrl });
-  const page = await context.newPage();
-  await page.goto('/sign-in');
-  await page.getByLabel('E-mail address').fill(email);
-  await page.getByLabel('Password').fill(testPassword);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/calls$/);
-  return page;
-}
 
 describe('call library in the browser', () => {
   let bed: ZoomTestBed;
@@ -32,23 +20,20 @@ describe('call library in the browser', () => {
   beforeAll(async () => {
     // BACKFILL_DAYS at its default, on a Zoom account with no past recordings: the library holds
     // exactly the two calls recorded here.
-    bed = await startZoomTestBed({
-      scenario: 'empty',
+    bed = await startEmptyAccountBed({
       zoomUsers: [
         { email: emmaEmail, firstName: 'Emma', lastName: 'Dubois' },
         { email: hugoEmail, firstName: 'Hugo', lastName: 'Thomas' },
         { email: leaEmail, firstName: 'Léa', lastName: 'Robert' },
       ],
+      addUsers: async (bed) => {
+        await bed.admin.request('POST', '/api/users', { email: emmaEmail, name: 'Emma Dubois' });
+        const hugo = await bed.app.createUserClient(bed.organizationId, 'member', hugoEmail);
+        await hugo.request('PATCH', '/api/me', { language: 'en' });
+        const lea = await bed.app.createUserClient(bed.organizationId, 'manager', leaEmail);
+        await lea.request('PATCH', '/api/me', { language: 'en' });
+      },
     });
-    await bed.admin.request('POST', '/api/users', { email: emmaEmail, name: 'Emma Dubois' });
-    const hugo = await bed.app.createUserClient(bed.organizationId, 'member', hugoEmail);
-    await hugo.request('PATCH', '/api/me', { language: 'en' });
-    const lea = await bed.app.createUserClient(bed.organizationId, 'manager', leaEmail);
-    await lea.request('PATCH', '/api/me', { language: 'en' });
-    await bed.connect();
-    await bed.linkZoomUsers();
-    await bed.waitForFirstImports();
-    bed.recordEverythingToCloud();
     await bed.recordMeeting({
       hostEmail: emmaEmail,
       topic: 'Découverte Globex',
@@ -132,7 +117,7 @@ describe('call library in the browser', () => {
   });
 
   it('searches within the transcript with next and previous (English, a member)', async () => {
-    const memberPage = await signInPage(browser, bed, hugoEmail);
+    const memberPage = await signIn(browser, bed, { email: hugoEmail, language: 'en' });
     try {
       // "cafe" without its accent; a member sees only the calls they hosted.
       await memberPage.getByLabel('Search what was said').fill('cafe');
@@ -262,8 +247,8 @@ describe('call library in the browser', () => {
     await team.getByLabel('Emma Dubois').check();
     await expect.poll(() => team.getByLabel('Emma Dubois').isChecked()).toBe(true);
 
-    const manager = await signInPage(browser, bed, leaEmail);
-    const member = await signInPage(browser, bed, hugoEmail);
+    const manager = await signIn(browser, bed, { email: leaEmail, language: 'en' });
+    const member = await signIn(browser, bed, { email: hugoEmail, language: 'en' });
     try {
       await manager.getByTestId('call-row').first().waitFor();
       expect(await manager.getByTestId('call-row').allInnerTexts()).toEqual([

@@ -39,6 +39,11 @@ export type ZoomTestBed = {
    * for tests whose later steps must not race the sandbox's older recordings. Polls state, 60 s at most.
    */
   waitForFirstImports(): Promise<void>;
+  /**
+   * Imports > "Importer maintenant", then waits until a sweep has finished since and nothing is left
+   * importing: what that sweep would import is in. Polls state, 60 s at most.
+   */
+  sweepNow(): Promise<void>;
   /** The Zoom admin turns on automatic cloud recording, with audio transcripts, for the whole account. */
   recordEverythingToCloud(): void;
   /**
@@ -196,6 +201,26 @@ export async function startZoomTestBed(
     await linkZoomUsers();
   };
 
+  type ImportsOverview = { lastSweep: { finishedAt: string | null } | null; counts: Record<string, number> };
+  const importsOverview = async () =>
+    (await admin.request('GET', '/api/integrations/zoom/imports')).json() as ImportsOverview;
+  const isImporting = (overview: ImportsOverview) =>
+    ['discovered', 'importing'].some((status) => (overview.counts[status] ?? 0) > 0);
+
+  const sweepNow = async () => {
+    const before = (await importsOverview()).lastSweep?.finishedAt ?? null;
+    const sweep = await admin.request('POST', '/api/integrations/zoom/imports/sweep');
+    if (sweep.statusCode !== 202) throw new Error(`sweep refused: ${sweep.statusCode} ${sweep.body}`);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const overview = await importsOverview();
+      const finishedAt = overview.lastSweep?.finishedAt ?? null;
+      if (finishedAt && finishedAt !== before && !isImporting(overview)) return;
+      if (Date.now() > deadline) throw new Error('the sweep did not finish within 60 s');
+      await sleep(200);
+    }
+  };
+
   const waitForFirstImports = async () => {
     const deadline = Date.now() + 60_000;
     for (;;) {
@@ -207,15 +232,11 @@ export async function startZoomTestBed(
           import: { sweptAt: string | null } | null;
         }>;
       };
-      const overview = (await admin.request('GET', '/api/integrations/zoom/imports')).json() as {
-        lastSweep: { finishedAt: string | null } | null;
-        counts: Record<string, number>;
-      };
+      const overview = await importsOverview();
       const listed = users
         .filter((user) => user.link && user.isActive && user.isLicensed)
         .every((user) => user.import?.sweptAt);
-      const busy = ['discovered', 'importing'].some((status) => (overview.counts[status] ?? 0) > 0);
-      if (listed && overview.lastSweep?.finishedAt && !busy) return;
+      if (listed && overview.lastSweep?.finishedAt && !isImporting(overview)) return;
       if (Date.now() > deadline) throw new Error('the first imports did not finish within 60 s');
       await sleep(200);
     }
@@ -233,6 +254,7 @@ export async function startZoomTestBed(
     linkZoomUsers,
     followGuide,
     waitForFirstImports,
+    sweepNow,
     recordEverythingToCloud: () => {
       emulator.control.updateAccountSettings({
         recording: { cloud_recording: true, auto_recording: 'cloud', recording_audio_transcript: true },
@@ -258,4 +280,33 @@ export async function startZoomTestBed(
         throw new Error(`Callport sent Zoom requests its specs do not allow:\n${errors.join('\n')}`);
     },
   };
+}
+
+/**
+ * A Zoom account with no past recordings whose licensed users are `zoomUsers`: `addUsers` makes their
+ * Callport users, then the admin connects Zoom and links them, their first imports (which bring
+ * nothing) finish, and the account records every meeting to the cloud with its transcript. The
+ * library then holds exactly the calls a test records.
+ */
+export async function startEmptyAccountBed(options: {
+  zoomUsers: Array<{ email: string; firstName: string; lastName: string }>;
+  addUsers(bed: ZoomTestBed): Promise<void>;
+  env?: Record<string, string>;
+}): Promise<ZoomTestBed> {
+  const bed = await startZoomTestBed({
+    scenario: 'empty',
+    zoomUsers: options.zoomUsers,
+    ...(options.env ? { env: options.env } : {}),
+  });
+  try {
+    await options.addUsers(bed);
+    await bed.connect();
+    await bed.linkZoomUsers();
+    await bed.waitForFirstImports();
+    bed.recordEverythingToCloud();
+    return bed;
+  } catch (error) {
+    await bed.stop();
+    throw error;
+  }
 }

@@ -1,14 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSignedInPage } from '../test-support/browser.ts';
-import { startZoomTestBed, type ZoomTestBed } from '../test-support/zoom.ts';
+import { describe, expect, it } from 'vitest';
+import { setUpSignedInPage } from '../test-support/browser.ts';
 
-let bed: ZoomTestBed;
-let browser: Browser;
-let page: Page;
-
-beforeAll(async () => {
-  bed = await startZoomTestBed();
+const ui = setUpSignedInPage(async (bed) => {
   for (const person of [
     { email: 'emma.dubois@acme.example', name: 'Emma Dubois' },
     { email: 'jules.richard@acme.example', name: 'Jules Richard' },
@@ -18,21 +11,16 @@ beforeAll(async () => {
   }
   await bed.connect();
   await bed.admin.request('POST', '/api/integrations/zoom/users/sync');
-  ({ browser, page } = await openSignedInPage(bed));
-});
-afterAll(async () => {
-  await browser?.close();
-  await bed?.stop();
 });
 
 describe('Zoom Users tab', () => {
   it('warns before leaving with unsaved links (in-app link and beforeunload)', async () => {
-    await page.goto('/settings/integrations/zoom/users');
-    await page.getByRole('button', { name: 'Associer automatiquement' }).click();
-    await page.getByTestId('unsaved-banner').waitFor();
-    expect(await page.getByTestId('pending-users').textContent()).toContain('ines.simon@acme.example');
+    await ui.page.goto('/settings/integrations/zoom/users');
+    await ui.page.getByRole('button', { name: 'Associer automatiquement' }).click();
+    await ui.page.getByTestId('unsaved-banner').waitFor();
+    expect(await ui.page.getByTestId('pending-users').textContent()).toContain('ines.simon@acme.example');
 
-    const prevented = await page.evaluate(() => {
+    const prevented = await ui.page.evaluate(() => {
       const event = new Event('beforeunload', { cancelable: true });
       window.dispatchEvent(event);
       return event.defaultPrevented;
@@ -40,12 +28,12 @@ describe('Zoom Users tab', () => {
     expect(prevented).toBe(true);
 
     // An in-app link opens Callport's own dialog (the data router's blocker); "Rester" keeps the draft.
-    await page.locator('nav a[href]').first().click();
-    const leaveDialog = page.getByRole('dialog', { name: 'Quitter cette page ?' });
+    await ui.page.locator('nav a[href]').first().click();
+    const leaveDialog = ui.page.getByRole('dialog', { name: 'Quitter cette page ?' });
     await leaveDialog.waitFor();
     await leaveDialog.getByRole('button', { name: 'Rester' }).click();
     await leaveDialog.waitFor({ state: 'detached' });
-    expect(page.url()).toContain('/settings/integrations/zoom/users');
-    await page.getByTestId('unsaved-banner').waitFor();
+    expect(ui.page.url()).toContain('/settings/integrations/zoom/users');
+    await ui.page.getByTestId('unsaved-banner').waitFor();
   });
 });

@@ -1,29 +1,16 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testPassword } from '../../test-support/app.ts';
-import { openSignedInPage } from '../../test-support/browser.ts';
-import { startZoomTestBed, type ZoomTestBed } from '../../test-support/zoom.ts';
+import { setUpSignedInPage } from '../../test-support/browser.ts';
 
 // "Votre compte": a person changes their own password from the header, in French.
 
-let bed: ZoomTestBed;
-let browser: Browser;
-let page: Page;
-
-beforeAll(async () => {
-  bed = await startZoomTestBed();
-  ({ browser, page } = await openSignedInPage(bed));
-});
-afterAll(async () => {
-  await browser?.close();
-  await bed?.stop();
-});
+const ui = setUpSignedInPage();
 
 describe('your account', () => {
   it('changes the password with the current one, and ends the other sessions', async () => {
-    expect((await bed.admin.request('GET', '/api/session')).statusCode).toBe(200);
-    await page.getByTestId('current-user').click();
-    const dialog = page.getByRole('dialog', { name: 'Votre compte' });
+    expect((await ui.bed.admin.request('GET', '/api/session')).statusCode).toBe(200);
+    await ui.page.getByTestId('current-user').click();
+    const dialog = ui.page.getByRole('dialog', { name: 'Votre compte' });
     await dialog.getByLabel('Mot de passe actuel').fill('pas le bon mot de passe');
     await dialog.getByLabel('Nouveau mot de passe', { exact: true }).fill('une nouvelle phrase secrète');
     await dialog.getByLabel('Nouveau mot de passe, à nouveau').fill('une autre phrase secrète');
@@ -40,11 +27,11 @@ describe('your account', () => {
     await dialog.getByRole('button', { name: 'Fermer' }).last().click();
 
     // This browser stays signed in; the admin's other session has ended; the new password works.
-    await page.reload();
-    await page.getByTestId('current-user').waitFor();
-    expect((await bed.admin.request('GET', '/api/session')).statusCode).toBe(401);
+    await ui.page.reload();
+    await ui.page.getByTestId('current-user').waitFor();
+    expect((await ui.bed.admin.request('GET', '/api/session')).statusCode).toBe(401);
     const signIn = (password: string) =>
-      bed.app.anonymous.request('POST', '/api/session', { email: bed.admin.email, password });
+      ui.bed.app.anonymous.request('POST', '/api/session', { email: ui.bed.admin.email, password });
     expect((await signIn(testPassword)).statusCode).toBe(401);
     expect((await signIn('une nouvelle phrase secrète')).statusCode).toBe(200);
   });

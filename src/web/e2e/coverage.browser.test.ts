@@ -1,7 +1,5 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSignedInPage } from '../../test-support/browser.ts';
-import { startZoomTestBed, type ZoomTestBed } from '../../test-support/zoom.ts';
+import { describe, expect, it } from 'vitest';
+import { setUpSignedInPage } from '../../test-support/browser.ts';
 
 // Coverage in Chromium, on the sandbox, in group mode: a linked user outside the recording group holds
 // a meeting; the Imports tab says it was held and not recorded, and why; once he is back in the group his
@@ -11,35 +9,27 @@ const hugo = { email: 'hugo.thomas@acme.example', name: 'Hugo Thomas' };
 const guest = { name: 'Paul Girard', email: 'paul.girard@globex.example' };
 
 describe('coverage view', () => {
-  let bed: ZoomTestBed;
-  let browser: Browser;
-  let page: Page;
-
-  beforeAll(async () => {
-    bed = await startZoomTestBed();
-    await bed.admin.request('POST', '/api/users', hugo);
-    await bed.connect();
-    await bed.linkZoomUsers();
-    await bed.waitForFirstImports();
-    await bed.admin.request('PATCH', '/api/integrations/zoom/policy', { scope: 'group' });
-    await bed.admin.request('POST', '/api/integrations/zoom/policy/apply');
-    ({ browser, page } = await openSignedInPage(bed));
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await bed?.stop();
-  });
+  const ui = setUpSignedInPage(
+    async (bed) => {
+      await bed.admin.request('POST', '/api/users', hugo);
+      await bed.connect();
+      await bed.linkZoomUsers();
+      await bed.waitForFirstImports();
+      await bed.admin.request('PATCH', '/api/integrations/zoom/policy', { scope: 'group' });
+      await bed.admin.request('POST', '/api/integrations/zoom/policy/apply');
+    },
+    { timeoutMs: 180_000 },
+  );
 
   const line = (topic: string) =>
-    page
+    ui.page
       .getByTestId('coverage-user')
       .filter({ hasText: hugo.email })
       .locator('li')
       .filter({ hasText: topic });
   const meetingLine = async (topic: string) => {
     // The imports overview lists every meeting; the user's row lists the unrecorded ones.
-    const view = (await bed.admin.request('GET', '/api/coverage')).json() as {
+    const view = (await ui.bed.admin.request('GET', '/api/coverage')).json() as {
       meetings: Array<{ topic: string; state: string }>;
     };
     return view.meetings.find((meeting) => meeting.topic === topic)?.state;
@@ -47,12 +37,12 @@ describe('coverage view', () => {
 
   it('shows a meeting held outside the recording group as not recorded, then the next one imported', async () => {
     // A Zoom admin takes Hugo out of the recording group in Zoom's portal.
-    bed.emulator.control.removeGroupMember('Callport recording', hugo.email);
-    await bed.recordMeeting({ hostEmail: hugo.email, topic: 'Démo Globex', participants: [guest] });
+    ui.bed.emulator.control.removeGroupMember('Callport recording', hugo.email);
+    await ui.bed.recordMeeting({ hostEmail: hugo.email, topic: 'Démo Globex', participants: [guest] });
 
-    await page.goto('/settings/integrations');
-    await page.getByTestId('zoom-card').getByRole('link', { name: 'Imports' }).click();
-    await page.getByTestId('coverage').waitFor();
+    await ui.page.goto('/settings/integrations');
+    await ui.page.getByTestId('zoom-card').getByRole('link', { name: 'Imports' }).click();
+    await ui.page.getByTestId('coverage').waitFor();
     await expect.poll(async () => (await line('Démo Globex').count()) > 0, { timeout: 30_000 }).toBe(true);
     const text = await line('Démo Globex').innerText();
     expect(text).toContain('Tenue, non enregistrée');
@@ -60,11 +50,11 @@ describe('coverage view', () => {
     expect(text).toContain("À faire : ajouter cet utilisateur au groupe d'enregistrement");
 
     // The fix: Hugo is back in the group; his next meeting is recorded by Zoom and imported.
-    bed.emulator.control.addGroupMembers('Callport recording', [hugo.email]);
-    await bed.recordMeeting({ hostEmail: hugo.email, topic: 'Démo Initech', participants: [guest] });
+    ui.bed.emulator.control.addGroupMembers('Callport recording', [hugo.email]);
+    await ui.bed.recordMeeting({ hostEmail: hugo.email, topic: 'Démo Initech', participants: [guest] });
     await expect.poll(() => meetingLine('Démo Initech'), { timeout: 60_000 }).toBe('imported');
-    await page.reload();
-    const numbers = page
+    await ui.page.reload();
+    const numbers = ui.page
       .getByTestId('coverage-user')
       .filter({ hasText: hugo.email })
       .getByTestId('coverage-numbers');
@@ -73,15 +63,15 @@ describe('coverage view', () => {
   }, 180_000);
 
   it('says why when the host stopped the recording, and flags the user on Intégrations', async () => {
-    bed.emulator.control.setHostStopsRecording(hugo.email, true);
-    await bed.recordMeeting({ hostEmail: hugo.email, topic: 'Point Umbrella', participants: [guest] });
-    await bed.recordMeeting({ hostEmail: hugo.email, topic: 'Point Acme', participants: [guest] });
-    bed.emulator.control.setHostStopsRecording(hugo.email, false);
-    await page.reload();
+    ui.bed.emulator.control.setHostStopsRecording(hugo.email, true);
+    await ui.bed.recordMeeting({ hostEmail: hugo.email, topic: 'Point Umbrella', participants: [guest] });
+    await ui.bed.recordMeeting({ hostEmail: hugo.email, topic: 'Point Acme', participants: [guest] });
+    ui.bed.emulator.control.setHostStopsRecording(hugo.email, false);
+    await ui.page.reload();
     await expect.poll(async () => (await line('Point Umbrella').count()) > 0, { timeout: 30_000 }).toBe(true);
     expect(await line('Point Umbrella').innerText()).toContain("l'organisateur a arrêté l'enregistrement");
-    await page.goto('/settings/integrations');
-    await page.getByTestId('coverage-alert').waitFor({ timeout: 30_000 });
-    expect(await page.getByTestId('coverage-alert').innerText()).toContain(hugo.name);
+    await ui.page.goto('/settings/integrations');
+    await ui.page.getByTestId('coverage-alert').waitFor({ timeout: 30_000 });
+    expect(await ui.page.getByTestId('coverage-alert').innerText()).toContain(hugo.name);
   }, 120_000);
 });

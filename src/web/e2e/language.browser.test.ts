@@ -1,9 +1,7 @@
 /// <reference lib="dom" />
 // biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators, not DOM nodes
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSignedInPage } from '../../test-support/browser.ts';
-import { startZoomTestBed, type ZoomTestBed } from '../../test-support/zoom.ts';
+import { describe, expect, it } from 'vitest';
+import { setUpSignedInPage } from '../../test-support/browser.ts';
 import en from '../src/locales/en.json' with { type: 'json' };
 import fr from '../src/locales/fr.json' with { type: 'json' };
 
@@ -34,81 +32,77 @@ describe.each([
   ['fr', fr, fragmentsOf(en).concat(formerServerEnglish)],
   ['en', en, fragmentsOf(fr)],
 ] as const)('server text in a %s page', (language, texts, foreign) => {
-  let bed: ZoomTestBed;
-  let browser: Browser;
-  let page: Page;
   const seen: string[] = [];
   const meetings: Record<string, number> = {};
 
   /** Everything the page shows now, timelines opened. */
   async function collect() {
-    await page.evaluate(() => {
+    await ui.page.evaluate(() => {
       document.querySelectorAll('details').forEach((details) => {
         details.open = true;
       });
     });
-    const text = await page.locator('body').innerText();
+    const text = await ui.page.locator('body').innerText();
     seen.push(text);
     return text;
   }
 
-  beforeAll(async () => {
-    bed = await startZoomTestBed({ env: { SWEEP_INTERVAL_MINUTES: '60' } });
-    bed.recordEverythingToCloud();
-    await bed.admin.request('PATCH', '/api/me', { language });
-    // Jules is linked; Emma has a Callport user but no link; Nora is in Zoom only.
-    await bed.admin.request('POST', '/api/users', {
-      email: 'jules.richard@acme.example',
-      name: 'Jules Richard',
-    });
-    await bed.connect();
-    await bed.linkZoomUsers();
-    await bed.waitForFirstImports();
-    await bed.admin.request('POST', '/api/users', { email: 'emma.dubois@acme.example', name: 'Emma Dubois' });
-    bed.emulator.control.createUser({
-      email: 'nora.petit@acme.example',
-      firstName: 'Nora',
-      lastName: 'Petit',
-    });
-    meetings.emma = (
-      await bed.recordMeeting({ hostEmail: 'emma.dubois@acme.example', topic: 'Démo Emma' })
-    ).meetingId;
-    meetings.nora = (
-      await bed.recordMeeting({ hostEmail: 'nora.petit@acme.example', topic: 'Démo Nora' })
-    ).meetingId;
-    // Still processing at Zoom: no webhook yet, the diagnosis finds it.
-    meetings.jules = bed.emulator.control.simulateMeeting({
-      hostEmail: 'jules.richard@acme.example',
-      topic: 'Démo Jules',
-      durationMinutes: 1,
-      processingSeconds: 3600,
-    }).meetingId;
-    ({ browser, page } = await openSignedInPage(bed));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await bed?.stop();
-  });
+  const ui = setUpSignedInPage(
+    async (bed) => {
+      bed.recordEverythingToCloud();
+      await bed.admin.request('PATCH', '/api/me', { language });
+      // Jules is linked; Emma has a Callport user but no link; Nora is in Zoom only.
+      await bed.admin.request('POST', '/api/users', {
+        email: 'jules.richard@acme.example',
+        name: 'Jules Richard',
+      });
+      await bed.connect();
+      await bed.linkZoomUsers();
+      await bed.waitForFirstImports();
+      await bed.admin.request('POST', '/api/users', {
+        email: 'emma.dubois@acme.example',
+        name: 'Emma Dubois',
+      });
+      bed.emulator.control.createUser({
+        email: 'nora.petit@acme.example',
+        firstName: 'Nora',
+        lastName: 'Petit',
+      });
+      meetings.emma = (
+        await bed.recordMeeting({ hostEmail: 'emma.dubois@acme.example', topic: 'Démo Emma' })
+      ).meetingId;
+      meetings.nora = (
+        await bed.recordMeeting({ hostEmail: 'nora.petit@acme.example', topic: 'Démo Nora' })
+      ).meetingId;
+      // Still processing at Zoom: no webhook yet, the diagnosis finds it.
+      meetings.jules = bed.emulator.control.simulateMeeting({
+        hostEmail: 'jules.richard@acme.example',
+        topic: 'Démo Jules',
+        durationMinutes: 1,
+        processingSeconds: 3600,
+      }).meetingId;
+    },
+    { bed: { env: { SWEEP_INTERVAL_MINUTES: '60' } } },
+  );
 
   const diagnose = async (meeting: string) => {
-    const answered = page.waitForResponse((response) => response.url().endsWith('/api/import/diagnose'));
-    await page.getByRole('textbox', { name: texts.zoomImports.meetingPlaceholder }).fill(meeting);
-    await page.getByRole('button', { name: texts.zoomImports.diagnose, exact: true }).click();
+    const answered = ui.page.waitForResponse((response) => response.url().endsWith('/api/import/diagnose'));
+    await ui.page.getByRole('textbox', { name: texts.zoomImports.meetingPlaceholder }).fill(meeting);
+    await ui.page.getByRole('button', { name: texts.zoomImports.diagnose, exact: true }).click();
     await answered;
-    await page.getByTestId('diagnosis').waitFor();
+    await ui.page.getByTestId('diagnosis').waitFor();
     return collect();
   };
 
   it('shows the imports timeline, reasons and diagnosis in the reader language', async () => {
-    await page.goto('/settings/integrations/zoom/imports');
+    await ui.page.goto('/settings/integrations/zoom/imports');
     expect(await diagnose(String(meetings.jules))).toContain(texts.server.diagnosis_queued_now);
     expect(await diagnose('not a meeting')).toContain(texts.server.diagnosis_bad_reference);
     expect(await diagnose(String(meetings.emma))).toContain(texts.server.diagnosis_skipped_not_linked);
 
     for (const topic of ['Démo Emma', 'Démo Nora', 'Démo Jules']) {
       await expect
-        .poll(() => page.getByTestId('imports-table').innerText(), { timeout: 30_000 })
+        .poll(() => ui.page.getByTestId('imports-table').innerText(), { timeout: 30_000 })
         .toContain(topic);
     }
     await expect
@@ -128,25 +122,25 @@ describe.each([
     expect(text).toContain(
       texts.server.diagnosis_host_unknown.replace('{{host}}', 'nora.petit@acme.example'),
     );
-    await page
+    await ui.page
       .getByRole('button', {
         name: texts.zoomImports.createHost.replace('{{email}}', 'nora.petit@acme.example'),
       })
       .click();
-    await page.getByRole('link', { name: texts.zoomImports.openUsers }).waitFor();
+    await ui.page.getByRole('link', { name: texts.zoomImports.openUsers }).waitFor();
     await collect();
-    const users = (await bed.admin.request('GET', '/api/users')).json() as {
+    const users = (await ui.bed.admin.request('GET', '/api/users')).json() as {
       users: Array<{ email: string }>;
     };
     expect(users.users.map((user) => user.email)).toContain('nora.petit@acme.example');
   });
 
   it('says what happened on an unknown call, in the reader language, with a way back', async () => {
-    await page.goto('/calls/00000000-0000-4000-8000-000000000000');
-    await page.getByTestId('call-error').waitFor();
+    await ui.page.goto('/calls/00000000-0000-4000-8000-000000000000');
+    await ui.page.getByTestId('call-error').waitFor();
     expect(await collect()).toContain(texts.server.call_not_found);
-    await page.getByRole('link', { name: texts.calls.backToList }).click();
-    await page.waitForURL(/\/calls$/);
+    await ui.page.getByRole('link', { name: texts.calls.backToList }).click();
+    await ui.page.waitForURL(/\/calls$/);
   });
 
   it('never showed a server text in the other language', () => {

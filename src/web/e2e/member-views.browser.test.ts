@@ -2,8 +2,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testPassword } from '../../test-support/app.ts';
-import { openSignedInPage } from '../../test-support/browser.ts';
-import { startZoomTestBed, type ZoomTestBed } from '../../test-support/zoom.ts';
+import { openSignedInPage, signIn } from '../../test-support/browser.ts';
+import { startEmptyAccountBed, type ZoomTestBed } from '../../test-support/zoom.ts';
 import en from '../src/locales/en.json' with { type: 'json' };
 import fr from '../src/locales/fr.json' with { type: 'json' };
 
@@ -26,38 +26,29 @@ describe.each([
   beforeAll(async () => {
     // BACKFILL_DAYS at its default, on a Zoom account with no past recordings: Appels is empty once
     // the linked users' first imports are done.
-    bed = await startZoomTestBed({
+    bed = await startEmptyAccountBed({
       env: { SWEEP_INTERVAL_MINUTES: '60' },
-      scenario: 'empty',
       zoomUsers: [
         { email: memberEmail, firstName: 'Hugo', lastName: 'Thomas' },
         { email: 'emma.dubois@acme.example', firstName: 'Emma', lastName: 'Dubois' },
       ],
+      addUsers: async (bed) => {
+        await bed.admin.request('PATCH', '/api/me', { language });
+        await bed.admin.request('POST', '/api/users', {
+          email: memberEmail,
+          name: 'Hugo Thomas',
+          role: 'member',
+          language,
+          password: testPassword,
+        });
+        await bed.admin.request('POST', '/api/users', {
+          email: 'emma.dubois@acme.example',
+          name: 'Emma Dubois',
+        });
+      },
     });
-    bed.recordEverythingToCloud();
-    await bed.admin.request('PATCH', '/api/me', { language });
-    await bed.admin.request('POST', '/api/users', {
-      email: memberEmail,
-      name: 'Hugo Thomas',
-      role: 'member',
-      language,
-      password: testPassword,
-    });
-    await bed.admin.request('POST', '/api/users', { email: 'emma.dubois@acme.example', name: 'Emma Dubois' });
-    await bed.connect();
-    await bed.linkZoomUsers();
-    await bed.waitForFirstImports();
     ({ browser, page: admin } = await openSignedInPage(bed));
-    const context = await browser.newContext({
-      locale: language === 'fr' ? 'fr-FR' : 'en-US',
-      baseURL: bed.callportUrl,
-    });
-    member = await context.newPage();
-    await member.goto('/sign-in');
-    await member.getByLabel(texts.signIn.email).fill(memberEmail);
-    await member.getByLabel(texts.signIn.password).fill(testPassword);
-    await member.getByRole('button', { name: texts.signIn.submit }).click();
-    await member.waitForURL(/\/calls$/);
+    member = await signIn(browser, bed, { email: memberEmail, language });
   });
 
   afterAll(async () => {
