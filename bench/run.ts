@@ -55,6 +55,9 @@ async function main() {
   execFileSync(process.execPath, [tscBin, '-p', path.join(repoRoot, 'tsconfig.build.json')], {
     stdio: 'inherit',
   });
+  // The stamp `npm run build:server` writes: without it bin/callport.js finds the build older than the
+  // sources and runs them through tsx instead (its loader thread), which is not what is deployed.
+  await fs.writeFile(path.join(repoRoot, 'dist', 'server', '.built'), new Date().toISOString());
   const machine = {
     cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown'}`,
     memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`,

@@ -6,7 +6,7 @@ import type { Db } from '../db/index.ts';
 import { schema } from '../db/index.ts';
 import { decodeMessage } from '../lib/messages.ts';
 import { findLinkByZoomUser } from '../user-mapping/index.ts';
-import { isZoomApiError, type ZoomClient } from '../zoom/index.ts';
+import { decideZoomFailure, type ZoomClient } from '../zoom/index.ts';
 import type { ImportFeature } from './feature.ts';
 import { findRecordingByUuid, findRecordingsByMeetingId, type RecordingRow } from './queries.ts';
 
@@ -77,7 +77,8 @@ export async function diagnoseMeeting(
       'uuid' in reference ? reference.uuid : String(reference.meetingId),
     );
   } catch (error) {
-    if (isZoomApiError(error) && error.kind === 'not_found') {
+    const decision = decideZoomFailure(error);
+    if (decision.action === 'fail' && decision.kind === 'not_found') {
       if (asker.role !== 'admin') return notYours(null);
       return {
         verdict: 'not_recorded_in_cloud',

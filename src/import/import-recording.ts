@@ -8,11 +8,13 @@ import type { Metrics } from '../lib/metrics.ts';
 import type { SecretBox } from '../lib/secret-box.ts';
 import type { BlobStore } from '../storage/index.ts';
 import { findLinkByZoomUser, recordSeenHost } from '../user-mapping/index.ts';
-import { isZoomApiError, openRecordingDownload, ZoomApiError } from '../zoom/index.ts';
+import { decideZoomFailure, openRecordingDownload, ZoomApiError } from '../zoom/index.ts';
 import { discoverRecording } from './discover-recording.ts';
 import { eraseRecording, findErasedNames, redactStoredFile } from './erase-recording.ts';
 import {
+  type CallValues,
   claimRecording,
+  completeImport,
   extendClaim,
   findRecording,
   listRecordingFiles,
@@ -20,9 +22,8 @@ import {
   type RecordingFileRow,
   type RecordingRow,
   releaseRecording,
-  replaceTranscript,
   setRecordingStatus,
-  upsertCall,
+  type TranscriptLine,
 } from './queries.ts';
 import { parseChat, parseVtt } from './vtt.ts';
 
@@ -48,23 +49,59 @@ export type ImportOutcome =
   | { outcome: 'gone'; reason: string };
 
 // Short lease, renewed while the job runs: a crashed worker's recording is free again within a minute.
-const leaseSeconds = 60;
+const defaultLeaseSeconds = 60;
 // A sweep's listing this recent is the file list: the import does not ask Zoom again.
 const listingFreshMs = 15 * 60_000;
+// A file this large is recorded as stored as soon as it is: a run that fails or dies afterwards never
+// fetches it again. Smaller ones are recorded with the call, in the run's last statement.
+const recordAtOnceBytes = 16 * 2 ** 20;
+
+/** The job no longer holds the recording (another job took it over): this run stops, writing nothing. */
+export class LeaseLostError extends Error {
+  constructor(recordingId: string, why: string) {
+    super(`import lease on recording ${recordingId} lost: ${why}`);
+    this.name = 'LeaseLostError';
+  }
+}
 
 /**
  * The one import job of a meeting instance. Idempotent: files already stored are not fetched again, a
  * partly downloaded file continues where it stopped, the call is keyed on the recording. A crash at
- * any point leaves only what the next run continues from.
+ * any point leaves only what the next run continues from. A run whose lease is lost (a worker stalled
+ * past it while another job took the recording) stops at once and writes nothing more.
  */
 export async function importRecording(
   deps: ImportDeps,
   recordingId: string,
   jobId: string,
-  options: { listedAt?: number | undefined } = {},
+  options: { listedAt?: number | undefined; leaseSeconds?: number } = {},
 ): Promise<ImportOutcome> {
   const { db } = deps;
-  const recording = await findRecording(db, recordingId);
+  const leaseSeconds = options.leaseSeconds ?? defaultLeaseSeconds;
+  const recording = await claimRecording(db, recordingId, jobId, leaseSeconds);
+  if (!recording) return unclaimable(deps, recordingId);
+  const lease = holdLease(deps, recordingId, jobId, leaseSeconds);
+  try {
+    const connection = await findConnection(db, recording.connectionId);
+    if (connection?.status !== 'connected') {
+      return { outcome: 'skipped', reason: 'the Zoom connection is not active' };
+    }
+    const listed = options.listedAt !== undefined && Date.now() - options.listedAt < listingFreshMs;
+    return await runImport(deps, connection, recording, { listed, jobId, lease });
+  } catch (error) {
+    if (!(error instanceof LeaseLostError) && !lease.signal.aborted) throw error;
+    // Another job has the recording now: it imports it; this one is looked at again after a lease.
+    deps.logger.warn({ recordingId, err: lease.signal.reason ?? error }, 'import stopped: lease lost');
+    return { outcome: 'busy' };
+  } finally {
+    lease.stop();
+    if (!lease.released) await releaseRecording(db, recordingId, jobId);
+  }
+}
+
+/** Why a recording could not be claimed: gone, erased (what an earlier run wrote is removed), or busy. */
+async function unclaimable(deps: ImportDeps, recordingId: string): Promise<ImportOutcome> {
+  const recording = await findRecording(deps.db, recordingId);
   if (!recording) return { outcome: 'gone', reason: 'recording removed' };
   if (recording.status === 'deleted' || recording.status === 'trashed')
     return { outcome: 'gone', reason: recording.status };
@@ -73,33 +110,53 @@ export async function importRecording(
     await eraseRecording(deps, recordingId, recording.statusReason ?? encodeMessage('erased'));
     return { outcome: 'gone', reason: 'erased' };
   }
-  const connection = await findConnection(db, recording.connectionId);
-  if (connection?.status !== 'connected') {
-    return { outcome: 'skipped', reason: 'the Zoom connection is not active' };
-  }
-  if (!(await claimRecording(db, recordingId, jobId, leaseSeconds))) return { outcome: 'busy' };
-  const heartbeat = setInterval(
+  return { outcome: 'busy' };
+}
+
+type Lease = {
+  /** Aborted (with a LeaseLostError) once the lease is lost: downloads stop, the run throws. */
+  signal: AbortSignal;
+  /** Set when the run's last statement gave the lease back. */
+  released: boolean;
+  stop(): void;
+};
+
+/**
+ * Renews the job's lease every third of it. Another job holding the recording, or no renewal for a
+ * whole lease (the database unreachable: another worker may take it), loses it.
+ */
+function holdLease(deps: ImportDeps, recordingId: string, jobId: string, leaseSeconds: number): Lease {
+  const controller = new AbortController();
+  let renewedAt = Date.now();
+  const lose = (why: string) => {
+    if (!controller.signal.aborted) controller.abort(new LeaseLostError(recordingId, why));
+  };
+  const timer = setInterval(
     () => {
-      extendClaim(db, recordingId, jobId, leaseSeconds).catch(() => {});
+      extendClaim(deps.db, recordingId, jobId, leaseSeconds).then(
+        (held) => {
+          if (held) renewedAt = Date.now();
+          else lose('another job holds the recording');
+        },
+        (error: unknown) => {
+          deps.logger.warn({ recordingId, err: error }, 'could not renew the import lease');
+          if (Date.now() - renewedAt >= leaseSeconds * 1000) lose('not renewed for a whole lease');
+        },
+      );
     },
     (leaseSeconds / 3) * 1000,
   );
-  try {
-    const listed = options.listedAt !== undefined && Date.now() - options.listedAt < listingFreshMs;
-    return await runImport(deps, connection, recording, { listed });
-  } finally {
-    clearInterval(heartbeat);
-    await releaseRecording(db, recordingId, jobId);
-  }
+  return { signal: controller.signal, released: false, stop: () => clearInterval(timer) };
 }
 
 async function runImport(
   deps: ImportDeps,
   connection: ConnectionRow,
   recording: RecordingRow,
-  options: { listed: boolean },
+  options: { listed: boolean; jobId: string; lease: Lease },
 ): Promise<ImportOutcome> {
   const { db, logger } = deps;
+  const { lease } = options;
   const host = await findLinkByZoomUser(db, connection.id, { zoomUserId: recording.hostZoomId });
   if (!host) {
     await recordSeenHost(db, connection.id, { zoomUserId: recording.hostZoomId, email: recording.hostEmail });
@@ -116,8 +173,8 @@ async function runImport(
   // The status this run last set: the next change is checked against it instead of read again.
   const current = wasImported ? recording : { status: 'importing' as const, statusReason: null };
 
-  // The API re-read uses the token of the connection row read at the start of the job (a refusal renews
-  // it); each file asks for a current one, as a run with large files can outlast a token.
+  // One token for the run's requests and downloads, taken from the connection row read at the start of
+  // the job; a refusal renews it (a run with large files can outlast a token).
   const session = { token: await deps.access.accessTokenFor(connection) };
   const client = deps.access.clientFor(connection, session);
   // Re-read the instance from the API (one Light request) unless a sweep's listing just gave its files:
@@ -129,7 +186,8 @@ async function runImport(
       await discoverRecording(deps, connection, meeting, { via: recording.discoveredVia });
     }
   } catch (error) {
-    if (isZoomApiError(error) && error.kind === 'not_found') {
+    const decision = decideZoomFailure(error);
+    if (decision.action === 'fail' && decision.kind === 'not_found') {
       await setRecordingStatus(db, recording.id, 'deleted', encodeMessage('gone_at_zoom'));
       return { outcome: 'gone', reason: 'deleted at Zoom' };
     }
@@ -161,36 +219,81 @@ async function runImport(
 
   let storedNow = 0;
   const stored: RecordingFileRow[] = [];
+  // Stored by this run and not recorded yet: the run's last statement records them.
+  const unrecorded = new Map<string, RecordingFileRow>();
   for (const file of files) {
     if (file.storageKey && file.storedSize !== null) {
       stored.push(file);
       continue;
     }
-    stored.push(await storeFile(deps, connection.id, recording, file));
+    lease.signal.throwIfAborted();
+    const blob = await storeFile(deps, { connectionId: connection.id, recording, file, session, lease });
     storedNow++;
+    if (blob.size >= recordAtOnceBytes) {
+      stored.push(await markFileStored(db, file.id, blob));
+      continue;
+    }
+    const row = { ...file, storedSize: blob.size, sha256: blob.sha256, storageKey: blob.storageKey };
+    stored.push(row);
+    unrecorded.set(file.id, row);
   }
   if (wasImported && storedNow === 0) return { outcome: 'unchanged' };
 
   const zoomSummary = await readMeetingSummary(client, recording, logger);
-  const callId = await buildCall(deps, recording, stored, host.userId, host.name, zoomSummary);
-  const updated = await setRecordingStatus(db, recording.id, 'imported', undefined, current);
+  const { call, transcript, redacted } = await composeCall(deps, recording, stored, host, zoomSummary);
+  // A redacted transcript or chat was recorded with its new content as it was rewritten.
+  for (const id of redacted) unrecorded.delete(id);
+  lease.signal.throwIfAborted();
+  const written = await completeImport(db, {
+    recordingId: recording.id,
+    jobId: options.jobId,
+    known: current,
+    files: [...unrecorded.values()].map((file) => ({
+      id: file.id,
+      storageKey: file.storageKey!,
+      size: file.storedSize!,
+      sha256: file.sha256!,
+    })),
+    call,
+    transcript,
+  });
+  if (!written) throw new LeaseLostError(recording.id, 'another job holds the recording');
+  lease.released = written.statusSet;
+  // The status changed meanwhile (trashed, erased): the transition table decides from what it is now.
+  const updated = written.statusSet ? written : await setRecordingStatus(db, recording.id, 'imported');
   if (wasImported) {
-    logger.info({ recordingId: recording.id, callId, added: storedNow }, 'imported call updated');
-    return { outcome: 'updated', callId };
+    logger.info(
+      { recordingId: recording.id, callId: written.callId, added: storedNow },
+      'imported call updated',
+    );
+    return { outcome: 'updated', callId: written.callId };
   }
   if (updated?.recordingEnd)
     deps.metrics?.importLatency.observe((Date.now() - updated.recordingEnd.getTime()) / 1000);
-  logger.info({ recordingId: recording.id, callId, files: stored.length }, 'recording imported');
-  return { outcome: 'imported', callId };
+  logger.info(
+    { recordingId: recording.id, callId: written.callId, files: stored.length },
+    'recording imported',
+  );
+  return { outcome: 'imported', callId: written.callId };
 }
 
-/** Streams one file to storage, continuing a partial download with `Range` when the store kept one. */
+/**
+ * Streams one file to storage, continuing a partial download with `Range` when the store kept one.
+ * The webhook's download_token is what Zoom gives for these files (docs/zoom-platform.md §4.3): used
+ * while valid, through the same download-host check; refused or expired, the run's OAuth token, renewed
+ * once when Zoom refuses it.
+ */
 async function storeFile(
   deps: ImportDeps,
-  connectionId: string,
-  recording: RecordingRow,
-  file: RecordingFileRow,
-): Promise<RecordingFileRow> {
+  context: {
+    connectionId: string;
+    recording: RecordingRow;
+    file: RecordingFileRow;
+    session: { token: string };
+    lease: Lease;
+  },
+): Promise<{ storageKey: string; size: number; sha256: string }> {
+  const { recording, file, session } = context;
   if (!file.downloadUrl)
     throw new ZoomApiError({
       kind: 'transient',
@@ -207,17 +310,25 @@ async function storeFile(
       zoomUrls: [deps.access.app.apiUrl, deps.access.app.oauthUrl],
       rangeStart: resumeFrom,
       idleTimeoutMs: 60_000,
+      signal: context.lease.signal,
     });
-  // The webhook's download_token is what Zoom gives for these files (docs/zoom-platform.md §4.3): used while
-  // valid, through the same download-host check; refused or expired, the connection's OAuth token.
   const downloadToken = validDownloadToken(deps, recording);
+  let token = downloadToken ?? session.token;
   let download: Awaited<ReturnType<typeof openRecordingDownload>>;
-  try {
-    download = await open(downloadToken ?? (await deps.access.getAccessToken(connectionId)));
-  } catch (error) {
-    if (!downloadToken || !isZoomApiError(error) || error.kind !== 'unauthorized') throw error;
-    deps.logger.info({ recordingId: recording.id }, 'download token refused; using the OAuth token');
-    download = await open(await deps.access.getAccessToken(connectionId));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      download = await open(token);
+      break;
+    } catch (error) {
+      if (attempt >= 2 || decideZoomFailure(error).action !== 'reconnect') throw error;
+      if (token === downloadToken) {
+        deps.logger.info({ recordingId: recording.id }, 'download token refused; using the OAuth token');
+        token = session.token;
+      } else {
+        session.token = await deps.access.renewAccessToken(context.connectionId, token);
+        token = session.token;
+      }
+    }
   }
   const append = resumeFrom > 0 && download.isPartial;
   const result = await deps.store.put(key, download.body, { append, contentType: download.contentType });
@@ -230,7 +341,7 @@ async function storeFile(
       endpoint: 'download',
     });
   }
-  return markFileStored(deps.db, file.id, { storageKey: key, size: result.size, sha256: result.sha256 });
+  return { storageKey: key, size: result.size, sha256: result.sha256 };
 }
 
 /** The recording's webhook download token while it has a minute left, else undefined. */
@@ -276,9 +387,11 @@ async function readMeetingSummary(
     if (!overview && details.length === 0 && nextSteps.length === 0 && !content) return null;
     return { title: summary.summary_title ?? '', overview, details, nextSteps, content, isEdited, docUrl };
   } catch (error) {
-    if (isZoomApiError(error) && (error.kind === 'forbidden' || error.kind === 'invalid_request')) {
+    // Refused for this meeting (no summary feature, scope, setting): asking again gets the same answer.
+    const decision = decideZoomFailure(error);
+    if (decision.action === 'fail') {
       logger.info(
-        { recordingId: recording.id, kind: error.kind, code: error.zoomCode },
+        { recordingId: recording.id, kind: decision.kind, code: (error as ZoomApiError).zoomCode },
         'no meeting summary from Zoom',
       );
       return null;
@@ -287,17 +400,20 @@ async function readMeetingSummary(
   }
 }
 
-type CallZoomSummary = NonNullable<RecordingCall['zoomSummary']>;
-type RecordingCall = Parameters<typeof upsertCall>[1];
+type CallZoomSummary = NonNullable<CallValues['zoomSummary']>;
 
-async function buildCall(
+/**
+ * The call made of the stored files (transcript and chat segments read back, erased people left out
+ * of them and of the stored files), written by the caller. `redacted`: files rewritten and recorded
+ * anew on the way.
+ */
+async function composeCall(
   deps: ImportDeps,
   recording: RecordingRow,
   files: RecordingFileRow[],
-  hostUserId: string,
-  hostName: string,
+  host: { userId: string; name: string },
   zoomSummary: CallZoomSummary | null,
-) {
+): Promise<{ call: CallValues; transcript: TranscriptLine[]; redacted: string[] }> {
   const starts = files
     .map((file) => file.recordingStart?.getTime())
     .filter((time): time is number => time !== undefined);
@@ -342,9 +458,13 @@ async function buildCall(
     ...transcript.map((line) => line.speaker),
     ...chat.map((message) => message.sender),
   ]);
+  const redacted: string[] = [];
   if (erased.length > 0) {
-    for (const part of [...transcriptFiles, ...chatFiles])
-      part.text = await redactStoredFile(deps, part.file, part.text, erased);
+    for (const part of [...transcriptFiles, ...chatFiles]) {
+      const kept = await redactStoredFile(deps, part.file, part.text, erased);
+      if (kept !== part.text) redacted.push(part.file.id);
+      part.text = kept;
+    }
     transcript = readTranscript(transcriptFiles);
     chat = readChat(chatFiles);
   }
@@ -361,27 +481,29 @@ async function buildCall(
       : recording.durationMinutes * 60;
   const participants = [
     ...new Set(
-      [hostName, ...transcript.map((line) => line.speaker), ...chat.map((m) => m.sender)].filter(Boolean),
+      [host.name, ...transcript.map((line) => line.speaker), ...chat.map((m) => m.sender)].filter(Boolean),
     ),
   ];
   const language = detectLanguage(
     [recording.topic, ...transcript.map((line) => line.text), ...chat.map((m) => m.text)],
     'fr',
   );
-  const call = await upsertCall(deps.db, {
+  const call: CallValues = {
     organizationId: recording.organizationId,
     language,
-    recordingId: recording.id,
-    hostUserId,
+    hostUserId: host.userId,
     topic: recording.topic,
     startedAt: new Date(callStart),
     durationSeconds,
     participants,
     chat,
     zoomSummary,
-  });
-  await replaceTranscript(deps.db, call.id, transcript);
-  return call.id;
+  };
+  return {
+    call,
+    transcript: transcript.map(({ speaker, startMs, endMs, text }) => ({ speaker, startMs, endMs, text })),
+    redacted,
+  };
 }
 
 /** `HH:MM:SS` moved on by `ms` (a later segment's chat on the call's clock). */

@@ -1,4 +1,17 @@
-import { and, asc, desc, eq, getTableColumns, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  getTableColumns,
+  inArray,
+  isNull,
+  lt,
+  ne,
+  notInArray,
+  or,
+  sql,
+} from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { schema } from '../db/index.ts';
 import { encodeMessage } from '../lib/messages.ts';
@@ -9,8 +22,6 @@ const {
   recordingFiles,
   recordingEvents,
   calls,
-  transcriptLines,
-  transcriptDocuments,
   importSweeps,
   importUserSweeps,
   userLinks,
@@ -160,9 +171,10 @@ export function listRecordingFiles(db: Db, recordingId: string) {
 }
 
 /**
- * Changes a recording's status through the transition table and records the change with its time.
- * `known`: the status the caller just read or set, saving a read; the update only applies if the row
- * still has it (otherwise the row is read again), so a concurrent change is never overwritten blindly.
+ * Changes a recording's status through the transition table and records the change with its time, in
+ * one statement. `known`: the status the caller just read or set, saving a read; the update only
+ * applies if the row still has it (otherwise the row is read again), so a concurrent change is never
+ * overwritten blindly.
  */
 export async function setRecordingStatus(
   db: Db,
@@ -170,7 +182,7 @@ export async function setRecordingStatus(
   to: RecordingStatus,
   detail?: string,
   known?: Pick<RecordingRow, 'status' | 'statusReason'>,
-) {
+): Promise<{ recordingEnd: Date | null } | undefined> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const hinted = attempt === 0 && known && canTransition(known.status, to) ? known : undefined;
     const current = hinted ?? (await findRecording(db, recordingId));
@@ -178,42 +190,65 @@ export async function setRecordingStatus(
     if (!canTransition(current.status, to)) {
       throw new Error(`recording ${recordingId}: no transition from ${current.status} to ${to}`);
     }
-    const [row] = await db
-      .update(recordings)
-      .set({
-        status: to,
-        statusReason: detail ?? null,
-        updatedAt: new Date(),
-        ...(to === 'imported' ? { importedAt: new Date() } : {}),
-      })
-      .where(
-        and(
-          eq(recordings.id, recordingId),
-          eq(recordings.status, current.status),
-          sql`${recordings.statusReason} is not distinct from ${current.statusReason}`,
-        ),
-      )
-      .returning();
+    const [row] = rowsOf<{ recording_end: Date | string | null }>(
+      await db.execute(sql`
+        WITH updated AS (
+          UPDATE recordings SET ${statusChange(to, detail ?? null)}
+           WHERE id = ${recordingId} AND ${hasStatus(current)}
+          RETURNING id, recording_end
+        ), event AS (
+          ${statusEvent(current, to, detail ?? null)}
+        )
+        SELECT recording_end FROM updated`),
+    );
     if (!row) continue;
-    if (current.status !== to || (detail ?? null) !== current.statusReason) {
-      await db.insert(recordingEvents).values({ recordingId, status: to, detail: detail ?? null });
-    }
-    return row;
+    return { recordingEnd: row.recording_end === null ? null : new Date(row.recording_end) };
   }
   throw new Error(`recording ${recordingId}: its status kept changing while being set to ${to}`);
 }
 
+/** The SET list of a status change (`imported` dates the import). */
+function statusChange(to: RecordingStatus, detail: string | null) {
+  const now = new Date().toISOString();
+  return sql`status = ${to}, status_reason = ${detail}, updated_at = ${now}::timestamptz${
+    to === 'imported' ? sql`, imported_at = ${now}::timestamptz` : sql``
+  }`;
+}
+
+/** The recording still has the status its writer last saw. */
+function hasStatus(known: Pick<RecordingRow, 'status' | 'statusReason'>) {
+  return sql`status = ${known.status} AND status_reason IS NOT DISTINCT FROM ${known.statusReason}`;
+}
+
+/** The timeline entry of a change applied by the CTE `updated` (none when nothing changed). */
+function statusEvent(
+  from: Pick<RecordingRow, 'status' | 'statusReason'>,
+  to: RecordingStatus,
+  detail: string | null,
+) {
+  const changed = from.status !== to || detail !== from.statusReason;
+  return sql`INSERT INTO recording_events (recording_id, status, detail)
+    SELECT id, ${to}, ${detail} FROM updated WHERE ${sql.raw(String(changed))}`;
+}
+
+/** The rows of `db.execute` (node-postgres and PGlite both answer `{ rows }`). */
+function rowsOf<Row>(result: unknown): Row[] {
+  return (result as { rows: Row[] }).rows;
+}
+
 /**
- * Takes the recording for one job: free, already this job's (a retry of the same job keeps its id),
- * or its lease expired (the holder died). Two workers never import the same recording at once.
+ * Takes the recording for one job and returns it: free, already this job's (a retry of the same job
+ * keeps its id), or its lease expired (the holder died). Two workers never import the same recording
+ * at once. Undefined when it is not to be imported (removed, deleted, trashed or erased) or held by
+ * another job.
  */
 export async function claimRecording(
   db: Db,
   recordingId: string,
   jobId: string,
   leaseSeconds: number,
-): Promise<boolean> {
-  const rows = await db
+): Promise<RecordingRow | undefined> {
+  const [row] = await db
     .update(recordings)
     .set({
       claimedByJob: jobId,
@@ -223,6 +258,7 @@ export async function claimRecording(
     .where(
       and(
         eq(recordings.id, recordingId),
+        notInArray(recordings.status, ['deleted', 'trashed', 'erased']),
         or(
           isNull(recordings.claimedByJob),
           eq(recordings.claimedByJob, jobId),
@@ -230,15 +266,23 @@ export async function claimRecording(
         ),
       ),
     )
-    .returning({ id: recordings.id });
-  return rows.length === 1;
+    .returning();
+  return row;
 }
 
-export async function extendClaim(db: Db, recordingId: string, jobId: string, leaseSeconds: number) {
-  await db
+/** Renews the job's lease; false when the job no longer holds the recording (another job took it). */
+export async function extendClaim(
+  db: Db,
+  recordingId: string,
+  jobId: string,
+  leaseSeconds: number,
+): Promise<boolean> {
+  const rows = await db
     .update(recordings)
     .set({ claimedUntil: new Date(Date.now() + leaseSeconds * 1000) })
-    .where(and(eq(recordings.id, recordingId), eq(recordings.claimedByJob, jobId)));
+    .where(and(eq(recordings.id, recordingId), eq(recordings.claimedByJob, jobId)))
+    .returning({ id: recordings.id });
+  return rows.length === 1;
 }
 
 export async function releaseRecording(db: Db, recordingId: string, jobId: string) {
@@ -267,53 +311,120 @@ export async function markFileStored(
   return row;
 }
 
-/** One call per meeting instance: created once, refreshed when files arrive later. */
-export async function upsertCall(db: Db, values: typeof calls.$inferInsert) {
-  const [row] = await db
-    .insert(calls)
-    .values(values)
-    .onConflictDoUpdate({
-      target: calls.recordingId,
-      set: {
-        topic: values.topic,
-        startedAt: values.startedAt,
-        durationSeconds: values.durationSeconds,
-        hostUserId: values.hostUserId ?? null,
-        participants: values.participants ?? [],
-        chat: values.chat ?? [],
-        language: values.language ?? 'fr',
-        zoomSummary: values.zoomSummary ?? null,
-      },
-    })
-    .returning();
-  return row!;
+export type TranscriptLine = { speaker: string; startMs: number; endMs: number; text: string };
+
+/** What an import writes of its call (one per meeting instance: created once, refreshed later). */
+export type CallValues = Omit<typeof calls.$inferInsert, 'id' | 'recordingId' | 'createdAt' | 'searchVector'>;
+
+/**
+ * What an import run writes once its files are stored, as one statement and only while `jobId` still
+ * holds the recording's lease: the files stored since their last record, the call, its transcript and
+ * search document, the status `imported` (with its timeline entry) and the lease given back. Undefined
+ * when the lease is lost (another job has the recording): then nothing is written. `statusSet` is
+ * false when the recording's status changed meanwhile (`known` is no longer true): the caller decides.
+ */
+export async function completeImport(
+  db: Db,
+  input: {
+    recordingId: string;
+    jobId: string;
+    known: Pick<RecordingRow, 'status' | 'statusReason'>;
+    files: Array<{ id: string; storageKey: string; size: number; sha256: string }>;
+    call: CallValues;
+    transcript: TranscriptLine[];
+  },
+): Promise<{ callId: string; statusSet: boolean; recordingEnd: Date | null } | undefined> {
+  const { call } = input;
+  const now = new Date().toISOString();
+  const [row] = rowsOf<{ call_id: string; status_set: boolean; recording_end: Date | string | null }>(
+    await db.execute(sql`
+      WITH held AS (
+        SELECT id FROM recordings WHERE id = ${input.recordingId} AND claimed_by_job = ${input.jobId} FOR UPDATE
+      ), stored AS (
+        UPDATE recording_files f
+           SET storage_key = v.storage_key, stored_size = v.stored_size, sha256 = v.sha256, stored_at = ${now}::timestamptz
+          FROM held, jsonb_to_recordset(${JSON.stringify(
+            input.files.map((file) => ({
+              id: file.id,
+              storage_key: file.storageKey,
+              stored_size: file.size,
+              sha256: file.sha256,
+            })),
+          )}::jsonb) AS v(id uuid, storage_key text, stored_size bigint, sha256 text)
+         WHERE f.id = v.id AND f.recording_id = held.id
+      ), call AS (
+        INSERT INTO calls (organization_id, recording_id, host_user_id, topic, started_at, duration_seconds,
+                           participants, chat, language, zoom_summary)
+        SELECT ${call.organizationId}::uuid, held.id, ${call.hostUserId ?? null}::uuid, ${call.topic},
+               ${call.startedAt.toISOString()}::timestamptz, ${call.durationSeconds},
+               ${JSON.stringify(call.participants ?? [])}::jsonb, ${JSON.stringify(call.chat ?? [])}::jsonb,
+               ${call.language ?? 'fr'}, ${call.zoomSummary ? JSON.stringify(call.zoomSummary) : null}::jsonb
+          FROM held
+        ON CONFLICT (recording_id) DO UPDATE SET
+          topic = excluded.topic, started_at = excluded.started_at, duration_seconds = excluded.duration_seconds,
+          host_user_id = excluded.host_user_id, participants = excluded.participants, chat = excluded.chat,
+          language = excluded.language, zoom_summary = excluded.zoom_summary
+        RETURNING id, language
+      ), ${transcriptWrites(input.transcript)}, updated AS (
+        UPDATE recordings r SET ${statusChange('imported', null)}, claimed_by_job = NULL, claimed_until = NULL
+          FROM held
+         WHERE r.id = held.id AND ${hasStatus(input.known)}
+        RETURNING r.id, r.recording_end
+      ), event AS (
+        ${statusEvent(input.known, 'imported', null)}
+      )
+      SELECT call.id AS call_id, updated.id IS NOT NULL AS status_set, updated.recording_end
+        FROM call LEFT JOIN updated ON true`),
+  );
+  if (!row) return undefined;
+  return {
+    callId: row.call_id,
+    statusSet: row.status_set,
+    recordingEnd: row.recording_end === null ? null : new Date(row.recording_end),
+  };
 }
 
-export async function replaceTranscript(
-  db: Db,
-  callId: string,
-  lines: Array<{ speaker: string; startMs: number; endMs: number; text: string }>,
-) {
-  await db.transaction(async (tx) => {
-    // Each line carries the call's language: its search vector is generated from its own row.
-    const [call] = await tx.select({ language: calls.language }).from(calls).where(eq(calls.id, callId));
-    const language = call?.language ?? 'fr';
-    await tx.delete(transcriptLines).where(eq(transcriptLines.callId, callId));
-    for (let start = 0; start < lines.length; start += 500) {
-      const batch = lines
-        .slice(start, start + 500)
-        .map((line, index) => ({ callId, seq: start + index, language, ...line }));
-      if (batch.length > 0) await tx.insert(transcriptLines).values(batch);
-    }
-    // The call's search document: the whole transcript, one row per call (see `transcriptDocuments`).
-    await tx.delete(transcriptDocuments).where(eq(transcriptDocuments.callId, callId));
-    if (lines.length > 0) {
-      await tx.execute(sql`
-        INSERT INTO ${transcriptDocuments} (call_id, language, search_vector)
-        SELECT ${callId}::uuid, ${language}::text, to_tsvector(${searchConfigSql(sql`${language}::text`)}, string_agg(text, ' ' ORDER BY seq))
-          FROM ${transcriptLines} WHERE call_id = ${callId}`);
-    }
-  });
+/**
+ * The CTEs that make the transcript of the call in the CTE `call` (id, language) `lines`: each line
+ * written over the one with its number, the lines past the new end removed, and the call's search
+ * document (the whole transcript, one row per call: see `transcriptDocuments`) written or removed.
+ * Each line carries the call's language: its search vector is generated from its own row.
+ */
+function transcriptWrites(lines: TranscriptLine[]) {
+  const rows = JSON.stringify(
+    lines.map((line, seq) => ({
+      seq,
+      speaker: line.speaker,
+      start_ms: line.startMs,
+      end_ms: line.endMs,
+      text: line.text,
+    })),
+  );
+  return sql`lines AS (
+      INSERT INTO transcript_lines (call_id, seq, language, speaker, start_ms, end_ms, text)
+      SELECT call.id, l.seq, call.language, l.speaker, l.start_ms, l.end_ms, l.text
+        FROM call, jsonb_to_recordset(${rows}::jsonb) AS l(seq int, speaker text, start_ms int, end_ms int, text text)
+      ON CONFLICT (call_id, seq) DO UPDATE SET language = excluded.language, speaker = excluded.speaker,
+        start_ms = excluded.start_ms, end_ms = excluded.end_ms, text = excluded.text
+    ), trimmed AS (
+      DELETE FROM transcript_lines t USING call WHERE t.call_id = call.id AND t.seq >= ${sql.raw(String(lines.length))}
+    ), document AS (
+      INSERT INTO transcript_documents (call_id, language, search_vector)
+      SELECT call.id, call.language, to_tsvector(${searchConfigSql(sql`call.language`)}, ${lines
+        .map((line) => line.text)
+        .join(' ')}::text)
+        FROM call WHERE ${sql.raw(String(lines.length > 0))}
+      ON CONFLICT (call_id) DO UPDATE SET language = excluded.language, search_vector = excluded.search_vector
+    ), undocumented AS (
+      DELETE FROM transcript_documents d USING call WHERE d.call_id = call.id AND ${sql.raw(String(lines.length === 0))}
+    )`;
+}
+
+/** Replaces a call's transcript (and its search document), in one statement. */
+export async function replaceTranscript(db: Db, callId: string, lines: TranscriptLine[]) {
+  await db.execute(sql`
+    WITH call AS (SELECT id, language FROM calls WHERE id = ${callId}), ${transcriptWrites(lines)}
+    SELECT 1`);
 }
 
 export async function listRecordingEvents(db: Db, recordingIds: string[]) {

@@ -1,0 +1,135 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findConnection } from '../connections/index.ts';
+import type { LocalBlobStore } from '../storage/index.ts';
+import { startZoomTestBed, type ZoomTestBed } from '../test-support/zoom.ts';
+import { discoverRecording } from './discover-recording.ts';
+import { type ImportDeps, importRecording } from './import-recording.ts';
+
+// A worker that stalls past its lease (a long GC pause, a frozen VM, the database out of reach) finds
+// another job importing the recording: it must stop, and write nothing more over that job's work.
+
+const emma = { email: 'emma.dubois@acme.example', firstName: 'Emma', lastName: 'Dubois' };
+let bed: ZoomTestBed;
+let deps: ImportDeps;
+
+beforeAll(async () => {
+  // No worker: the only import runs are the ones these tests start.
+  bed = await startZoomTestBed({ scenario: 'empty', zoomUsers: [emma], roles: ['web'] });
+  await bed.admin.request('POST', '/api/users', { email: emma.email, name: 'Emma Dubois' });
+  await bed.connect();
+  await bed.linkZoomUsers();
+  bed.recordEverythingToCloud();
+  const { importer } = bed.app;
+  deps = {
+    db: importer.deps.db,
+    box: importer.deps.box,
+    store: importer.deps.store,
+    access: importer.deps.connections.access,
+    logger: importer.deps.logger,
+  };
+}, 120_000);
+afterAll(() => bed?.stop());
+
+/** A meeting recorded and discovered (as a sweep or a webhook would), not imported. */
+async function discoveredRecording(topic: string, mp4Bytes?: number): Promise<string> {
+  const meeting = await bed.recordMeeting({
+    hostEmail: emma.email,
+    topic,
+    ...(mp4Bytes ? { fileSizes: { mp4: mp4Bytes } } : {}),
+  });
+  const { rows } = await bed.app.database.executeSql('SELECT id FROM zoom_connections');
+  const connection = (await findConnection(deps.db, String(rows[0]?.id)))!;
+  const listed = await deps.access.clientFor(connection).getMeetingRecordings(meeting.uuid);
+  return (await discoverRecording(deps, connection, listed, { via: 'manual' })).recordingId;
+}
+
+async function stateOf(recordingId: string) {
+  const sql = bed.app.database.executeSql;
+  const [recording] = (
+    await sql('SELECT status, claimed_by_job FROM recordings WHERE id = $1', [recordingId])
+  ).rows;
+  const calls = (await sql('SELECT id FROM calls WHERE recording_id = $1', [recordingId])).rows;
+  const files = (
+    await sql('SELECT storage_key FROM recording_files WHERE recording_id = $1 AND storage_key IS NOT NULL', [
+      recordingId,
+    ])
+  ).rows;
+  return {
+    status: recording?.status,
+    holder: recording?.claimed_by_job,
+    calls: calls.length,
+    files: files.length,
+  };
+}
+
+/** The complete files in the recording's folder of the local store (partial `.part` files left out). */
+async function blobsOf(recordingId: string): Promise<string[]> {
+  const { rows } = await bed.app.database.executeSql('SELECT organization_id FROM recordings WHERE id = $1', [
+    recordingId,
+  ]);
+  const folder = path.join(
+    (deps.store as LocalBlobStore).root,
+    String(rows[0]?.organization_id),
+    recordingId,
+  );
+  const names = await fs.readdir(folder).catch(() => [] as string[]);
+  return names.filter((name) => !name.endsWith('.part'));
+}
+
+/** Another job takes the recording over, as after this one's lease ran out. */
+async function takeOver(recordingId: string) {
+  await bed.app.database.executeSql(
+    `UPDATE recordings SET claimed_by_job = 'other-job', claimed_until = now() + interval '10 minutes'
+      WHERE id = $1 AND claimed_by_job = 'stalled-job'`,
+    [recordingId],
+  );
+}
+
+describe('a lost import lease', () => {
+  it('stops the downloads at the next renewal, and records nothing', async () => {
+    // A long video: still downloading when the other job takes over.
+    const recordingId = await discoveredRecording('Lease lost while downloading', 512 * 2 ** 20);
+    // A 1.5 s lease is renewed every half second: the first renewal after the takeover finds it lost.
+    const run = importRecording(deps, recordingId, 'stalled-job', { leaseSeconds: 1.5 });
+    await expect.poll(async () => (await stateOf(recordingId)).status, { timeout: 10_000 }).toBe('importing');
+    await takeOver(recordingId);
+    expect(await run).toEqual({ outcome: 'busy' });
+    // The video never completed, and nothing was written over the other job's claim.
+    expect((await blobsOf(recordingId)).filter((name) => name.endsWith('.mp4'))).toEqual([]);
+    expect(await stateOf(recordingId)).toEqual({
+      status: 'importing',
+      holder: 'other-job',
+      calls: 0,
+      files: 0,
+    });
+  }, 60_000);
+
+  it('writes neither the call nor its files when the lease is lost after the downloads', async () => {
+    const recordingId = await discoveredRecording('Lease lost after downloading');
+    // The meeting summary, read after the downloads, takes long: the other job takes over meanwhile.
+    bed.emulator.control.setFaults({
+      slowResponses: [{ endpoint: 'GET /v2/meetings/:meetingId/meeting_summary', delayMs: 4_000 }],
+    });
+    const { rows } = await bed.app.database.executeSql(
+      'SELECT count(*)::int AS n FROM recording_files WHERE recording_id = $1',
+      [recordingId],
+    );
+    // A long lease: no renewal comes before the run's last statement, which checks the lease itself.
+    const run = importRecording(deps, recordingId, 'stalled-job', { leaseSeconds: 600 });
+    // Every file is in the store: the run is reading the summary.
+    await expect
+      .poll(async () => (await blobsOf(recordingId)).length, { timeout: 20_000, interval: 20 })
+      .toBe(rows[0]?.n);
+    await takeOver(recordingId);
+    expect(await run).toEqual({ outcome: 'busy' });
+    expect(await stateOf(recordingId)).toEqual({
+      status: 'importing',
+      holder: 'other-job',
+      calls: 0,
+      files: 0,
+    });
+    bed.emulator.control.setFaults({ slowResponses: [] });
+  }, 60_000);
+});
