@@ -165,7 +165,11 @@ export async function startCallport(
     };
     const privacy = new PrivacyFeature({ db, store, queue, logger: logger.child({ module: 'privacy' }) });
     routes.push(registerPrivacyRoutes(privacy));
-    const coverage = new CoverageFeature({ ...featureDeps, logger: logger.child({ module: 'coverage' }) });
+    const coverage = new CoverageFeature({
+      ...featureDeps,
+      userMapping,
+      logger: logger.child({ module: 'coverage' }),
+    });
     routes.push(registerCoverageRoutes(coverage));
 
     await queue.start();

@@ -122,6 +122,10 @@ describe('coverage', () => {
   });
 
   it('finds meetings no webhook announced with the reconciliation pass, within one report request per user', async () => {
+    // The pass that linking Emma and Hugo started (their history) is over before this one is asked.
+    await expect
+      .poll(async () => (await coverage()).pass?.finishedAt ?? null, { timeout: 60_000 })
+      .not.toBeNull();
     bed.emulator.control.setWebhooks({ enabled: false });
     const quiet = await bed.recordMeeting({
       hostEmail: emma.email,
@@ -146,6 +150,67 @@ describe('coverage', () => {
     const linked = (await coverage()).users.length;
     expect(reports.length).toBe(linked);
     expect(reports.every((entry) => entry.category === 'Heavy')).toBe(true);
+  }, 120_000);
+
+  it('knows the meetings a user held in the weeks before being linked, from their first pass', async () => {
+    const lea = { email: 'lea.robert@acme.example', name: 'Léa Robert' };
+    const daysAgo = (days: number) => new Date(bed.emulator.control.now().getTime() - days * 86_400_000);
+    // Léa held these before anyone linked her: no webhook can have told Callport about them.
+    bed.emulator.control.setWebhooks({ enabled: false });
+    const threeWeeks = bed.emulator.control.simulateMeeting({
+      hostEmail: lea.email,
+      topic: 'Avant le lien, trois semaines',
+      startTime: daysAgo(21),
+      durationMinutes: 30,
+      participants: [guest],
+    });
+    const sixWeeks = bed.emulator.control.simulateMeeting({
+      hostEmail: lea.email,
+      topic: 'Avant le lien, six semaines',
+      startTime: daysAgo(42),
+      durationMinutes: 30,
+      participants: [guest],
+    });
+    bed.emulator.control.setWebhooks({ enabled: true });
+    const before = (await coverage()).pass?.finishedAt ?? null;
+    bed.emulator.control.clearRequestLog();
+
+    // Utilisateurs > Associer automatiquement > Sauvegarder links her: her first pass starts at once.
+    await bed.admin.request('POST', '/api/users', lea);
+    await bed.linkZoomUsers();
+    await expect
+      .poll(async () => (await lineOf('Avant le lien, six semaines'))?.meetingUuid, { timeout: 60_000 })
+      .toBe(sixWeeks.uuid);
+    expect((await lineOf('Avant le lien, trois semaines'))?.meetingUuid).toBe(threeWeeks.uuid);
+    await expect
+      .poll(async () => (await coverage()).pass?.finishedAt ?? null, { timeout: 30_000 })
+      .not.toBe(before);
+    const leaId = bed.emulator.control.listUsers().find((user) => user.email === lea.email)!.id;
+    const reportsFor = (zoomUserId: string) =>
+      bed.emulator.control
+        .requestLog()
+        .filter(
+          (entry) => entry.route === '/v2/report/users/:userId/meetings' && entry.path.includes(zoomUserId),
+        );
+    // Her eight weeks in two windows of at most a month (Zoom's limit); Emma and Hugo, covered before,
+    // were asked for their last two days only.
+    expect(reportsFor(leaId)).toHaveLength(2);
+    expect(
+      bed.emulator.control
+        .requestLog()
+        .filter((entry) => entry.route === '/v2/report/users/:userId/meetings'),
+    ).toHaveLength((await coverage()).users.length + 1);
+
+    // The next pass asks her last two days only.
+    bed.emulator.control.clearRequestLog();
+    const finished = (await coverage()).pass?.finishedAt ?? null;
+    expect((await bed.admin.request('POST', '/api/integrations/zoom/coverage/reconcile')).statusCode).toBe(
+      202,
+    );
+    await expect
+      .poll(async () => (await coverage()).pass?.finishedAt ?? null, { timeout: 30_000 })
+      .not.toBe(finished);
+    expect(reportsFor(leaId)).toHaveLength(1);
   }, 120_000);
 
   it('leaves internal meetings out when the setting says so', async () => {

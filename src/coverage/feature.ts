@@ -4,6 +4,7 @@ import type { Db } from '../db/index.ts';
 import type { JobQueue } from '../jobs/index.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
+import type { UserMappingFeature } from '../user-mapping/index.ts';
 import { zoomMeetingEventObjectSchema } from '../zoom/index.ts';
 import { buildCoverage } from './build-coverage.ts';
 import { reconcileConnectionJob, reconcileDispatchJob } from './jobs.ts';
@@ -15,6 +16,7 @@ export type CoverageFeatureDeps = {
   queue: JobQueue;
   logger: Logger;
   connections: ConnectionsFeature;
+  userMapping?: UserMappingFeature;
   metrics?: Metrics;
 };
 
@@ -49,6 +51,10 @@ export class CoverageFeature {
         new Date(),
       );
       if (result.stoppedBy) logger.warn({ connectionId, reason: result.stoppedBy }, 'coverage pass stopped');
+    });
+    // A user just linked gets their pass at once (their last weeks of meetings), not at the next cron.
+    deps.userMapping?.onLinksChanged(async ({ connectionId }) => {
+      await this.requestPass(connectionId);
     });
     queue.register(reconcileDispatchJob, async () => {
       for (const connection of await listActiveConnections(db)) await this.requestPass(connection.id);

@@ -22,7 +22,7 @@ export async function findLinkedHost(db: Db, connectionId: string, zoomUserId: s
 /** Every linked Zoom user of a connection (the reconciliation pass walks them). */
 export function listLinkedZoomUsers(db: Db, connectionId: string) {
   return db
-    .select({ zoomUserId: userLinks.zoomUserId, userId: userLinks.userId })
+    .select({ zoomUserId: userLinks.zoomUserId, userId: userLinks.userId, linkedAt: userLinks.linkedAt })
     .from(userLinks)
     .innerJoin(users, eq(users.id, userLinks.userId))
     .where(

@@ -186,32 +186,28 @@ export function CallSharing({ call }: { call: CallDetail }) {
         </button>
       </div>
       {call.canSharePublicly ? (
-        <div className="inline-form">
-          <select
-            className="input"
-            aria-label={t('sharing.what')}
-            value={target}
-            onChange={(event) => setTarget(event.target.value)}
-          >
-            <option value="">{t('sharing.wholeCall')}</option>
-            {call.highlights.map((highlight) => (
-              <option key={highlight.id} value={highlight.id}>
-                {t('sharing.highlight', { title: highlight.title })}
-              </option>
-            ))}
-          </select>
-          <select
-            className="input"
-            aria-label={t('sharing.expiresIn')}
-            value={days}
-            onChange={(event) => setDays(event.target.value)}
-          >
-            {['1', '7', '30', '90'].map((value) => (
-              <option key={value} value={value}>
-                {t('sharing.days', { count: Number(value) })}
-              </option>
-            ))}
-          </select>
+        <div className="inline-form inline-form-fields">
+          <label className="filter-field">
+            <span>{t('sharing.what')}</span>
+            <select className="input" value={target} onChange={(event) => setTarget(event.target.value)}>
+              <option value="">{t('sharing.wholeCall')}</option>
+              {call.highlights.map((highlight) => (
+                <option key={highlight.id} value={highlight.id}>
+                  {t('sharing.highlight', { title: highlight.title })}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="filter-field">
+            <span>{t('sharing.expiresIn')}</span>
+            <select className="input" value={days} onChange={(event) => setDays(event.target.value)}>
+              {['1', '7', '30', '90'].map((value) => (
+                <option key={value} value={value}>
+                  {t('sharing.days', { count: Number(value) })}
+                </option>
+              ))}
+            </select>
+          </label>
           <button type="button" className="btn btn-secondary" onClick={createLink}>
             {t('sharing.createLink')}
           </button>

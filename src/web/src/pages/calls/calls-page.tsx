@@ -111,17 +111,17 @@ export function CallsPage() {
         </EmptyState>
       ) : (
         <div className="card card-flush">
-          <div className="toolbar toolbar-wrap">
+          <div className="filters">
             <input
               type="search"
-              className="input input-search"
+              className="input filters-search"
               placeholder={t('library.search')}
               aria-label={t('library.search')}
               value={typed}
               onChange={(event) => setTyped(event.target.value)}
             />
             {isAdmin ? (
-              <label className="inline-field">
+              <label className="filter-field">
                 <span>{t('callLibrary.host')}</span>
                 <select
                   className="input"
@@ -137,7 +137,7 @@ export function CallsPage() {
                 </select>
               </label>
             ) : null}
-            <label className="inline-field">
+            <label className="filter-field">
               <span>{t('library.participants')}</span>
               <select
                 className="input"
@@ -149,7 +149,7 @@ export function CallsPage() {
                 <option value="internal">{t('library.internalOnly')}</option>
               </select>
             </label>
-            <label className="inline-field">
+            <label className="filter-field">
               <span>{t('callLibrary.from')}</span>
               <input
                 type="date"
@@ -158,7 +158,7 @@ export function CallsPage() {
                 onChange={(event) => setFilter('from', event.target.value)}
               />
             </label>
-            <label className="inline-field">
+            <label className="filter-field">
               <span>{t('callLibrary.to')}</span>
               <input
                 type="date"
@@ -167,17 +167,17 @@ export function CallsPage() {
                 onChange={(event) => setFilter('to', event.target.value)}
               />
             </label>
-            <label className="inline-field">
+            <label className="filter-field">
               <span>{t('library.minMinutes')}</span>
               <input
                 type="number"
                 min={0}
-                className="input input-narrow"
+                className="input"
                 value={filters.minMinutes}
                 onChange={(event) => setFilter('minMinutes', event.target.value)}
               />
             </label>
-            <label className="inline-field">
+            <label className="filter-field">
               <span>{t('library.transcript')}</span>
               <select
                 className="input"
@@ -189,7 +189,7 @@ export function CallsPage() {
                 <option value="false">{t('library.withoutTranscript')}</option>
               </select>
             </label>
-            <label className="inline-field">
+            <label className="filter-field">
               <span>{t('library.sort')}</span>
               <select
                 className="input"
