@@ -133,10 +133,12 @@ export async function startBenchCallport(options: {
       'POST',
       '/api/integrations/zoom/users/auto-associate',
     );
+    // Taken before saving: the backfill sweep the save queues may start before the answer comes back
+    // (the save also updates the recording group in Zoom), and its listing counts.
+    const linkedBy = Date.now();
     await admin.request('PUT', '/api/integrations/zoom/users/links', {
       links: proposals.map((proposal) => ({ ...proposal, method: 'automatic' })),
     });
-    const linkedBy = Date.now();
     emulator.control.updateAccountSettings({ recording: { cloud_recording: true, auto_recording: 'cloud' } });
     await waitForBackfillListed(admin, linkedBy);
   } catch (error) {
@@ -173,7 +175,7 @@ export async function startBenchCallport(options: {
  * before the section's timed window (seen on a loaded machine: 200 meetings "imported" in 0.7 s,
  * their downloads running during the plain downloader's), or the minute's dispatcher would start one
  * for hosts still "never listed since their link". Waits on Callport's own state: the last full sweep
- * finished, and every linked host listed after `linkedBy` (a time after the links were saved).
+ * finished, and every linked host listed after `linkedBy` (the time the links were being saved).
  */
 async function waitForBackfillListed(admin: HttpAdmin, linkedBy: number) {
   const deadline = Date.now() + 180_000;
