@@ -58,7 +58,10 @@ describe('coverage view', () => {
       .getByTestId('coverage-user')
       .filter({ hasText: hugo.email })
       .getByTestId('coverage-numbers');
-    await expect.poll(() => numbers.innerText(), { timeout: 15_000 }).toContain('1 importées');
+    // Each number agrees with its word, in French singular for 0 and 1.
+    await expect
+      .poll(() => numbers.innerText(), { timeout: 15_000 })
+      .toBe('2 tenues · 1 enregistrée · 1 importée');
     expect(await line('Démo Initech').count()).toBe(0);
   }, 180_000);
 

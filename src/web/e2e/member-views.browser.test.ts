@@ -70,6 +70,17 @@ describe.each([
   it("shows a member's Intégrations without the admin's checks and buttons", async () => {
     await member.goto('/settings/integrations');
     await member.getByTestId('zoom-member').waitFor();
+    // The admins' settings pages are not offered to a member; Intégrations is.
+    const nav = member.getByRole('navigation', { name: texts.nav.label });
+    expect(await nav.getByRole('link', { name: texts.nav.integrations }).count()).toBe(1);
+    for (const adminPage of [texts.nav.users, texts.teams.nav, texts.nav.privacy])
+      expect(await nav.getByRole('link', { name: adminPage }).count()).toBe(0);
+    expect(
+      await admin
+        .getByRole('navigation', { name: texts.nav.label })
+        .getByRole('link', { name: texts.nav.users })
+        .count(),
+    ).toBe(1);
     const text = await member.locator('main').innerText();
     expect(text).toContain(texts.integrations.member.connected);
     for (const adminText of [

@@ -115,6 +115,12 @@ export function CoverageTable({ view, showLinks }: { view: CoverageView; showLin
       >
         {view.users.map((user) => {
           const sum = totals(user.weeks);
+          // Each number agrees with its own word: "1 tenue · 2 enregistrées · 0 importée".
+          const numbers = t('coverage.numbersValue', {
+            held: t('coverage.held', { count: sum.held }),
+            recorded: t('coverage.recorded', { count: sum.recorded }),
+            imported: t('coverage.imported', { count: sum.imported }),
+          });
           return (
             <tr key={user.userId} data-testid="coverage-user" data-email={user.email}>
               <td>
@@ -126,11 +132,11 @@ export function CoverageTable({ view, showLinks }: { view: CoverageView; showLin
                   </span>
                 ) : null}
               </td>
-              <td data-testid="coverage-numbers">{t('coverage.numbersValue', sum)}</td>
+              <td data-testid="coverage-numbers">{numbers}</td>
               <td>
                 <CoverageChart
                   weeks={user.weeks}
-                  label={t('coverage.chartLabel', { name: user.name, ...sum })}
+                  label={t('coverage.chartLabel', { name: user.name, numbers })}
                 />
               </td>
               <td>
