@@ -152,7 +152,11 @@ function ErasePersonCard() {
       {result ? (
         <Banner tone="success" testId="erase-result" onDismiss={() => setResult(null)}>
           {t('privacy.erased', {
-            ...result,
+            calls: t('privacy.erasedCalls', { count: result.callsErased }),
+            redacted: t('privacy.erasedRedacted', { count: result.callsRedacted }),
+            lines: t('privacy.erasedLines', { count: result.transcriptLinesRemoved }),
+            messages: t('privacy.erasedMessages', { count: result.chatMessagesRemoved }),
+            links: t('privacy.erasedLinks', { count: result.linksRemoved }),
             account: result.accountDeleted ? t('privacy.yes') : t('privacy.no'),
           })}
         </Banner>

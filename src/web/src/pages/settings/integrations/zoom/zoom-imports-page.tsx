@@ -73,7 +73,7 @@ export function ZoomImportsPage() {
     <>
       <ZoomTabHeader
         title={t('zoomImports.title')}
-        description={t('zoomImports.description', { minutes: overview?.sweepIntervalMinutes ?? 5 })}
+        description={t('zoomImports.description', { count: overview?.sweepIntervalMinutes ?? 5 })}
         actions={
           <Button variant="primary" isBusy={importNow.isPending} onClick={() => importNow.mutate()}>
             {t('zoomImports.importNow')}

@@ -239,7 +239,7 @@ export function ZoomPolicyPage() {
           <h2 className="section-title">{t('zoomPolicy.scopeTitle')}</h2>
           <p>
             {t('zoomPolicy.recommendation', {
-              licensed: policy.recommendation.licensedLinked,
+              count: policy.recommendation.licensedLinked,
               total: policy.recommendation.zoomUsers,
               scope: t(`zoomPolicy.scope.${policy.recommendation.scope}`),
             })}
