@@ -8,6 +8,30 @@ const locale = (language: string) =>
     server: Record<string, string>;
   };
 
+/** Every text of a locale file, by its dotted key. */
+function texts(tree: unknown, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [key, value] of Object.entries(tree as Record<string, unknown>)) {
+    if (typeof value === 'string') out.set(`${prefix}${key}`, value);
+    else for (const entry of texts(value, `${prefix}${key}.`)) out.set(...entry);
+  }
+  return out;
+}
+const placeholders = (text: string) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map((match) => match[1]).sort();
+
+describe('the UI texts', () => {
+  it('says everything in both languages, with the same placeholders', () => {
+    const fr = texts(locale('fr'));
+    const en = texts(locale('en'));
+    expect([...fr.keys()].sort()).toEqual([...en.keys()].sort());
+    for (const [key, text] of fr) {
+      // Empty only where both are (a check that has no "warn" state, say).
+      expect(text === '', key).toBe(en.get(key) === '');
+      expect(placeholders(text), key).toEqual(placeholders(en.get(key)!));
+    }
+  });
+});
+
 describe('server messages', () => {
   it('has a text for every code the server sends, in French and in English', () => {
     for (const language of ['fr', 'en']) {
