@@ -252,7 +252,9 @@ export class ImportFeature {
       {
         singletonKey: recordingId,
         priority: priorityFor(autoDeleteDate),
-        ...(startAfterSeconds ? { startAfterSeconds } : {}),
+        // Found again now (Zoom's webhook once it finished processing, a sweep, "Importer maintenant"):
+        // a retry queued for later runs now instead of swallowing this (up to a minute of delay).
+        ...(startAfterSeconds ? { startAfterSeconds } : { bringForward: true }),
       },
     );
   }

@@ -89,6 +89,42 @@ describe('job queue', () => {
     }
   });
 
+  it('brings a job queued for later forward when the same job is asked for now, without a second one', async () => {
+    const database = await createTestDatabase();
+    const queue = new JobQueue({
+      executeSql: database.executeSql,
+      logger: createLogger({ level: 'silent' }),
+    });
+    const job = testJob('test.deduped', { dedupe: 'queued' });
+    const ran: string[] = [];
+    queue.register(job, async (payload) => {
+      ran.push(String((payload as { run?: string }).run));
+    });
+    try {
+      await queue.work();
+      const later = await queue.send(
+        job,
+        { run: 'retry' },
+        { singletonKey: 'rec-1', startAfterSeconds: 600 },
+      );
+      expect(later).not.toBeNull();
+      // Without bringForward a due duplicate is dropped, and the queued one still waits ten minutes.
+      expect(await queue.send(job, { run: 'dropped' }, { singletonKey: 'rec-1' })).toBeNull();
+      expect(await queue.send(job, { run: 'now' }, { singletonKey: 'rec-1', bringForward: true })).toBe(
+        later,
+      );
+      await expect.poll(() => ran, { timeout: 20_000 }).toEqual(['retry']);
+      const { rows } = await database.executeSql(
+        "SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND singleton_key = 'rec-1'",
+        [job.name],
+      );
+      expect(rows[0]?.n).toBe(1);
+    } finally {
+      await queue.stop();
+      await database.close();
+    }
+  });
+
   it('counts the jobs waiting in every queue in one statement, as pg-boss counts one queue', async () => {
     const database = await createTestDatabase();
     const queue = new JobQueue({

@@ -45,6 +45,11 @@ export type SendOptions = {
   startAfterSeconds?: number;
   startAfter?: Date;
   priority?: number;
+  /**
+   * A due job whose key is already queued for later (a retry waiting out Zoom's processing) runs now:
+   * the queued job's start is brought forward instead of this one being dropped as a duplicate.
+   */
+  bringForward?: boolean;
 };
 
 /**
@@ -146,8 +151,19 @@ export class JobQueue {
       ...(options.startAfter ? { startAfter: options.startAfter } : {}),
       ...(options.priority !== undefined ? { priority: options.priority } : {}),
     });
+    const isDue = !options.startAfterSeconds && !options.startAfter;
+    if (!id && isDue && options.bringForward && options.singletonKey) {
+      const { rows } = await this.#executeSql(
+        `UPDATE ${this.#schema}.job SET start_after = now()
+         WHERE name = $1 AND singleton_key = $2 AND state = 'created' AND start_after > now()
+         RETURNING id`,
+        [definition.name, options.singletonKey],
+      );
+      if (rows.length > 0) this.#wake(definition.name);
+      return (rows[0]?.id as string | undefined) ?? null;
+    }
     // A worker of this process may be idle until its next poll: wake one now (a due job only).
-    if (id && !options.startAfterSeconds && !options.startAfter) this.#wake(definition.name);
+    if (id && isDue) this.#wake(definition.name);
     return id;
   }
 
