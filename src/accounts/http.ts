@@ -19,7 +19,7 @@ import { createUser, editUser } from './manage-users.ts';
 import { findOrganization, findUserInOrganization, listUsers, toOrganization, toUser } from './queries.ts';
 import { closeSession, openSession } from './sessions.ts';
 import { signIn } from './sign-in.ts';
-import { normalizeEmail, SignInBackoff } from './sign-in-limits.ts';
+import { SignInBackoff, signInKey } from './sign-in-limits.ts';
 import { updateMyPreferences } from './update-my-preferences.ts';
 
 export type AccountsRoutesOptions = {
@@ -76,7 +76,7 @@ export function registerAccountsRoutes(options: AccountsRoutesOptions) {
             timeWindow: '1 minute',
             // request.ip is the socket's address unless TRUST_PROXY names the proxies in front.
             keyGenerator: (request) =>
-              `${request.ip}:${normalizeEmail((request.body as { email?: unknown } | undefined)?.email)}`,
+              `${request.ip}:${signInKey((request.body as { email?: unknown } | undefined)?.email)}`,
             errorResponseBuilder: () => ({
               statusCode: 429,
               message: 'Too many sign-in attempts for this address: wait a minute and try again.',

@@ -2,6 +2,7 @@ import { and, asc, eq, gt, ne, sql } from 'drizzle-orm';
 import type { Organization, User } from '../contract/index.ts';
 import type { Db } from '../db/index.ts';
 import { schema } from '../db/index.ts';
+import { normalizeEmail } from '../lib/email.ts';
 
 const { organizations, users, sessions, auditLog } = schema;
 
@@ -57,7 +58,10 @@ export async function updateOrganization(
 }
 
 export async function findUserByEmail(db: Db, email: string) {
-  const [row] = await db.select().from(users).where(sql`lower(${users.email}) = lower(${email.trim()})`);
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(sql`lower(${users.email}) = ${normalizeEmail(email)}`);
   return row;
 }
 

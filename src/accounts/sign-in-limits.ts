@@ -1,8 +1,9 @@
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { normalizeEmail } from '../lib/email.ts';
 
-/** The key sign-in limits use for an e-mail: as the account lookup compares it (trimmed, lower-case). */
-export function normalizeEmail(email: unknown): string {
-  return typeof email === 'string' ? email.trim().toLowerCase() : '';
+/** The key sign-in limits use for an e-mail: as the account lookup compares it. */
+export function signInKey(email: unknown): string {
+  return typeof email === 'string' ? normalizeEmail(email) : '';
 }
 
 /**
@@ -24,19 +25,19 @@ export class SignInBackoff {
 
   /** Seconds until this e-mail may try again, or 0. */
   async secondsBlocked(email: string): Promise<number> {
-    const state = await this.#limiter.get(normalizeEmail(email));
+    const state = await this.#limiter.get(signInKey(email));
     if (!state || state.consumedPoints < this.#limiter.points) return 0;
     return Math.max(1, Math.ceil(state.msBeforeNext / 1000));
   }
 
   async recordFailure(email: string): Promise<void> {
-    await this.#limiter.consume(normalizeEmail(email)).catch((error: unknown) => {
+    await this.#limiter.consume(signInKey(email)).catch((error: unknown) => {
       // Already over the limit (two failures at once): it stays blocked, which is the point.
       if (!(error instanceof RateLimiterRes)) throw error;
     });
   }
 
   async recordSuccess(email: string): Promise<void> {
-    await this.#limiter.delete(normalizeEmail(email));
+    await this.#limiter.delete(signInKey(email));
   }
 }

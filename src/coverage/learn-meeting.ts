@@ -1,5 +1,6 @@
 import type { ConnectionRow } from '../connections/index.ts';
 import type { Db } from '../db/index.ts';
+import { normalizeEmail } from '../lib/email.ts';
 import { isZoomApiError, type ZoomClient, type ZoomMeetingEventObject } from '../zoom/index.ts';
 import { type GroupMembers, judgeMeeting, listRecordingGroup } from './judge-meeting.ts';
 import {
@@ -82,7 +83,7 @@ export async function completeMeeting(
   try {
     participants = [];
     for await (const person of deps.client.listPastParticipants(meeting.meetingUuid))
-      participants.push({ name: person.name ?? '', email: (person.user_email ?? '').toLowerCase() });
+      participants.push({ name: person.name ?? '', email: normalizeEmail(person.user_email ?? '') });
   } catch (error) {
     // A free plan (code 200) or a meeting Zoom no longer shows: coverage goes on without participants.
     if (!isZoomApiError(error) || error.kind === 'transient' || error.kind === 'rate_limited') throw error;

@@ -4,6 +4,7 @@ import type { ConnectionRow } from '../connections/index.ts';
 import type { Diagnosis } from '../contract/index.ts';
 import type { Db } from '../db/index.ts';
 import { schema } from '../db/index.ts';
+import { normalizeEmail } from '../lib/email.ts';
 import { decodeMessage } from '../lib/messages.ts';
 import { findLinkByZoomUser } from '../user-mapping/index.ts';
 import { decideZoomFailure, type ZoomClient } from '../zoom/index.ts';
@@ -44,7 +45,7 @@ export async function diagnoseMeeting(
 ): Promise<Diagnosis> {
   const isHostedByAsker = async (host: { zoomUserId: string; email: string | null | undefined }) => {
     if (asker.role === 'admin') return true;
-    if (host.email && host.email.trim().toLowerCase() === asker.email.trim().toLowerCase()) return true;
+    if (host.email && normalizeEmail(host.email) === normalizeEmail(asker.email)) return true;
     const link = await findLinkByZoomUser(deps.db, connection.id, { zoomUserId: host.zoomUserId });
     return link?.userId === asker.userId;
   };

@@ -8,6 +8,7 @@ import {
 } from '../connections/index.ts';
 import type { Db } from '../db/index.ts';
 import type { JobQueue } from '../jobs/index.ts';
+import { normalizeEmail } from '../lib/email.ts';
 import type { Logger } from '../lib/logger.ts';
 import { encodeMessage } from '../lib/messages.ts';
 import type { Metrics } from '../lib/metrics.ts';
@@ -340,5 +341,5 @@ const dispatchLookaheadMs = 90_000;
 function sweepKey(connectionId: string, options: { since?: string; userEmail?: string; onlyNew?: boolean }) {
   if (options.onlyNew) return `${connectionId}:new`;
   if (!options.since && !options.userEmail) return connectionId;
-  return `${connectionId}:since:${options.since ?? ''}:${options.userEmail?.trim().toLowerCase() ?? ''}`;
+  return `${connectionId}:since:${options.since ?? ''}:${options.userEmail ? normalizeEmail(options.userEmail) : ''}`;
 }

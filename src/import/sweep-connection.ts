@@ -1,6 +1,7 @@
 import type { ConnectionRow } from '../connections/index.ts';
 import type { UserImportState } from '../contract/index.ts';
 import type { Db } from '../db/index.ts';
+import { normalizeEmail } from '../lib/email.ts';
 import { encodeMessage } from '../lib/messages.ts';
 import { listLinkedLicensedZoomUsers, listUnlinkedLicensedZoomUsers } from '../user-mapping/index.ts';
 import { isZoomApiError, type ZoomClient, type ZoomRecordingMeeting } from '../zoom/index.ts';
@@ -97,8 +98,8 @@ export async function sweepConnection(
     ...unlinked.map((user) => ({ ...user, isLinked: false, linkedAt: undefined })),
   ];
   if (options.userEmail) {
-    const wanted = options.userEmail.trim().toLowerCase();
-    users = users.filter((user) => user.zoomEmail.toLowerCase() === wanted);
+    const wanted = normalizeEmail(options.userEmail);
+    users = users.filter((user) => normalizeEmail(user.zoomEmail) === wanted);
   }
   // Never listed, or listed only before their link (while linked to nobody): their first import is due.
   if (options.onlyNew)

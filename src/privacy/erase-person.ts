@@ -8,6 +8,7 @@ import {
   rememberErasedNames,
   removePersonFromCall,
 } from '../import/index.ts';
+import { normalizeEmail } from '../lib/email.ts';
 import { AppError } from '../lib/errors.ts';
 import { encodeMessage } from '../lib/messages.ts';
 import type { BlobStore } from '../storage/index.ts';
@@ -33,7 +34,7 @@ export async function erasePerson(
 ): Promise<ErasePersonResult> {
   const { db } = deps;
   const { organizationId, actorUserId } = options;
-  const email = options.request.email.trim().toLowerCase();
+  const email = normalizeEmail(options.request.email);
   const person = await findPersonByEmail(db, organizationId, email);
   if (person.user?.id === actorUserId) {
     throw new AppError('conflict', 'You cannot erase your own account: ask another admin to do it.', {

@@ -3,10 +3,9 @@ import { insertAuditEntry, listUsers } from '../accounts/index.ts';
 import type { SaveLinksRequest } from '../contract/index.ts';
 import type { Db } from '../db/index.ts';
 import { schema } from '../db/index.ts';
+import { normalizeEmail } from '../lib/email.ts';
 import { AppError } from '../lib/errors.ts';
 import { listLinks, listZoomUsers } from './queries.ts';
-
-const normalize = (email: string) => email.trim().toLowerCase();
 
 /**
  * "Associer automatiquement": proposes a link for every Callport user without one whose e-mail
@@ -23,12 +22,12 @@ export async function proposeAutomaticLinks(db: Db, organizationId: string, conn
   const byEmail = new Map(
     zoomUsers
       .filter((user) => user.zoomUserId && user.status !== 'pending')
-      .map((user) => [normalize(user.email), user]),
+      .map((user) => [normalizeEmail(user.email), user]),
   );
   const proposals: Array<{ userId: string; zoomUserId: string; zoomEmail: string }> = [];
   for (const person of people) {
     if (linkedUsers.has(person.id) || !person.isActive) continue;
-    const match = byEmail.get(normalize(person.email));
+    const match = byEmail.get(normalizeEmail(person.email));
     if (!match?.zoomUserId || takenZoomUsers.has(match.zoomUserId)) continue;
     takenZoomUsers.add(match.zoomUserId);
     proposals.push({ userId: person.id, zoomUserId: match.zoomUserId, zoomEmail: match.email });
