@@ -4,7 +4,12 @@ import type { Db } from '../db/index.ts';
 import { normalizeEmail } from '../lib/email.ts';
 import { encodeMessage } from '../lib/messages.ts';
 import { listLinkedLicensedZoomUsers, listUnlinkedLicensedZoomUsers } from '../user-mapping/index.ts';
-import { isZoomApiError, type ZoomClient, type ZoomRecordingMeeting } from '../zoom/index.ts';
+import {
+  decideZoomFailure,
+  isZoomApiError,
+  type ZoomClient,
+  type ZoomRecordingMeeting,
+} from '../zoom/index.ts';
 import { listUserSweeps, saveSweep, saveUserSweep } from './queries.ts';
 
 const dayMs = 86_400_000;
@@ -40,15 +45,20 @@ export type UserSweepError = UserImportState['errorCode'] & string;
  * then the sweep stops and the job is retried.
  */
 export function userSweepError(error: unknown): UserSweepError | undefined {
-  if (!isZoomApiError(error)) return 'zoom_unavailable';
-  if (error.zoomCode === 3161) return 'zoom_user_not_licensed';
-  if (error.zoomCode === 1001 || error.kind === 'not_found') return 'zoom_user_not_found';
-  if (error.kind === 'transient') return 'zoom_unavailable';
-  if (error.kind === 'invalid_request') return 'zoom_invalid_request';
-  // A 403 without a scope code: this user's recordings are out of reach, the others may not be.
-  if (error.kind === 'forbidden' && error.zoomCode !== 4700 && error.zoomCode !== 4711)
-    return 'zoom_user_forbidden';
-  return undefined;
+  if (isZoomApiError(error) && error.zoomCode === 3161) return 'zoom_user_not_licensed';
+  if (isZoomApiError(error) && error.zoomCode === 1001) return 'zoom_user_not_found';
+  const decision = decideZoomFailure(error);
+  if (decision.action === 'reconnect' || decision.isAccountWide) return undefined;
+  if (decision.action === 'retry') return 'zoom_unavailable';
+  switch (decision.kind) {
+    case 'not_found':
+      return 'zoom_user_not_found';
+    case 'invalid_request':
+      return 'zoom_invalid_request';
+    case 'forbidden':
+      // A 403 without a scope code: this user's recordings are out of reach, the others may not be.
+      return 'zoom_user_forbidden';
+  }
 }
 
 export type SweepResult = {

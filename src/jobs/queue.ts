@@ -1,6 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import PgBoss from 'pg-boss';
 import type { z } from 'zod';
 import type { ExecuteSql } from '../db/index.ts';
+import { backoffMs } from '../lib/backoff.ts';
 import type { Logger } from '../lib/logger.ts';
 
 /** One entry of the job catalog: a name, its payload schema and how pg-boss should treat it. */
@@ -76,7 +78,7 @@ export class JobQueue {
       // PostgreSQL just restarted would be an unhandled rejection, and end the process (the soak caught
       // one). pg-boss's statements are safe to repeat (a job completes or fails once; a fetch whose
       // answer was lost leaves its job active until it expires and is retried), so a lost connection is
-      // retried for up to about 30 s.
+      // retried for about 30 s (20 to 40).
       db: {
         executeSql: (text, values) =>
           retry(() => options.executeSql(text, values), { when: isConnectionLost, attempts: 12 }).catch(
@@ -257,14 +259,18 @@ export class JobQueue {
   /** Stops fetching new jobs and waits (up to `timeoutSeconds`) for running ones to finish. */
   async stop(timeoutSeconds = 20): Promise<void> {
     if (!this.#startPromise) return;
-    await this.#startPromise.catch(() => {});
+    // A start that failed was already reported to whoever awaited it (start, send or work); stopping
+    // still stops whatever part of pg-boss it had started.
+    await this.#startPromise.catch((error: unknown) =>
+      this.#logger.warn({ err: error }, 'job queue stopping after a failed start'),
+    );
     await this.#boss.stop({ graceful: true, wait: true, timeout: timeoutSeconds * 1000, close: false });
     this.#startPromise = undefined;
     this.#isWorking = false;
   }
 }
 
-/** Runs `step` again while it fails in a way `when` says is passing, with a growing pause (at most 4 s). */
+/** Runs `step` again while it fails in a way `when` says is passing, with a growing pause (at most 5 s). */
 async function retry<T>(
   step: () => Promise<T>,
   options: { when: (error: unknown) => boolean; attempts?: number },
@@ -275,9 +281,7 @@ async function retry<T>(
       return await step();
     } catch (error) {
       if (!options.when(error) || attempt >= attempts) throw error;
-      await new Promise((resolve) =>
-        setTimeout(resolve, Math.min(4000, 100 * 2 ** attempt) + Math.random() * 200),
-      );
+      await sleep(backoffMs(attempt - 1, { firstMs: 400, maxMs: 5000 }));
     }
   }
 }

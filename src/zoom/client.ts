@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { z } from 'zod';
-import { isZoomApiError, ZoomApiError, zoomApiErrorFrom } from './errors.ts';
+import { backoffMs } from '../lib/backoff.ts';
+import { isZoomApiError, ZoomApiError, zoomApiErrorFrom, zoomUnreachableError } from './errors.ts';
 import { createLocalRateBudget, type RateBudget } from './rate-budget.ts';
 import {
   describeZodError,
@@ -317,16 +318,10 @@ export class ZoomClient {
         // No answer (timeout, reset): Zoom may have done it. A POST creates something (a group, its
         // members), so sending it again could do it twice; the caller decides, knowing what it asked.
         if (method !== 'POST' && attempt < maxRetries) {
-          await sleep(backoffMs(attempt));
+          await sleep(backoffMs(attempt, zoomBackoff));
           continue;
         }
-        throw new ZoomApiError({
-          kind: 'transient',
-          status: 0,
-          message: 'Zoom could not be reached',
-          endpoint,
-          cause,
-        });
+        throw zoomUnreachableError(endpoint, cause);
       }
       this.#options.onResponse?.({ endpoint, status: response.status, category });
       if (response.ok) {
@@ -359,13 +354,16 @@ export class ZoomClient {
         // A daily limit means hours: hand the wait back to the job layer instead of blocking.
         if (attempt < maxRetries && waitMs <= 60_000) continue;
       } else if (error.kind === 'transient' && attempt < maxRetries) {
-        await sleep(backoffMs(attempt));
+        await sleep(backoffMs(attempt, zoomBackoff));
         continue;
       }
       throw error;
     }
   }
 }
+
+/** Pauses between retries of a transient failure: 250-500 ms, then doubling up to 15-30 s. */
+const zoomBackoff = { firstMs: 500, maxMs: 30_000 };
 
 export type SettingsScope =
   | { kind: 'account'; accountId?: string }
@@ -389,11 +387,6 @@ function settingsPath(scope: SettingsScope, resource: 'settings' | 'lock_setting
  */
 export function encodeMeetingUuid(uuid: string): string {
   return encodeURIComponent(encodeURIComponent(uuid));
-}
-
-function backoffMs(attempt: number): number {
-  const base = Math.min(30_000, 500 * 2 ** attempt);
-  return base / 2 + Math.random() * (base / 2);
 }
 
 function toZoomApiError(response: Response, endpoint: string): Promise<ZoomApiError> {

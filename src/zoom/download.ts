@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { type Dispatcher, request } from 'undici';
-import { classifyZoomError, ZoomApiError } from './errors.ts';
+import { classifyZoomError, ZoomApiError, zoomUnreachableError } from './errors.ts';
 
 export type DownloadResponse = {
   body: Readable;
@@ -166,12 +166,6 @@ async function requestOrTransient(
   try {
     return await request(url, { method: 'GET', ...init });
   } catch (cause) {
-    throw new ZoomApiError({
-      kind: 'transient',
-      status: 0,
-      message: 'download connection failed',
-      endpoint,
-      cause,
-    });
+    throw zoomUnreachableError(endpoint, cause, 'download connection failed');
   }
 }

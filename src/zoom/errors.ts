@@ -82,6 +82,15 @@ export async function zoomApiErrorFrom(
   });
 }
 
+/** No answer from Zoom at all (refused, reset, timed out): `transient`, with status 0 and the cause. */
+export function zoomUnreachableError(
+  endpoint: string,
+  cause: unknown,
+  message = 'Zoom could not be reached',
+) {
+  return new ZoomApiError({ kind: 'transient', status: 0, message, endpoint, cause });
+}
+
 export function isZoomApiError(error: unknown): error is ZoomApiError {
   return error instanceof ZoomApiError;
 }
@@ -90,26 +99,29 @@ export function isZoomApiError(error: unknown): error is ZoomApiError {
  * What to do about a failed Zoom call, the one place that decides it from the error's kind:
  * `retry` later (after Zoom's `Retry-After` when it gave one), `reconnect` (the grant is gone: an admin
  * must connect Zoom again), or `fail` this item (asking again gets the same answer). An error that is
- * not Zoom's (network, database) is retried.
+ * not Zoom's (network, database) is retried. `isAccountWide`: the whole Zoom account is concerned (a
+ * rate limit, a scope the app lacks: Zoom codes 4700 and 4711), not only the item asked for.
  */
 export type ZoomFailureDecision =
-  | { action: 'retry'; afterMs: number | undefined }
+  | { action: 'retry'; afterMs: number | undefined; isAccountWide: boolean }
   | { action: 'reconnect' }
-  | { action: 'fail'; kind: 'not_found' | 'forbidden' | 'invalid_request' };
+  | { action: 'fail'; kind: 'not_found' | 'forbidden' | 'invalid_request'; isAccountWide: boolean };
 
 export function decideZoomFailure(error: unknown): ZoomFailureDecision {
-  if (!isZoomApiError(error)) return { action: 'retry', afterMs: undefined };
+  if (!isZoomApiError(error)) return { action: 'retry', afterMs: undefined, isAccountWide: false };
   switch (error.kind) {
     case 'rate_limited':
     case 'transient':
-      return { action: 'retry', afterMs: error.retryAfterMs };
+      return { action: 'retry', afterMs: error.retryAfterMs, isAccountWide: error.kind === 'rate_limited' };
     case 'unauthorized':
     case 'invalid_grant':
       return { action: 'reconnect' };
     default:
-      return { action: 'fail', kind: error.kind };
+      return { action: 'fail', kind: error.kind, isAccountWide: isMissingScope(error.zoomCode) };
   }
 }
+
+const isMissingScope = (zoomCode: number | string | undefined) => zoomCode === 4700 || zoomCode === 4711;
 
 /** Maps an HTTP status and Zoom code to a kind (docs/zoom-platform.md §6: 124 expired/invalid token, 4700 missing scope). */
 export function classifyZoomError(status: number, zoomCode: number | string | undefined): ZoomErrorKind {
@@ -117,7 +129,7 @@ export function classifyZoomError(status: number, zoomCode: number | string | un
   if (status >= 500 || status === 408) return 'transient';
   if (zoomCode === 'invalid_grant') return 'invalid_grant';
   if (status === 401 || zoomCode === 124) return 'unauthorized';
-  if (zoomCode === 4700 || zoomCode === 4711) return 'forbidden';
+  if (isMissingScope(zoomCode)) return 'forbidden';
   if (status === 403) return 'forbidden';
   if (status === 404) return 'not_found';
   return 'invalid_request';

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { ZoomApiError, zoomApiErrorFrom } from './errors.ts';
+import { type ZoomApiError, zoomApiErrorFrom, zoomUnreachableError } from './errors.ts';
 import { type OAuthTokenResponse, oauthErrorBodySchema, oauthTokenResponseSchema } from './wire.ts';
 
 /** The Zoom app Callport acts as. `oauthUrl` is https://zoom.us, or the emulator's address. */
@@ -92,13 +92,7 @@ async function requestToken(app: ZoomAppCredentials, params: Record<string, stri
       signal: AbortSignal.timeout(15_000),
     });
   } catch (cause) {
-    throw new ZoomApiError({
-      kind: 'transient',
-      status: 0,
-      message: 'Zoom could not be reached',
-      endpoint,
-      cause,
-    });
+    throw zoomUnreachableError(endpoint, cause);
   }
   if (!response.ok) throw await toOAuthError(response, endpoint);
   const body = oauthTokenResponseSchema.parse(await response.json());

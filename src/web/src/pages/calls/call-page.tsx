@@ -82,7 +82,13 @@ export function CallPage() {
     setCurrentMs(ms);
     if (!player.current) return;
     player.current.currentTime = ms / 1000;
-    void player.current.play().catch(() => {});
+    void player.current.play().catch((error: unknown) => {
+      // The browser may refuse to start playing (NotAllowedError: its autoplay policy) or a later seek
+      // may interrupt this one (AbortError): the player then waits at the right time for its own play
+      // button. Anything else is a fault worth seeing.
+      if (error instanceof DOMException && ['NotAllowedError', 'AbortError'].includes(error.name)) return;
+      console.warn('the player could not start', error);
+    });
   };
   // A highlight plays on its own: from its start, pausing at its end.
   const playRange = (startMs: number, endMs: number) => {
