@@ -10,8 +10,14 @@ import { requiredScopes } from '../src/connections/index.ts';
 import { type HttpAdmin, signIn } from '../src/test-support/http-admin.ts';
 import { type CallportProcess, spawnCallport } from '../src/test-support/processes.ts';
 import { freePort } from '../src/test-support/zoom.ts';
-import { startEmulator, type ZoomEmulator } from '../src/zoom-emulator/index.ts';
-import { cpuSecondsOf, createScratchDatabase, rssMbOf } from './support.ts';
+import type { ZoomEmulator } from '../src/zoom-emulator/index.ts';
+import {
+  cpuSecondsOf,
+  createScratchDatabase,
+  randomZoomApp,
+  rssMbOf,
+  startBenchEmulator,
+} from './support.ts';
 
 const bin = fileURLToPath(new URL('../bin/callport.js', import.meta.url));
 
@@ -47,25 +53,8 @@ export async function startBenchCallport(options: {
 }): Promise<BenchCallport> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const credentials = {
-    clientId: `bench-${randomBytes(4).toString('hex')}`,
-    clientSecret: randomBytes(16).toString('hex'),
-    webhookSecretToken: randomBytes(16).toString('hex'),
-  };
-  const emulator = await startEmulator({
-    port: 0,
-    scenario: 'empty',
-    apps: [
-      {
-        type: 'general',
-        ...credentials,
-        redirectUris: [`${url}/api/integrations/zoom/callback`],
-        scopes: requiredScopes,
-        webhookUrl: `${url}/webhooks/zoom`,
-      },
-    ],
-  });
-  emulator.control.setRateLimits({ enabled: false });
+  const credentials = randomZoomApp('bench');
+  const emulator = await startBenchEmulator(credentials, { callportUrl: url, webhooks: true });
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'callport-bench-'));
   let scratch: Awaited<ReturnType<typeof createScratchDatabase>> | undefined;
   let child: CallportProcess | undefined;
@@ -156,9 +145,7 @@ export async function startBenchCallport(options: {
     otherAppToken: () => {
       const other = {
         type: 'general' as const,
-        clientId: `bench-other-${randomBytes(4).toString('hex')}`,
-        clientSecret: randomBytes(16).toString('hex'),
-        webhookSecretToken: randomBytes(16).toString('hex'),
+        ...randomZoomApp('bench-other'),
         redirectUris: ['http://127.0.0.1/unused'],
         scopes: requiredScopes,
       };

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
+import { requiredScopes } from '../src/connections/index.ts';
 import { openDatabase, schema } from '../src/db/index.ts';
 import { withDatabase } from '../src/test-support/global-setup.ts';
 import { createLocalRateBudget, ZoomClient } from '../src/zoom/index.ts';
@@ -83,17 +84,51 @@ export function trackPeakRss(intervalMs = 25) {
   };
 }
 
+/** A fresh Zoom app's credentials for one run: `prefix-xxxxxxxx` and random secrets. */
+export function randomZoomApp(prefix: string) {
+  return {
+    clientId: `${prefix}-${randomBytes(4).toString('hex')}`,
+    clientSecret: randomBytes(16).toString('hex'),
+    webhookSecretToken: randomBytes(16).toString('hex'),
+  };
+}
+
+/**
+ * An empty Zoom account without rate limits, where `app` is a general app with Callport's required
+ * scopes whose redirect (and, with `webhooks`, event notifications) go to `callportUrl`.
+ */
+export async function startBenchEmulator(
+  app: ReturnType<typeof randomZoomApp>,
+  options: { callportUrl: string; webhooks: boolean },
+) {
+  const emulator = await startEmulator({
+    port: 0,
+    scenario: 'empty',
+    apps: [
+      {
+        type: 'general',
+        ...app,
+        redirectUris: [`${options.callportUrl}/api/integrations/zoom/callback`],
+        scopes: requiredScopes,
+        ...(options.webhooks ? { webhookUrl: `${options.callportUrl}/webhooks/zoom` } : {}),
+      },
+    ],
+  });
+  emulator.control.setRateLimits({ enabled: false });
+  return emulator;
+}
+
 /** An emulator with Callport's app installed, a migrated in-memory database and a Zoom client on a real token. */
 export async function startBenchZoom(options: { scenario?: 'sandbox' | 'empty' } = {}) {
-  const clientId = `bench-${randomBytes(4).toString('hex')}`;
+  const app = randomZoomApp('bench');
+  const { clientId } = app;
   const emulator = await startEmulator({
     port: 0,
     scenario: options.scenario ?? 'empty',
     apps: [
       {
         type: 'general',
-        clientId,
-        clientSecret: randomBytes(16).toString('hex'),
+        ...app,
         redirectUris: ['http://127.0.0.1/callback'],
         scopes: [
           'user:read:admin',
@@ -102,7 +137,6 @@ export async function startBenchZoom(options: { scenario?: 'sandbox' | 'empty' }
           'account:read:admin',
           'group:read:admin',
         ],
-        webhookSecretToken: randomBytes(16).toString('hex'),
       },
     ],
   });
@@ -147,6 +181,26 @@ export async function startBenchZoom(options: { scenario?: 'sandbox' | 'empty' }
 // ---------------------------------------------------------------------------------------------------
 
 type Database = Awaited<ReturnType<typeof openDatabase>>;
+
+/**
+ * A small meeting recorded to the cloud and ready at once (256 KiB of video, 64 KiB of audio, no
+ * processing time): sections that count requests or time the path to a call, not the bytes.
+ */
+export function simulateSmallMeeting(
+  callport: LinkedCallport,
+  meeting: { hostEmail: string; topic: string; durationMinutes: number; startTime?: Date | undefined },
+) {
+  const simulated = callport.control.simulateMeeting({
+    ...meeting,
+    ...(meeting.startTime ? { startTime: meeting.startTime } : {}),
+    synthetic: true,
+    fileSizes: { mp4: 256 * 1024, m4a: 64 * 1024 },
+    processingSeconds: 0,
+    transcriptSeconds: 0,
+  });
+  if (!simulated.recorded) throw new Error(`meeting not recorded: ${simulated.reason}`);
+  return simulated;
+}
 // Type-only (erased at run time): the test bed, and vitest under it, load only when a section asks for it.
 type ZoomTestBed = import('../src/test-support/zoom.ts').ZoomTestBed;
 

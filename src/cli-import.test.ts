@@ -78,12 +78,7 @@ describe('callport import --since', () => {
       ...(isPostgres ? { DATABASE_URL: serverDatabase.url! } : {}),
       CALLPORT_DATA_DIR: dataDir,
       CALLPORT_ENCRYPTION_KEY: encryptionKey,
-      PUBLIC_URL: test.callportUrl,
-      ZOOM_CLIENT_ID: test.zoomApp.clientId,
-      ZOOM_CLIENT_SECRET: test.zoomApp.clientSecret,
-      ZOOM_WEBHOOK_SECRET_TOKEN: test.zoomApp.webhookSecretToken!,
-      ZOOM_OAUTH_URL: test.zoomApp.oauthUrl,
-      ZOOM_API_URL: test.zoomApp.apiUrl,
+      ...test.zoomAppEnv,
       SWEEP_INTERVAL_MINUTES: '600',
       LOG_LEVEL: 'warn',
     };

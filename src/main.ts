@@ -1,6 +1,5 @@
 import path from 'node:path';
 import type { FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import { deleteExpiredSessions, registerAccountsRoutes, resolveSession } from './accounts/index.ts';
 import { registerCallsRoutes } from './calls/index.ts';
 import type { Config } from './config.ts';
@@ -13,7 +12,7 @@ import {
 import { CoverageFeature, registerCoverageRoutes } from './coverage/index.ts';
 import { type Database, type DatabaseOptions, openDatabase } from './db/index.ts';
 import { ImportFeature, registerImportRoutes } from './import/index.ts';
-import { defineJob, JobQueue } from './jobs/index.ts';
+import { defineCronJob, JobQueue } from './jobs/index.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { createMetrics, type Metrics } from './lib/metrics.ts';
 import { loadKeyring, SecretBox } from './lib/secret-box.ts';
@@ -42,9 +41,8 @@ export type Callport = {
   stop(): Promise<void>;
 };
 
-const cleanupSessionsJob = defineJob({
+const cleanupSessionsJob = defineCronJob({
   name: 'accounts.cleanup-sessions',
-  payload: z.object({}).passthrough(),
   retryLimit: 2,
   retryDelaySeconds: 60,
   retryBackoff: true,

@@ -3,7 +3,7 @@ import { createLocalRateBudget, defaultRequestsPerSecond, ZoomClient } from '../
 import { rateLimitTable } from '../../src/zoom-emulator/rate-limits.ts';
 import type { RequestLogEntry } from '../../src/zoom-emulator/request-log.ts';
 import type { Section } from '../run.ts';
-import { type LinkedCallport, startLinkedCallport, waitUntil } from '../support.ts';
+import { type LinkedCallport, simulateSmallMeeting, startLinkedCallport, waitUntil } from '../support.ts';
 
 /**
  * Zoom API efficiency of the real Callport (web + worker on one database, emulator over HTTP): every
@@ -200,18 +200,12 @@ function simulate(
   topic: string,
   options: { startTime?: Date; durationMinutes?: number },
 ) {
-  const meeting = callport.control.simulateMeeting({
+  return simulateSmallMeeting(callport, {
     hostEmail,
     topic,
     durationMinutes: options.durationMinutes ?? 30,
-    ...(options.startTime ? { startTime: options.startTime } : {}),
-    synthetic: true,
-    fileSizes: { mp4: 256 * 1024, m4a: 64 * 1024 },
-    processingSeconds: 0,
-    transcriptSeconds: 0,
+    startTime: options.startTime,
   });
-  if (!meeting.recorded) throw new Error(`meeting not recorded: ${meeting.reason}`);
-  return meeting;
 }
 
 /** Triggers one sweep as the admin would and waits until it and every import it queued are done. */

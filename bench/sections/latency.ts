@@ -1,5 +1,11 @@
 import type { Section } from '../run.ts';
-import { type LinkedCallport, percentile, startLinkedCallport, waitUntil } from '../support.ts';
+import {
+  type LinkedCallport,
+  percentile,
+  simulateSmallMeeting,
+  startLinkedCallport,
+  waitUntil,
+} from '../support.ts';
 
 /**
  * How soon a finished Zoom recording becomes a call in the library, on the real Callport (web + worker,
@@ -261,17 +267,7 @@ async function sweepOnly(
 }
 
 function simulate(callport: LinkedCallport, hostEmail: string, topic: string) {
-  const meeting = callport.control.simulateMeeting({
-    hostEmail,
-    topic,
-    durationMinutes: 15,
-    synthetic: true,
-    fileSizes: { mp4: 256 * 1024, m4a: 64 * 1024 },
-    processingSeconds: 0,
-    transcriptSeconds: 0,
-  });
-  if (!meeting.recorded) throw new Error(`meeting not recorded: ${meeting.reason}`);
-  return meeting;
+  return simulateSmallMeeting(callport, { hostEmail, topic, durationMinutes: 15 });
 }
 
 /** The meeting UUIDs among `uuids` that have a call. */

@@ -3,15 +3,20 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config.ts';
-import { requiredScopes } from '../../src/connections/index.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { SecretBox } from '../../src/lib/secret-box.ts';
 import { startCallport } from '../../src/main.ts';
 import { type CallportProcess, spawnCallport } from '../../src/test-support/processes.ts';
-import { startEmulator, type ZoomEmulator } from '../../src/zoom-emulator/index.ts';
+import type { ZoomEmulator } from '../../src/zoom-emulator/index.ts';
 import type { Section } from '../run.ts';
 import { forEachLimited, machineJiffies, samplePostgresCpu, seedConnections } from '../scale-support.ts';
-import { cpuSecondsOf, createScratchDatabase, peakRssMbOf } from '../support.ts';
+import {
+  cpuSecondsOf,
+  createScratchDatabase,
+  peakRssMbOf,
+  randomZoomApp,
+  startBenchEmulator,
+} from '../support.ts';
 
 /**
  * Issue 8 section "scale": N connections × 20 linked users on PostgreSQL, swept by 1, 2 and 4
@@ -41,27 +46,11 @@ const run: Section = async ({ quick }) => {
   const connections = Number(process.env.BENCH_SCALE_CONNECTIONS ?? (quick ? 100 : 1000));
   const workerCounts = (process.env.BENCH_SCALE_WORKERS ?? (quick ? '1,2' : '1,2,4')).split(',').map(Number);
   const baseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const app = {
-    clientId: `scale-${randomBytes(4).toString('hex')}`,
-    clientSecret: randomBytes(16).toString('hex'),
-    webhookSecretToken: randomBytes(16).toString('hex'),
-  };
+  const app = randomZoomApp('scale');
   // No webhook URL: discovery happens by sweep only, which is what this section measures.
-  const emulator = await startEmulator({
-    port: 0,
-    scenario: 'empty',
-    apps: [
-      {
-        type: 'general',
-        ...app,
-        redirectUris: ['http://127.0.0.1/api/integrations/zoom/callback'],
-        scopes: requiredScopes,
-      },
-    ],
-  });
+  const emulator = await startBenchEmulator(app, { callportUrl: 'http://127.0.0.1', webhooks: false });
   try {
     const { control } = emulator;
-    control.setRateLimits({ enabled: false });
     control.updateAccountSettings({
       recording: { cloud_recording: true, auto_recording: 'cloud', recording_audio_transcript: true },
     });

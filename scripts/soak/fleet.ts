@@ -1,10 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { Role } from '../../src/main.ts';
 import { type CallportProcess, spawnCallport } from '../../src/test-support/processes.ts';
 import { freePort } from '../../src/test-support/zoom.ts';
 import { sleep } from './random.ts';
-
-export type Role = 'web' | 'worker';
 
 export type Member = {
   id: string;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setTimeout } from 'node:timers/promises';
 
 /** A small seeded generator (mulberry32): the soak prints its seed so a run's choices can be replayed. */
 export class Rng {
@@ -44,22 +45,14 @@ export class Rng {
 }
 
 /** Resolves after `ms`, or early (without throwing) when `signal` aborts; returns false if aborted. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const timer = setTimeout(
-      () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve(true);
-      },
-      Math.max(0, ms),
-    );
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+export async function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
+  try {
+    await setTimeout(Math.max(0, ms), undefined, { signal });
+    return true;
+  } catch (error) {
+    if (signal?.aborted) return false;
+    throw error;
+  }
 }
 
 /** Runs `probe` every `intervalMs` until it returns a value other than undefined or the time is up. */

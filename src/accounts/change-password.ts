@@ -2,7 +2,12 @@ import type { ChangePasswordRequest } from '../contract/index.ts';
 import type { Db } from '../db/index.ts';
 import { AppError } from '../lib/errors.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
-import { deleteOtherUserSessions, findUserInOrganization, insertAuditEntry, updateUser } from './queries.ts';
+import {
+  deleteOtherUserSessions,
+  findUserInOrganization,
+  insertAuditEntryBy,
+  updateUser,
+} from './queries.ts';
 
 /**
  * A person changes their own password: the current one is required (a session left open on another
@@ -23,9 +28,7 @@ export async function changeOwnPassword(
   return db.transaction(async (tx) => {
     await updateUser(tx, principal.organizationId, principal.userId, { passwordHash });
     const sessionsEnded = await deleteOtherUserSessions(tx, principal.userId, principal.sessionIdHash);
-    await insertAuditEntry(tx, {
-      organizationId: principal.organizationId,
-      actorUserId: principal.userId,
+    await insertAuditEntryBy(tx, principal, {
       action: 'user.password_changed',
       target: principal.userId,
       details: { sessionsEnded },

@@ -8,6 +8,7 @@ export {
   findOrganization,
   findUserByEmail,
   insertAuditEntry,
+  insertAuditEntryBy,
   listOrganizations,
   listUsers,
   updateUser,

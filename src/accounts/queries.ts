@@ -142,3 +142,12 @@ export async function deleteExpiredSessions(db: Db, now: Date): Promise<void> {
 export async function insertAuditEntry(db: Db, values: typeof auditLog.$inferInsert) {
   await db.insert(auditLog).values(values);
 }
+
+/** The audit entry of what a signed-in person did, in their organisation. */
+export async function insertAuditEntryBy(
+  db: Db,
+  actor: { organizationId: string; userId: string },
+  entry: Pick<typeof auditLog.$inferInsert, 'action' | 'target' | 'details'>,
+) {
+  await insertAuditEntry(db, { organizationId: actor.organizationId, actorUserId: actor.userId, ...entry });
+}

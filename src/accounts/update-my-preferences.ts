@@ -1,5 +1,5 @@
 import type { Db } from '../db/index.ts';
-import { insertAuditEntry, type UserRow, updateUser } from './queries.ts';
+import { insertAuditEntryBy, type UserRow, updateUser } from './queries.ts';
 
 /** A user's own preferences (the interface language) and their audit entry, together. */
 export async function updateMyPreferences(
@@ -10,9 +10,7 @@ export async function updateMyPreferences(
   return db.transaction(async (tx) => {
     const updated = await updateUser(tx, principal.organizationId, principal.userId, changes);
     if (!updated) return undefined;
-    await insertAuditEntry(tx, {
-      organizationId: principal.organizationId,
-      actorUserId: principal.userId,
+    await insertAuditEntryBy(tx, principal, {
       action: 'user.preferences_updated',
       target: principal.userId,
       details: changes,

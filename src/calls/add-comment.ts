@@ -1,4 +1,4 @@
-import { insertAuditEntry } from '../accounts/index.ts';
+import { insertAuditEntryBy } from '../accounts/index.ts';
 import type { Comment } from '../contract/index.ts';
 import type { Db } from '../db/index.ts';
 import type { Principal } from '../server/types.ts';
@@ -21,9 +21,7 @@ export async function addComment(
       body: input.body,
       language: call.language,
     });
-    await insertAuditEntry(tx, {
-      organizationId: principal.organizationId,
-      actorUserId: principal.userId,
+    await insertAuditEntryBy(tx, principal, {
       action: 'call.comment_added',
       target: callId,
       details: { commentId: comment.id, atMs: comment.atMs },

@@ -1,4 +1,4 @@
-import { insertAuditEntry } from '../accounts/index.ts';
+import { insertAuditEntryBy } from '../accounts/index.ts';
 import type { Highlight } from '../contract/index.ts';
 import type { Db } from '../db/index.ts';
 import { AppError } from '../lib/errors.ts';
@@ -29,9 +29,7 @@ export async function addHighlight(
       endMs: Math.min(input.endMs, call.durationSeconds * 1000 + 1000),
       language: call.language,
     });
-    await insertAuditEntry(tx, {
-      organizationId: principal.organizationId,
-      actorUserId: principal.userId,
+    await insertAuditEntryBy(tx, principal, {
       action: 'call.highlight_added',
       target: callId,
       details: { highlightId: highlight.id, startMs: highlight.startMs, endMs: highlight.endMs },

@@ -1,4 +1,4 @@
-import { insertAuditEntry } from '../accounts/index.ts';
+import { insertAuditEntryBy } from '../accounts/index.ts';
 import type { CallDetail, Comment, Highlight } from '../contract/index.ts';
 import { internalDomainsOf } from '../coverage/index.ts';
 import type { Db } from '../db/index.ts';
@@ -52,9 +52,7 @@ export async function getCall(db: Db, principal: Principal, callId: string): Pro
     ]);
   if (call.hostUserId !== principal.userId && principal.role !== 'admin') {
     // Someone else's call, opened through a share or a team: the host's organisation can see who looked.
-    await insertAuditEntry(db, {
-      organizationId: principal.organizationId,
-      actorUserId: principal.userId,
+    await insertAuditEntryBy(db, principal, {
       action: 'call.viewed',
       target: callId,
       details: { role: principal.role },

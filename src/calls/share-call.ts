@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { insertAuditEntry } from '../accounts/index.ts';
+import { insertAuditEntryBy } from '../accounts/index.ts';
 import type { CreateShareRequest, Share } from '../contract/index.ts';
 import type { Db } from '../db/index.ts';
 import { AppError } from '../lib/errors.ts';
@@ -64,9 +64,7 @@ export async function shareCall(
         sharedWithUserId: colleague.id,
         createdByUserId: principal.userId,
       });
-      await insertAuditEntry(tx, {
-        organizationId: principal.organizationId,
-        actorUserId: principal.userId,
+      await insertAuditEntryBy(tx, principal, {
         action: 'call.shared',
         target: callId,
         details: { shareId: share.id, kind: 'user', sharedWithUserId: colleague.id },
@@ -94,9 +92,7 @@ export async function shareCall(
       expiresAt,
       createdByUserId: principal.userId,
     });
-    await insertAuditEntry(tx, {
-      organizationId: principal.organizationId,
-      actorUserId: principal.userId,
+    await insertAuditEntryBy(tx, principal, {
       action: 'call.shared',
       target: callId,
       details: {
@@ -125,9 +121,7 @@ export async function revokeShare(
       throw new AppError('not_found', 'No such share, or it was already revoked.', {
         reason: 'share_not_found',
       });
-    await insertAuditEntry(tx, {
-      organizationId: principal.organizationId,
-      actorUserId: principal.userId,
+    await insertAuditEntryBy(tx, principal, {
       action: 'call.share_revoked',
       target: callId,
       details: { shareId, kind: revoked.kind },

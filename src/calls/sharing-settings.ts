@@ -1,4 +1,4 @@
-import { insertAuditEntry } from '../accounts/index.ts';
+import { insertAuditEntryBy } from '../accounts/index.ts';
 import type { Db } from '../db/index.ts';
 import type { Principal } from '../server/types.ts';
 import { updateSharingSettings } from './queries.ts';
@@ -11,9 +11,7 @@ export async function setSharingSettings(
 ): Promise<void> {
   await db.transaction(async (tx) => {
     await updateSharingSettings(tx, principal.organizationId, input.allowPublicLinks);
-    await insertAuditEntry(tx, {
-      organizationId: principal.organizationId,
-      actorUserId: principal.userId,
+    await insertAuditEntryBy(tx, principal, {
       action: 'organization.public_links_changed',
       target: principal.organizationId,
       details: { allowPublicLinks: input.allowPublicLinks },

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { insertAuditEntry } from '../accounts/index.ts';
+import { insertAuditEntry, insertAuditEntryBy } from '../accounts/index.ts';
 import type { Db } from '../db/index.ts';
 import { AppError } from '../lib/errors.ts';
 import type { SecretBox } from '../lib/secret-box.ts';
@@ -148,9 +148,7 @@ async function storeConnection(
       lastApiSuccessAt: new Date(),
       ...deps.access.sealTokens(tokens),
     });
-    await insertAuditEntry(tx, {
-      organizationId: principal.organizationId,
-      actorUserId: principal.userId,
+    await insertAuditEntryBy(tx, principal, {
       action: previous ? 'zoom.reconnected' : 'zoom.connected',
       target: connection.id,
       details: { zoomAccountId: accountId, zoomUser: me.email, scopes: tokens.scopes },

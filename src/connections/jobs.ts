@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineJob } from '../jobs/index.ts';
+import { defineCronJob, defineJob } from '../jobs/index.ts';
 
 export const handleWebhookJob = defineJob({
   name: 'connections.handle-webhook',
@@ -22,9 +22,8 @@ export const purgeConnectionDataJob = defineJob({
 });
 
 /** Hourly: forgets webhook deliveries a week after they arrived (Zoom's retries end within 90 min). */
-export const pruneWebhookEventsJob = defineJob({
+export const pruneWebhookEventsJob = defineCronJob({
   name: 'connections.prune-webhook-events',
-  payload: z.object({}).passthrough(),
   retryLimit: 2,
   retryDelaySeconds: 60,
   retryBackoff: true,

@@ -23,9 +23,7 @@ const callCount = async () =>
 beforeAll(async () => {
   bed = await startZoomTestBed();
   bed.recordEverythingToCloud();
-  await bed.admin.request('POST', '/api/users', { email: 'emma.dubois@acme.example', name: 'Emma Dubois' });
-  await bed.connect();
-  await bed.linkZoomUsers();
+  await bed.followGuide([{ email: 'emma.dubois@acme.example', name: 'Emma Dubois' }]);
   await bed.waitForFirstImports();
 });
 afterAll(() => bed?.stop());

@@ -1,4 +1,4 @@
-import { insertAuditEntry } from '../accounts/index.ts';
+import { insertAuditEntryBy } from '../accounts/index.ts';
 import { findConnectionByOrganization } from '../connections/index.ts';
 import {
   type CoverageSettings,
@@ -62,9 +62,7 @@ export function registerCoverageRoutes(feature: CoverageFeature) {
         const settings = { ...input, internalDomains: [...new Set(input.internalDomains)] };
         await db.transaction(async (tx) => {
           await saveCoverageSettings(tx, principal.organizationId, settings);
-          await insertAuditEntry(tx, {
-            organizationId: principal.organizationId,
-            actorUserId: principal.userId,
+          await insertAuditEntryBy(tx, principal, {
             action: 'coverage.settings_changed',
             target: principal.organizationId,
             details: settings,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineJob } from '../jobs/index.ts';
+import { defineCronJob, defineJob } from '../jobs/index.ts';
 
 /** One connection's pass over Zoom's meeting reports (Heavy: see reconcile-connection.ts for the budget). */
 export const reconcileConnectionJob = defineJob({
@@ -13,9 +13,8 @@ export const reconcileConnectionJob = defineJob({
 });
 
 /** Four passes a day over every connection: 4 Heavy requests per linked user and day. */
-export const reconcileDispatchJob = defineJob({
+export const reconcileDispatchJob = defineCronJob({
   name: 'coverage.reconcile-dispatch',
-  payload: z.object({}).passthrough(),
   retryLimit: 1,
   retryDelaySeconds: 60,
   retryBackoff: false,

@@ -21,9 +21,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => capture.listen(0, '127.0.0.1', resolve));
   captureUrl = `http://127.0.0.1:${(capture.address() as AddressInfo).port}`;
   bed = await startZoomTestBed({ env: { SWEEP_INTERVAL_MINUTES: '60' } });
-  await bed.admin.request('POST', '/api/users', { email: emma, name: 'Emma Dubois' });
-  await bed.connect();
-  await bed.linkZoomUsers();
+  await bed.followGuide([{ email: emma, name: 'Emma Dubois' }]);
   // Emma's backfill is listed before the test records a meeting only its forged webhook announces.
   await bed.waitForFirstImports();
   bed.recordEverythingToCloud();

@@ -17,9 +17,7 @@ let deps: ImportDeps;
 beforeAll(async () => {
   // No worker: the only import runs are the ones these tests start.
   bed = await startZoomTestBed({ scenario: 'empty', zoomUsers: [emma], roles: ['web'] });
-  await bed.admin.request('POST', '/api/users', { email: emma.email, name: 'Emma Dubois' });
-  await bed.connect();
-  await bed.linkZoomUsers();
+  await bed.followGuide([{ email: emma.email, name: 'Emma Dubois' }]);
   bed.recordEverythingToCloud();
   const { importer } = bed.app;
   deps = {

@@ -28,9 +28,7 @@ async function calls() {
 
 beforeAll(async () => {
   bed = await startZoomTestBed({ env: { SWEEP_INTERVAL_MINUTES: '60' } });
-  await bed.admin.request('POST', '/api/users', { email: emma, name: 'Emma Dubois' });
-  await bed.connect();
-  await bed.linkZoomUsers();
+  await bed.followGuide([{ email: emma, name: 'Emma Dubois' }]);
   // Emma's backfill must be over: a sweep still listing her recordings would import the next meeting
   // from its listing (no instance read), which is not the webhook path the first test follows.
   await bed.waitForFirstImports();

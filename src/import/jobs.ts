@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineJob } from '../jobs/index.ts';
+import { defineCronJob, defineJob } from '../jobs/index.ts';
 
 export const importRecordingJob = defineJob({
   name: 'import.import-recording',
@@ -42,9 +42,8 @@ export const sweepConnectionJob = defineJob({
   pollingIntervalSeconds: 0.5,
 });
 
-export const sweepDispatchJob = defineJob({
+export const sweepDispatchJob = defineCronJob({
   name: 'import.sweep-dispatch',
-  payload: z.object({}).passthrough(),
   retryLimit: 1,
   retryDelaySeconds: 30,
   retryBackoff: false,

@@ -39,9 +39,7 @@ describe.skipIf(!isPostgres)('import with two web and two worker processes on Po
       database: { ...database, close: async () => {} },
       env: { CALLPORT_ENCRYPTION_KEY: encryptionKey },
     });
-    await bed.admin.request('POST', '/api/users', { email: emma, name: 'Emma Dubois' });
-    await bed.connect();
-    await bed.linkZoomUsers();
+    await bed.followGuide([{ email: emma, name: 'Emma Dubois' }]);
     bed.recordEverythingToCloud();
     await bed.app.stop();
 
@@ -49,12 +47,7 @@ describe.skipIf(!isPostgres)('import with two web and two worker processes on Po
       DATABASE_URL: database.url!,
       CALLPORT_ENCRYPTION_KEY: encryptionKey,
       CALLPORT_DATA_DIR: dataDir,
-      PUBLIC_URL: bed.callportUrl,
-      ZOOM_CLIENT_ID: bed.zoomApp.clientId,
-      ZOOM_CLIENT_SECRET: bed.zoomApp.clientSecret,
-      ZOOM_WEBHOOK_SECRET_TOKEN: bed.zoomApp.webhookSecretToken!,
-      ZOOM_OAUTH_URL: bed.zoomApp.oauthUrl,
-      ZOOM_API_URL: bed.zoomApp.apiUrl,
+      ...bed.zoomAppEnv,
       SWEEP_INTERVAL_MINUTES: '600',
       IMPORT_RETRY_DELAY_SECONDS: '1',
       WORKER_CONCURRENCY: '2',

@@ -1,1 +1,8 @@
-export { defineJob, type JobDefinition, type JobHandler, JobQueue, type SendOptions } from './queue.ts';
+export {
+  defineCronJob,
+  defineJob,
+  type JobDefinition,
+  type JobHandler,
+  JobQueue,
+  type SendOptions,
+} from './queue.ts';

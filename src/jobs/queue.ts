@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import PgBoss from 'pg-boss';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { ExecuteSql } from '../db/index.ts';
 import { backoffMs } from '../lib/backoff.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -32,6 +32,16 @@ export type JobDefinition<Payload> = {
 
 export function defineJob<Payload>(definition: JobDefinition<Payload>): JobDefinition<Payload> {
   return definition;
+}
+
+/** What pg-boss's schedule sends a cron job: nothing of ours. */
+const cronPayloadSchema = z.object({}).passthrough();
+
+/** A job its cron starts (and only it): it takes no payload. */
+export function defineCronJob(
+  definition: Omit<JobDefinition<unknown>, 'payload' | 'cron'> & { cron: string },
+): JobDefinition<z.infer<typeof cronPayloadSchema>> {
+  return { ...definition, payload: cronPayloadSchema };
 }
 
 export type JobHandler<Payload> = (

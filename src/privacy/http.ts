@@ -1,4 +1,4 @@
-import { insertAuditEntry } from '../accounts/index.ts';
+import { insertAuditEntryBy } from '../accounts/index.ts';
 import {
   type ErasePersonResult,
   erasePersonRequestSchema,
@@ -31,9 +31,7 @@ export function registerPrivacyRoutes(feature: PrivacyFeature) {
         const { retentionDays } = parseInput(privacySettingsSchema, request.body);
         await db.transaction(async (tx) => {
           await saveRetentionDays(tx, principal.organizationId, retentionDays);
-          await insertAuditEntry(tx, {
-            organizationId: principal.organizationId,
-            actorUserId: principal.userId,
+          await insertAuditEntryBy(tx, principal, {
             action: 'privacy.retention_changed',
             target: principal.organizationId,
             details: { retentionDays },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineJob } from '../jobs/index.ts';
+import { defineCronJob, defineJob } from '../jobs/index.ts';
 
 export const auditPolicyJob = defineJob({
   name: 'recording-policy.audit',
@@ -11,9 +11,8 @@ export const auditPolicyJob = defineJob({
   dedupe: 'queued',
 });
 
-export const dailyAuditJob = defineJob({
+export const dailyAuditJob = defineCronJob({
   name: 'recording-policy.daily-audit',
-  payload: z.object({}).passthrough(),
   retryLimit: 2,
   retryDelaySeconds: 300,
   retryBackoff: true,

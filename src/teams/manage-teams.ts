@@ -1,4 +1,4 @@
-import { insertAuditEntry } from '../accounts/index.ts';
+import { insertAuditEntryBy } from '../accounts/index.ts';
 import type { Db } from '../db/index.ts';
 import { AppError } from '../lib/errors.ts';
 import type { Principal } from '../server/types.ts';
@@ -16,9 +16,7 @@ export async function createTeam(db: Db, principal: Principal, name: string) {
   return db.transaction(async (tx) => {
     const team = await insertTeam(tx, principal.organizationId, name);
     if (!team) throw new AppError('conflict', 'A team already has this name.', { reason: 'team_exists' });
-    await insertAuditEntry(tx, {
-      organizationId: principal.organizationId,
-      actorUserId: principal.userId,
+    await insertAuditEntryBy(tx, principal, {
       action: 'team.created',
       target: team.id,
       details: { name },
@@ -43,9 +41,7 @@ export async function setTeamMembers(db: Db, principal: Principal, teamId: strin
     });
   await db.transaction(async (tx) => {
     await replaceTeamMembers(tx, teamId, unique);
-    await insertAuditEntry(tx, {
-      organizationId: principal.organizationId,
-      actorUserId: principal.userId,
+    await insertAuditEntryBy(tx, principal, {
       action: 'team.members_changed',
       target: teamId,
       details: { userIds: unique },
@@ -58,9 +54,7 @@ export async function deleteTeam(db: Db, principal: Principal, teamId: string) {
   const team = await findTeamOrFail(db, principal, teamId);
   await db.transaction(async (tx) => {
     await deleteTeamRow(tx, teamId);
-    await insertAuditEntry(tx, {
-      organizationId: principal.organizationId,
-      actorUserId: principal.userId,
+    await insertAuditEntryBy(tx, principal, {
       action: 'team.deleted',
       target: teamId,
       details: { name: team.name },

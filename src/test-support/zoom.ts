@@ -17,6 +17,8 @@ export type ZoomTestBed = {
   zoomApp: ZoomAppConfig;
   /** Callport's real HTTP address (the emulator delivers webhooks there). */
   callportUrl: string;
+  /** What a Callport process of its own needs to be this Callport's Zoom app: PUBLIC_URL and ZOOM_*. */
+  zoomAppEnv: Record<string, string>;
   organizationId: string;
   admin: TestClient;
   /**
@@ -247,6 +249,14 @@ export async function startZoomTestBed(
     emulator,
     zoomApp,
     callportUrl,
+    zoomAppEnv: {
+      PUBLIC_URL: callportUrl,
+      ZOOM_CLIENT_ID: zoomApp.clientId,
+      ZOOM_CLIENT_SECRET: zoomApp.clientSecret,
+      ZOOM_WEBHOOK_SECRET_TOKEN: zoomApp.webhookSecretToken!,
+      ZOOM_OAUTH_URL: zoomApp.oauthUrl,
+      ZOOM_API_URL: zoomApp.apiUrl,
+    },
     organizationId,
     admin,
     connect,

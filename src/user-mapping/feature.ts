@@ -1,31 +1,11 @@
-import { z } from 'zod';
 import { type ConnectionsFeature, findConnection, listActiveConnections } from '../connections/index.ts';
 import type { Db } from '../db/index.ts';
-import { defineJob, type JobQueue } from '../jobs/index.ts';
+import type { JobQueue } from '../jobs/index.ts';
 import type { Logger } from '../lib/logger.ts';
+import { resyncAllJob, syncZoomUsersJob } from './jobs.ts';
 import type { LinkChanges } from './link-users.ts';
 import { setZoomUserStatus } from './queries.ts';
 import { syncZoomUsers } from './sync-zoom-users.ts';
-
-export const syncZoomUsersJob = defineJob({
-  name: 'user-mapping.sync-zoom-users',
-  payload: z.object({ connectionId: z.uuid() }),
-  retryLimit: 5,
-  retryDelaySeconds: 30,
-  retryBackoff: true,
-  timeoutSeconds: 1800,
-  dedupe: 'queued',
-});
-
-export const resyncAllJob = defineJob({
-  name: 'user-mapping.daily-resync',
-  payload: z.object({}).passthrough(),
-  retryLimit: 2,
-  retryDelaySeconds: 300,
-  retryBackoff: true,
-  timeoutSeconds: 300,
-  cron: '23 3 * * *',
-});
 
 /** Keeps each connection's Zoom users fresh: after connecting, on `user.*` events, and daily. */
 export class UserMappingFeature {

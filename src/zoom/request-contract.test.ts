@@ -55,9 +55,7 @@ describe('Callport’s requests while following the guide', () => {
   afterAll(() => bed?.stop());
 
   it('are all operations of Zoom’s specs with declared parameters', async () => {
-    await bed.admin.request('POST', '/api/users', { email: emma, name: 'Emma Dubois' });
-    await bed.connect();
-    await bed.linkZoomUsers();
+    await bed.followGuide([{ email: emma, name: 'Emma Dubois' }]);
     await bed.admin.request('POST', '/api/integrations/zoom/policy/audit');
     await bed.admin.request('POST', '/api/integrations/zoom/policy/apply');
     await bed.admin.request('PATCH', '/api/integrations/zoom/policy', { scope: 'group' });
