@@ -8,7 +8,7 @@ import { createLocalRateBudget, ZoomClient } from '../src/zoom/index.ts';
 import { startEmulator } from '../src/zoom-emulator/index.ts';
 
 /** Linux USER_HZ: /proc/<pid>/stat counts CPU time in 1/CLK_TCK seconds (usually 100). */
-export const clockTicks = (() => {
+const clockTicks = (() => {
   try {
     return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
   } catch {
@@ -209,7 +209,7 @@ type ZoomTestBed = import('../src/test-support/zoom.ts').ZoomTestBed;
  * PostgreSQL database created through that URL and dropped on close (the system PostgreSQL is never
  * used otherwise). `close()` is idempotent: Callport's own stop closes it first.
  */
-export async function openBenchDatabase(): Promise<Database> {
+async function openBenchDatabase(): Promise<Database> {
   const url = process.env.DATABASE_URL;
   if (!url) {
     const database = await openDatabase({ kind: 'pglite' });

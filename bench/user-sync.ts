@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { SectionResult } from './run.ts';
 import userSyncSection from './sections/user-sync.ts';
 
-export async function benchUserSync(options: { quick?: boolean } = {}): Promise<SectionResult> {
+async function benchUserSync(options: { quick?: boolean } = {}): Promise<SectionResult> {
   return userSyncSection({ quick: options.quick ?? false });
 }
 

@@ -49,7 +49,7 @@ const trustProxyFromEnv = z
  * blob folder inside CALLPORT_DATA_DIR, and sandbox mode (the bundled Zoom emulator) when no Zoom
  * credentials are set. The README's configuration table mirrors this schema.
  */
-export const configSchema = z
+const configSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),

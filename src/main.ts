@@ -63,7 +63,7 @@ export function databaseOptionsFrom(config: Config, logger?: Logger): DatabaseOp
 }
 
 /** The Zoom app from configuration (production); sandbox mode passes the emulator's registration instead. */
-export function zoomAppFrom(config: Config): ZoomAppConfig {
+function zoomAppFrom(config: Config): ZoomAppConfig {
   return {
     type: config.ZOOM_APP_TYPE,
     clientId: config.ZOOM_CLIENT_ID ?? '',

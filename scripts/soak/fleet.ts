@@ -30,7 +30,7 @@ export type ExitRecord = {
 };
 
 /** Error (50) and fatal (60) lines of a pino log, shortened to their message and error. */
-export function errorLines(output: string): string[] {
+function errorLines(output: string): string[] {
   const lines: string[] = [];
   for (const line of output.split('\n')) {
     if (!/"level":(50|60)/.test(line)) continue;

@@ -3,7 +3,7 @@ import type { Db } from '../db/index.ts';
 import type { Principal } from '../server/types.ts';
 import { deleteSession, findSessionWithUser, insertSession } from './queries.ts';
 
-export function hashSessionToken(token: string): string {
+function hashSessionToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 

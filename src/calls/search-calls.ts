@@ -101,7 +101,7 @@ export async function searchCalls(db: Db, principal: Principal, query: CallListQ
 }
 
 /** `ts_headline` output → parts, the matched words flagged. */
-export function parseMarked(marked: string): MarkedText {
+function parseMarked(marked: string): MarkedText {
   const parts: MarkedText = [];
   for (const [index, piece] of marked.split(new RegExp(`[${matchStart}${matchStop}]`)).entries()) {
     if (piece) parts.push({ text: piece, isMatch: index % 2 === 1 });

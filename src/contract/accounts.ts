@@ -103,4 +103,3 @@ export const errorResponseSchema = z.object({
     params: messageSchema.shape.params,
   }),
 });
-export type ErrorResponse = z.infer<typeof errorResponseSchema>;

@@ -22,7 +22,6 @@ export const searchMatchSchema = z.object({
   speaker: z.string(),
   text: markedTextSchema,
 });
-export type SearchMatch = z.infer<typeof searchMatchSchema>;
 
 export const callSummarySchema = z.object({
   id: z.string(),

@@ -10,7 +10,6 @@ export const zoomUserSummarySchema = z.object({
   /** Pending users have no Zoom id until they accept Zoom's invitation: they cannot be linked yet. */
   isLinkable: z.boolean(),
 });
-export type ZoomUserSummary = z.infer<typeof zoomUserSummarySchema>;
 
 /** Why Callport could not list a user's recordings at the last sweep (retried at the next one). */
 export const userSweepErrorCodes = [

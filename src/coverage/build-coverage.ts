@@ -11,7 +11,7 @@ import { decodeMessage } from '../lib/messages.ts';
 import { findPass, listCoverageRows, listCoverageUsers, loadCoverageSettings } from './queries.ts';
 
 /** Zoom usually finishes a recording within minutes; with no reason known, "not recorded" waits this long. */
-export const waitForZoomMs = 2 * 3600_000;
+const waitForZoomMs = 2 * 3600_000;
 
 type Row = Awaited<ReturnType<typeof listCoverageRows>>[number];
 

@@ -5,7 +5,7 @@ import { isZoomApiError, type ZoomClient } from '../zoom/index.ts';
 import { findLinkedHost, findPolicyFacts, type MeetingHeldRow } from './queries.ts';
 
 /** Zoom keeps no cloud recording of a meeting this short (UNCONFIRMED threshold, docs/zoom-platform.md §2.5). */
-export const tooShortMs = 60_000;
+const tooShortMs = 60_000;
 
 export type ExpectedReason = { reason: CoverageReason | null; params?: Record<string, string> };
 

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { packageRoot } from '../lib/package-root.ts';
 import * as schema from './schema.ts';
 
-export const migrationsFolder = path.join(packageRoot, 'src', 'db', 'migrations');
+const migrationsFolder = path.join(packageRoot, 'src', 'db', 'migrations');
 
 export type Schema = typeof schema;
 /** The drizzle database, whatever the driver underneath (PGlite or node-postgres). */

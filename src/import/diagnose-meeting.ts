@@ -12,7 +12,7 @@ import type { ImportFeature } from './feature.ts';
 import { findRecordingByUuid, findRecordingsByMeetingId, type RecordingRow } from './queries.ts';
 
 /** A meeting id (spaces allowed), a Zoom join link (`/j/<id>`), or an instance UUID. */
-export function parseMeetingReference(input: string): { meetingId: number } | { uuid: string } | undefined {
+function parseMeetingReference(input: string): { meetingId: number } | { uuid: string } | undefined {
   const link = /\/j\/(\d{9,12})/.exec(input);
   if (link) return { meetingId: Number(link[1]) };
   const digits = input.replace(/[\s-]/g, '');

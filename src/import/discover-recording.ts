@@ -118,7 +118,7 @@ export async function discoverRecording(
 }
 
 /** When a webhook's download token stops working: its JWT `exp` when it has one, capped at 23 h from now. */
-export function downloadTokenExpiry(token: string, now = Date.now()): number {
+function downloadTokenExpiry(token: string, now = Date.now()): number {
   const cap = now + 23 * 3600_000;
   try {
     const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {

@@ -57,7 +57,7 @@ const listingFreshMs = 15 * 60_000;
 const recordAtOnceBytes = 16 * 2 ** 20;
 
 /** The job no longer holds the recording (another job took it over): this run stops, writing nothing. */
-export class LeaseLostError extends Error {
+class LeaseLostError extends Error {
   constructor(recordingId: string, why: string) {
     super(`import lease on recording ${recordingId} lost: ${why}`);
     this.name = 'LeaseLostError';

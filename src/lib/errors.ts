@@ -1,7 +1,7 @@
 import type { Message, MessageCode } from '../contract/messages.ts';
 
 /** Error codes of the HTTP API, each with its status. The wire shape is `{ error: { code, message } }`. */
-export const appErrorStatus = {
+const appErrorStatus = {
   bad_request: 400,
   validation_failed: 400,
   unauthenticated: 401,

@@ -5,7 +5,7 @@ import pretty from 'pino-pretty';
  * Paths whose values never reach a log line: credentials, tokens, cookies and signed URLs.
  * Censoring happens in pino before serialisation, so a forgotten field cannot leak through a child logger.
  */
-export const redactedPaths = [
+const redactedPaths = [
   'password',
   '*.password',
   '*.newPassword',

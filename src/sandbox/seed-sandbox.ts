@@ -6,7 +6,7 @@ import {
 } from '../accounts/index.ts';
 import type { Db } from '../db/index.ts';
 
-export const sandboxAdminEmail = 'camille.martin@acme.example';
+const sandboxAdminEmail = 'camille.martin@acme.example';
 
 /**
  * Callport users of the sandbox organisation. Their e-mails overlap the emulator's sandbox Zoom

@@ -9,7 +9,7 @@ import type { Principal } from './types.ts';
 const unsafeText = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** The path of the first string (or key) in `input` holding a NUL or a lone surrogate, if any. */
-export function findUnsafeText(input: unknown): string | undefined {
+function findUnsafeText(input: unknown): string | undefined {
   const pending: Array<{ value: unknown; path: string }> = [{ value: input, path: '' }];
   while (pending.length > 0) {
     const { value, path } = pending.pop()!;

@@ -4,9 +4,6 @@ import { schema } from '../db/index.ts';
 
 const { zoomUsers, userLinks, seenHosts, users, importUserSweeps } = schema;
 
-export type ZoomUserRow = typeof zoomUsers.$inferSelect;
-export type UserLinkRow = typeof userLinks.$inferSelect;
-
 export function listZoomUsers(db: Db, connectionId: string) {
   return db.select().from(zoomUsers).where(eq(zoomUsers.connectionId, connectionId)).orderBy(zoomUsers.email);
 }

@@ -17,7 +17,6 @@ export type ZoomErrorBody = z.infer<typeof zoomErrorBodySchema>;
 
 /** The token endpoint's own error shape, e.g. `{"reason":"Invalid Token!","error":"invalid_grant"}` (docs/zoom-platform.md §1.3). */
 export const oauthErrorBodySchema = z.looseObject({ reason: z.string(), error: z.string() });
-export type OAuthErrorBody = z.infer<typeof oauthErrorBodySchema>;
 
 /** `POST /oauth/token` success (docs/zoom-platform.md §1.2). `account_credentials` has no `refresh_token` and adds `api_url`. */
 export const oauthTokenResponseSchema = z.looseObject({
@@ -30,10 +29,6 @@ export const oauthTokenResponseSchema = z.looseObject({
 });
 export type OAuthTokenResponse = z.infer<typeof oauthTokenResponseSchema>;
 
-export const oauthRevokeResponseSchema = z.looseObject({ status: z.literal('success') });
-
-/** 1 Basic, 2 Licensed, 4 Unassigned without Meetings Basic, 99 None (docs/zoom-platform.md §2.2). */
-export const zoomUserTypeSchema = z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(99)]);
 export const zoomUserStatusSchema = z.enum(['active', 'inactive', 'pending']);
 
 /** `GET /users/{userId}` and `/users/me` (docs/zoom-platform.md §2.2). */
@@ -91,17 +86,14 @@ export const zoomUserListResponseSchema = z.looseObject({
   ...pagedFields,
   users: z.array(zoomUserListItemSchema),
 });
-export type ZoomUserListResponse = z.infer<typeof zoomUserListResponseSchema>;
 
 export const zoomUserPermissionsResponseSchema = z.looseObject({ permissions: z.array(z.string()) });
-export const zoomEmailExistsResponseSchema = z.looseObject({ existed_email: z.boolean() });
 
 export const zoomGroupSchema = z.looseObject({
   id: z.string(),
   name: z.string(),
   total_members: z.number().int(),
 });
-export type ZoomGroup = z.infer<typeof zoomGroupSchema>;
 
 export const zoomGroupListResponseSchema = z.looseObject({
   groups: z.array(zoomGroupSchema),
@@ -286,7 +278,6 @@ export const zoomUserRecordingsResponseSchema = z
     meetings: meetings.read,
     unreadable_meetings: meetings.unreadable,
   }));
-export type ZoomUserRecordingsResponse = z.output<typeof zoomUserRecordingsResponseSchema>;
 
 export const zoomPastMeetingInstancesResponseSchema = z.looseObject({
   meetings: z.array(z.looseObject({ uuid: z.string(), start_time: z.string() })),
@@ -368,23 +359,6 @@ export type ZoomSettingsValue = boolean | string | number | null | ZoomSettingsV
 export type ZoomSettings = { [key: string]: ZoomSettingsValue };
 export const zoomSettingsSchema: z.ZodType<ZoomSettings> = z.record(z.string(), z.any());
 
-/** The recording block of settings, with the fields the import and recording policy rely on (docs/zoom-platform.md §3). */
-export const zoomRecordingSettingsSchema = z.looseObject({
-  cloud_recording: z.boolean().optional(),
-  record_speaker_view: z.boolean().optional(),
-  record_gallery_view: z.boolean().optional(),
-  display_participant_name: z.boolean().optional(),
-  recording_thumbnails: z.boolean().optional(),
-  auto_recording: z.enum(['local', 'cloud', 'none']).optional(),
-  host_pause_stop_recording: z.boolean().optional(),
-  auto_delete_cmr: z.boolean().optional(),
-  auto_delete_cmr_days: z.number().int().optional(),
-  recording_disclaimer: z.boolean().optional(),
-  ask_participants_to_consent_disclaimer: z.boolean().optional(),
-  ask_host_to_confirm_disclaimer: z.boolean().optional(),
-  recording_audio_transcript: z.boolean().optional(),
-});
-
 /**
  * An event time in milliseconds: a number, or a numeric string as in some documented examples. Absent in
  * other documented `app_deauthorized` examples (docs/zoom-platform.md §4.2): the signature, not `event_ts`,
@@ -399,19 +373,6 @@ export const zoomWebhookEnvelopeSchema = z.looseObject({
   payload: z.looseObject({}),
   download_token: z.string().optional(),
 });
-export type ZoomWebhookEnvelope = z.infer<typeof zoomWebhookEnvelopeSchema>;
-
-export const zoomUrlValidationEventSchema = z.looseObject({
-  event: z.literal('endpoint.url_validation'),
-  event_ts: z.number().int(),
-  payload: z.looseObject({ plainToken: z.string() }),
-});
-
-/** The reply Zoom expects to `endpoint.url_validation` (docs/zoom-platform.md §4.1). */
-export const zoomUrlValidationResponseSchema = z.looseObject({
-  plainToken: z.string(),
-  encryptedToken: z.string(),
-});
 
 export const zoomRecordingCompletedEventSchema = z.looseObject({
   event: z.enum(['recording.completed', 'recording.transcript_completed']),
@@ -422,7 +383,6 @@ export const zoomRecordingCompletedEventSchema = z.looseObject({
     object: zoomRecordingMeetingSchema,
   }),
 });
-export type ZoomRecordingCompletedEvent = z.infer<typeof zoomRecordingCompletedEventSchema>;
 
 export const zoomRecordingLifecycleEventSchema = z.looseObject({
   event: z.enum(['recording.trashed', 'recording.deleted', 'recording.recovered']),

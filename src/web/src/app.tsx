@@ -40,7 +40,7 @@ function NotFoundPage() {
 }
 
 /** The data router: needed for `useBlocker` (unsaved changes are guarded against Back/Forward too). */
-export function createRouter() {
+function createRouter() {
   return createBrowserRouter([
     { path: '/sign-in', element: <SignInPage /> },
     { path: '/s/:token', element: <SharedCallPage /> },

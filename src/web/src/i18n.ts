@@ -8,7 +8,7 @@ import fr from './locales/fr.json';
 const frCatalogue: typeof en = fr;
 const enCatalogue: typeof fr = en;
 
-export const resources = {
+const resources = {
   en: { translation: enCatalogue },
   fr: { translation: frCatalogue },
 } as const;

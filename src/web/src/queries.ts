@@ -26,7 +26,7 @@ export function createQueryClient(): QueryClient {
 }
 
 /** Pages that show live data (imports in progress) poll at this pace, and only while the tab is visible. */
-export const livePollMs = 5_000;
+const livePollMs = 5_000;
 
 export const queryKeys = {
   zoomIntegration: ['integrations', 'zoom'] as const,

@@ -14,7 +14,7 @@ import { applyLanguage } from '@/i18n.ts';
 import { useSessionContext } from '@/session.tsx';
 
 /** Only same-origin paths: `next` comes from the URL, so it must not become an open redirect. */
-export function safeNextPath(next: string | null): string {
+function safeNextPath(next: string | null): string {
   if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/calls';
   if (next.startsWith('/sign-in')) return '/calls';
   return next;
