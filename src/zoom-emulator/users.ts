@@ -13,48 +13,40 @@ import {
   type UserType,
 } from './state.ts';
 
+const adminPermissions = [
+  'AccountProfile:Read',
+  'AccountSetting:Edit',
+  'AccountSetting:Read',
+  'Dashboard:Read',
+  'Group:Edit',
+  'Group:Read',
+  'Recording:Edit',
+  'Recording:Read',
+  'Report:Read',
+  'Role:Read',
+  'User:Edit',
+  'User:Read',
+];
+
 export const builtInRoles = [
   {
     id: '0',
     name: 'Owner',
     description: 'Account owner has full privileges to access and manage a Zoom account.',
+    // Every admin privilege, and the account's profile, billing and roles to edit.
     permissions: [
+      ...adminPermissions,
       'AccountProfile:Edit',
-      'AccountProfile:Read',
-      'AccountSetting:Edit',
-      'AccountSetting:Read',
       'BillingInformation:Edit',
       'BillingInformation:Read',
-      'Dashboard:Read',
-      'Group:Edit',
-      'Group:Read',
-      'Recording:Edit',
-      'Recording:Read',
-      'Report:Read',
       'Role:Edit',
-      'Role:Read',
-      'User:Edit',
-      'User:Read',
-    ],
+    ].sort(),
   },
   {
     id: '1',
     name: 'Admin',
     description: 'Admins have wide range privileges to access and manage a Zoom account.',
-    permissions: [
-      'AccountProfile:Read',
-      'AccountSetting:Edit',
-      'AccountSetting:Read',
-      'Dashboard:Read',
-      'Group:Edit',
-      'Group:Read',
-      'Recording:Edit',
-      'Recording:Read',
-      'Report:Read',
-      'Role:Read',
-      'User:Edit',
-      'User:Read',
-    ],
+    permissions: adminPermissions,
   },
   {
     id: '2',
