@@ -87,6 +87,26 @@ export async function checkPrerequisites(options: {
   return results;
 }
 
+/**
+ * Scopes any of which lets Callport read a meeting's AI Companion summary (docs/zoom-platform.md §2.6):
+ * classic and granular, admin-level and the user's own.
+ */
+const meetingSummaryScopes = [
+  'meeting_summary:read:admin',
+  'meeting_summary:read',
+  'meeting:read:summary:admin',
+  'meeting:read:summary',
+];
+
+/**
+ * Whether Zoom granted the connection a scope that reads meeting summaries. Without one Zoom refuses
+ * every such request, so the import does not spend one of the account's Light requests on it. An empty
+ * list (a connection stored before scopes were kept) says nothing: then the request is made.
+ */
+export function canReadMeetingSummaries(granted: readonly string[]): boolean {
+  return granted.length === 0 || granted.some((scope) => meetingSummaryScopes.includes(scope));
+}
+
 /** A granted granular scope (`recording:read:list_user_recordings:admin`) covers its classic family too. */
 function hasScope(granted: string[], scope: string): boolean {
   if (granted.includes(scope)) return true;

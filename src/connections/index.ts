@@ -1,4 +1,4 @@
-export { optionalScopes, requiredScopes } from './check-prerequisites.ts';
+export { canReadMeetingSummaries, optionalScopes, requiredScopes } from './check-prerequisites.ts';
 export {
   type ConnectionsDeps,
   ConnectionsFeature,

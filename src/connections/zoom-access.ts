@@ -204,8 +204,10 @@ export class ZoomAccess {
       throw error;
     }
     // Stored at once, with the lease given back: the old refresh token is dead from this moment on.
+    // The scopes too: a scope added to the app since (a Server-to-Server app's next token has it) is used.
     await updateConnection(db, connectionId, {
       ...this.sealTokens(tokens),
+      ...(tokens.scopes.length > 0 ? { scopes: tokens.scopes } : {}),
       tokenRefreshLeaseUntil: null,
       lastError: null,
     });

@@ -3,12 +3,7 @@ import type { Db } from '../db/index.ts';
 import { encodeMessage } from '../lib/messages.ts';
 import type { SecretBox } from '../lib/secret-box.ts';
 import type { ZoomRecordingFile, ZoomRecordingMeeting } from '../zoom/index.ts';
-import {
-  forgetUntypedFiles,
-  recordRecordingEventOnce,
-  upsertRecording,
-  upsertRecordingFiles,
-} from './queries.ts';
+import { forgetUntypedFiles, recordRecordingEventOnce, upsertRecording } from './queries.ts';
 
 /** The files Callport keeps: video, audio, transcript, chat and timeline (docs/zoom-platform.md §2.3). */
 export const wantedFileTypes = new Set(['MP4', 'M4A', 'TRANSCRIPT', 'CHAT', 'TIMELINE']);
@@ -54,33 +49,34 @@ export async function discoverRecording(
   const autoDeleteDate = meeting.auto_delete_date
     ? new Date(`${meeting.auto_delete_date.slice(0, 10)}T00:00:00Z`)
     : null;
-  const { row, isNew } = await upsertRecording(deps.db, {
-    connectionId: connection.id,
-    organizationId: connection.organizationId,
-    meetingUuid: meeting.uuid,
-    meetingId: meeting.id,
-    topic: meeting.topic,
-    hostZoomId: meeting.host_id,
-    hostEmail: meeting.host_email ?? null,
-    startTime: new Date(starts.length > 0 ? Math.min(...starts) : meeting.start_time),
-    durationMinutes: Math.round(meeting.duration ?? 0),
-    recordingEnd: ends.length > 0 ? new Date(Math.max(...ends)) : null,
-    autoDeleteDate,
-    status: 'discovered',
-    discoveredVia: options.via,
-    // A webhook's download token is good for 24 hours, or until its JWT `exp` (docs/zoom-platform.md §4.3).
-    ...(options.downloadToken
-      ? {
-          downloadTokenSealed: deps.box.seal(options.downloadToken),
-          downloadTokenExpiresAt: new Date(downloadTokenExpiry(options.downloadToken)),
-        }
-      : {}),
-  });
-  if (row.status === 'erased')
-    return { recordingId: row.id, isNew, status: row.status, autoDeleteDate: null, hasUnstoredFiles: false };
-  const unstored = await upsertRecordingFiles(
+  const {
+    isNew,
+    unstoredFiles: unstored,
+    ...row
+  } = await upsertRecording(
     deps.db,
-    row.id,
+    {
+      connectionId: connection.id,
+      organizationId: connection.organizationId,
+      meetingUuid: meeting.uuid,
+      meetingId: meeting.id,
+      topic: meeting.topic,
+      hostZoomId: meeting.host_id,
+      hostEmail: meeting.host_email ?? null,
+      startTime: new Date(starts.length > 0 ? Math.min(...starts) : meeting.start_time),
+      durationMinutes: Math.round(meeting.duration ?? 0),
+      recordingEnd: ends.length > 0 ? new Date(Math.max(...ends)) : null,
+      autoDeleteDate,
+      status: 'discovered',
+      discoveredVia: options.via,
+      // A webhook's download token is good for 24 hours, or until its JWT `exp` (docs/zoom-platform.md §4.3).
+      ...(options.downloadToken
+        ? {
+            downloadTokenSealed: deps.box.seal(options.downloadToken),
+            downloadTokenExpiresAt: new Date(downloadTokenExpiry(options.downloadToken)),
+          }
+        : {}),
+    },
     kept.map((file) => ({
       fileKey: fileKeyOf(file),
       fileType: file.file_type,
@@ -93,6 +89,8 @@ export async function discoverRecording(
       downloadUrl: file.download_url ?? null,
     })),
   );
+  if (row.status === 'erased')
+    return { recordingId: row.id, isNew, status: row.status, autoDeleteDate: null, hasUnstoredFiles: false };
   // Untyped files can only linger where the import still waits or a new file appeared after it.
   if (
     row.status === 'waiting' ||

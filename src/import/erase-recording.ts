@@ -175,7 +175,8 @@ export async function rememberErasedNames(db: Db, organizationId: string, names:
 
 /** Which of these names (speakers, chat senders) belong to people erased from the organisation. */
 export async function findErasedNames(db: Db, organizationId: string, names: string[]): Promise<string[]> {
-  const hashed = names.map((name) => ({ name, hash: erasedNameHash(organizationId, name) }));
+  // One hash per distinct name: a transcript names its few speakers on every line.
+  const hashed = [...new Set(names)].map((name) => ({ name, hash: erasedNameHash(organizationId, name) }));
   if (hashed.length === 0) return [];
   const rows = await db
     .select({ hash: erasedNames.nameSha256 })
@@ -183,7 +184,10 @@ export async function findErasedNames(db: Db, organizationId: string, names: str
     .where(
       and(
         eq(erasedNames.organizationId, organizationId),
-        inArray(erasedNames.nameSha256, [...new Set(hashed.map((entry) => entry.hash))]),
+        inArray(
+          erasedNames.nameSha256,
+          hashed.map((entry) => entry.hash),
+        ),
       ),
     );
   const erased = new Set(rows.map((row) => row.hash));

@@ -1,5 +1,5 @@
 import { text } from 'node:stream/consumers';
-import { type ConnectionRow, findConnection, type ZoomAccess } from '../connections/index.ts';
+import { type ConnectionRow, canReadMeetingSummaries, type ZoomAccess } from '../connections/index.ts';
 import type { Db } from '../db/index.ts';
 import { detectLanguage } from '../lib/language.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -7,7 +7,7 @@ import { encodeMessage } from '../lib/messages.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import type { SecretBox } from '../lib/secret-box.ts';
 import type { BlobStore } from '../storage/index.ts';
-import { findLinkByZoomUser, recordSeenHost } from '../user-mapping/index.ts';
+import { recordSeenHost } from '../user-mapping/index.ts';
 import { decideZoomFailure, openRecordingDownload, ZoomApiError } from '../zoom/index.ts';
 import { discoverRecording } from './discover-recording.ts';
 import { eraseRecording, findErasedNames, redactStoredFile } from './erase-recording.ts';
@@ -16,6 +16,7 @@ import {
   claimRecording,
   completeImport,
   extendClaim,
+  findImportContext,
   findRecording,
   listRecordingFiles,
   markFileStored,
@@ -82,12 +83,12 @@ export async function importRecording(
   if (!recording) return unclaimable(deps, recordingId);
   const lease = holdLease(deps, recordingId, jobId, leaseSeconds);
   try {
-    const connection = await findConnection(db, recording.connectionId);
-    if (connection?.status !== 'connected') {
+    const context = await findImportContext(db, recording.connectionId, recording.hostZoomId);
+    if (context?.connection.status !== 'connected') {
       return { outcome: 'skipped', reason: 'the Zoom connection is not active' };
     }
     const listed = options.listedAt !== undefined && Date.now() - options.listedAt < listingFreshMs;
-    return await runImport(deps, connection, recording, { listed, jobId, lease });
+    return await runImport(deps, context.connection, context.host, recording, { listed, jobId, lease });
   } catch (error) {
     if (!(error instanceof LeaseLostError) && !lease.signal.aborted) throw error;
     // Another job has the recording now: it imports it; this one is looked at again after a lease.
@@ -152,12 +153,12 @@ function holdLease(deps: ImportDeps, recordingId: string, jobId: string, leaseSe
 async function runImport(
   deps: ImportDeps,
   connection: ConnectionRow,
+  host: { userId: string; name: string; isLicensed: boolean; isActive: boolean } | undefined,
   recording: RecordingRow,
   options: { listed: boolean; jobId: string; lease: Lease },
 ): Promise<ImportOutcome> {
   const { db, logger } = deps;
   const { lease } = options;
-  const host = await findLinkByZoomUser(db, connection.id, { zoomUserId: recording.hostZoomId });
   if (!host) {
     await recordSeenHost(db, connection.id, { zoomUserId: recording.hostZoomId, email: recording.hostEmail });
     await setRecordingStatus(db, recording.id, 'skipped', 'host_not_linked');
@@ -217,29 +218,42 @@ async function runImport(
     return { outcome: 'retry', afterSeconds: 120, reason: 'no media yet' };
   }
 
+  // The files not stored yet download at once: under Zoom's per-stream bandwidth a recording's video,
+  // audio and transcript arrive together, and its database work waits for one download, not the sum.
+  // One failing stops the others (what each had received stays for the next run to continue from).
+  const downloads = new AbortController();
+  const signal = AbortSignal.any([lease.signal, downloads.signal]);
+  let failure: { error: unknown } | undefined;
   let storedNow = 0;
-  const stored: RecordingFileRow[] = [];
   // Stored by this run and not recorded yet: the run's last statement records them.
   const unrecorded = new Map<string, RecordingFileRow>();
-  for (const file of files) {
-    if (file.storageKey && file.storedSize !== null) {
-      stored.push(file);
-      continue;
-    }
-    lease.signal.throwIfAborted();
-    const blob = await storeFile(deps, { connectionId: connection.id, recording, file, session, lease });
-    storedNow++;
-    if (blob.size >= recordAtOnceBytes) {
-      stored.push(await markFileStored(db, file.id, blob));
-      continue;
-    }
-    const row = { ...file, storedSize: blob.size, sha256: blob.sha256, storageKey: blob.storageKey };
-    stored.push(row);
-    unrecorded.set(file.id, row);
-  }
+  const settled = await Promise.allSettled(
+    files.map(async (file): Promise<RecordingFileRow> => {
+      if (file.storageKey && file.storedSize !== null) return file;
+      try {
+        signal.throwIfAborted();
+        const blob = await storeFile(deps, { connectionId: connection.id, recording, file, session, signal });
+        storedNow++;
+        if (blob.size >= recordAtOnceBytes) return await markFileStored(db, file.id, blob);
+        const row = { ...file, storedSize: blob.size, sha256: blob.sha256, storageKey: blob.storageKey };
+        unrecorded.set(file.id, row);
+        return row;
+      } catch (error) {
+        failure ??= { error };
+        downloads.abort(error);
+        throw error;
+      }
+    }),
+  );
+  if (failure) throw failure.error;
+  const stored = settled.map((result) => (result as PromiseFulfilledResult<RecordingFileRow>).value);
   if (wasImported && storedNow === 0) return { outcome: 'unchanged' };
 
-  const zoomSummary = await readMeetingSummary(client, recording, logger);
+  // Without a summary scope Zoom refuses the request: it would only cost one of the account's Light
+  // requests per import (at Callport's 20 a second, the import's pace on small recordings).
+  const zoomSummary = canReadMeetingSummaries(connection.scopes)
+    ? await readMeetingSummary(client, recording, logger)
+    : null;
   const { call, transcript, redacted } = await composeCall(deps, recording, stored, host, zoomSummary);
   // A redacted transcript or chat was recorded with its new content as it was rewritten.
   for (const id of redacted) unrecorded.delete(id);
@@ -290,7 +304,8 @@ async function storeFile(
     recording: RecordingRow;
     file: RecordingFileRow;
     session: { token: string };
-    lease: Lease;
+    /** Aborted when the lease is lost or another file of the run failed. */
+    signal: AbortSignal;
   },
 ): Promise<{ storageKey: string; size: number; sha256: string }> {
   const { recording, file, session } = context;
@@ -302,7 +317,8 @@ async function storeFile(
       endpoint: 'import',
     });
   const key = `${recording.organizationId}/${recording.id}/${safeName(file.fileKey)}.${extensionOf(file.fileType)}`;
-  let resumeFrom = await deps.store.partialSize(key);
+  // Only an earlier run can have left a partial file: on the first (its claim counted it) none is looked for.
+  let resumeFrom = recording.attempts > 1 ? await deps.store.partialSize(key) : 0;
   if (file.expectedSize !== null && resumeFrom >= file.expectedSize) resumeFrom = 0;
   const open = async (token: string) =>
     openRecordingDownload(file.downloadUrl!, {
@@ -310,7 +326,7 @@ async function storeFile(
       zoomUrls: [deps.access.app.apiUrl, deps.access.app.oauthUrl],
       rangeStart: resumeFrom,
       idleTimeoutMs: 60_000,
-      signal: context.lease.signal,
+      signal: context.signal,
     });
   const downloadToken = validDownloadToken(deps, recording);
   let token = downloadToken ?? session.token;

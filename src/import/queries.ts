@@ -1,17 +1,4 @@
-import {
-  and,
-  asc,
-  desc,
-  eq,
-  getTableColumns,
-  inArray,
-  isNull,
-  lt,
-  ne,
-  notInArray,
-  or,
-  sql,
-} from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt, ne, notInArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { schema } from '../db/index.ts';
 import { encodeMessage } from '../lib/messages.ts';
@@ -26,6 +13,7 @@ const {
   importUserSweeps,
   userLinks,
   users,
+  zoomConnections,
   searchConfigSql,
 } = schema;
 
@@ -34,14 +22,38 @@ export type UserSweepRow = typeof importUserSweeps.$inferSelect;
 export type RecordingRow = typeof recordings.$inferSelect;
 export type RecordingFileRow = typeof recordingFiles.$inferSelect;
 
-/** Inserts a newly discovered instance, or refreshes what Zoom says of a known one (never its status). */
+/** What Zoom lists of one file of an instance (its stored state is the import's). */
+export type ListedFile = Pick<
+  typeof recordingFiles.$inferInsert,
+  | 'fileKey'
+  | 'fileType'
+  | 'recordingType'
+  | 'recordingStart'
+  | 'recordingEnd'
+  | 'expectedSize'
+  | 'zoomStatus'
+  | 'downloadUrl'
+>;
+
+/**
+ * Inserts a newly discovered instance with its timeline's first entry, or refreshes what Zoom says of a
+ * known one (never its status), and its files, in one statement. An erased recording keeps only its
+ * tombstone: nothing of it is written. `unstoredFiles`: how many of the listed files are not stored yet.
+ */
 export async function upsertRecording(
   db: Db,
   values: typeof recordings.$inferInsert,
-): Promise<{ row: RecordingRow; isNew: boolean }> {
-  // One statement either way: `xmax = 0` holds for a row this statement inserted.
+  files: ListedFile[],
+): Promise<{
+  id: string;
+  status: RecordingRow['status'];
+  autoDeleteDate: Date | null;
+  isNew: boolean;
+  unstoredFiles: number;
+}> {
+  // `xmax = 0` holds for a row this statement inserted.
   const keep = (column: string) => sql.raw(`coalesce(excluded.${column}, "recordings"."${column}")`);
-  const [upserted] = await db
+  const upsert = db
     .insert(recordings)
     .values(values)
     .onConflictDoUpdate({
@@ -60,58 +72,75 @@ export async function upsertRecording(
         ),
         updatedAt: new Date(),
       },
-      // An erased recording keeps only its tombstone: nothing Zoom sends again is written back.
       setWhere: ne(recordings.status, 'erased'),
     })
-    .returning({ ...getTableColumns(recordings), isNew: sql<boolean>`(xmax = 0)` });
+    .returning({
+      id: recordings.id,
+      status: recordings.status,
+      autoDeleteDate: recordings.autoDeleteDate,
+      isNew: sql<boolean>`(xmax = 0)`.as('is_new'),
+    });
+  // Two files with one key (no id, same type and start) would make the statement fail: the last one counts.
+  const unique = [...new Map(files.map((file) => [file.fileKey, file])).values()];
+  const listed = JSON.stringify(
+    unique.map((file) => ({
+      file_key: file.fileKey,
+      file_type: file.fileType,
+      recording_type: file.recordingType ?? null,
+      recording_start: file.recordingStart?.toISOString() ?? null,
+      recording_end: file.recordingEnd?.toISOString() ?? null,
+      expected_size: file.expectedSize ?? null,
+      zoom_status: file.zoomStatus ?? null,
+      download_url: file.downloadUrl ?? null,
+    })),
+  );
+  const [upserted] = rowsOf<{
+    id: string;
+    status: RecordingRow['status'];
+    auto_delete_date: Date | string | null;
+    is_new: boolean;
+    unstored: number | string;
+  }>(
+    await db.execute(sql`
+      WITH upserted AS (${upsert.getSQL()}), event AS (
+        INSERT INTO recording_events (recording_id, status, detail)
+        SELECT id, status, ${encodeMessage(`discovered_via_${values.discoveredVia}`)} FROM upserted WHERE is_new
+      ), files AS (
+        INSERT INTO recording_files (recording_id, file_key, file_type, recording_type, recording_start,
+                                     recording_end, expected_size, zoom_status, download_url)
+        SELECT upserted.id, f.file_key, f.file_type, f.recording_type, f.recording_start, f.recording_end,
+               f.expected_size, f.zoom_status, f.download_url
+          FROM upserted, jsonb_to_recordset(${listed}::jsonb) AS f(file_key text, file_type text,
+               recording_type text, recording_start timestamptz, recording_end timestamptz,
+               expected_size bigint, zoom_status text, download_url text)
+        ON CONFLICT (recording_id, file_key) DO UPDATE SET
+          download_url = excluded.download_url, zoom_status = excluded.zoom_status,
+          expected_size = excluded.expected_size, recording_start = excluded.recording_start,
+          recording_end = excluded.recording_end, recording_type = excluded.recording_type,
+          -- A file listed while processing may have had no type yet.
+          file_type = excluded.file_type
+        RETURNING storage_key
+      )
+      SELECT id, status, auto_delete_date, is_new,
+             (SELECT count(*) FROM files WHERE storage_key IS NULL)::int AS unstored
+        FROM upserted`),
+  );
   if (upserted) {
-    const { isNew, ...row } = upserted;
-    if (isNew) {
-      await db.insert(recordingEvents).values({
-        recordingId: row.id,
-        status: row.status,
-        detail: encodeMessage(`discovered_via_${values.discoveredVia}`),
-      });
-    }
-    return { row, isNew };
+    return {
+      id: upserted.id,
+      status: upserted.status,
+      autoDeleteDate: upserted.auto_delete_date === null ? null : new Date(upserted.auto_delete_date),
+      isNew: upserted.is_new,
+      unstoredFiles: Number(upserted.unstored),
+    };
   }
   const [erased] = await db
-    .select()
+    .select({ id: recordings.id, status: recordings.status, autoDeleteDate: recordings.autoDeleteDate })
     .from(recordings)
     .where(
       and(eq(recordings.connectionId, values.connectionId), eq(recordings.meetingUuid, values.meetingUuid)),
     );
-  return { row: erased!, isNew: false };
-}
-
-export async function upsertRecordingFiles(
-  db: Db,
-  recordingId: string,
-  files: Array<Omit<typeof recordingFiles.$inferInsert, 'recordingId'>>,
-) {
-  if (files.length === 0) return 0;
-  // One statement for every file of the instance: the import runs this once per recording. Two files
-  // with one key (no id, same type and start) would make the statement fail: the last one counts.
-  const unique = [...new Map(files.map((file) => [file.fileKey, file])).values()];
-  const rows = await db
-    .insert(recordingFiles)
-    .values(unique.map((file) => ({ ...file, recordingId })))
-    .onConflictDoUpdate({
-      target: [recordingFiles.recordingId, recordingFiles.fileKey],
-      set: {
-        downloadUrl: sql`excluded.download_url`,
-        zoomStatus: sql`excluded.zoom_status`,
-        expectedSize: sql`excluded.expected_size`,
-        recordingStart: sql`excluded.recording_start`,
-        recordingEnd: sql`excluded.recording_end`,
-        recordingType: sql`excluded.recording_type`,
-        // A file listed while processing may have had no type yet.
-        fileType: sql`excluded.file_type`,
-      },
-    })
-    .returning({ storageKey: recordingFiles.storageKey });
-  // How many of them are not stored yet.
-  return rows.filter((row) => !row.storageKey).length;
+  return { ...erased!, isNew: false, unstoredFiles: 0 };
 }
 
 /**
@@ -160,6 +189,26 @@ export function findRecordingsByMeetingId(db: Db, connectionId: string, meetingI
     .from(recordings)
     .where(and(eq(recordings.connectionId, connectionId), eq(recordings.meetingId, meetingId)))
     .orderBy(asc(recordings.startTime));
+}
+
+/**
+ * What an import run reads before it starts, in one statement: the recording's Zoom connection, and
+ * its host's Callport user when the host is linked (with their licence and whether they are active).
+ */
+export async function findImportContext(db: Db, connectionId: string, hostZoomId: string) {
+  const [row] = await db
+    .select({
+      connection: zoomConnections,
+      host: { userId: users.id, name: users.name, isLicensed: users.isLicensed, isActive: users.isActive },
+    })
+    .from(zoomConnections)
+    .leftJoin(
+      userLinks,
+      and(eq(userLinks.connectionId, zoomConnections.id), eq(userLinks.zoomUserId, hostZoomId)),
+    )
+    .leftJoin(users, eq(users.id, userLinks.userId))
+    .where(eq(zoomConnections.id, connectionId));
+  return row ? { connection: row.connection, host: row.host ?? undefined } : undefined;
 }
 
 export function listRecordingFiles(db: Db, recordingId: string) {

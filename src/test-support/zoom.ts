@@ -100,6 +100,8 @@ export async function startZoomTestBed(
     startClock?: Date;
     /** Share a database with other processes (multi-process tests); default: a fresh one. */
     database?: Database;
+    /** The scopes of Callport's Zoom app; default: the required and the optional ones. */
+    scopes?: string[];
   } = {},
 ): Promise<ZoomTestBed> {
   const port = await freePort();
@@ -127,7 +129,7 @@ export async function startZoomTestBed(
         ...credentials,
         redirectUris: [redirectUri],
         // The report scope lets coverage's reconciliation pass read Zoom's meeting reports (README).
-        scopes: [...requiredScopes, ...optionalScopes],
+        scopes: options.scopes ?? [...requiredScopes, ...optionalScopes],
         webhookUrl: `${callportUrl}/webhooks/zoom`,
       },
     ],
@@ -302,11 +304,13 @@ export async function startEmptyAccountBed(options: {
   zoomUsers: Array<{ email: string; firstName: string; lastName: string }>;
   addUsers(bed: ZoomTestBed): Promise<void>;
   env?: Record<string, string>;
+  scopes?: string[];
 }): Promise<ZoomTestBed> {
   const bed = await startZoomTestBed({
     scenario: 'empty',
     zoomUsers: options.zoomUsers,
     ...(options.env ? { env: options.env } : {}),
+    ...(options.scopes ? { scopes: options.scopes } : {}),
   });
   try {
     await options.addUsers(bed);
