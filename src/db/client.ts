@@ -1,7 +1,10 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
-import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -9,6 +12,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { packageRoot } from '../lib/package-root.ts';
+import { pgliteOptions } from './pglite-options.ts';
 import * as schema from './schema.ts';
 
 const migrationsFolder = path.join(packageRoot, 'src', 'db', 'migrations');
@@ -136,15 +140,12 @@ async function openPglite(options: { dataDir?: string; loadDataDir?: Blob }): Pr
   const unlock = options.dataDir ? await lockDataDir(options.dataDir) : async () => {};
   let client: PGlite;
   try {
+    if (options.dataDir && !options.loadDataDir && !existsSync(path.join(options.dataDir, 'PG_VERSION')))
+      await createDataDirApart(options.dataDir);
     client = await PGlite.create({
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-      // PGlite keeps PostgreSQL's 128 MB of shared buffers inside its WASM heap, all of it resident once
-      // touched; one team's calls fit in far less (measured: PGlite alone in a Node process on an existing
-      // data folder, about 185 MB of RSS with 32 MB, 300 MB with 128 MB; the memory bench, 357 vs 448 MB).
-      startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'],
-      // Call search strips accents (migration 0007).
-      extensions: { unaccent },
+      ...pgliteOptions(),
     });
   } catch (error) {
     await unlock();
@@ -165,6 +166,27 @@ async function openPglite(options: { dataDir?: string; loadDataDir?: Blob }): Pr
       await unlock();
     },
   };
+}
+
+/**
+ * Creates a new data folder in a child process that exits when it is done. PGlite creates one by running
+ * initdb in a second PGlite instance and a third WebAssembly module, which peaks at 730-840 MB; WebAssembly
+ * memory is never given back, so a server that created its own folder kept most of that for its life.
+ * Opening the folder afterwards costs what opening any existing folder costs.
+ */
+async function createDataDirApart(dataDir: string): Promise<void> {
+  const here = fileURLToPath(import.meta.url);
+  const script = path.join(path.dirname(here), `create-pglite-data-dir${path.extname(here)}`);
+  // From the sources (tsx, vitest) the script is TypeScript too, run through the same loader.
+  const args = here.endsWith('.ts') ? [path.join(packageRoot, 'bin', 'run-ts.js'), script] : [script];
+  try {
+    await promisify(execFile)(process.execPath, [...args, dataDir], { maxBuffer: 16 * 2 ** 20 });
+  } catch (error) {
+    const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
+    throw new Error(`could not create the embedded database in ${dataDir}: ${stderr || String(error)}`, {
+      cause: error,
+    });
+  }
 }
 
 /**
