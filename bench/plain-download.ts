@@ -1,7 +1,8 @@
 /**
  * The machine's limit for the throughput section, in its own process like Callport's importer:
  * `node bin/run-ts.js bench/plain-download.ts <job.json>` downloads every URL with plain `fetch`
- * (Bearer token, redirects followed) and the given concurrency, and prints `{ bytes, seconds }` as JSON.
+ * (Bearer token, redirects followed) and the given concurrency, and prints `{ bytes, seconds, cpuSeconds }`
+ * as JSON (cpuSeconds: its own CPU from the first request to the last byte).
  * job.json: `{ urls: string[], token: string, concurrency: number, saveTo?: string }`. With `saveTo`,
  * each file is written there (what `curl -O` does: no hashing, no database); without, the bytes are
  * only drained (the network limit).
@@ -19,6 +20,7 @@ const job = JSON.parse(await fs.readFile(process.argv[2]!, 'utf8')) as {
 let next = 0;
 let bytes = 0;
 const started = performance.now();
+const cpuStarted = process.cpuUsage();
 await Promise.all(
   Array.from({ length: job.concurrency }, async () => {
     while (next < job.urls.length) {
@@ -38,4 +40,11 @@ await Promise.all(
     }
   }),
 );
-console.log(JSON.stringify({ bytes, seconds: (performance.now() - started) / 1000 }));
+const cpu = process.cpuUsage(cpuStarted);
+console.log(
+  JSON.stringify({
+    bytes,
+    seconds: (performance.now() - started) / 1000,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+  }),
+);

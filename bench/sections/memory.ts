@@ -1,5 +1,13 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout } from 'node:timers/promises';
+import { spawnCallport } from '../../src/test-support/processes.ts';
+import { freePort } from '../../src/test-support/zoom.ts';
 import { startBenchCallport, waitForImported } from '../callport-process.ts';
 import type { Section } from '../run.ts';
+import { rssMbOf } from '../support.ts';
 
 /**
  * Issue 8 section 2: one long recording (2 GB; 512 MB in quick mode) imported by `callport start` in
@@ -11,6 +19,8 @@ const run: Section = async ({ quick }) => {
   const results = [];
   if (process.env.DATABASE_URL) results.push(await measure(quick, 'PostgreSQL'));
   results.push(await measure(quick, 'PGlite'));
+  const fresh = await freshStart();
+  results.push(fresh);
   return {
     title: `One ${results[0]!.fileMb} MB recording imported by callport start (web + worker), ${results.map((result) => result.database).join(' and ')}`,
     rows: results.flatMap((result) => result.rows.map((row) => ({ database: result.database, ...row }))),
@@ -20,7 +30,7 @@ const run: Section = async ({ quick }) => {
       ),
     ),
     notes: [
-      'The whole Callport process: web server, job queue, importer and, with PGlite, the embedded database (a fresh data folder created by that process).',
+      'The whole Callport process: web server, job queue, importer and, with PGlite, the embedded database. The import runs on a data folder that exists already (`callport users create-admin` created it, as at any start after the first); "PGlite, fresh data folder" is `callport start` on an empty folder, with nothing imported: its idle memory and its peak since it started (creating the folder included).',
     ],
   };
 };
@@ -34,7 +44,7 @@ async function measure(quick: boolean, database: 'PostgreSQL' | 'PGlite') {
   });
   try {
     const { control } = bench.emulator;
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await setTimeout(2000);
     const idle = await bench.memory();
     let peakDuringImport = idle.rssMb;
     const sampler = setInterval(() => {
@@ -83,3 +93,40 @@ async function measure(quick: boolean, database: 'PostgreSQL' | 'PGlite') {
 }
 
 export default run;
+
+/** `callport start` (embedded) on an empty data folder: what the first start of a new install costs. */
+async function freshStart() {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'callport-bench-fresh-'));
+  const port = await freePort();
+  const child = await spawnCallport(
+    'start',
+    {
+      CALLPORT_DATA_DIR: dataDir,
+      CALLPORT_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      LOG_LEVEL: 'warn',
+      // Credentials of a Zoom app no one connects: not sandbox mode (no emulator in the process).
+      ZOOM_CLIENT_ID: 'bench-fresh',
+      ZOOM_CLIENT_SECRET: randomBytes(16).toString('hex'),
+      ZOOM_WEBHOOK_SECRET_TOKEN: randomBytes(16).toString('hex'),
+    },
+    { readyTimeoutMs: 180_000 },
+  );
+  try {
+    await setTimeout(2000);
+    const memory = await rssMbOf(child.child.pid!);
+    return {
+      database: 'PGlite, fresh data folder',
+      fileMb: 0,
+      rows: [
+        { moment: 'idle after the first start (nothing imported)', rssMb: memory.rssMb },
+        { moment: 'peak since the process started (VmHWM)', rssMb: memory.peakMb },
+      ],
+      summary: { idleRssMb: memory.rssMb, processPeakRssMb: memory.peakMb },
+    };
+  } finally {
+    await child.kill('SIGTERM');
+    await fs.rm(dataDir, { recursive: true, force: true });
+  }
+}
