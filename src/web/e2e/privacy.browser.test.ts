@@ -10,9 +10,7 @@ describe('privacy settings, end to end', () => {
 
   const ui = setUpSignedInPage(
     async (bed) => {
-      await bed.admin.request('POST', '/api/users', { email: emma, name: 'Emma Dubois' });
-      await bed.connect();
-      await bed.linkZoomUsers();
+      await bed.followGuide([{ email: emma, name: 'Emma Dubois' }]);
       bed.recordEverythingToCloud();
       await bed.recordMeeting({ hostEmail: emma, topic: 'Appel à effacer' });
       // This call and Emma's two sandbox recordings, which her backfill brings.

@@ -1,3 +1,4 @@
+import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '@/api.ts';
@@ -20,28 +21,24 @@ function PasswordForm({ onClose }: { onClose: () => void }) {
   const [next, setNext] = useState('');
   const [confirmation, setConfirmation] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const [isSaving, setIsSaving] = useState(false);
-  const [isDone, setIsDone] = useState(false);
-
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setError(null);
-    if (next.length < minimumLength) return setError(t('account.tooShort', { count: minimumLength }));
-    if (next !== confirmation) return setError(t('account.mismatch'));
-    setIsSaving(true);
-    try {
-      await api.changePassword({ currentPassword: current, newPassword: next });
-      setIsDone(true);
-    } catch (caught) {
+  const change = useMutation({
+    mutationFn: () => api.changePassword({ currentPassword: current, newPassword: next }),
+    onError: (caught) =>
       setError(
         describeError(t, caught, {
           current_password_incorrect: t('account.currentIncorrect'),
           validation_failed: t('account.tooShort', { count: minimumLength }),
         }),
-      );
-    } finally {
-      setIsSaving(false);
-    }
+      ),
+  });
+  const isDone = change.isSuccess;
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setError(null);
+    if (next.length < minimumLength) return setError(t('account.tooShort', { count: minimumLength }));
+    if (next !== confirmation) return setError(t('account.mismatch'));
+    change.mutate();
   };
 
   return (
@@ -59,7 +56,7 @@ function PasswordForm({ onClose }: { onClose: () => void }) {
         ) : (
           <>
             <Button onClick={onClose}>{t('common.cancel')}</Button>
-            <Button type="submit" form="change-password-form" variant="primary" isBusy={isSaving}>
+            <Button type="submit" form="change-password-form" variant="primary" isBusy={change.isPending}>
               {t('account.submit')}
             </Button>
           </>
@@ -69,7 +66,7 @@ function PasswordForm({ onClose }: { onClose: () => void }) {
       {isDone ? (
         <Banner tone="success">{t('account.changed')}</Banner>
       ) : (
-        <form id="change-password-form" className="form" onSubmit={(event) => void submit(event)}>
+        <form id="change-password-form" className="form" onSubmit={submit}>
           {error ? <Banner tone="error">{error}</Banner> : null}
           <TextField
             label={t('account.current')}
@@ -77,7 +74,7 @@ function PasswordForm({ onClose }: { onClose: () => void }) {
             autoComplete="current-password"
             required
             value={current}
-            onChange={(event) => setCurrent(event.target.value)}
+            onValue={setCurrent}
           />
           <TextField
             label={t('account.new')}
@@ -87,7 +84,7 @@ function PasswordForm({ onClose }: { onClose: () => void }) {
             required
             minLength={minimumLength}
             value={next}
-            onChange={(event) => setNext(event.target.value)}
+            onValue={setNext}
           />
           <TextField
             label={t('account.confirm')}
@@ -95,7 +92,7 @@ function PasswordForm({ onClose }: { onClose: () => void }) {
             autoComplete="new-password"
             required
             value={confirmation}
-            onChange={(event) => setConfirmation(event.target.value)}
+            onValue={setConfirmation}
           />
         </form>
       )}

@@ -1,4 +1,10 @@
-import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, useId } from 'react';
+import {
+  type InputHTMLAttributes,
+  type KeyboardEvent,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  useId,
+} from 'react';
 
 interface FieldFrameProps {
   id: string;
@@ -8,7 +14,8 @@ interface FieldFrameProps {
   children: ReactNode;
 }
 
-function FieldFrame({ id, label, hint, error, children }: FieldFrameProps) {
+/** A labelled field around any control whose id is `id` (TextField and SelectField use it). */
+export function FieldFrame({ id, label, hint, error, children }: FieldFrameProps) {
   return (
     <div className={`field ${error ? 'field-invalid' : ''}`}>
       <label className="field-label" htmlFor={id}>
@@ -38,14 +45,17 @@ interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id
   label: ReactNode;
   hint?: ReactNode;
   error?: string | null;
+  /** Called with the new text on every change (instead of `onChange`'s event). */
+  onValue?: (value: string) => void;
 }
 
-export function TextField({ label, hint, error, className, ...rest }: TextFieldProps) {
+export function TextField({ label, hint, error, className, onValue, ...rest }: TextFieldProps) {
   const id = useId();
   return (
     <FieldFrame id={id} label={label} hint={hint} error={error}>
       <input
         {...rest}
+        onChange={onValue ? (event) => onValue(event.target.value) : rest.onChange}
         id={id}
         className={`input ${className ?? ''}`}
         aria-invalid={error ? true : undefined}
@@ -60,14 +70,17 @@ interface SelectFieldProps extends Omit<SelectHTMLAttributes<HTMLSelectElement>,
   hint?: ReactNode;
   error?: string | null;
   options: { value: string; label: string }[];
+  /** Called with the chosen value on every change (instead of `onChange`'s event). */
+  onValue?: (value: string) => void;
 }
 
-export function SelectField({ label, hint, error, options, className, ...rest }: SelectFieldProps) {
+export function SelectField({ label, hint, error, options, className, onValue, ...rest }: SelectFieldProps) {
   const id = useId();
   return (
     <FieldFrame id={id} label={label} hint={hint} error={error}>
       <select
         {...rest}
+        onChange={onValue ? (event) => onValue(event.target.value) : rest.onChange}
         id={id}
         className={`input select ${className ?? ''}`}
         aria-invalid={error ? true : undefined}
@@ -108,24 +121,27 @@ export function CheckboxField({ label, hint, ...rest }: CheckboxFieldProps) {
 }
 
 /**
- * A one-line box of an inline form (the button beside it), whose label is also its placeholder;
- * `rows` makes it a text area.
+ * A one-line box of a toolbar or an inline form (the button beside it), whose label is also its
+ * placeholder; `type="search"` makes it a search box, `rows` a text area.
  */
 export function InlineInput({
   label,
   value,
   onValue,
   className = 'input',
+  type,
   ...rest
 }: {
   label: string;
   value: string;
   onValue: (value: string) => void;
   className?: string;
+  type?: 'search';
   placeholder?: string;
   required?: boolean;
   maxLength?: number;
   rows?: number;
+  onKeyDown?: (event: KeyboardEvent<HTMLInputElement | HTMLTextAreaElement>) => void;
 }) {
   const props = {
     className,
@@ -137,6 +153,50 @@ export function InlineInput({
   return rest.rows ? (
     <textarea {...props} onChange={(event) => onValue(event.target.value)} />
   ) : (
-    <input {...props} onChange={(event) => onValue(event.target.value)} />
+    <input {...props} type={type} onChange={(event) => onValue(event.target.value)} />
+  );
+}
+
+/**
+ * A select of a toolbar or an inline form, from `options`; `label` names it for screen readers when
+ * no visible label does.
+ */
+export function InlineSelect({
+  label,
+  value,
+  onValue,
+  options,
+  className = 'input',
+}: {
+  label?: string;
+  value: string;
+  onValue: (value: string) => void;
+  options: Array<{ value: string; label: string }>;
+  className?: string;
+}) {
+  return (
+    <select
+      className={className}
+      aria-label={label}
+      value={value}
+      onChange={(event) => onValue(event.target.value)}
+    >
+      {options.map((option) => (
+        <option key={option.value} value={option.value}>
+          {option.label}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** A control of a toolbar or an inline form with its name above it (the library's filters, sharing). */
+export function LabelledField({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the control is `children`, inside the label.
+    <label className="filter-field">
+      <span>{label}</span>
+      {children}
+    </label>
   );
 }

@@ -4,7 +4,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '@/api.ts';
 import { Banner } from '@/components/banner.tsx';
-import { InlineInput } from '@/components/field.tsx';
+import { InlineInput, InlineSelect, LabelledField } from '@/components/field.tsx';
 import { describeError } from '@/errors.ts';
 import { formatClock, formatDate, parseClock } from '@/format.ts';
 import { colleaguesQuery, queryKeys, sharesQuery, useAction } from '@/queries.ts';
@@ -163,19 +163,15 @@ export function CallSharing({ call }: { call: CallDetail }) {
       {error ? <Banner tone="error">{error}</Banner> : null}
       {sharesResult.error ? <Banner tone="error">{describeError(t, sharesResult.error)}</Banner> : null}
       <div className="inline-form">
-        <select
-          className="input"
-          aria-label={t('sharing.colleague')}
+        <InlineSelect
+          label={t('sharing.colleague')}
           value={colleague}
-          onChange={(event) => setColleague(event.target.value)}
-        >
-          <option value="">{t('sharing.pickColleague')}</option>
-          {colleagues.map((person) => (
-            <option key={person.id} value={person.id}>
-              {person.name}
-            </option>
-          ))}
-        </select>
+          onValue={setColleague}
+          options={[
+            { value: '', label: t('sharing.pickColleague') },
+            ...colleagues.map((person) => ({ value: person.id, label: person.name })),
+          ]}
+        />
         <button
           type="button"
           className="btn btn-secondary"
@@ -187,27 +183,29 @@ export function CallSharing({ call }: { call: CallDetail }) {
       </div>
       {call.canSharePublicly ? (
         <div className="inline-form inline-form-fields">
-          <label className="filter-field">
-            <span>{t('sharing.what')}</span>
-            <select className="input" value={target} onChange={(event) => setTarget(event.target.value)}>
-              <option value="">{t('sharing.wholeCall')}</option>
-              {call.highlights.map((highlight) => (
-                <option key={highlight.id} value={highlight.id}>
-                  {t('sharing.highlight', { title: highlight.title })}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="filter-field">
-            <span>{t('sharing.expiresIn')}</span>
-            <select className="input" value={days} onChange={(event) => setDays(event.target.value)}>
-              {['1', '7', '30', '90'].map((value) => (
-                <option key={value} value={value}>
-                  {t('sharing.days', { count: Number(value) })}
-                </option>
-              ))}
-            </select>
-          </label>
+          <LabelledField label={t('sharing.what')}>
+            <InlineSelect
+              value={target}
+              onValue={setTarget}
+              options={[
+                { value: '', label: t('sharing.wholeCall') },
+                ...call.highlights.map((highlight) => ({
+                  value: highlight.id,
+                  label: t('sharing.highlight', { title: highlight.title }),
+                })),
+              ]}
+            />
+          </LabelledField>
+          <LabelledField label={t('sharing.expiresIn')}>
+            <InlineSelect
+              value={days}
+              onValue={setDays}
+              options={['1', '7', '30', '90'].map((value) => ({
+                value,
+                label: t('sharing.days', { count: Number(value) }),
+              }))}
+            />
+          </LabelledField>
           <button type="button" className="btn btn-secondary" onClick={createLink}>
             {t('sharing.createLink')}
           </button>

@@ -3,6 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { Banner } from '@/components/banner.tsx';
+import { InlineInput } from '@/components/field.tsx';
 import { PageHeader } from '@/components/layout.tsx';
 import { useDocumentTitle } from '@/components/use-document-title.ts';
 import { describeError } from '@/errors.ts';
@@ -303,13 +304,11 @@ export function CallPage() {
             </p>
           ) : (
             <div className="toolbar transcript-find">
-              <input
+              <InlineInput
                 type="search"
-                className="input"
-                aria-label={t('library.findInTranscript')}
-                placeholder={t('library.findInTranscript')}
+                label={t('library.findInTranscript')}
                 value={findText}
-                onChange={(event) => setFindText(event.target.value)}
+                onValue={setFindText}
                 onKeyDown={(event) => {
                   if (event.key === 'Enter') step(event.shiftKey ? -1 : 1);
                 }}

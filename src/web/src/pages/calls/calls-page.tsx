@@ -6,6 +6,7 @@ import { Link, useSearchParams } from 'react-router';
 import { Banner } from '@/components/banner.tsx';
 import { Button } from '@/components/button.tsx';
 import { EmptyState } from '@/components/empty-state.tsx';
+import { InlineInput, InlineSelect, LabelledField } from '@/components/field.tsx';
 import { Icon } from '@/components/icons.tsx';
 import { PageHeader } from '@/components/layout.tsx';
 import { useDocumentTitle } from '@/components/use-document-title.ts';
@@ -112,63 +113,53 @@ export function CallsPage() {
       ) : (
         <div className="card card-flush">
           <div className="filters">
-            <input
+            <InlineInput
               type="search"
               className="input filters-search"
-              placeholder={t('library.search')}
-              aria-label={t('library.search')}
+              label={t('library.search')}
               value={typed}
-              onChange={(event) => setTyped(event.target.value)}
+              onValue={setTyped}
             />
             {isAdmin ? (
-              <label className="filter-field">
-                <span>{t('callLibrary.host')}</span>
-                <select
-                  className="input"
+              <LabelledField label={t('callLibrary.host')}>
+                <InlineSelect
                   value={filters.userId}
-                  onChange={(event) => setFilter('userId', event.target.value)}
-                >
-                  <option value="">{t('library.anyone')}</option>
-                  {hosts.map((user) => (
-                    <option key={user.id} value={user.id}>
-                      {user.name}
-                    </option>
-                  ))}
-                </select>
-              </label>
+                  onValue={(value) => setFilter('userId', value)}
+                  options={[
+                    { value: '', label: t('library.anyone') },
+                    ...hosts.map((user) => ({ value: user.id, label: user.name })),
+                  ]}
+                />
+              </LabelledField>
             ) : null}
-            <label className="filter-field">
-              <span>{t('library.participants')}</span>
-              <select
-                className="input"
+            <LabelledField label={t('library.participants')}>
+              <InlineSelect
                 value={filters.participants}
-                onChange={(event) => setFilter('participants', event.target.value)}
-              >
-                <option value="">{t('library.anyone')}</option>
-                <option value="external">{t('library.withExternal')}</option>
-                <option value="internal">{t('library.internalOnly')}</option>
-              </select>
-            </label>
-            <label className="filter-field">
-              <span>{t('callLibrary.from')}</span>
+                onValue={(value) => setFilter('participants', value)}
+                options={[
+                  { value: '', label: t('library.anyone') },
+                  { value: 'external', label: t('library.withExternal') },
+                  { value: 'internal', label: t('library.internalOnly') },
+                ]}
+              />
+            </LabelledField>
+            <LabelledField label={t('callLibrary.from')}>
               <input
                 type="date"
                 className="input"
                 value={filters.from}
                 onChange={(event) => setFilter('from', event.target.value)}
               />
-            </label>
-            <label className="filter-field">
-              <span>{t('callLibrary.to')}</span>
+            </LabelledField>
+            <LabelledField label={t('callLibrary.to')}>
               <input
                 type="date"
                 className="input"
                 value={filters.to}
                 onChange={(event) => setFilter('to', event.target.value)}
               />
-            </label>
-            <label className="filter-field">
-              <span>{t('library.minMinutes')}</span>
+            </LabelledField>
+            <LabelledField label={t('library.minMinutes')}>
               <input
                 type="number"
                 min={0}
@@ -176,34 +167,30 @@ export function CallsPage() {
                 value={filters.minMinutes}
                 onChange={(event) => setFilter('minMinutes', event.target.value)}
               />
-            </label>
-            <label className="filter-field">
-              <span>{t('library.transcript')}</span>
-              <select
-                className="input"
+            </LabelledField>
+            <LabelledField label={t('library.transcript')}>
+              <InlineSelect
                 value={filters.hasTranscript}
-                onChange={(event) => setFilter('hasTranscript', event.target.value)}
-              >
-                <option value="">{t('library.any')}</option>
-                <option value="true">{t('library.withTranscript')}</option>
-                <option value="false">{t('library.withoutTranscript')}</option>
-              </select>
-            </label>
-            <label className="filter-field">
-              <span>{t('library.sort')}</span>
-              <select
-                className="input"
+                onValue={(value) => setFilter('hasTranscript', value)}
+                options={[
+                  { value: '', label: t('library.any') },
+                  { value: 'true', label: t('library.withTranscript') },
+                  { value: 'false', label: t('library.withoutTranscript') },
+                ]}
+              />
+            </LabelledField>
+            <LabelledField label={t('library.sort')}>
+              <InlineSelect
                 value={filters.sort || 'newest'}
-                onChange={(event) =>
-                  setFilter('sort', event.target.value === 'newest' ? '' : event.target.value)
-                }
-              >
-                <option value="newest">{t('library.sortNewest')}</option>
-                <option value="oldest">{t('library.sortOldest')}</option>
-                <option value="longest">{t('library.sortLongest')}</option>
-                <option value="shortest">{t('library.sortShortest')}</option>
-              </select>
-            </label>
+                onValue={(value) => setFilter('sort', value === 'newest' ? '' : value)}
+                options={[
+                  { value: 'newest', label: t('library.sortNewest') },
+                  { value: 'oldest', label: t('library.sortOldest') },
+                  { value: 'longest', label: t('library.sortLongest') },
+                  { value: 'shortest', label: t('library.sortShortest') },
+                ]}
+              />
+            </LabelledField>
           </div>
           <p className="table-summary" aria-live="polite">
             {/* Past the cap the server stops counting: say "more than", never a made-up figure. */}

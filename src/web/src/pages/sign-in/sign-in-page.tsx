@@ -76,7 +76,7 @@ export function SignInPage() {
               required
               autoFocus
               value={email}
-              onChange={(event) => setEmail(event.target.value)}
+              onValue={setEmail}
             />
             <TextField
               label={t('signIn.password')}
@@ -85,7 +85,7 @@ export function SignInPage() {
               autoComplete="current-password"
               required
               value={password}
-              onChange={(event) => setPassword(event.target.value)}
+              onValue={setPassword}
             />
             <Button type="submit" variant="primary" className="btn-block" isBusy={isSubmitting}>
               {isSubmitting ? t('signIn.submitting') : t('signIn.submit')}

@@ -74,7 +74,7 @@ function RetentionCard() {
         hint={t('privacy.retentionHint')}
         value={choice}
         disabled={saved === undefined}
-        onChange={(event) => setPicked(event.target.value)}
+        onValue={setPicked}
         options={[
           { value: 'forever', label: t('privacy.forever') },
           ...choices.map((count) => ({ value: String(count), label: t('privacy.days', { count }) })),
@@ -168,14 +168,14 @@ function ErasePersonCard() {
           required
           autoComplete="off"
           value={email}
-          onChange={(event) => setEmail(event.target.value)}
+          onValue={setEmail}
         />
         <TextField
           label={t('privacy.otherNamesLabel')}
           hint={t('privacy.otherNamesHint')}
           autoComplete="off"
           value={otherNames}
-          onChange={(event) => setOtherNames(event.target.value)}
+          onValue={setOtherNames}
         />
         <Button type="submit" variant="danger" disabled={!email.trim()}>
           {t('privacy.erase')}

@@ -1,10 +1,12 @@
 import type { ImportUsersResult } from '@contract/index.ts';
+import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '@/api.ts';
 import { Banner } from '@/components/banner.tsx';
 import { Button } from '@/components/button.tsx';
 import { Dialog } from '@/components/dialog.tsx';
+import { FieldFrame } from '@/components/field.tsx';
 import { describeError } from '@/errors.ts';
 
 const example = `email,name,role,licensed,language
@@ -29,8 +31,16 @@ function ImportUsersForm({ onClose, onImported }: ImportUsersDialogProps) {
   const [csv, setCsv] = useState('');
   const [fileName, setFileName] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [isImporting, setIsImporting] = useState(false);
   const [result, setResult] = useState<ImportUsersResult | null>(null);
+  const importUsers = useMutation({
+    mutationFn: (text: string) => api.importUsers(text),
+    onSuccess: (imported) => {
+      setResult(imported);
+      onImported(imported);
+    },
+    onError: (caught) => setError(describeError(t, caught)),
+  });
+  const isImporting = importUsers.isPending;
 
   const readFile = async (file: File | undefined) => {
     setError(null);
@@ -43,23 +53,14 @@ function ImportUsersForm({ onClose, onImported }: ImportUsersDialogProps) {
     }
   };
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
+  const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     setError(null);
     if (!csv.trim()) {
       setError(t('users.importDialog.empty'));
       return;
     }
-    setIsImporting(true);
-    try {
-      const imported = await api.importUsers(csv);
-      setResult(imported);
-      onImported(imported);
-    } catch (caught) {
-      setError(describeError(t, caught));
-    } finally {
-      setIsImporting(false);
-    }
+    importUsers.mutate(csv);
   };
 
   const reset = () => {
@@ -97,16 +98,13 @@ function ImportUsersForm({ onClose, onImported }: ImportUsersDialogProps) {
       {result ? (
         <ImportResult result={result} />
       ) : (
-        <form id="import-users-form" className="form" onSubmit={(event) => void submit(event)}>
+        <form id="import-users-form" className="form" onSubmit={submit}>
           {error ? <Banner tone="error">{error}</Banner> : null}
           <details className="example">
             <summary>{t('users.importDialog.example')}</summary>
             <pre>{example}</pre>
           </details>
-          <div className="field">
-            <label className="field-label" htmlFor={fileId}>
-              {t('users.importDialog.file')}
-            </label>
+          <FieldFrame id={fileId} label={t('users.importDialog.file')} hint={fileName}>
             <input
               id={fileId}
               className="file-input"
@@ -114,12 +112,8 @@ function ImportUsersForm({ onClose, onImported }: ImportUsersDialogProps) {
               accept=".csv,text/csv,text/plain"
               onChange={(event) => void readFile(event.target.files?.[0])}
             />
-            {fileName ? <p className="field-hint">{fileName}</p> : null}
-          </div>
-          <div className="field">
-            <label className="field-label" htmlFor={pasteId}>
-              {t('users.importDialog.paste')}
-            </label>
+          </FieldFrame>
+          <FieldFrame id={pasteId} label={t('users.importDialog.paste')}>
             <textarea
               id={pasteId}
               className="input textarea mono"
@@ -132,7 +126,7 @@ function ImportUsersForm({ onClose, onImported }: ImportUsersDialogProps) {
                 setFileName(null);
               }}
             />
-          </div>
+          </FieldFrame>
         </form>
       )}
     </Dialog>

@@ -128,7 +128,7 @@ function UserForm({ user, isSelf, onClose, onSaved }: UserFormDialogProps) {
             autoFocus
             value={email}
             error={fieldErrors.email}
-            onChange={(event) => setEmail(event.target.value)}
+            onValue={setEmail}
           />
         )}
         <TextField
@@ -138,7 +138,7 @@ function UserForm({ user, isSelf, onClose, onSaved }: UserFormDialogProps) {
           autoFocus={isEdit}
           value={name}
           error={fieldErrors.name}
-          onChange={(event) => setName(event.target.value)}
+          onValue={setName}
         />
         <div className="form-row">
           <SelectField
@@ -185,7 +185,7 @@ function UserForm({ user, isSelf, onClose, onSaved }: UserFormDialogProps) {
           value={password}
           hint={isEdit ? t('users.form.newPasswordHint') : t('users.form.passwordHint')}
           error={fieldErrors.password}
-          onChange={(event) => setPassword(event.target.value)}
+          onValue={setPassword}
         />
       </form>
     </Dialog>

@@ -241,7 +241,7 @@ export function CoverageSection() {
         <TextField
           label={t('coverage.domains')}
           value={domains}
-          onChange={(event) => setDomains(event.target.value)}
+          onValue={setDomains}
           placeholder={t('coverage.domainsPlaceholder')}
         />
         <div className="form-actions">

@@ -7,6 +7,7 @@ import { api } from '@/api.ts';
 import { Banner } from '@/components/banner.tsx';
 import { Button } from '@/components/button.tsx';
 import { FeedbackBanners, useFeedback } from '@/components/feedback.tsx';
+import { InlineInput } from '@/components/field.tsx';
 import { Table } from '@/components/table.tsx';
 import { formatDateTime } from '@/format.ts';
 import { describeMessage } from '@/messages.ts';
@@ -150,13 +151,7 @@ export function ZoomImportsPage() {
             <p className="muted">{t('zoomImports.firstCallNone')}</p>
           )}
           <form onSubmit={submitDiagnosis} className="toolbar">
-            <input
-              className="input"
-              value={meeting}
-              onChange={(event) => setMeeting(event.target.value)}
-              placeholder={t('zoomImports.meetingPlaceholder')}
-              aria-label={t('zoomImports.meetingPlaceholder')}
-            />
+            <InlineInput label={t('zoomImports.meetingPlaceholder')} value={meeting} onValue={setMeeting} />
             <Button type="submit" variant="secondary" disabled={!meeting.trim()} isBusy={diagnose.isPending}>
               {t('zoomImports.diagnose')}
             </Button>

@@ -7,6 +7,7 @@ import { Banner } from '@/components/banner.tsx';
 import { Button } from '@/components/button.tsx';
 import { Dialog } from '@/components/dialog.tsx';
 import { FeedbackBanners, useFeedback } from '@/components/feedback.tsx';
+import { InlineSelect } from '@/components/field.tsx';
 import { Table } from '@/components/table.tsx';
 import { formatDateTime } from '@/format.ts';
 import { describeMessage } from '@/messages.ts';
@@ -125,19 +126,15 @@ export function ZoomPolicyPage() {
             </Button>
             {policy.zoomGroups.length > 0 ? (
               <>
-                <select
-                  className="input"
-                  aria-label={t('zoomPolicy.pickGroup')}
+                <InlineSelect
+                  label={t('zoomPolicy.pickGroup')}
                   value={pickedGroup}
-                  onChange={(event) => setPickedGroup(event.target.value)}
-                >
-                  <option value="">{t('zoomPolicy.pickGroup')}</option>
-                  {policy.zoomGroups.map((group) => (
-                    <option key={group.id} value={group.id}>
-                      {group.name}
-                    </option>
-                  ))}
-                </select>
+                  onValue={setPickedGroup}
+                  options={[
+                    { value: '', label: t('zoomPolicy.pickGroup') },
+                    ...policy.zoomGroups.map((group) => ({ value: group.id, label: group.name })),
+                  ]}
+                />
                 <Button
                   variant="secondary"
                   disabled={!pickedGroup}

@@ -6,6 +6,7 @@ import { api } from '@/api.ts';
 import { Banner } from '@/components/banner.tsx';
 import { Button } from '@/components/button.tsx';
 import { FeedbackBanners, useFeedback } from '@/components/feedback.tsx';
+import { InlineInput } from '@/components/field.tsx';
 import { Table } from '@/components/table.tsx';
 import { UnsavedChangesGuard } from '@/components/unsaved-changes-guard.tsx';
 import { formatDate, formatDateTime } from '@/format.ts';
@@ -125,14 +126,7 @@ export function ZoomUsersPage() {
       <Banner tone="info">{t('zoomUsers.scope')}</Banner>
       <div className="card card-flush">
         <div className="toolbar">
-          <input
-            type="search"
-            className="input"
-            placeholder={t('zoomUsers.search')}
-            aria-label={t('zoomUsers.search')}
-            value={filter}
-            onChange={(event) => setFilter(event.target.value)}
-          />
+          <InlineInput type="search" label={t('zoomUsers.search')} value={filter} onValue={setFilter} />
           <span className="muted">
             {mapping?.lastSyncedAt
               ? t('zoomUsers.lastSync', { date: formatDateTime(mapping.lastSyncedAt) })
