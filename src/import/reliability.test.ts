@@ -1,3 +1,4 @@
+import { and, gt, inArray, isNotNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../db/index.ts';
 import { type CallportProcess, spawnCallport } from '../test-support/processes.ts';
@@ -12,11 +13,22 @@ type StoredFile = {
 };
 
 async function linkTeam(bed: ZoomTestBed, emails: string[]) {
-  for (const email of emails)
-    await bed.admin.request('POST', '/api/users', { email, name: email.split('@')[0] });
-  await bed.connect();
-  await bed.linkZoomUsers();
+  await bed.followGuide(emails.map((email) => ({ email, name: email.split('@')[0]! })));
   bed.recordEverythingToCloud();
+}
+
+/** Recordings claimed by an import job whose claim still stands, and by which job. */
+async function liveClaims(bed: ZoomTestBed, uuids: string[]) {
+  return bed.app.database.db
+    .select({ job: schema.recordings.claimedByJob, status: schema.recordings.status })
+    .from(schema.recordings)
+    .where(
+      and(
+        inArray(schema.recordings.meetingUuid, uuids),
+        isNotNull(schema.recordings.claimedByJob),
+        gt(schema.recordings.claimedUntil, new Date()),
+      ),
+    );
 }
 
 /** Every recording imported once, one call each, and every stored file identical to Zoom's. */
@@ -96,8 +108,17 @@ describe('import under faults', () => {
     }
     await control.advanceClock(5);
     await control.flushWebhooks();
-    // Resets keep happening for a while: each attempt resumes where the last one stopped.
-    await new Promise((resolve) => setTimeout(resolve, 6000));
+    // Resets go on until a download that resumed (206, from the bytes a cut attempt had stored) is cut
+    // in its turn: each attempt resumes where the last one stopped.
+    await expect
+      .poll(
+        () =>
+          control
+            .requestLog()
+            .some((entry) => entry.status === 206 && entry.fault?.startsWith('reset') === true),
+        { timeout: 90_000, interval: 500 },
+      )
+      .toBe(true);
     control.setFaults({ resetDownloadsAfterBytes: null });
     // Dropped webhooks are found by the sweep; sweeping again must not duplicate anything.
     await bed.admin.request('POST', '/api/integrations/zoom/imports/sweep');
@@ -110,8 +131,7 @@ describe('import under faults', () => {
         { timeout: 90_000, interval: 1000 },
       )
       .toBe(6);
-    await bed.admin.request('POST', '/api/integrations/zoom/imports/sweep');
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await bed.sweepNow();
     control.resetFaults();
     await expectExactlyOnce(bed, uuids);
   }, 150_000);
@@ -155,21 +175,30 @@ describe.skipIf(!process.env.DATABASE_URL)('import across worker crashes (Postgr
       DATABASE_URL: (bed.app.database as { url?: string }).url!,
       CALLPORT_ENCRYPTION_KEY: bed.app.config.CALLPORT_ENCRYPTION_KEY!,
       CALLPORT_DATA_DIR: bed.app.config.dataDir,
-      ZOOM_CLIENT_ID: bed.zoomApp.clientId,
-      ZOOM_CLIENT_SECRET: bed.zoomApp.clientSecret,
-      ZOOM_WEBHOOK_SECRET_TOKEN: bed.zoomApp.webhookSecretToken!,
-      ZOOM_OAUTH_URL: bed.emulator.oauthUrl,
-      ZOOM_API_URL: bed.emulator.apiUrl,
+      ...bed.zoomAppEnv,
       SWEEP_INTERVAL_MINUTES: '60',
       IMPORT_RETRY_DELAY_SECONDS: '1',
       WORKER_CONCURRENCY: '2',
     };
-    let kills = 0;
+    // Each worker is killed while it holds an import: once a job no earlier worker ran has claimed a
+    // recording (a claimed recording is free again a lease after its worker dies, 60 s).
+    const killedJobs = new Set<string>();
     for (let round = 0; round < 4; round++) {
       worker = await spawnCallport('worker', env);
-      await new Promise((resolve) => setTimeout(resolve, 1500 + round * 500));
+      const isThisWorkers = (claim: { job: string | null }) => !killedJobs.has(claim.job!);
+      await expect
+        .poll(async () => (await liveClaims(bed, uuids)).some(isThisWorkers), {
+          timeout: 150_000,
+          interval: 200,
+        })
+        .toBe(true);
       await worker.kill('SIGKILL');
-      kills++;
+      // Killed mid-import: the claim it held is still there, the recording not imported (a finished
+      // import gives its claim back in the statement that marks it imported).
+      const held = (await liveClaims(bed, uuids)).filter(isThisWorkers);
+      expect(held.length, `round ${round}`).toBeGreaterThan(0);
+      expect(held.map((claim) => claim.status).filter((status) => status === 'imported')).toEqual([]);
+      for (const claim of held) killedJobs.add(claim.job!);
     }
     control.setFaults({ slowResponses: [] });
     worker = await spawnCallport('worker', env);
@@ -182,7 +211,6 @@ describe.skipIf(!process.env.DATABASE_URL)('import across worker crashes (Postgr
         { timeout: 180_000, interval: 1000 },
       )
       .toBe(5);
-    expect(kills).toBe(4);
     await expectExactlyOnce(bed, uuids);
-  }, 300_000);
+  }, 600_000);
 });
