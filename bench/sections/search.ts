@@ -87,6 +87,7 @@ const run: Section = async ({ quick }) => {
     const sizes = await database.executeSql(`SELECT
       pg_relation_size('transcript_documents_fr_search_idx') + pg_relation_size('transcript_documents_en_search_idx') AS documents_index,
       pg_total_relation_size('transcript_documents') AS documents_total,
+      pg_relation_size('transcript_documents_phrase_pairs_idx') AS pairs_index,
       pg_relation_size('calls_search_idx') AS calls_index,
       pg_total_relation_size('transcript_lines') AS lines_total,
       (SELECT count(*) FROM transcript_lines) AS line_count`);
@@ -103,6 +104,7 @@ const run: Section = async ({ quick }) => {
         p95Ms: percentile(all, 95),
         worstQueryP95Ms: Math.max(...rows.map((row) => Number(row.p95Ms))),
         transcriptIndexMb: mb(size.documents_index),
+        phrasePairsIndexMb: mb(size.pairs_index),
         transcriptDocumentsWithIndexMb: mb(size.documents_total),
         callsIndexMb: mb(size.calls_index),
         linesTableWithIndexesMb: mb(size.lines_total),

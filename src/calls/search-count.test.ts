@@ -9,8 +9,9 @@ import { searchCalls } from './search-calls.ts';
 
 let database: Database;
 let admin: Parameters<typeof searchCalls>[1];
-/** "Call 2": a French one. */
+/** "Call 2" and "Call 4": French ones. */
 let frenchCallId: string;
+let otherFrenchCallId: string;
 
 const search = (query: Record<string, string>) =>
   searchCalls(database.db, admin, callListQuerySchema.parse(query));
@@ -22,6 +23,8 @@ beforeAll(async () => {
   admin = { userId: adminId, organizationId, role: 'admin', email: 'admin@bulk.test', sessionIdHash: '' };
   const [second] = (await database.executeSql("SELECT id FROM calls WHERE topic = 'Call 2'")).rows;
   frenchCallId = second!.id as string;
+  const [fourth] = (await database.executeSql("SELECT id FROM calls WHERE topic = 'Call 4'")).rows;
+  otherFrenchCallId = fourth!.id as string;
 });
 afterAll(() => database?.close());
 
@@ -55,5 +58,40 @@ describe('how many calls match', () => {
     await replaceTranscript(database.db, frenchCallId, []);
     expect((await search({ q: 'remise' })).total).toBe(0);
     expect((await search({ hasTranscript: 'true' })).total).toBe(0);
+  });
+
+  it('finds a phrase only where its words are said in that order, narrowed by the pairs of words said in a row', async () => {
+    await replaceTranscript(database.db, frenchCallId, [
+      { speaker: 'Emma', startMs: 0, endMs: 4000, text: "Prenons rendez-vous avec l'équipe du contrat." },
+      { speaker: 'Paul', startMs: 4000, endMs: 8000, text: 'La remise dépend du volume.' },
+    ]);
+    await replaceTranscript(database.db, otherFrenchCallId, [
+      { speaker: 'Léa', startMs: 0, endMs: 4000, text: 'Le volume dépend de la remise sur le contrat.' },
+    ]);
+    const found = async (q: string) => (await search({ q, sort: 'oldest' })).calls.map((call) => call.id);
+    // Typed without accents, a hyphenated word, an elision, stopwords between the words, across two
+    // lines, with another word or phrase beside it.
+    for (const q of [
+      '"remise depend"',
+      '"prenons rendez-vous"',
+      '"rendez-vous avec l\'equipe"',
+      '"contrat la remise"',
+      '"depend du volume" contrat',
+      '"remise dépend" "prenons rendez-vous"',
+    ]) {
+      expect(await found(q), q).toEqual([frenchCallId]);
+    }
+    expect(await found('"volume depend"')).toEqual([otherFrenchCallId]);
+    // The words said, but not in that order or not side by side.
+    for (const q of ['"depend remise"', '"remise volume"', '"prenons l\'equipe"']) {
+      expect(await found(q), q).toEqual([]);
+    }
+    // A phrase excluded or one choice among others does not narrow anything.
+    expect(await found('contrat -"remise depend"')).toEqual([otherFrenchCallId]);
+    expect(await found('contrat - "remise depend"')).toEqual([otherFrenchCallId]);
+    expect(await found('"depend remise" or "volume depend"')).toEqual([otherFrenchCallId]);
+    expect(await found('"depend remise" OR contrat')).toEqual([otherFrenchCallId, frenchCallId]);
+    await replaceTranscript(database.db, frenchCallId, []);
+    await replaceTranscript(database.db, otherFrenchCallId, []);
   });
 });

@@ -424,6 +424,17 @@ export const transcriptDocuments = pgTable(
       .references(() => calls.id, { onDelete: 'cascade' }),
     language: text('language', { enum: callLanguages }).notNull(),
     searchVector: tsvector('search_vector').notNull(),
+    /**
+     * Every pair of lexemes said one after the other in the document (positions n and n + 1), hashed
+     * (`callport_phrase_pairs`, migration 0015). A phrase's index cannot tell where words stand, so
+     * PostgreSQL checked the phrase in every document holding its words (most calls for common words,
+     * each a document read out of line); the pairs a phrase needs narrow that to the calls that say its
+     * words in that order (a hash collision only lets one more document through to that check).
+     */
+    phrasePairs: integer('phrase_pairs')
+      .array()
+      .notNull()
+      .generatedAlwaysAs(sql`callport_phrase_pairs(search_vector)`),
   },
   // `fastupdate` off: entries go into the index as each call is imported, never into a pending list.
   // A pending list (flushed only by VACUUM, which PGlite never runs by itself) made the planner price
@@ -441,6 +452,9 @@ export const transcriptDocuments = pgTable(
       .using('gin', table.searchVector)
       .with({ fastupdate: false })
       .where(sql`language = 'en'`),
+    index('transcript_documents_phrase_pairs_idx')
+      .using('gin', table.phrasePairs)
+      .with({ fastupdate: false }),
   ],
 );
 
