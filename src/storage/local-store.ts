@@ -18,15 +18,23 @@ const writeBatchBytes = 2 ** 20;
  */
 export class LocalBlobStore implements BlobStore {
   readonly kind = 'local';
-  /** Folders this store made lately: a recording's files share one, made once instead of per file. */
-  readonly #madeFolders = new Set<string>();
+  /**
+   * Folders this store made lately (or is making): a recording's files, stored at once, share one,
+   * made once instead of once per file.
+   */
+  readonly #madeFolders = new Map<string, Promise<void>>();
   constructor(readonly root: string) {}
 
-  async #makeFolder(folder: string): Promise<void> {
-    if (this.#madeFolders.has(folder)) return;
-    await fs.mkdir(folder, { recursive: true });
-    if (this.#madeFolders.size >= 256) this.#madeFolders.clear();
-    this.#madeFolders.add(folder);
+  #makeFolder(folder: string): Promise<void> {
+    let made = this.#madeFolders.get(folder);
+    if (!made) {
+      if (this.#madeFolders.size >= 256) this.#madeFolders.clear();
+      made = fs.mkdir(folder, { recursive: true }).then(() => {});
+      // A failure is not kept: the next file tries again.
+      made.catch(() => this.#madeFolders.delete(folder));
+      this.#madeFolders.set(folder, made);
+    }
+    return made;
   }
 
   /** Opens `part`; a folder removed since this store made it (its recording erased by another process) is made again. */
@@ -116,7 +124,7 @@ export class LocalBlobStore implements BlobStore {
   async deletePrefix(prefix: string): Promise<void> {
     assertSafeKey(prefix);
     const removed = path.join(this.root, prefix);
-    for (const folder of this.#madeFolders)
+    for (const folder of this.#madeFolders.keys())
       if (folder === removed || folder.startsWith(`${removed}${path.sep}`)) this.#madeFolders.delete(folder);
     // An import still writing into the folder (its recording was just erased) can add a file between
     // the listing and the rmdir (ENOTEMPTY): Node's own retries take the newcomer too.
