@@ -139,7 +139,7 @@ export async function startCallport(
     routes.push(registerUserMappingRoutes(userMapping));
     const recordingPolicy = new RecordingPolicyFeature({ ...featureDeps, userMapping });
     routes.push(registerRecordingPolicyRoutes(recordingPolicy));
-    const store = openBlobStore({
+    const store = await openBlobStore({
       storageUrl: config.STORAGE_URL,
       dataDir: config.dataDir,
       storageEndpoint: config.AWS_ENDPOINT_URL,

@@ -3,7 +3,7 @@ import type { SharedCall } from '../contract/index.ts';
 import type { Db } from '../db/index.ts';
 import { AppError } from '../lib/errors.ts';
 import type { BlobStore } from '../storage/index.ts';
-import { findOrCutHighlightClip, type HighlightClip } from './cut-highlight-clip.ts';
+import type { HighlightClip } from './cut-highlight-clip.ts';
 import { findHighlight, findShareByToken, listCallFiles, listTranscript } from './queries.ts';
 import { hashShareToken } from './share-call.ts';
 
@@ -88,6 +88,8 @@ export async function findSharedHighlightClip(
   file: CallFile,
 ): Promise<HighlightClip | null> {
   if (file.fileType !== 'MP4' && file.fileType !== 'M4A') return null;
+  // The media library is loaded the first time a clip is cut (about 15 MB a process otherwise keeps).
+  const { findOrCutHighlightClip } = await import('./cut-highlight-clip.ts');
   return findOrCutHighlightClip(store, { ...call, file, highlight });
 }
 

@@ -7,6 +7,7 @@ import { text } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startS3 } from '../test-support/s3.ts';
 import type { BlobStore } from './blob-store.ts';
+import { openBlobStore } from './index.ts';
 import { LocalBlobStore } from './local-store.ts';
 import { S3BlobStore } from './s3-store.ts';
 
@@ -83,6 +84,29 @@ describe('local folder resume', () => {
     });
     expect(stored).toEqual({ size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
     expect(await store.partialSize('resume/file.bin')).toBe(0);
+  });
+});
+
+describe('local folder', () => {
+  it('stores into a folder another process removed after this store made it', async () => {
+    const store = new LocalBlobStore(folder);
+    const other = new LocalBlobStore(folder);
+    await store.put('gone/rec/a.txt', Readable.from(['one']));
+    await other.deletePrefix('gone');
+    await store.put('gone/rec/b.txt', Readable.from(['two']));
+    expect(await text(await store.get('gone/rec/b.txt'))).toBe('two');
+  });
+});
+
+describe('openBlobStore', () => {
+  it('opens the local folder by default and S3-compatible storage for s3://', async () => {
+    expect((await openBlobStore({ storageUrl: undefined, dataDir: folder })).kind).toBe('local');
+    const s3Store = await openBlobStore({
+      storageUrl: 's3://bucket/prefix',
+      dataDir: folder,
+      region: 'us-east-1',
+    });
+    expect(s3Store.kind).toBe('s3');
   });
 });
 
