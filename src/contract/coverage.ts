@@ -113,6 +113,8 @@ export const coverageViewSchema = z.object({
   /** The last pass over Zoom's meeting reports (null: none yet). */
   pass: z
     .object({
+      /** The last pass's start; later than `finishedAt` while a pass runs. */
+      startedAt: z.string().nullable(),
       finishedAt: z.string().nullable(),
       errorCode: z.string().nullable(),
       errorDetail: z.string().nullable(),

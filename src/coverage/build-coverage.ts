@@ -154,6 +154,7 @@ export async function buildCoverage(
     meetings: lines.slice(0, 200).map(({ zoomUserId: _, ...line }) => line),
     pass: pass
       ? {
+          startedAt: pass.lastStartedAt?.toISOString() ?? null,
           finishedAt: pass.lastFinishedAt?.toISOString() ?? null,
           errorCode: pass.lastErrorCode,
           errorDetail: pass.lastErrorDetail,

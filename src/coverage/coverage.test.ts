@@ -18,6 +18,26 @@ async function coverage(client: TestClient = bed.admin): Promise<CoverageView> {
   return response.json() as CoverageView;
 }
 
+/**
+ * Waits until no reconciliation pass is running and one finished after `previous` (a pass's finish
+ * time read before asking for it), and returns that finish time.
+ */
+async function passFinished(previous: string | null = null): Promise<string> {
+  let finishedAt: string | null = null;
+  await expect
+    .poll(
+      async () => {
+        const pass = (await coverage()).pass;
+        finishedAt = pass?.finishedAt ?? null;
+        const idle = finishedAt !== null && (pass?.startedAt ?? '') <= finishedAt;
+        return idle && finishedAt !== previous;
+      },
+      { timeout: 60_000 },
+    )
+    .toBe(true);
+  return finishedAt!;
+}
+
 async function lineOf(topic: string, client?: TestClient): Promise<CoverageLine | undefined> {
   return (await coverage(client)).meetings.find((line) => line.topic === topic);
 }
@@ -123,9 +143,7 @@ describe('coverage', () => {
 
   it('finds meetings no webhook announced with the reconciliation pass, within one report request per user', async () => {
     // The pass that linking Emma and Hugo started (their history) is over before this one is asked.
-    await expect
-      .poll(async () => (await coverage()).pass?.finishedAt ?? null, { timeout: 60_000 })
-      .not.toBeNull();
+    const before = await passFinished();
     bed.emulator.control.setWebhooks({ enabled: false });
     const quiet = await bed.recordMeeting({
       hostEmail: emma.email,
@@ -138,12 +156,8 @@ describe('coverage', () => {
     expect((await bed.admin.request('POST', '/api/integrations/zoom/coverage/reconcile')).statusCode).toBe(
       202,
     );
-    await expect
-      .poll(async () => (await lineOf('Sans webhook'))?.meetingUuid, { timeout: 60_000 })
-      .toBe(quiet.uuid);
-    await expect
-      .poll(async () => (await coverage()).pass?.finishedAt ?? null, { timeout: 30_000 })
-      .not.toBeNull();
+    await passFinished(before);
+    expect((await lineOf('Sans webhook'))?.meetingUuid).toBe(quiet.uuid);
     const reports = bed.emulator.control
       .requestLog()
       .filter((entry) => entry.route === '/v2/report/users/:userId/meetings');
@@ -172,19 +186,15 @@ describe('coverage', () => {
       participants: [guest],
     });
     bed.emulator.control.setWebhooks({ enabled: true });
-    const before = (await coverage()).pass?.finishedAt ?? null;
+    const before = await passFinished();
     bed.emulator.control.clearRequestLog();
 
     // Utilisateurs > Associer automatiquement > Sauvegarder links her: her first pass starts at once.
     await bed.admin.request('POST', '/api/users', lea);
     await bed.linkZoomUsers();
-    await expect
-      .poll(async () => (await lineOf('Avant le lien, six semaines'))?.meetingUuid, { timeout: 60_000 })
-      .toBe(sixWeeks.uuid);
+    const linkedPass = await passFinished(before);
+    expect((await lineOf('Avant le lien, six semaines'))?.meetingUuid).toBe(sixWeeks.uuid);
     expect((await lineOf('Avant le lien, trois semaines'))?.meetingUuid).toBe(threeWeeks.uuid);
-    await expect
-      .poll(async () => (await coverage()).pass?.finishedAt ?? null, { timeout: 30_000 })
-      .not.toBe(before);
     const leaId = bed.emulator.control.listUsers().find((user) => user.email === lea.email)!.id;
     const reportsFor = (zoomUserId: string) =>
       bed.emulator.control
@@ -203,13 +213,10 @@ describe('coverage', () => {
 
     // The next pass asks her last two days only.
     bed.emulator.control.clearRequestLog();
-    const finished = (await coverage()).pass?.finishedAt ?? null;
     expect((await bed.admin.request('POST', '/api/integrations/zoom/coverage/reconcile')).statusCode).toBe(
       202,
     );
-    await expect
-      .poll(async () => (await coverage()).pass?.finishedAt ?? null, { timeout: 30_000 })
-      .not.toBe(finished);
+    await passFinished(linkedPass);
     expect(reportsFor(leaId)).toHaveLength(1);
   }, 120_000);
 
