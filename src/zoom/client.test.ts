@@ -35,8 +35,12 @@ function countingClient(timeoutMs: number, maxRetries = 4) {
 describe('Zoom client retries', () => {
   it('does not send a POST again when Zoom did not answer in time: one createGroup, one group', async () => {
     const { control } = zoom.emulator;
-    control.setFaults({ slowResponses: [{ endpoint: 'POST /v2/groups', delayMs: 1500 }] });
-    const { client, sent } = countingClient(300);
+    // The client gives up after 3 s, Zoom answers after 6 s. The client's timeout must not expire
+    // before the emulator (in this same process) has read the request: with 300 ms, a process starved
+    // of CPU on a loaded machine ran the timer first, the request never reached Zoom, and the test
+    // waited for a request Zoom never got.
+    control.setFaults({ slowResponses: [{ endpoint: 'POST /v2/groups', delayMs: 6000 }] });
+    const { client, sent } = countingClient(3000);
     try {
       await expect(client.createGroup('Timed out')).rejects.toMatchObject({ kind: 'transient' });
       expect(sent.count).toBe(1);
