@@ -58,7 +58,7 @@ const matchingIds = (table: SQL, idColumn: SQL, q: string, narrow?: { fr?: SQL; 
  * of words (letters, digits, apostrophes, hyphens), which `to_tsvector` reads as `websearch_to_tsquery`
  * reads them between quotes. A quote left open is left out (it only narrows less).
  */
-export function requiredPhrases(q: string): string[] {
+function requiredPhrases(q: string): string[] {
   const segments = q.split('"');
   const closed = segments.length % 2 === 1 ? segments : segments.slice(0, -1);
   const outside = segments.filter((_, index) => index % 2 === 0);
