@@ -298,9 +298,10 @@ function timeOf(value: unknown): number {
 async function stageTimes(callport: LinkedCallport, uuids: string[]) {
   const { rows } = await callport.database.executeSql(
     `SELECT r.meeting_uuid, r.discovered_at, c.created_at,
+            -- A stored event's body is sealed; its dedupe key names the event and the meeting's UUID.
             (SELECT min(w.received_at) FROM webhook_events w
              WHERE w.event = 'recording.completed'
-               AND w.payload -> 'payload' -> 'object' ->> 'uuid' = r.meeting_uuid) AS received_at
+               AND position(':recording.completed:' || r.meeting_uuid || ':' in w.dedupe_key) > 0) AS received_at
      FROM recordings r LEFT JOIN calls c ON c.recording_id = r.id
      WHERE r.meeting_uuid = ANY($1)`,
     [uuids],
