@@ -197,7 +197,9 @@ async function mountWebUi(app: App, webRoot: string): Promise<void> {
       .sendFile(file, path.join(webRoot, 'assets'));
   });
   app.setNotFoundHandler((request, reply) => {
-    const isApi = request.url.startsWith('/api/') || request.url.startsWith('/webhooks/');
+    // A missing asset is a 404, not the app's page: a browser still holding an older release's page
+    // asks for that release's chunks, and HTML in place of a script only fails more obscurely.
+    const isApi = ['/api/', '/webhooks/', '/assets/'].some((prefix) => request.url.startsWith(prefix));
     if (isApi || request.method !== 'GET') {
       return reply.status(404).send({
         error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` },

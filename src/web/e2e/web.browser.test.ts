@@ -33,6 +33,16 @@ describe('web UI', () => {
     await bed?.stop();
   });
 
+  it('serves the app page for its routes, and a 404 for an asset that does not exist', async () => {
+    const app = await page.request.get('/calls');
+    expect(app.status()).toBe(200);
+    expect(app.headers()['content-type']).toContain('text/html');
+    // An older release's chunk, asked for by a page loaded before an upgrade.
+    const missing = await page.request.get('/assets/index-0ld0ld.js');
+    expect(missing.status()).toBe(404);
+    expect(missing.headers()['content-type']).not.toContain('text/html');
+  });
+
   it('sends a visitor to the sign-in page and back to where they were going', async () => {
     await page.goto('/settings/users');
     await page.waitForURL(/\/sign-in\?next=%2Fsettings%2Fusers/);
