@@ -15,13 +15,13 @@ import {
 } from './queries.ts';
 
 /** How far back a pass asks for a user it covered before: yesterday and today (UTC), so a meeting near midnight is never missed. */
-export const reconcileDays = 2;
+const reconcileDays = 2;
 
 /**
  * How far back a user's first pass asks: the coverage view's default eight weeks, so the view is full
  * from the day a user is linked (or Zoom is connected), not only from then on.
  */
-export const historyDays = 56;
+const historyDays = 56;
 
 /** Zoom's report spans at most "a month" (docs/zoom-platform.md §2.5): 28 days fit in any month. */
 const reportWindowDays = 28;
@@ -119,7 +119,7 @@ export async function reconcileConnection(
 }
 
 /** The last `days` UTC days up to `now`'s, as report windows Zoom accepts, oldest first. */
-export function reportWindows(now: Date, days: number): Array<{ from: string; to: string }> {
+function reportWindows(now: Date, days: number): Array<{ from: string; to: string }> {
   const day = (offset: number) => new Date(now.getTime() - offset * 86_400_000).toISOString().slice(0, 10);
   const windows: Array<{ from: string; to: string }> = [];
   for (let newest = 0; newest < days; newest += reportWindowDays)
