@@ -7,6 +7,17 @@ const layers = 'contract|db|jobs|lib|server|storage|zoom|zoom-emulator|test-supp
 const feature = `^src/(?!(?:${layers})/)[^/]+/`;
 const notTest = '\\.test\\.ts$';
 
+/** A layer whose code (its tests aside) imports nothing of src/ but what `allowed` matches. */
+function importsOnly(name, comment, layer, allowed) {
+  return {
+    name,
+    comment,
+    severity: 'error',
+    from: { path: layer, pathNot: notTest },
+    to: { path: '^src/', pathNot: allowed },
+  };
+}
+
 module.exports = {
   forbidden: [
     {
@@ -16,27 +27,24 @@ module.exports = {
       from: { path: '^src/' },
       to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
     },
-    {
-      name: 'zoom-imports-only-lib',
-      comment: 'zoom/ is the Zoom client: it knows nothing of our database, jobs or HTTP server.',
-      severity: 'error',
-      from: { path: '^src/zoom/', pathNot: notTest },
-      to: { path: '^src/', pathNot: '^src/(zoom|lib)/' },
-    },
-    {
-      name: 'emulator-imports-only-wire-and-lib',
-      comment: 'zoom-emulator/ behaves like Zoom: it may use Zoom wire schemas and lib/, nothing of Callport.',
-      severity: 'error',
-      from: { path: '^src/zoom-emulator/', pathNot: notTest },
-      to: { path: '^src/', pathNot: '^src/(zoom-emulator/|lib/|zoom/wire\\.ts$)' },
-    },
-    {
-      name: 'infrastructure-imports-no-feature',
-      comment: 'db/, jobs/, storage/, lib/ and contract/ are below the features.',
-      severity: 'error',
-      from: { path: '^src/(db|jobs|storage|lib|contract)/', pathNot: notTest },
-      to: { path: '^src/', pathNot: '^src/(db|jobs|storage|lib|contract)/' },
-    },
+    importsOnly(
+      'zoom-imports-only-lib',
+      'zoom/ is the Zoom client: it knows nothing of our database, jobs or HTTP server.',
+      '^src/zoom/',
+      '^src/(zoom|lib)/',
+    ),
+    importsOnly(
+      'emulator-imports-only-wire-and-lib',
+      'zoom-emulator/ behaves like Zoom: it may use Zoom wire schemas and lib/, nothing of Callport.',
+      '^src/zoom-emulator/',
+      '^src/(zoom-emulator/|lib/|zoom/wire\\.ts$)',
+    ),
+    importsOnly(
+      'infrastructure-imports-no-feature',
+      'db/, jobs/, storage/, lib/ and contract/ are below the features.',
+      '^src/(db|jobs|storage|lib|contract)/',
+      '^src/(db|jobs|storage|lib|contract)/',
+    ),
     {
       name: 'feature-imports-layers-only',
       comment:
