@@ -13,6 +13,7 @@ import type { Db } from '../db/index.ts';
 import { AppError } from '../lib/errors.ts';
 import type { App } from '../server/app.ts';
 import { getPrincipal, parseInput } from '../server/request.ts';
+import type { Principal } from '../server/types.ts';
 import type { BlobStore } from '../storage/index.ts';
 import { addComment } from './add-comment.ts';
 import { addHighlight } from './add-highlight.ts';
@@ -45,6 +46,20 @@ const sharedMediaParams = tokenParams.extend({ fileId: z.uuid() });
 export function registerCallsRoutes(options: { db: Db; store: BlobStore }) {
   const { db, store } = options;
   return (app: App) => {
+    /** A POST that adds to a call the caller can see (a highlight, a comment, a share): 201 with what it made. */
+    function addToVisibleCall<Schema extends z.ZodType>(
+      url: string,
+      schema: Schema,
+      add: (principal: Principal, callId: string, input: z.infer<Schema>) => Promise<unknown>,
+    ) {
+      app.post(url, { config: { access: 'user' } }, async (request, reply) => {
+        const { id } = parseInput(idParams, request.params);
+        const principal = getPrincipal(request);
+        await findVisibleCall(db, principal, id);
+        return reply.status(201).send(await add(principal, id, parseInput(schema, request.body)));
+      });
+    }
+
     app.get('/api/calls', { config: { access: 'user' } }, async (request) =>
       searchCalls(db, getPrincipal(request), parseInput(callListQuerySchema, request.query)),
     );
@@ -72,33 +87,21 @@ export function registerCallsRoutes(options: { db: Db; store: BlobStore }) {
       return sendMedia(store, file, request.headers.range, reply, 'private');
     });
 
-    app.post('/api/calls/:id/highlights', { config: { access: 'user' } }, async (request, reply) => {
-      const { id } = parseInput(idParams, request.params);
-      const principal = getPrincipal(request);
-      await findVisibleCall(db, principal, id);
-      const input = parseInput(createHighlightSchema, request.body);
-      return reply.status(201).send(await addHighlight(db, principal, id, input));
-    });
+    addToVisibleCall('/api/calls/:id/highlights', createHighlightSchema, (principal, id, input) =>
+      addHighlight(db, principal, id, input),
+    );
 
-    app.post('/api/calls/:id/comments', { config: { access: 'user' } }, async (request, reply) => {
-      const { id } = parseInput(idParams, request.params);
-      const principal = getPrincipal(request);
-      await findVisibleCall(db, principal, id);
-      const input = parseInput(createCommentSchema, request.body);
-      return reply.status(201).send(await addComment(db, principal, id, input));
-    });
+    addToVisibleCall('/api/calls/:id/comments', createCommentSchema, (principal, id, input) =>
+      addComment(db, principal, id, input),
+    );
 
     app.get('/api/calls/:id/shares', { config: { access: 'user' } }, async (request) => ({
       shares: await listCallShares(db, getPrincipal(request), parseInput(idParams, request.params).id),
     }));
 
-    app.post('/api/calls/:id/shares', { config: { access: 'user' } }, async (request, reply) => {
-      const { id } = parseInput(idParams, request.params);
-      const principal = getPrincipal(request);
-      await findVisibleCall(db, principal, id);
-      const input = parseInput(createShareSchema, request.body);
-      return reply.status(201).send(await shareCall(db, principal, id, input, new Date()));
-    });
+    addToVisibleCall('/api/calls/:id/shares', createShareSchema, (principal, id, input) =>
+      shareCall(db, principal, id, input, new Date()),
+    );
 
     app.delete('/api/calls/:id/shares/:shareId', { config: { access: 'user' } }, async (request, reply) => {
       const { id, shareId } = parseInput(shareParams, request.params);
