@@ -57,46 +57,45 @@ export async function searchCalls(db: Db, principal: Principal, query: CallListQ
       hasTranscript: Boolean(hasTranscript),
       ...(matches
         ? {
-            search: {
-              topic: parseMarked(
-                matches.topics.find((topic) => topic.callId === call.id)?.marked ?? call.topic,
-              ),
-              matchCount:
-                (matches.lines.find((line) => line.callId === call.id)?.total ?? 0) +
-                matches.messages.filter((message) => message.callId === call.id).length +
-                matches.notes.filter((note) => note.callId === call.id).length,
-              matches: [
-                ...matches.lines
-                  .filter((line) => line.callId === call.id)
-                  .map((line) => ({
-                    kind: 'transcript' as const,
-                    atMs: line.startMs,
-                    speaker: line.speaker,
-                    text: parseMarked(line.marked),
-                  })),
-                ...matches.messages
-                  .filter((message) => message.callId === call.id)
-                  .slice(0, matchesPerCall)
-                  .map((message) => ({
-                    kind: 'chat' as const,
-                    atMs: chatTimeMs(message.at),
-                    speaker: message.sender,
-                    text: parseMarked(message.marked),
-                  })),
-                ...matches.notes
-                  .filter((note) => note.callId === call.id)
-                  .slice(0, matchesPerCall)
-                  .map((note) => ({
-                    kind: note.kind,
-                    atMs: Number(note.atMs),
-                    speaker: note.speaker,
-                    text: parseMarked(note.marked),
-                  })),
-              ],
-            },
+            search: searchPartOf(matches, call),
           }
         : {}),
     })),
+  };
+}
+
+type SearchMatches = Awaited<ReturnType<typeof findSearchMatches>>;
+
+/** One call's part of a search: its topic marked, how many places match, and the first of them. */
+function searchPartOf(matches: SearchMatches, call: { id: string; topic: string }) {
+  const ofCall = <Row extends { callId: string }>(rows: Row[]) =>
+    rows.filter((row) => row.callId === call.id);
+  const lines = ofCall(matches.lines);
+  const messages = ofCall(matches.messages);
+  const notes = ofCall(matches.notes);
+  return {
+    topic: parseMarked(matches.topics.find((topic) => topic.callId === call.id)?.marked ?? call.topic),
+    matchCount: (lines[0]?.total ?? 0) + messages.length + notes.length,
+    matches: [
+      ...lines.map((line) => ({
+        kind: 'transcript' as const,
+        atMs: line.startMs,
+        speaker: line.speaker,
+        text: parseMarked(line.marked),
+      })),
+      ...messages.slice(0, matchesPerCall).map((message) => ({
+        kind: 'chat' as const,
+        atMs: chatTimeMs(message.at),
+        speaker: message.sender,
+        text: parseMarked(message.marked),
+      })),
+      ...notes.slice(0, matchesPerCall).map((note) => ({
+        kind: note.kind,
+        atMs: Number(note.atMs),
+        speaker: note.speaker,
+        text: parseMarked(note.marked),
+      })),
+    ],
   };
 }
 
