@@ -9,9 +9,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 
 // The embedded database (PGlite) is 9 MB of WebAssembly. By default V8 compiles it twice, a quick
-// baseline first and optimised code later, and keeps both: optimised code alone costs about 25 MB less
-// resident memory and runs PostgreSQL faster, for about 2 s more at the first open. Only WebAssembly
-// compiled after this line is affected, and nothing is compiled before it.
+// baseline first and optimised code later, and keeps both: optimised code alone keeps 20-40 MB less
+// resident and used less CPU in the benches (docs/performance.md), for about 2 s more each time a
+// process opens the database. Only WebAssembly compiled after this line is affected, and nothing is
+// compiled before it. Tests that open PGlite in their own process keep V8's default.
 v8.setFlagsFromString('--no-liftoff');
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
