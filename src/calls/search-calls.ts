@@ -74,7 +74,7 @@ function searchPartOf(matches: SearchMatches, call: { id: string; topic: string 
   const messages = ofCall(matches.messages);
   const notes = ofCall(matches.notes);
   return {
-    topic: parseMarked(matches.topics.find((topic) => topic.callId === call.id)?.marked ?? call.topic),
+    topic: parseMarked(ofCall(matches.topics)[0]?.marked ?? call.topic),
     matchCount: (lines[0]?.total ?? 0) + messages.length + notes.length,
     matches: [
       ...lines.map((line) => ({
