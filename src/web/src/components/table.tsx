@@ -1,4 +1,6 @@
+import type { ParseKeys } from 'i18next';
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 
 interface TableProps {
   caption: string;
@@ -26,6 +28,34 @@ export function Table({ caption, isCaptionHidden = true, columns, children, test
         </thead>
         <tbody>{children}</tbody>
       </table>
+    </div>
+  );
+}
+
+/** A column heading given as its translation key, which is also the column's key. */
+type HeadingKey = ParseKeys;
+
+interface TableCardProps {
+  caption: HeadingKey;
+  testId: string;
+  columns: readonly HeadingKey[];
+  /** Shown in the card above the table (a search field, a last-sync date). */
+  toolbar?: ReactNode;
+  /** Said below the table when it has no rows. */
+  empty?: ReactNode;
+  children: ReactNode;
+}
+
+/** A flush card holding one table whose caption and headings are translation keys. */
+export function TableCard({ caption, testId, columns, toolbar, empty, children }: TableCardProps) {
+  const { t } = useTranslation();
+  return (
+    <div className="card card-flush">
+      {toolbar}
+      <Table caption={t(caption)} testId={testId} columns={columns.map((key) => ({ key, label: t(key) }))}>
+        {children}
+      </Table>
+      {empty ? <p className="table-empty">{empty}</p> : null}
     </div>
   );
 }

@@ -8,7 +8,7 @@ import { Banner } from '@/components/banner.tsx';
 import { Button } from '@/components/button.tsx';
 import { FeedbackBanners, useFeedback } from '@/components/feedback.tsx';
 import { CheckboxField, TextField } from '@/components/field.tsx';
-import { Table } from '@/components/table.tsx';
+import { TableCard } from '@/components/table.tsx';
 import { formatDateTime } from '@/format.ts';
 import { describeMessage } from '@/messages.ts';
 import { coverageQuery, queryKeys } from '@/queries.ts';
@@ -102,70 +102,63 @@ function totals(weeks: CoverageWeek[]) {
 export function CoverageTable({ view, showLinks }: { view: CoverageView; showLinks: boolean }) {
   const { t } = useTranslation();
   return (
-    <div className="card card-flush">
-      <Table
-        caption={t('coverage.title')}
-        testId="coverage-table"
-        columns={[
-          { key: 'user', label: t('coverage.user') },
-          { key: 'numbers', label: t('coverage.numbers') },
-          { key: 'chart', label: t('coverage.chart') },
-          { key: 'unrecorded', label: t('coverage.unrecorded') },
-        ]}
-      >
-        {view.users.map((user) => {
-          const sum = totals(user.weeks);
-          // Each number agrees with its own word: "1 tenue · 2 enregistrées · 0 importée".
-          const numbers = t('coverage.numbersValue', {
-            held: t('coverage.held', { count: sum.held }),
-            recorded: t('coverage.recorded', { count: sum.recorded }),
-            imported: t('coverage.imported', { count: sum.imported }),
-          });
-          return (
-            <tr key={user.userId} data-testid="coverage-user" data-email={user.email}>
-              <td>
-                {user.name}
-                <div className="muted">{user.email}</div>
-                {user.isFlagged ? (
-                  <span className="badge badge-warning" data-testid="coverage-flag">
-                    {t('coverage.flagged')}
-                  </span>
-                ) : null}
-              </td>
-              <td data-testid="coverage-numbers">{numbers}</td>
-              <td>
-                <CoverageChart
-                  weeks={user.weeks}
-                  label={t('coverage.chartLabel', { name: user.name, numbers })}
-                />
-              </td>
-              <td>
-                {sum.held === 0 ? (
-                  <span className="muted">{t('coverage.noneHeld')}</span>
-                ) : user.unrecorded.length === 0 ? (
-                  <span className="muted">{t('coverage.allRecorded')}</span>
-                ) : (
-                  <ul className="coverage-list">
-                    {user.unrecorded.slice(0, 5).map((line) => (
-                      <li key={line.meetingUuid}>
-                        <strong>{line.topic || t('coverage.untitled')}</strong>{' '}
-                        <span className="muted">{formatDateTime(line.startTime)}</span>
-                        <br />
-                        <CoverageLineText line={line} />
-                        {showLinks && line.action === 'add_to_recording_group' ? (
-                          <Link to="/settings/integrations/zoom/policy"> {t('coverage.openPolicy')}</Link>
-                        ) : null}
-                      </li>
-                    ))}
-                  </ul>
-                )}
-              </td>
-            </tr>
-          );
-        })}
-      </Table>
-      {view.users.length === 0 ? <p className="table-empty">{t('coverage.noUsers')}</p> : null}
-    </div>
+    <TableCard
+      caption="coverage.title"
+      testId="coverage-table"
+      columns={['coverage.user', 'coverage.numbers', 'coverage.chart', 'coverage.unrecorded']}
+      empty={view.users.length === 0 ? t('coverage.noUsers') : null}
+    >
+      {view.users.map((user) => {
+        const sum = totals(user.weeks);
+        // Each number agrees with its own word: "1 tenue · 2 enregistrées · 0 importée".
+        const numbers = t('coverage.numbersValue', {
+          held: t('coverage.held', { count: sum.held }),
+          recorded: t('coverage.recorded', { count: sum.recorded }),
+          imported: t('coverage.imported', { count: sum.imported }),
+        });
+        return (
+          <tr key={user.userId} data-testid="coverage-user" data-email={user.email}>
+            <td>
+              {user.name}
+              <div className="muted">{user.email}</div>
+              {user.isFlagged ? (
+                <span className="badge badge-warning" data-testid="coverage-flag">
+                  {t('coverage.flagged')}
+                </span>
+              ) : null}
+            </td>
+            <td data-testid="coverage-numbers">{numbers}</td>
+            <td>
+              <CoverageChart
+                weeks={user.weeks}
+                label={t('coverage.chartLabel', { name: user.name, numbers })}
+              />
+            </td>
+            <td>
+              {sum.held === 0 ? (
+                <span className="muted">{t('coverage.noneHeld')}</span>
+              ) : user.unrecorded.length === 0 ? (
+                <span className="muted">{t('coverage.allRecorded')}</span>
+              ) : (
+                <ul className="coverage-list">
+                  {user.unrecorded.slice(0, 5).map((line) => (
+                    <li key={line.meetingUuid}>
+                      <strong>{line.topic || t('coverage.untitled')}</strong>{' '}
+                      <span className="muted">{formatDateTime(line.startTime)}</span>
+                      <br />
+                      <CoverageLineText line={line} />
+                      {showLinks && line.action === 'add_to_recording_group' ? (
+                        <Link to="/settings/integrations/zoom/policy"> {t('coverage.openPolicy')}</Link>
+                      ) : null}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </td>
+          </tr>
+        );
+      })}
+    </TableCard>
   );
 }
 

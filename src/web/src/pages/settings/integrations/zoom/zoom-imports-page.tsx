@@ -8,7 +8,7 @@ import { Banner } from '@/components/banner.tsx';
 import { Button } from '@/components/button.tsx';
 import { FeedbackBanners, useFeedback } from '@/components/feedback.tsx';
 import { InlineInput } from '@/components/field.tsx';
-import { Table } from '@/components/table.tsx';
+import { TableCard } from '@/components/table.tsx';
 import { formatDateTime } from '@/format.ts';
 import { describeMessage } from '@/messages.ts';
 import { CoverageSection } from '@/pages/settings/integrations/zoom/zoom-coverage.tsx';
@@ -180,61 +180,52 @@ export function ZoomImportsPage() {
       </div>
       <CoverageSection />
       <h2 className="section-title">{t('zoomImports.recordings')}</h2>
-      <div className="card card-flush">
-        <Table
-          caption={t('zoomImports.recordings')}
-          testId="imports-table"
-          columns={[
-            { key: 'topic', label: t('callLibrary.topic') },
-            { key: 'host', label: t('callLibrary.host') },
-            { key: 'date', label: t('callLibrary.date') },
-            { key: 'status', label: t('zoomImports.statusTitle') },
-          ]}
-        >
-          {(overview?.recordings ?? []).map((recording) => (
-            <tr key={recording.id}>
-              <td>
-                {recording.callId ? (
-                  <Link to={`/calls/${recording.callId}`}>{recording.topic}</Link>
-                ) : (
-                  recording.topic
-                )}
-                <div className="muted mono">{recording.meetingId}</div>
-              </td>
-              <td>{recording.hostEmail ?? '—'}</td>
-              <td>{formatDateTime(recording.startTime)}</td>
-              <td className="status-cell">
-                <span className={`badge ${tones[recording.status] ?? 'badge-neutral'}`}>
-                  {t(`zoomImports.status.${recording.status}` as 'zoomImports.status.imported')}
-                </span>
-                {recording.isAtRisk ? (
-                  <span className="badge badge-warning">{t('zoomImports.deletedSoon')}</span>
-                ) : null}
-                {recording.reason ? (
-                  <span className="muted">{describeMessage(t, recording.reason)}</span>
-                ) : null}
-                <details>
-                  <summary>{t('zoomImports.timeline')}</summary>
-                  <ol className="timeline">
-                    {recording.events.map((event) => (
-                      <li key={`${event.at}-${event.status}`}>
-                        {formatDateTime(event.at)} —{' '}
-                        {t(`zoomImports.status.${event.status}` as 'zoomImports.status.imported', {
-                          defaultValue: event.status,
-                        })}
-                        {event.detail ? ` : ${describeMessage(t, event.detail)}` : ''}
-                      </li>
-                    ))}
-                  </ol>
-                </details>
-              </td>
-            </tr>
-          ))}
-        </Table>
-        {overview && overview.recordings.length === 0 ? (
-          <p className="table-empty">{t('zoomImports.none')}</p>
-        ) : null}
-      </div>
+      <TableCard
+        caption="zoomImports.recordings"
+        testId="imports-table"
+        columns={['callLibrary.topic', 'callLibrary.host', 'callLibrary.date', 'zoomImports.statusTitle']}
+        empty={overview && overview.recordings.length === 0 ? t('zoomImports.none') : null}
+      >
+        {(overview?.recordings ?? []).map((recording) => (
+          <tr key={recording.id}>
+            <td>
+              {recording.callId ? (
+                <Link to={`/calls/${recording.callId}`}>{recording.topic}</Link>
+              ) : (
+                recording.topic
+              )}
+              <div className="muted mono">{recording.meetingId}</div>
+            </td>
+            <td>{recording.hostEmail ?? '—'}</td>
+            <td>{formatDateTime(recording.startTime)}</td>
+            <td className="status-cell">
+              <span className={`badge ${tones[recording.status] ?? 'badge-neutral'}`}>
+                {t(`zoomImports.status.${recording.status}` as 'zoomImports.status.imported')}
+              </span>
+              {recording.isAtRisk ? (
+                <span className="badge badge-warning">{t('zoomImports.deletedSoon')}</span>
+              ) : null}
+              {recording.reason ? (
+                <span className="muted">{describeMessage(t, recording.reason)}</span>
+              ) : null}
+              <details>
+                <summary>{t('zoomImports.timeline')}</summary>
+                <ol className="timeline">
+                  {recording.events.map((event) => (
+                    <li key={`${event.at}-${event.status}`}>
+                      {formatDateTime(event.at)} —{' '}
+                      {t(`zoomImports.status.${event.status}` as 'zoomImports.status.imported', {
+                        defaultValue: event.status,
+                      })}
+                      {event.detail ? ` : ${describeMessage(t, event.detail)}` : ''}
+                    </li>
+                  ))}
+                </ol>
+              </details>
+            </td>
+          </tr>
+        ))}
+      </TableCard>
     </>
   );
 }

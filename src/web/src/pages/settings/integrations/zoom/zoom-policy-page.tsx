@@ -8,7 +8,7 @@ import { Button } from '@/components/button.tsx';
 import { Dialog } from '@/components/dialog.tsx';
 import { FeedbackBanners, useFeedback } from '@/components/feedback.tsx';
 import { InlineSelect } from '@/components/field.tsx';
-import { Table } from '@/components/table.tsx';
+import { TableCard } from '@/components/table.tsx';
 import { formatDateTime } from '@/format.ts';
 import { describeMessage } from '@/messages.ts';
 import { ZoomTabHeader } from '@/pages/settings/integrations/zoom/zoom-tab-header.tsx';
@@ -283,92 +283,83 @@ export function ZoomPolicyPage() {
           </div>
         </div>
       ) : null}
-      <div className="card card-flush">
-        <Table
-          caption={t('zoomPolicy.title')}
-          testId="policy-table"
-          columns={[
-            { key: 'item', label: t('zoomPolicy.item') },
-            { key: 'target', label: t('zoomPolicy.target') },
-            { key: 'current', label: t('zoomPolicy.current') },
-            { key: 'status', label: t('zoomPolicy.status') },
-          ]}
-        >
-          {(policy?.items ?? []).map((item) => (
-            <tr key={item.id} data-testid="policy-row" data-item={item.id} data-status={item.status}>
-              <td>
-                <strong>{t(`zoomPolicy.items.${item.id}` as 'zoomPolicy.items.cloud_recording')}</strong>
-                {item.field ? (
-                  <details className="muted">
-                    <summary>{t('zoomPolicy.apiField')}</summary>
-                    <code>{item.field}</code>
-                  </details>
-                ) : null}
-                {item.manualSteps ? (
-                  <details>
-                    <summary>{t('zoomPolicy.manualSteps')}</summary>
-                    <ol>
-                      {item.manualSteps.map((step) => (
-                        <li key={step.code}>{describeMessage(t, step)}</li>
-                      ))}
-                    </ol>
-                  </details>
-                ) : null}
-              </td>
-              <td>{show(item.id, item.target)}</td>
-              <td>
-                {show(item.id, item.current)}{' '}
-                {item.isLocked ? (
-                  <span className="badge badge-neutral">🔒 {t('zoomPolicy.locked')}</span>
-                ) : null}
-              </td>
-              <td className="status-cell">
-                <span className={`badge ${tones[item.status]}`}>
-                  {t(`zoomPolicy.statuses.${item.status}`)}
+      <TableCard
+        caption="zoomPolicy.title"
+        testId="policy-table"
+        columns={['zoomPolicy.item', 'zoomPolicy.target', 'zoomPolicy.current', 'zoomPolicy.status']}
+      >
+        {(policy?.items ?? []).map((item) => (
+          <tr key={item.id} data-testid="policy-row" data-item={item.id} data-status={item.status}>
+            <td>
+              <strong>{t(`zoomPolicy.items.${item.id}` as 'zoomPolicy.items.cloud_recording')}</strong>
+              {item.field ? (
+                <details className="muted">
+                  <summary>{t('zoomPolicy.apiField')}</summary>
+                  <code>{item.field}</code>
+                </details>
+              ) : null}
+              {item.manualSteps ? (
+                <details>
+                  <summary>{t('zoomPolicy.manualSteps')}</summary>
+                  <ol>
+                    {item.manualSteps.map((step) => (
+                      <li key={step.code}>{describeMessage(t, step)}</li>
+                    ))}
+                  </ol>
+                </details>
+              ) : null}
+            </td>
+            <td>{show(item.id, item.target)}</td>
+            <td>
+              {show(item.id, item.current)}{' '}
+              {item.isLocked ? (
+                <span className="badge badge-neutral">🔒 {t('zoomPolicy.locked')}</span>
+              ) : null}
+            </td>
+            <td className="status-cell">
+              <span className={`badge ${tones[item.status]}`}>{t(`zoomPolicy.statuses.${item.status}`)}</span>
+              {item.status === 'manual' ? (
+                <span className="muted">{t('zoomPolicy.notVerifiable')}</span>
+              ) : null}
+              {item.note ? (
+                <span className="muted">
+                  {t(`zoomPolicy.notes.${item.note}` as 'zoomPolicy.notes.account_level_only', {
+                    defaultValue: item.note,
+                  })}
                 </span>
-                {item.status === 'manual' ? (
-                  <span className="muted">{t('zoomPolicy.notVerifiable')}</span>
-                ) : null}
-                {item.note ? (
-                  <span className="muted">
-                    {t(`zoomPolicy.notes.${item.note}` as 'zoomPolicy.notes.account_level_only', {
-                      defaultValue: item.note,
-                    })}
+              ) : null}
+              {item.lastApply?.outcome === 'refused' ? (
+                <span className="field-error" data-testid="refused">
+                  {t('zoomPolicy.refused', {
+                    reason: item.lastApply.reason ? describeMessage(t, item.lastApply.reason) : '',
+                  })}
+                  {item.lastApply.zoomDetail ? <ZoomAnswer detail={item.lastApply.zoomDetail} /> : null}
+                </span>
+              ) : null}
+              {item.isUnconfirmed ? <span className="muted">{t('zoomPolicy.unconfirmed')}</span> : null}
+              {item.isBeyondGuide ? (
+                <span className="muted" data-testid="beyond-guide">
+                  {t(`policyBeyondGuide.${item.id}` as 'policyBeyondGuide.recording_audio_transcript')}
+                </span>
+              ) : null}
+              {item.manualSteps && item.status === 'manual' ? (
+                <label className="inline-field">
+                  <input
+                    type="checkbox"
+                    checked={Boolean(item.confirmedBy)}
+                    onChange={(event) => run(() => api.confirmManualItem(item.id, event.target.checked))}
+                  />
+                  <span>
+                    {item.confirmedBy
+                      ? t('zoomPolicy.doneBy', { by: item.confirmedBy.by })
+                      : t('zoomPolicy.done')}
                   </span>
-                ) : null}
-                {item.lastApply?.outcome === 'refused' ? (
-                  <span className="field-error" data-testid="refused">
-                    {t('zoomPolicy.refused', {
-                      reason: item.lastApply.reason ? describeMessage(t, item.lastApply.reason) : '',
-                    })}
-                    {item.lastApply.zoomDetail ? <ZoomAnswer detail={item.lastApply.zoomDetail} /> : null}
-                  </span>
-                ) : null}
-                {item.isUnconfirmed ? <span className="muted">{t('zoomPolicy.unconfirmed')}</span> : null}
-                {item.isBeyondGuide ? (
-                  <span className="muted" data-testid="beyond-guide">
-                    {t(`policyBeyondGuide.${item.id}` as 'policyBeyondGuide.recording_audio_transcript')}
-                  </span>
-                ) : null}
-                {item.manualSteps && item.status === 'manual' ? (
-                  <label className="inline-field">
-                    <input
-                      type="checkbox"
-                      checked={Boolean(item.confirmedBy)}
-                      onChange={(event) => run(() => api.confirmManualItem(item.id, event.target.checked))}
-                    />
-                    <span>
-                      {item.confirmedBy
-                        ? t('zoomPolicy.doneBy', { by: item.confirmedBy.by })
-                        : t('zoomPolicy.done')}
-                    </span>
-                  </label>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </Table>
-      </div>
+                </label>
+              ) : null}
+            </td>
+          </tr>
+        ))}
+      </TableCard>
       {policy ? (
         <div className="card" data-testid="disclaimer">
           <h2 className="section-title">{t('zoomPolicy.disclaimerTitle')}</h2>

@@ -7,7 +7,7 @@ import { Banner } from '@/components/banner.tsx';
 import { Button } from '@/components/button.tsx';
 import { FeedbackBanners, useFeedback } from '@/components/feedback.tsx';
 import { InlineInput } from '@/components/field.tsx';
-import { Table } from '@/components/table.tsx';
+import { TableCard } from '@/components/table.tsx';
 import { UnsavedChangesGuard } from '@/components/unsaved-changes-guard.tsx';
 import { formatDate, formatDateTime } from '@/format.ts';
 import { ZoomTabHeader } from '@/pages/settings/integrations/zoom/zoom-tab-header.tsx';
@@ -124,102 +124,97 @@ export function ZoomUsersPage() {
         </Banner>
       ) : null}
       <Banner tone="info">{t('zoomUsers.scope')}</Banner>
-      <div className="card card-flush">
-        <div className="toolbar">
-          <InlineInput type="search" label={t('zoomUsers.search')} value={filter} onValue={setFilter} />
-          <span className="muted">
-            {mapping?.lastSyncedAt
-              ? t('zoomUsers.lastSync', { date: formatDateTime(mapping.lastSyncedAt) })
-              : null}
-          </span>
-        </div>
-        <Table
-          caption={t('zoomUsers.title')}
-          testId="zoom-users-table"
-          columns={[
-            { key: 'user', label: t('zoomUsers.callportUser') },
-            { key: 'licence', label: t('zoomUsers.licence') },
-            { key: 'zoom', label: t('zoomUsers.zoomUser') },
-            { key: 'how', label: t('zoomUsers.how') },
-          ]}
-        >
-          {visibleUsers.map((user) => {
-            const link = effectiveLink(user.id);
-            return (
-              <tr key={user.id} data-testid="zoom-user-row" data-email={user.email.trim()}>
-                <td>
-                  <strong>{user.name}</strong>
-                  <div className="muted">{user.email}</div>
-                </td>
-                <td>
-                  {user.isLicensed ? (
-                    <span className="badge badge-success">{t('zoomUsers.licensed')}</span>
-                  ) : (
-                    <span className="badge badge-neutral">{t('zoomUsers.unlicensed')}</span>
-                  )}
-                </td>
-                <td>
-                  <select
-                    className="input"
-                    aria-label={t('zoomUsers.linkFor', { name: user.name })}
-                    value={link?.zoomUserId ?? ''}
-                    onChange={(event) =>
-                      setLink(
-                        user.id,
-                        event.target.value ? { zoomUserId: event.target.value, method: 'manual' } : null,
-                      )
-                    }
+      <TableCard
+        caption="zoomUsers.title"
+        testId="zoom-users-table"
+        columns={['zoomUsers.callportUser', 'zoomUsers.licence', 'zoomUsers.zoomUser', 'zoomUsers.how']}
+        toolbar={
+          <div className="toolbar">
+            <InlineInput type="search" label={t('zoomUsers.search')} value={filter} onValue={setFilter} />
+            <span className="muted">
+              {mapping?.lastSyncedAt
+                ? t('zoomUsers.lastSync', { date: formatDateTime(mapping.lastSyncedAt) })
+                : null}
+            </span>
+          </div>
+        }
+      >
+        {visibleUsers.map((user) => {
+          const link = effectiveLink(user.id);
+          return (
+            <tr key={user.id} data-testid="zoom-user-row" data-email={user.email.trim()}>
+              <td>
+                <strong>{user.name}</strong>
+                <div className="muted">{user.email}</div>
+              </td>
+              <td>
+                {user.isLicensed ? (
+                  <span className="badge badge-success">{t('zoomUsers.licensed')}</span>
+                ) : (
+                  <span className="badge badge-neutral">{t('zoomUsers.unlicensed')}</span>
+                )}
+              </td>
+              <td>
+                <select
+                  className="input"
+                  aria-label={t('zoomUsers.linkFor', { name: user.name })}
+                  value={link?.zoomUserId ?? ''}
+                  onChange={(event) =>
+                    setLink(
+                      user.id,
+                      event.target.value ? { zoomUserId: event.target.value, method: 'manual' } : null,
+                    )
+                  }
+                >
+                  <option value="">{t('zoomUsers.notLinked')}</option>
+                  {(mapping?.zoomUsers ?? [])
+                    .filter((zoomUser) => zoomUser.isLinkable)
+                    .sort((a, b) =>
+                      (a.displayName || a.email).localeCompare(b.displayName || b.email, undefined, {
+                        sensitivity: 'base',
+                      }),
+                    )
+                    .map((zoomUser) => (
+                      <option
+                        key={zoomUser.zoomUserId}
+                        value={zoomUser.zoomUserId!}
+                        disabled={linkedElsewhere(zoomUser.zoomUserId!, user.id)}
+                      >
+                        {zoomUser.displayName} · {zoomUser.email}
+                        {zoomUser.status === 'inactive' ? ` (${t('zoomUsers.inactive')})` : ''}
+                      </option>
+                    ))}
+                </select>
+              </td>
+              <td data-testid="link-method">
+                {link
+                  ? link.method === 'automatic'
+                    ? t('zoomUsers.automatic')
+                    : t('zoomUsers.manual')
+                  : '—'}
+                {link && zoomById.get(link.zoomUserId)?.status === 'inactive' ? (
+                  <div className="muted">{t('zoomUsers.inactiveWarning')}</div>
+                ) : null}
+                {user.link ? (
+                  <div
+                    data-testid="user-import-state"
+                    className={user.import?.errorCode ? 'field-error' : 'muted'}
                   >
-                    <option value="">{t('zoomUsers.notLinked')}</option>
-                    {(mapping?.zoomUsers ?? [])
-                      .filter((zoomUser) => zoomUser.isLinkable)
-                      .sort((a, b) =>
-                        (a.displayName || a.email).localeCompare(b.displayName || b.email, undefined, {
-                          sensitivity: 'base',
-                        }),
-                      )
-                      .map((zoomUser) => (
-                        <option
-                          key={zoomUser.zoomUserId}
-                          value={zoomUser.zoomUserId!}
-                          disabled={linkedElsewhere(zoomUser.zoomUserId!, user.id)}
-                        >
-                          {zoomUser.displayName} · {zoomUser.email}
-                          {zoomUser.status === 'inactive' ? ` (${t('zoomUsers.inactive')})` : ''}
-                        </option>
-                      ))}
-                  </select>
-                </td>
-                <td data-testid="link-method">
-                  {link
-                    ? link.method === 'automatic'
-                      ? t('zoomUsers.automatic')
-                      : t('zoomUsers.manual')
-                    : '—'}
-                  {link && zoomById.get(link.zoomUserId)?.status === 'inactive' ? (
-                    <div className="muted">{t('zoomUsers.inactiveWarning')}</div>
-                  ) : null}
-                  {user.link ? (
-                    <div
-                      data-testid="user-import-state"
-                      className={user.import?.errorCode ? 'field-error' : 'muted'}
-                    >
-                      {user.import?.errorCode
-                        ? t(`userImport.errors.${user.import.errorCode}`)
-                        : user.import?.sweptAt
-                          ? t('userImport.backfilled', {
-                              count: user.import.recordingsFound,
-                              from: user.import.backfillFrom ? formatDate(user.import.backfillFrom) : '',
-                            })
-                          : t('userImport.pending')}
-                    </div>
-                  ) : null}
-                </td>
-              </tr>
-            );
-          })}
-        </Table>
-      </div>
+                    {user.import?.errorCode
+                      ? t(`userImport.errors.${user.import.errorCode}`)
+                      : user.import?.sweptAt
+                        ? t('userImport.backfilled', {
+                            count: user.import.recordingsFound,
+                            from: user.import.backfillFrom ? formatDate(user.import.backfillFrom) : '',
+                          })
+                        : t('userImport.pending')}
+                  </div>
+                ) : null}
+              </td>
+            </tr>
+          );
+        })}
+      </TableCard>
       <h2 className="section-title">{t('zoomUsers.inbox')}</h2>
       <div className="card" data-testid="unmatched-inbox">
         {unmatched.length === 0 && pending.length === 0 && (mapping?.seenHosts.length ?? 0) === 0 ? (
