@@ -6,6 +6,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   type EmulatorAppRegistration,
+  type SimulateMeetingOptions,
+  type SimulateMeetingResult,
   type StartEmulatorOptions,
   startEmulator,
   type ZoomEmulator,
@@ -64,6 +66,8 @@ export async function startWebhookReceiver(secretToken: string) {
   };
 }
 
+export type WebhookReceiver = Awaited<ReturnType<typeof startWebhookReceiver>>;
+
 export const testApp: EmulatorAppRegistration = {
   clientId: 'test-client-id',
   clientSecret: 'test-client-secret',
@@ -97,6 +101,54 @@ export function startTestEmulator(
 export async function startInstalledEmulator(options: Parameters<typeof startTestEmulator>[0] = {}) {
   const emulator = await startTestEmulator(options);
   return { emulator, token: emulator.control.installApp(testApp.clientId).access_token };
+}
+
+/**
+ * A test emulator sending its webhooks to a new receiver, with the test app installed; `close` stops both.
+ * `token` is the installation's access token (renew it after moving the clock past its hour).
+ */
+export async function startReceivingEmulator(options: Parameters<typeof startTestEmulator>[0] = {}) {
+  const receiver = await startWebhookReceiver(testApp.webhookSecretToken);
+  const { emulator, token } = await startInstalledEmulator({ ...options, webhookUrl: receiver.url });
+  return {
+    emulator,
+    control: emulator.control,
+    receiver,
+    token,
+    close: async () => {
+      await emulator.close();
+      await receiver.close();
+    },
+  };
+}
+
+export type ReceivingEmulator = Awaited<ReturnType<typeof startReceivingEmulator>>;
+
+/**
+ * Holds a meeting whose host records it to the cloud (5 minutes unless `options` say otherwise), then moves
+ * the clock a second so its files are `completed`.
+ */
+export async function recordMeeting(
+  emulator: ZoomEmulator,
+  hostEmail: string,
+  topic: string,
+  options: Partial<SimulateMeetingOptions> = {},
+): Promise<SimulateMeetingResult> {
+  const result = emulator.control.simulateMeeting({
+    hostEmail,
+    topic,
+    durationMinutes: 5,
+    cloudRecordingManual: true,
+    processingSeconds: 0,
+    ...options,
+  });
+  await emulator.control.advanceClock(1);
+  return result;
+}
+
+/** A meeting UUID as a path segment, encoded twice as Zoom wants it where it starts with `/` or holds `//`. */
+export function uuidPath(uuid: string): string {
+  return encodeURIComponent(encodeURIComponent(uuid));
 }
 
 export function basicAuth(clientId: string, clientSecret: string): string {
