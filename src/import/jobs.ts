@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineCronJob, defineJob } from '../jobs/index.ts';
+import { defineCronJob, defineJob, retryUpTo } from '../jobs/index.ts';
 
 export const importRecordingJob = defineJob({
   name: 'import.import-recording',
@@ -8,9 +8,7 @@ export const importRecordingJob = defineJob({
     /** Epoch ms: a sweep's listing gave the recording's complete file list at that time. */
     listedAt: z.number().int().optional(),
   }),
-  retryLimit: 12,
-  retryDelaySeconds: 15,
-  retryBackoff: true,
+  ...retryUpTo(12, { delaySeconds: 15 }),
   timeoutSeconds: 3 * 3600,
   // One queued job per recording: duplicate discoveries (webhook + sweep, Zoom's duplicate events) merge.
   dedupe: 'queued',
@@ -33,9 +31,7 @@ export const sweepConnectionJob = defineJob({
     /** Epoch ms: a scheduled full sweep, due SWEEP_INTERVAL_MINUTES after the one started then. */
     after: z.number().int().optional(),
   }),
-  retryLimit: 5,
-  retryDelaySeconds: 30,
-  retryBackoff: true,
+  ...retryUpTo(5, { delaySeconds: 30 }),
   timeoutSeconds: 3600,
   dedupe: 'queued',
   concurrency: 2,
@@ -44,9 +40,7 @@ export const sweepConnectionJob = defineJob({
 
 export const sweepDispatchJob = defineCronJob({
   name: 'import.sweep-dispatch',
-  retryLimit: 1,
-  retryDelaySeconds: 30,
-  retryBackoff: false,
+  ...retryUpTo(1, { delaySeconds: 30, backoff: false }),
   timeoutSeconds: 120,
   cron: '* * * * *',
 });

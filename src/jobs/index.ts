@@ -4,5 +4,6 @@ export {
   type JobDefinition,
   type JobHandler,
   JobQueue,
+  retryUpTo,
   type SendOptions,
 } from './queue.ts';

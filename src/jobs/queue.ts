@@ -30,6 +30,21 @@ export type JobDefinition<Payload> = {
   pollingIntervalSeconds?: number;
 };
 
+/**
+ * A job's retry settings: up to `limit` more runs after a failure, the first `delaySeconds` later,
+ * each next pause twice as long (pg-boss's retryBackoff) unless `backoff` is false.
+ */
+export function retryUpTo(
+  limit: number,
+  options: { delaySeconds: number; backoff?: boolean },
+): Pick<JobDefinition<unknown>, 'retryLimit' | 'retryDelaySeconds' | 'retryBackoff'> {
+  return {
+    retryLimit: limit,
+    retryDelaySeconds: options.delaySeconds,
+    retryBackoff: options.backoff ?? true,
+  };
+}
+
 export function defineJob<Payload>(definition: JobDefinition<Payload>): JobDefinition<Payload> {
   return definition;
 }

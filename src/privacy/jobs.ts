@@ -1,13 +1,11 @@
 import { z } from 'zod';
-import { defineJob } from '../jobs/index.ts';
+import { defineJob, retryUpTo } from '../jobs/index.ts';
 
 /** Daily, and right after an admin changes the setting (then for that organisation only). */
 export const applyRetentionJob = defineJob({
   name: 'privacy.apply-retention',
   payload: z.object({ organizationId: z.uuid().optional() }).passthrough(),
-  retryLimit: 3,
-  retryDelaySeconds: 300,
-  retryBackoff: true,
+  ...retryUpTo(3, { delaySeconds: 300 }),
   timeoutSeconds: 3600,
   cron: '23 3 * * *',
 });

@@ -1,21 +1,17 @@
 import { z } from 'zod';
-import { defineCronJob, defineJob } from '../jobs/index.ts';
+import { defineCronJob, defineJob, retryUpTo } from '../jobs/index.ts';
 
 export const auditPolicyJob = defineJob({
   name: 'recording-policy.audit',
   payload: z.object({ connectionId: z.uuid(), operator: z.string().nullable().optional() }),
-  retryLimit: 5,
-  retryDelaySeconds: 60,
-  retryBackoff: true,
+  ...retryUpTo(5, { delaySeconds: 60 }),
   timeoutSeconds: 300,
   dedupe: 'queued',
 });
 
 export const dailyAuditJob = defineCronJob({
   name: 'recording-policy.daily-audit',
-  retryLimit: 2,
-  retryDelaySeconds: 300,
-  retryBackoff: true,
+  ...retryUpTo(2, { delaySeconds: 300 }),
   timeoutSeconds: 300,
   cron: '41 4 * * *',
 });

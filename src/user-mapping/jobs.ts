@@ -1,13 +1,11 @@
 import { z } from 'zod';
-import { defineCronJob, defineJob } from '../jobs/index.ts';
+import { defineCronJob, defineJob, retryUpTo } from '../jobs/index.ts';
 
 /** One connection's Zoom users read again: after connecting, on `user.*` events, and daily. */
 export const syncZoomUsersJob = defineJob({
   name: 'user-mapping.sync-zoom-users',
   payload: z.object({ connectionId: z.uuid() }),
-  retryLimit: 5,
-  retryDelaySeconds: 30,
-  retryBackoff: true,
+  ...retryUpTo(5, { delaySeconds: 30 }),
   timeoutSeconds: 1800,
   dedupe: 'queued',
 });
@@ -15,9 +13,7 @@ export const syncZoomUsersJob = defineJob({
 /** Once a day, every active connection's users. */
 export const resyncAllJob = defineCronJob({
   name: 'user-mapping.daily-resync',
-  retryLimit: 2,
-  retryDelaySeconds: 300,
-  retryBackoff: true,
+  ...retryUpTo(2, { delaySeconds: 300 }),
   timeoutSeconds: 300,
   cron: '23 3 * * *',
 });
