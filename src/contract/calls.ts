@@ -102,24 +102,26 @@ const offsetMs = z
   .min(0)
   .max(24 * 3600 * 1000);
 
-export const highlightSchema = z.object({
-  id: z.string(),
+/** What every note someone leaves on a call (a highlight, a comment) carries: who wrote it, and when. */
+const callNoteSchema = z.object({ id: z.string(), author: z.string().nullable(), createdAt: z.string() });
+
+export const highlightSchema = callNoteSchema.extend({
   title: z.string(),
   startMs: z.number(),
   endMs: z.number(),
-  author: z.string().nullable(),
-  createdAt: z.string(),
 });
 export type Highlight = z.infer<typeof highlightSchema>;
 
-export const commentSchema = z.object({
-  id: z.string(),
-  atMs: z.number(),
-  body: z.string(),
-  author: z.string().nullable(),
-  createdAt: z.string(),
-});
+export const commentSchema = callNoteSchema.extend({ atMs: z.number(), body: z.string() });
 export type Comment = z.infer<typeof commentSchema>;
+
+/** One line of a transcript: who spoke, from when to when (milliseconds from the start), and what. */
+const transcriptLineSchema = z.object({
+  speaker: z.string(),
+  startMs: z.number(),
+  endMs: z.number(),
+  text: z.string(),
+});
 
 export const callDetailSchema = callSummarySchema.omit({ search: true }).extend({
   transcriptMissing: z.enum(transcriptMissingReasons).nullable(),
@@ -133,9 +135,7 @@ export const callDetailSchema = callSummarySchema.omit({ search: true }).extend(
       url: z.string(),
     }),
   ),
-  transcript: z.array(
-    z.object({ speaker: z.string(), startMs: z.number(), endMs: z.number(), text: z.string() }),
-  ),
+  transcript: z.array(transcriptLineSchema),
   chat: z.array(z.object({ at: z.string(), sender: z.string(), text: z.string() })),
   /**
    * Everyone in the call, colleagues (internal) or not: by the e-mail domain Zoom gave for the person
@@ -238,9 +238,7 @@ export const sharedCallSchema = z.object({
   language: callLanguageSchema,
   highlight: z.object({ title: z.string(), startMs: z.number(), endMs: z.number() }).nullable(),
   media: z.array(z.object({ kind: z.enum(['video', 'audio', 'transcript']), url: z.string() })),
-  transcript: z.array(
-    z.object({ speaker: z.string(), startMs: z.number(), endMs: z.number(), text: z.string() }),
-  ),
+  transcript: z.array(transcriptLineSchema),
   expiresAt: z.string(),
 });
 export type SharedCall = z.infer<typeof sharedCallSchema>;
