@@ -5,6 +5,8 @@ import { createLogger } from '../lib/logger.ts';
 import { createTestDatabase } from '../test-support/database.ts';
 import { defineJob, type JobDefinition, JobQueue } from './queue.ts';
 
+type TestDatabase = Awaited<ReturnType<typeof createTestDatabase>>;
+
 const lostConnection = () =>
   Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
 
@@ -21,60 +23,79 @@ const testJob = <Payload>(name: string, changes: Partial<JobDefinition<Payload>>
     ...changes,
   });
 
+/**
+ * A queue on a fresh test database, given to `use`, then stopped and the database closed; its statements
+ * go through `executeSqlOf` when a test puts something between the queue and the database.
+ */
+async function withQueue(
+  use: (queue: JobQueue, database: TestDatabase) => Promise<void>,
+  executeSqlOf: (database: TestDatabase) => ExecuteSql = (database) => database.executeSql,
+): Promise<void> {
+  const database = await createTestDatabase();
+  const queue = new JobQueue({
+    executeSql: executeSqlOf(database),
+    logger: createLogger({ level: 'silent' }),
+  });
+  try {
+    await use(queue, database);
+  } finally {
+    await queue.stop();
+    await database.close();
+  }
+}
+
 describe('job queue', () => {
   it('records a finished job although PostgreSQL drops the connection at that moment', async () => {
-    const database = await createTestDatabase();
     // The next `failNext` statements fail as they would while PostgreSQL restarts.
     let failNext = 0;
-    const executeSql: ExecuteSql = async (text, values) => {
-      if (failNext > 0) {
-        failNext--;
-        throw lostConnection();
-      }
-      return database.executeSql(text, values);
-    };
+    const failingWhenAsked =
+      (database: TestDatabase): ExecuteSql =>
+      async (text, values) => {
+        if (failNext > 0) {
+          failNext--;
+          throw lostConnection();
+        }
+        return database.executeSql(text, values);
+      };
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
-    const queue = new JobQueue({ executeSql, logger: createLogger({ level: 'silent' }) });
-    const job = testJob('test.connection-lost');
-    let runs = 0;
-    queue.register(job, async () => {
-      runs++;
-      // pg-boss's next statement is the one recording that this job completed.
-      failNext = 2;
-    });
     try {
-      await queue.work();
-      const id = await queue.send(job, {});
-      await expect
-        .poll(
-          async () =>
-            (await database.executeSql('SELECT state FROM pgboss.job WHERE id = $1', [id])).rows[0]?.state,
-          { timeout: 20_000 },
-        )
-        .toBe('completed');
-      expect(runs).toBe(1);
-      expect(unhandled).toEqual([]);
+      await withQueue(async (queue, database) => {
+        const job = testJob('test.connection-lost');
+        let runs = 0;
+        queue.register(job, async () => {
+          runs++;
+          // pg-boss's next statement is the one recording that this job completed.
+          failNext = 2;
+        });
+        await queue.work();
+        const id = await queue.send(job, {});
+        await expect
+          .poll(
+            async () =>
+              (await database.executeSql('SELECT state FROM pgboss.job WHERE id = $1', [id])).rows[0]?.state,
+            { timeout: 20_000 },
+          )
+          .toBe('completed');
+        expect(runs).toBe(1);
+        expect(unhandled).toEqual([]);
+      }, failingWhenAsked);
     } finally {
       process.off('unhandledRejection', onUnhandled);
-      await queue.stop();
-      await database.close();
     }
   });
 
   it('fails a job whose payload does not parse, at once and without running it', async () => {
-    const database = await createTestDatabase();
-    const queue = new JobQueue({
-      executeSql: database.executeSql,
-      logger: createLogger({ level: 'silent' }),
-    });
-    const job = testJob('test.bad-payload', { payload: z.object({ recordingId: z.uuid() }), retryLimit: 3 });
-    let runs = 0;
-    queue.register(job, async () => {
-      runs++;
-    });
-    try {
+    await withQueue(async (queue, database) => {
+      const job = testJob('test.bad-payload', {
+        payload: z.object({ recordingId: z.uuid() }),
+        retryLimit: 3,
+      });
+      let runs = 0;
+      queue.register(job, async () => {
+        runs++;
+      });
       await queue.work();
       // An older version's payload, or a hand-made job: send() validates, so go around it.
       const id = await queue.boss.send(job.name, { recordingId: 'not-a-uuid' });
@@ -83,24 +104,16 @@ describe('job queue', () => {
       await expect.poll(async () => (await stateOf())?.state, { timeout: 20_000 }).toBe('failed');
       expect((await stateOf())?.retry_count).toBe(0);
       expect(runs).toBe(0);
-    } finally {
-      await queue.stop();
-      await database.close();
-    }
+    });
   });
 
   it('brings a job queued for later forward when the same job is asked for now, without a second one', async () => {
-    const database = await createTestDatabase();
-    const queue = new JobQueue({
-      executeSql: database.executeSql,
-      logger: createLogger({ level: 'silent' }),
-    });
-    const job = testJob('test.deduped', { dedupe: 'queued' });
-    const ran: string[] = [];
-    queue.register(job, async (payload) => {
-      ran.push(String((payload as { run?: string }).run));
-    });
-    try {
+    await withQueue(async (queue, database) => {
+      const job = testJob('test.deduped', { dedupe: 'queued' });
+      const ran: string[] = [];
+      queue.register(job, async (payload) => {
+        ran.push(String((payload as { run?: string }).run));
+      });
       await queue.work();
       const later = await queue.send(
         job,
@@ -119,22 +132,14 @@ describe('job queue', () => {
         [job.name],
       );
       expect(rows[0]?.n).toBe(1);
-    } finally {
-      await queue.stop();
-      await database.close();
-    }
+    });
   });
 
   it('counts the jobs waiting in every queue in one statement, as pg-boss counts one queue', async () => {
-    const database = await createTestDatabase();
-    const queue = new JobQueue({
-      executeSql: database.executeSql,
-      logger: createLogger({ level: 'silent' }),
-    });
-    const [busy, idle] = [testJob('test.busy'), testJob('test.idle')];
-    queue.register(busy, async () => {});
-    queue.register(idle, async () => {});
-    try {
+    await withQueue(async (queue) => {
+      const [busy, idle] = [testJob('test.busy'), testJob('test.idle')];
+      queue.register(busy, async () => {});
+      queue.register(idle, async () => {});
       await queue.send(busy, {});
       await queue.send(busy, {});
       await queue.send(busy, {}, { startAfterSeconds: 3600 });
@@ -143,9 +148,6 @@ describe('job queue', () => {
         'test.idle': 0,
       });
       expect(await queue.getQueueSize('test.busy')).toBe(3);
-    } finally {
-      await queue.stop();
-      await database.close();
-    }
+    });
   });
 });
