@@ -38,6 +38,11 @@ async function passFinished(previous: string | null = null): Promise<string> {
   return finishedAt!;
 }
 
+/** A one-minute meeting of `host` with the outside guest, which coverage counts as held. */
+function meetGuest(host: { email: string }, topic: string) {
+  return bed.recordMeeting({ hostEmail: host.email, topic, participants: [guest] });
+}
+
 async function lineOf(topic: string, client?: TestClient): Promise<CoverageLine | undefined> {
   return (await coverage(client)).meetings.find((line) => line.topic === topic);
 }
@@ -61,11 +66,7 @@ describe('coverage', () => {
     expect((await bed.admin.request('POST', '/api/integrations/zoom/policy/apply')).statusCode).toBe(200);
     // A Zoom admin takes Hugo out of the group in Zoom's portal.
     bed.emulator.control.removeGroupMember('Callport recording', hugo.email);
-    const meeting = await bed.recordMeeting({
-      hostEmail: hugo.email,
-      topic: 'Hors groupe',
-      participants: [guest],
-    });
+    const meeting = await meetGuest(hugo, 'Hors groupe');
     expect(meeting.recorded).toBe(false);
     await expect
       .poll(async () => (await lineOf('Hors groupe'))?.reason, { timeout: 30_000 })
@@ -80,11 +81,7 @@ describe('coverage', () => {
 
     // The fix the line suggests: apply the policy again, which puts Hugo back; his next meeting is recorded.
     expect((await bed.admin.request('POST', '/api/integrations/zoom/policy/apply')).statusCode).toBe(200);
-    const next = await bed.recordMeeting({
-      hostEmail: hugo.email,
-      topic: 'Dans le groupe',
-      participants: [guest],
-    });
+    const next = await meetGuest(hugo, 'Dans le groupe');
     expect(next.recorded).toBe(true);
     await expect
       .poll(async () => (await lineOf('Dans le groupe'))?.state, { timeout: 60_000 })
@@ -95,11 +92,7 @@ describe('coverage', () => {
   it('says when the host stopped the recording', async () => {
     // The guide's policy lets hosts pause and stop the recording (an account-level setting).
     bed.emulator.control.setHostStopsRecording(hugo.email, true);
-    const stopped = await bed.recordMeeting({
-      hostEmail: hugo.email,
-      topic: 'Arrêté',
-      participants: [guest],
-    });
+    const stopped = await meetGuest(hugo, 'Arrêté');
     bed.emulator.control.setHostStopsRecording(hugo.email, false);
     expect(stopped.recorded).toBe(false);
     await expect
@@ -112,7 +105,7 @@ describe('coverage', () => {
     // Hugo's last two meetings: "Dans le groupe" (imported) then "Arrêté" (stopped): not flagged yet.
     expect((await coverage()).users.find((user) => user.email === hugo.email)?.isFlagged).toBe(false);
     bed.emulator.control.setHostStopsRecording(hugo.email, true);
-    await bed.recordMeeting({ hostEmail: hugo.email, topic: 'Arrêté encore', participants: [guest] });
+    await meetGuest(hugo, 'Arrêté encore');
     bed.emulator.control.setHostStopsRecording(hugo.email, false);
     await expect
       .poll(async () => (await coverage()).users.find((user) => user.email === hugo.email)?.isFlagged, {
@@ -145,11 +138,7 @@ describe('coverage', () => {
     // The pass that linking Emma and Hugo started (their history) is over before this one is asked.
     const before = await passFinished();
     bed.emulator.control.setWebhooks({ enabled: false });
-    const quiet = await bed.recordMeeting({
-      hostEmail: emma.email,
-      topic: 'Sans webhook',
-      participants: [guest],
-    });
+    const quiet = await meetGuest(emma, 'Sans webhook');
     bed.emulator.control.setWebhooks({ enabled: true });
     expect(await lineOf('Sans webhook')).toBeUndefined();
     bed.emulator.control.clearRequestLog();
