@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CallDetail, CallList } from '../contract/index.ts';
 import type { TestClient } from '../test-support/app.ts';
-import { startEmptyAccountBed, type ZoomTestBed } from '../test-support/zoom.ts';
+import {
+  acmePerson,
+  recordSummarisedMeeting,
+  startEmptyAccountBed,
+  type ZoomTestBed,
+} from '../test-support/zoom.ts';
 
 let bed: ZoomTestBed;
 let emma: TestClient;
@@ -65,12 +70,9 @@ beforeAll(async () => {
   // BACKFILL_DAYS at its default: each linked user's first import runs, on a Zoom account with no past
   // recordings, so the searches below count exactly the calls this file records.
   bed = await startEmptyAccountBed({
-    zoomUsers: [
-      { email: emmaEmail, firstName: 'Emma', lastName: 'Dubois' },
-      { email: hugoEmail, firstName: 'Hugo', lastName: 'Thomas' },
-      // A member of the Zoom account with no Callport user: Zoom gives his e-mail in participant lists.
-      { email: 'jules.richard@acme.example', firstName: 'Jules', lastName: 'Richard' },
-    ],
+    // Jules Richard: a member of the Zoom account with no Callport user (Zoom gives his e-mail in
+    // participant lists).
+    zoomUsers: ['Emma Dubois', 'Hugo Thomas', 'Jules Richard'].map(acmePerson),
     addUsers: async (bed) => {
       emma = await bed.app.createUserClient(bed.organizationId, 'member', emmaEmail);
       await bed.admin.request('POST', '/api/users', { email: hugoEmail, name: 'Hugo Thomas' });
@@ -84,18 +86,18 @@ beforeAll(async () => {
     chat: [{ sender: 'Paul Girard', text: 'Voici le bon de commande signé', atSecond: 42 }],
   });
   // Hugo has AI Companion's summaries on: Zoom wrote one, a while after this meeting ended.
-  await bed.recordMeeting({
-    hostEmail: hugoEmail,
-    topic: 'Renewal: Initech',
-    transcript: englishCall,
-    startTime: new Date(Date.now() - 2 * 3600_000),
-    summary: {
+  await recordSummarisedMeeting(
+    bed,
+    hugoEmail,
+    'Renewal: Initech',
+    {
       title: 'Meeting summary for Renewal: Initech',
       overview: 'Hugo and Sam discussed the renewal.',
       details: [{ label: 'Pricing', summary: 'The pricing stays the same until June.' }],
       nextSteps: ['Sam confirms the budget with finance.'],
     },
-  });
+    { transcript: englishCall },
+  );
   await bed.recordMeeting({
     hostEmail: hugoEmail,
     topic: 'Point interne',
@@ -223,36 +225,25 @@ describe('call page', () => {
   });
 
   it('shows the host’s edits of Zoom’s summary, and its Markdown text when Zoom sent only that', async () => {
-    await bed.recordMeeting({
-      hostEmail: hugoEmail,
-      topic: 'Suivi Hooli',
-      // Ended two hours ago: AI Companion has written its summary by the time the call is imported.
-      startTime: new Date(Date.now() - 2 * 3600_000),
-      summary: {
-        title: 'Résumé de la réunion Suivi Hooli',
-        overview: 'Hugo et Sam ont parlé du contrat.',
-        details: [{ label: 'Contrat', summary: 'Signature prévue en avril.' }],
-        nextSteps: ['Hugo envoie le contrat.'],
-        // The host rewrote the topics and next steps in Zoom; the overview is left as written.
-        edited: {
-          details: 'Signature prévue en mai, après le comité.',
-          nextSteps: ['Sam relit le contrat.'],
-        },
-        docUrl: 'https://docs.zoom.us/doc/hooli-summary',
+    await recordSummarisedMeeting(bed, hugoEmail, 'Suivi Hooli', {
+      title: 'Résumé de la réunion Suivi Hooli',
+      overview: 'Hugo et Sam ont parlé du contrat.',
+      details: [{ label: 'Contrat', summary: 'Signature prévue en avril.' }],
+      nextSteps: ['Hugo envoie le contrat.'],
+      // The host rewrote the topics and next steps in Zoom; the overview is left as written.
+      edited: {
+        details: 'Signature prévue en mai, après le comité.',
+        nextSteps: ['Sam relit le contrat.'],
       },
+      docUrl: 'https://docs.zoom.us/doc/hooli-summary',
     });
-    await bed.recordMeeting({
-      hostEmail: hugoEmail,
-      topic: 'Suivi Pied Piper',
-      startTime: new Date(Date.now() - 2 * 3600_000),
-      // A newer summary: the legacy fields empty, the whole summary in `summary_content`.
-      summary: {
-        title: 'Résumé de la réunion Suivi Pied Piper',
-        overview: '',
-        details: [],
-        nextSteps: [],
-        content: '## Récapitulatif\nLe pilote démarre lundi.\n\n## Prochaines étapes\n- Envoyer le planning',
-      },
+    // A newer summary: the legacy fields empty, the whole summary in `summary_content`.
+    await recordSummarisedMeeting(bed, hugoEmail, 'Suivi Pied Piper', {
+      title: 'Résumé de la réunion Suivi Pied Piper',
+      overview: '',
+      details: [],
+      nextSteps: [],
+      content: '## Récapitulatif\nLe pilote démarre lundi.\n\n## Prochaines étapes\n- Envoyer le planning',
     });
     const detailOf = async (q: string): Promise<CallDetail> => {
       let id = '';

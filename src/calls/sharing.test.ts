@@ -2,7 +2,7 @@ import { ALL_FORMATS, BufferSource, EncodedPacketSink, Input } from 'mediabunny'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CallDetail, CallList, SharedCall } from '../contract/index.ts';
 import type { TestClient } from '../test-support/app.ts';
-import { startEmptyAccountBed, type ZoomTestBed } from '../test-support/zoom.ts';
+import { acmePerson, startEmptyAccountBed, type ZoomTestBed } from '../test-support/zoom.ts';
 
 // Highlights, comments, sharing and the team view, as people use them: a member adds notes to their
 // call, shares it with a colleague or by public link, revokes it; a manager sees their team's calls.
@@ -26,11 +26,7 @@ beforeAll(async () => {
   // BACKFILL_DAYS at its default, on a Zoom account with no past recordings: each linked user's first
   // import runs and brings nothing, so the lists below hold exactly the calls recorded here.
   bed = await startEmptyAccountBed({
-    zoomUsers: [
-      { email: emmaEmail, firstName: 'Emma', lastName: 'Dubois' },
-      { email: hugoEmail, firstName: 'Hugo', lastName: 'Thomas' },
-      { email: 'lea.robert@acme.example', firstName: 'Léa', lastName: 'Robert' },
-    ],
+    zoomUsers: ['Emma Dubois', 'Hugo Thomas', 'Léa Robert'].map(acmePerson),
     addUsers: async (bed) => {
       emma = await bed.app.createUserClient(bed.organizationId, 'member', emmaEmail);
       hugo = await bed.app.createUserClient(bed.organizationId, 'member', hugoEmail);

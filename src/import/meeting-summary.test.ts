@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { requiredScopes } from '../connections/index.ts';
 import type { CallDetail, CallList } from '../contract/index.ts';
-import { startEmptyAccountBed, type ZoomTestBed } from '../test-support/zoom.ts';
+import { recordSummarisedMeeting, startEmptyAccountBed, type ZoomTestBed } from '../test-support/zoom.ts';
 
 let bed: ZoomTestBed;
 const emma = 'emma.dubois@acme.example';
@@ -20,16 +20,11 @@ afterAll(() => bed?.stop());
 
 describe('meeting summary', () => {
   it('is not asked of Zoom when the app was granted no summary scope', async () => {
-    await bed.recordMeeting({
-      hostEmail: emma,
-      topic: 'Renewal: Initech',
-      startTime: new Date(Date.now() - 2 * 3600_000),
-      summary: {
-        title: 'Meeting summary for Renewal: Initech',
-        overview: 'Emma and Sam discussed the renewal.',
-        details: [],
-        nextSteps: ['Sam confirms the budget.'],
-      },
+    await recordSummarisedMeeting(bed, emma, 'Renewal: Initech', {
+      title: 'Meeting summary for Renewal: Initech',
+      overview: 'Emma and Sam discussed the renewal.',
+      details: [],
+      nextSteps: ['Sam confirms the budget.'],
     });
     let id = '';
     await vi.waitFor(

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startZoomTestBed, type ZoomTestBed } from '../test-support/zoom.ts';
+import { startGuideBed, type ZoomTestBed } from '../test-support/zoom.ts';
 
 // Under the guide's settings alone Zoom makes no transcript: "Create audio transcript" is Callport's own
 // item of the recording policy. The emulator starts with it off (Zoom's default is unconfirmed).
@@ -20,8 +20,7 @@ async function callNamed(topic: string): Promise<CallDetail | undefined> {
 }
 
 beforeAll(async () => {
-  bed = await startZoomTestBed();
-  await bed.followGuide([emma]);
+  bed = await startGuideBed([emma]);
 });
 afterAll(() => bed?.stop());
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startZoomTestBed, type ZoomTestBed } from '../test-support/zoom.ts';
+import { startGuideBed, type ZoomTestBed } from '../test-support/zoom.ts';
 
 // The guide's case 2: the recording group holds every licensed user whose meetings must be imported.
 // Callport keeps it so as links and users change after Apply, not only when Apply is pressed.
@@ -23,8 +23,7 @@ async function callTopics(): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  bed = await startZoomTestBed();
-  await bed.followGuide([emma]);
+  bed = await startGuideBed([emma]);
 });
 afterAll(() => bed?.stop());
 

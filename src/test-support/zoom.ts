@@ -295,6 +295,61 @@ export async function startZoomTestBed(
 }
 
 /**
+ * Someone at Acme, the emulator's sandbox company, named `First Last`: their e-mail is
+ * first.last@acme.example (accents dropped), as Zoom and Callport both know them.
+ */
+export function acmePerson(name: string): {
+  name: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+} {
+  const [firstName = name, ...lastNames] = name.split(' ');
+  const local = name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replaceAll(' ', '.');
+  return { name, email: `${local}@acme.example`, firstName, lastName: lastNames.join(' ') };
+}
+
+/**
+ * `startZoomTestBed(options)`, then the guide's first steps for `people`: the admin adds them, connects
+ * Zoom and links their Zoom users.
+ */
+export async function startGuideBed(
+  people: Array<{ email: string; name: string }>,
+  options?: Parameters<typeof startZoomTestBed>[0],
+): Promise<ZoomTestBed> {
+  const bed = await startZoomTestBed(options);
+  try {
+    await bed.followGuide(people);
+    return bed;
+  } catch (error) {
+    await bed.stop();
+    throw error;
+  }
+}
+
+type RecordMeetingOptions = Parameters<ZoomTestBed['recordMeeting']>[0];
+
+/**
+ * A meeting of a host with AI Companion's meeting summaries on, which ended two hours ago: Zoom has
+ * written its `summary` by the time Callport imports the call.
+ */
+export function recordSummarisedMeeting(
+  bed: ZoomTestBed,
+  hostEmail: string,
+  topic: string,
+  summary: NonNullable<RecordMeetingOptions['summary']>,
+  more: Omit<RecordMeetingOptions, 'hostEmail' | 'topic' | 'summary' | 'startTime'> = {},
+): Promise<SimulatedMeeting> {
+  return bed.recordMeeting({
+    hostEmail,
+    topic,
+    startTime: new Date(Date.now() - 2 * 3600_000),
+    summary,
+    ...more,
+  });
+}
+
+/**
  * A Zoom account with no past recordings whose licensed users are `zoomUsers`: `addUsers` makes their
  * Callport users, then the admin connects Zoom and links them, their first imports (which bring
  * nothing) finish, and the account records every meeting to the cloud with its transcript. The
