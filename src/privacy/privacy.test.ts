@@ -1,6 +1,6 @@
 import { text } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startZoomTestBed, type ZoomTestBed } from '../test-support/zoom.ts';
+import { acmePerson, startGuideBed, type ZoomTestBed } from '../test-support/zoom.ts';
 import { signWebhookBody } from '../zoom-emulator/index.ts';
 
 let bed: ZoomTestBed;
@@ -33,12 +33,50 @@ async function importMeeting(options: Parameters<ZoomTestBed['recordMeeting']>[0
   return (await listCalls()).find((call) => call.topic === options.topic)!;
 }
 
-beforeAll(async () => {
-  bed = await startZoomTestBed({ env: { SWEEP_INTERVAL_MINUTES: '60' } });
-  await bed.followGuide([
-    { email: emma, name: 'Emma Dubois' },
-    { email: hugo, name: 'Hugo Thomas' },
+/**
+ * Hugo's call in which Emma, written `emmaLines.speaker` in Zoom's transcript, says one line and writes one
+ * chat message among Hugo's.
+ */
+function importHugoCallWithEmma(topic: string, emmaLines: { speaker: string; says: string; writes: string }) {
+  return importMeeting({
+    hostEmail: hugo,
+    topic,
+    transcript: [
+      { speaker: 'Hugo Thomas', text: 'Bonjour à tous.' },
+      { speaker: emmaLines.speaker, text: emmaLines.says },
+      { speaker: 'Hugo Thomas', text: 'Merci.' },
+    ],
+    chat: [
+      { sender: 'Emma Dubois', text: emmaLines.writes },
+      { sender: 'Hugo Thomas', text: 'Parfait' },
+    ],
+  });
+}
+
+/**
+ * Only Hugo's two lines are left in the call, and only Hugo in its stored Zoom transcript and chat:
+ * `emmaAs` (lower case) is nowhere in them. Returns the call's page.
+ */
+async function expectOnlyHugoLeftIn(callId: string, emmaAs: string) {
+  const detail = (await bed.admin.request('GET', `/api/calls/${callId}`)).json();
+  expect(detail.transcript.map((line: { speaker: string }) => line.speaker)).toEqual([
+    'Hugo Thomas',
+    'Hugo Thomas',
   ]);
+  expect(JSON.stringify(detail).toLowerCase()).not.toContain(emmaAs);
+  const stored = await storedTranscriptAndChat(callId);
+  expect(stored).toHaveLength(2);
+  for (const content of stored) {
+    expect(content).toContain('Hugo Thomas');
+    expect(content.toLowerCase()).not.toContain(emmaAs);
+  }
+  return detail;
+}
+
+beforeAll(async () => {
+  bed = await startGuideBed(['Emma Dubois', 'Hugo Thomas'].map(acmePerson), {
+    env: { SWEEP_INTERVAL_MINUTES: '60' },
+  });
   bed.recordEverythingToCloud();
 });
 afterAll(() => bed?.stop());
@@ -48,18 +86,10 @@ describe('erasing a person by e-mail', () => {
     // Their sandbox recordings arrive with their backfill (BACKFILL_DAYS at its default) first.
     await expect.poll(async () => (await listCalls()).length, { timeout: 60_000 }).toBe(4);
     const hosted = await importMeeting({ hostEmail: emma, topic: 'Démo Emma' });
-    const other = await importMeeting({
-      hostEmail: hugo,
-      topic: 'Revue Hugo',
-      transcript: [
-        { speaker: 'Hugo Thomas', text: 'Bonjour à tous.' },
-        { speaker: 'Emma Dubois', text: 'Mon numéro perso est le 06 12 34 56 78.' },
-        { speaker: 'Hugo Thomas', text: 'Merci Emma.' },
-      ],
-      chat: [
-        { sender: 'Emma Dubois', text: 'Je vous envoie le devis' },
-        { sender: 'Hugo Thomas', text: 'Parfait' },
-      ],
+    const other = await importHugoCallWithEmma('Revue Hugo', {
+      speaker: 'Emma Dubois',
+      says: 'Mon numéro perso est le 06 12 34 56 78.',
+      writes: 'Je vous envoie le devis',
     });
     const [hostedRecording] = await sql(
       `SELECT r.id, r.meeting_id FROM recordings r JOIN calls c ON c.recording_id = r.id WHERE c.id = $1`,
@@ -112,19 +142,8 @@ describe('erasing a person by e-mail', () => {
     for (const key of hostedKeys) expect(await bed.app.store.stat(key)).toBeUndefined();
 
     // In Hugo's call, only Emma's words went: from the call and from the stored Zoom files.
-    const detail = (await bed.admin.request('GET', `/api/calls/${other.id}`)).json();
-    expect(detail.transcript.map((line: { speaker: string }) => line.speaker)).toEqual([
-      'Hugo Thomas',
-      'Hugo Thomas',
-    ]);
-    expect(JSON.stringify(detail)).not.toContain('Emma Dubois');
+    const detail = await expectOnlyHugoLeftIn(other.id, 'emma dubois');
     expect(JSON.stringify(detail)).not.toContain('06 12 34 56 78');
-    const stored = await storedTranscriptAndChat(other.id);
-    expect(stored).toHaveLength(2);
-    for (const content of stored) {
-      expect(content).toContain('Hugo Thomas');
-      expect(content).not.toContain('Emma Dubois');
-    }
 
     // Her account, links and Zoom directory entry are gone; the audit log names her by hash only.
     expect(await sql(`SELECT 1 FROM users WHERE lower(email) = $1`, [emma])).toEqual([]);
@@ -186,28 +205,13 @@ describe('erasing a person by e-mail', () => {
 
   it('leaves an erased person out of a transcript and chat Zoom finishes afterwards', async () => {
     // Emma was erased by the test above; a meeting she spoke in is only now finished by Zoom.
-    const later = await importMeeting({
-      hostEmail: hugo,
-      topic: 'Suivi Hugo',
-      transcript: [
-        { speaker: 'Hugo Thomas', text: 'On reprend.' },
-        { speaker: 'emma dubois', text: 'Mon adresse est 3 rue des Lilas.' },
-      ],
-      chat: [
-        { sender: 'Emma Dubois', text: 'Voici mon mobile' },
-        { sender: 'Hugo Thomas', text: 'Bien reçu' },
-      ],
+    const later = await importHugoCallWithEmma('Suivi Hugo', {
+      speaker: 'emma dubois',
+      says: 'Mon adresse est 3 rue des Lilas.',
+      writes: 'Voici mon mobile',
     });
-    const detail = (await bed.admin.request('GET', `/api/calls/${later.id}`)).json();
-    expect(detail.transcript.map((line: { speaker: string }) => line.speaker)).toEqual(['Hugo Thomas']);
+    const detail = await expectOnlyHugoLeftIn(later.id, 'emma');
     expect(detail.participants).toEqual(['Hugo Thomas']);
-    expect(JSON.stringify(detail).toLowerCase()).not.toContain('emma');
-    const stored = await storedTranscriptAndChat(later.id);
-    expect(stored).toHaveLength(2);
-    for (const content of stored) {
-      expect(content).toContain('Hugo Thomas');
-      expect(content.toLowerCase()).not.toContain('emma');
-    }
     // Only hashes are kept to recognise her.
     const remembered = await sql(`SELECT row_to_json(e)::text AS row FROM erased_names e`);
     expect(remembered.length).toBeGreaterThan(0);
