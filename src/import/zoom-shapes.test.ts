@@ -3,7 +3,7 @@
  * captures, through the real emulator (which reproduces them) or as signed webhooks posted to Callport.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startZoomTestBed, type ZoomTestBed } from '../test-support/zoom.ts';
+import { acmePerson, startGuideBed, type ZoomTestBed } from '../test-support/zoom.ts';
 import { sandboxServerToServerApp, signWebhookBody } from '../zoom-emulator/index.ts';
 import { bundledMediaMs } from '../zoom-emulator/media.ts';
 
@@ -61,14 +61,27 @@ async function postSigned(body: unknown) {
   });
 }
 
+type SimulateMeetingOptions = Parameters<ZoomTestBed['emulator']['control']['simulateMeeting']>[0];
+
+/**
+ * Zoom holds a meeting (one minute unless `durationMinutes` says otherwise), then 5 s pass and the
+ * webhooks due by then are delivered, if webhooks are on; other timings are the emulator's own defaults.
+ */
+async function holdMeeting(
+  options: Omit<SimulateMeetingOptions, 'durationMinutes'> & { durationMinutes?: number },
+) {
+  const meeting = bed.emulator.control.simulateMeeting({ durationMinutes: 1, ...options });
+  await bed.emulator.control.advanceClock(5);
+  await bed.emulator.control.flushWebhooks();
+  return meeting;
+}
+
 beforeAll(async () => {
   // BACKFILL_DAYS at its default: the sandbox's older recordings arrive with the linked users' first
   // imports, which are done before each test records and looks up its own meetings.
-  bed = await startZoomTestBed({ env: { SWEEP_INTERVAL_MINUTES: '60' } });
-  await bed.followGuide([
-    { email: emma, name: 'Emma Dubois' },
-    { email: hugo, name: 'Hugo Thomas' },
-  ]);
+  bed = await startGuideBed(['Emma Dubois', 'Hugo Thomas'].map(acmePerson), {
+    env: { SWEEP_INTERVAL_MINUTES: '60' },
+  });
   await bed.waitForFirstImports();
   bed.recordEverythingToCloud();
 });
@@ -102,15 +115,13 @@ describe('Callport reads Zoom as Zoom sends it', () => {
 
   it('makes a call as long as its recording plays, not as the meeting’s minutes', async () => {
     // A 32-minute meeting recorded with the bundled ~21 s sample call (the sandbox's calls).
-    const meeting = bed.emulator.control.simulateMeeting({
+    const meeting = await holdMeeting({
       hostEmail: emma,
       topic: 'Réunion de 32 minutes',
       durationMinutes: 32,
       processingSeconds: 1,
       transcriptSeconds: 1,
     });
-    await bed.emulator.control.advanceClock(5);
-    await bed.emulator.control.flushWebhooks();
     const zoom = await zoomMeeting(meeting.uuid);
     // Zoom's `duration` is the meeting's minutes; the files' times are what was recorded.
     expect(zoom.duration).toBe(32);
@@ -130,7 +141,7 @@ describe('Callport reads Zoom as Zoom sends it', () => {
   });
 
   it('keeps every segment’s transcript and chat, in order, on the call’s clock', async () => {
-    const meeting = bed.emulator.control.simulateMeeting({
+    const meeting = await holdMeeting({
       hostEmail: emma,
       topic: 'Appel en deux parties',
       durationMinutes: 6,
@@ -151,8 +162,6 @@ describe('Callport reads Zoom as Zoom sends it', () => {
       processingSeconds: 1,
       transcriptSeconds: 1,
     });
-    await bed.emulator.control.advanceClock(5);
-    await bed.emulator.control.flushWebhooks();
     const zoom = await zoomMeeting(meeting.uuid);
     expect(zoom.recording_files.filter((f) => f.file_type === 'TRANSCRIPT')).toHaveLength(2);
     expect(zoom.recording_files.filter((f) => f.file_type === 'CHAT')).toHaveLength(2);
@@ -178,14 +187,13 @@ describe('Callport reads Zoom as Zoom sends it', () => {
   it('waits on a video still processing without a type, then imports it', async () => {
     bed.emulator.control.setWebhooks({ enabled: false });
     try {
-      const meeting = bed.emulator.control.simulateMeeting({
+      // Processing is short: the virtual clock must stay within Callport's 5-minute webhook window for the
+      // next tests.
+      const meeting = await holdMeeting({
         hostEmail: emma,
         topic: 'Vidéo en traitement',
-        durationMinutes: 1,
-        // Short: the virtual clock must stay within Callport's 5-minute webhook window for the next tests.
         processingSeconds: 60,
       });
-      await bed.emulator.control.advanceClock(5);
       const zoom = await zoomMeeting(meeting.uuid);
       expect(zoom.recording_files.some((f) => f.file_type === '' && f.recording_end === '')).toBe(true);
       expect((await bed.admin.request('POST', '/api/integrations/zoom/imports/sweep')).statusCode).toBe(202);
@@ -225,13 +233,7 @@ describe('Callport reads Zoom as Zoom sends it', () => {
 
   it('imports a webhook with nulls and a string meeting id (once refused as "no meeting object")', async () => {
     bed.emulator.control.setWebhooks({ enabled: false });
-    const meeting = bed.emulator.control.simulateMeeting({
-      hostEmail: emma,
-      topic: 'Champs nuls',
-      durationMinutes: 1,
-      processingSeconds: 1,
-    });
-    await bed.emulator.control.advanceClock(5);
+    const meeting = await holdMeeting({ hostEmail: emma, topic: 'Champs nuls', processingSeconds: 1 });
     bed.emulator.control.setWebhooks({ enabled: true });
     const object = await zoomMeeting(meeting.uuid);
     const odd = {
