@@ -17,6 +17,42 @@ async function linkTeam(bed: ZoomTestBed, emails: string[]) {
   bed.recordEverythingToCloud();
 }
 
+type SimulateMeetingOptions = Parameters<ZoomTestBed['emulator']['control']['simulateMeeting']>[0];
+
+/**
+ * Zoom holds `count` meetings with synthetic media, `meetingOf(i)` the i-th, each processed a second
+ * after it ends and its transcript a second later; the clock moves 5 s and the webhooks are delivered.
+ * Returns their UUIDs.
+ */
+async function holdSyntheticMeetings(
+  bed: ZoomTestBed,
+  count: number,
+  meetingOf: (
+    i: number,
+  ) => Omit<SimulateMeetingOptions, 'synthetic' | 'processingSeconds' | 'transcriptSeconds'>,
+): Promise<string[]> {
+  const { control } = bed.emulator;
+  const uuids = Array.from(
+    { length: count },
+    (_, i) =>
+      control.simulateMeeting({
+        synthetic: true,
+        processingSeconds: 1,
+        transcriptSeconds: 1,
+        ...meetingOf(i),
+      }).uuid,
+  );
+  await control.advanceClock(5);
+  await control.flushWebhooks();
+  return uuids;
+}
+
+/** How many of these recordings are imported. */
+async function importedCount(bed: ZoomTestBed, uuids: string[]): Promise<number> {
+  const rows = await bed.app.database.db.select().from(schema.recordings);
+  return rows.filter((row) => uuids.includes(row.meetingUuid) && row.status === 'imported').length;
+}
+
 /** Recordings claimed by an import job whose claim still stands, and by which job. */
 async function liveClaims(bed: ZoomTestBed, uuids: string[]) {
   return bed.app.database.db
@@ -85,29 +121,20 @@ describe('import under faults', () => {
       rateLimitBurst: { count: 4, type: 'QPS' },
       resetDownloadsAfterBytes: 150_000,
     });
-    const uuids: string[] = [];
-    for (let i = 0; i < 6; i++) {
-      const meeting = control.simulateMeeting({
-        hostEmail: i % 2 ? 'hugo.thomas@acme.example' : 'emma.dubois@acme.example',
-        topic: `Faulty ${i}`,
-        durationMinutes: 2,
-        processingSeconds: 1,
-        transcriptSeconds: 1,
-        synthetic: true,
-        fileSizes: { mp4: 400_000, m4a: 120_000 },
-        ...(i === 4
-          ? {
-              segments: [
-                { startMinute: 0, endMinute: 1 },
-                { startMinute: 1.2, endMinute: 2 },
-              ],
-            }
-          : {}),
-      });
-      uuids.push(meeting.uuid);
-    }
-    await control.advanceClock(5);
-    await control.flushWebhooks();
+    const uuids = await holdSyntheticMeetings(bed, 6, (i) => ({
+      hostEmail: i % 2 ? 'hugo.thomas@acme.example' : 'emma.dubois@acme.example',
+      topic: `Faulty ${i}`,
+      durationMinutes: 2,
+      fileSizes: { mp4: 400_000, m4a: 120_000 },
+      ...(i === 4
+        ? {
+            segments: [
+              { startMinute: 0, endMinute: 1 },
+              { startMinute: 1.2, endMinute: 2 },
+            ],
+          }
+        : {}),
+    }));
     // Resets go on until a download that resumed (206, from the bytes a cut attempt had stored) is cut
     // in its turn: each attempt resumes where the last one stopped.
     await expect
@@ -122,15 +149,7 @@ describe('import under faults', () => {
     control.setFaults({ resetDownloadsAfterBytes: null });
     // Dropped webhooks are found by the sweep; sweeping again must not duplicate anything.
     await bed.admin.request('POST', '/api/integrations/zoom/imports/sweep');
-    await expect
-      .poll(
-        async () => {
-          const rows = await bed.app.database.db.select().from(schema.recordings);
-          return rows.filter((row) => uuids.includes(row.meetingUuid) && row.status === 'imported').length;
-        },
-        { timeout: 90_000, interval: 1000 },
-      )
-      .toBe(6);
+    await expect.poll(() => importedCount(bed, uuids), { timeout: 90_000, interval: 1000 }).toBe(6);
     await bed.sweepNow();
     control.resetFaults();
     await expectExactlyOnce(bed, uuids);
@@ -154,21 +173,12 @@ describe.skipIf(!process.env.DATABASE_URL)('import across worker crashes (Postgr
 
   it('loses and duplicates nothing when the worker is killed with SIGKILL again and again', async () => {
     const { control } = bed.emulator;
-    const uuids: string[] = [];
-    for (let i = 0; i < 5; i++) {
-      const meeting = control.simulateMeeting({
-        hostEmail: 'emma.dubois@acme.example',
-        topic: `Backlog ${i}`,
-        durationMinutes: 5,
-        processingSeconds: 1,
-        transcriptSeconds: 1,
-        synthetic: true,
-        fileSizes: { mp4: 30_000_000, m4a: 3_000_000 },
-      });
-      uuids.push(meeting.uuid);
-    }
-    await control.advanceClock(5);
-    await control.flushWebhooks();
+    const uuids = await holdSyntheticMeetings(bed, 5, (i) => ({
+      hostEmail: 'emma.dubois@acme.example',
+      topic: `Backlog ${i}`,
+      durationMinutes: 5,
+      fileSizes: { mp4: 30_000_000, m4a: 3_000_000 },
+    }));
     // Slow downloads so that kills land mid-file.
     control.setFaults({ slowResponses: [{ endpoint: 'GET /rec/signed/:fileKey/:fileName', delayMs: 300 }] });
     const env = {
@@ -202,15 +212,7 @@ describe.skipIf(!process.env.DATABASE_URL)('import across worker crashes (Postgr
     }
     control.setFaults({ slowResponses: [] });
     worker = await spawnCallport('worker', env);
-    await expect
-      .poll(
-        async () => {
-          const rows = await bed.app.database.db.select().from(schema.recordings);
-          return rows.filter((row) => uuids.includes(row.meetingUuid) && row.status === 'imported').length;
-        },
-        { timeout: 180_000, interval: 1000 },
-      )
-      .toBe(5);
+    await expect.poll(() => importedCount(bed, uuids), { timeout: 180_000, interval: 1000 }).toBe(5);
     await expectExactlyOnce(bed, uuids);
   }, 600_000);
 });
