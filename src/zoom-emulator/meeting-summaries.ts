@@ -5,24 +5,16 @@
 import type { FastifyInstance } from 'fastify';
 import { findMeetingForParam, hostAllowed, rawMeetingParam } from './recordings.ts';
 import { sendZoomError } from './request-info.ts';
-import { zoomRoute } from './server.ts';
+import { light, withAdmin, zoomRoute } from './server.ts';
 import { type EmulatorContext, isoSeconds } from './state.ts';
 
 export function registerMeetingSummaryRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
+  const scopes = withAdmin('meeting_summary:read', 'meeting:read:summary');
   zoomRoute(
     app,
     ctx,
-    'GET',
-    '/meetings/:meetingId/meeting_summary',
-    {
-      category: 'Light',
-      scopes: [
-        'meeting_summary:read',
-        'meeting_summary:read:admin',
-        'meeting:read:summary',
-        'meeting:read:summary:admin',
-      ],
-    },
+    'GET /meetings/:meetingId/meeting_summary',
+    light(...scopes),
     async (request, reply) => {
       const { raw, doubleEncoded } = rawMeetingParam(request);
       const meeting = findMeetingForParam(ctx, raw, doubleEncoded);

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { addMonthsUtc, decodeMeetingParam } from './meeting-params.ts';
 import { pageFields, paginate } from './paging.ts';
 import { sendZoomError } from './request-info.ts';
-import { zoomRoute } from './server.ts';
+import { heavy, light, medium, withAdmin, zoomRoutes } from './server.ts';
 import { type EmulatorContext, isoSeconds, type MeetingInstance, type UserRecord } from './state.ts';
 import { resolveUserParam } from './users.ts';
 
@@ -163,52 +163,60 @@ function reportMeeting(ctx: EmulatorContext, meeting: MeetingInstance, host: Use
   };
 }
 
+/** The endpoints of meetings held: rate-limit category and the scopes that grant each (docs/zoom-platform.md §2.5). */
+const meetingsHeldEndpoints = {
+  'GET /report/users/:userId/meetings': heavy('report:read:admin', 'report:read:user:admin'),
+  'GET /report/meetings/:meetingId/participants': heavy(
+    'report:read:admin',
+    'report:read:list_meeting_participants:admin',
+  ),
+  'GET /past_meetings/:meetingId/participants': medium(
+    ...withAdmin('meeting:read', 'meeting:read:list_past_participants'),
+  ),
+  'GET /past_meetings/:meetingId': light(...withAdmin('meeting:read', 'meeting:read:past_meeting')),
+};
+
 export function registerMeetingsHeldRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
-  zoomRoute(
-    app,
-    ctx,
-    'GET',
-    '/report/users/:userId/meetings',
-    { category: 'Heavy', scopes: ['report:read:admin', 'report:read:user:admin'] },
-    async (request, reply) => {
-      if (!requirePaidPlan(ctx, reply)) return reply;
-      const user = resolveUserParam(ctx, request, reply, (request.params as { userId: string }).userId);
-      if (!user) return reply;
-      const query = request.query as Record<string, string | undefined>;
-      const errors: { field: string; message: string }[] = [];
-      // Both dates are required here, unlike the recordings listing (S2).
-      if (!isDate(query.from)) errors.push({ field: 'from', message: 'Invalid field.' });
-      if (!isDate(query.to)) errors.push({ field: 'to', message: 'Invalid field.' });
-      if (errors.length > 0 || !isDate(query.from) || !isDate(query.to))
-        return sendZoomError(reply, 400, 300, 'Validation Failed.', errors);
-      const { from, to } = query;
-      if (to < from)
-        return sendZoomError(reply, 400, 300, 'The "to" date must be on or after the "from" date.');
-      // "Limited to a month and the month must fall within the past six months" (S2); the exact wording of
-      // Zoom's refusal is not documented.
-      if (to > addMonthsUtc(from, 1))
-        return sendZoomError(reply, 400, 300, 'The date range must not exceed one month.');
-      if (from < addMonthsUtc(utcDate(ctx.clock.now()), -6))
-        return sendZoomError(reply, 400, 300, 'Only meetings of the past six months can be reported.');
-      const now = ctx.clock.now();
-      const meetings = [...ctx.state.meetings.values()]
-        .filter((m) => m.hostId === user.id && endOf(m) <= now)
-        .filter((m) => utcDate(m.startTime) >= from && utcDate(m.startTime) <= to)
-        .filter((m) => uniqueParticipants(ctx, m) >= 2)
-        .sort((a, b) => a.startTime - b.startTime);
-      const page = paginate(ctx, `report-meetings:${user.id}:${from}:${to}`, meetings, query, {
-        defaultSize: 30,
-        maxSize: 300,
-      });
-      if (!page.ok) return sendZoomError(reply, 400, 300, page.message);
-      return {
-        from,
-        to,
-        ...pageFields(page),
-        meetings: page.items.map((m) => reportMeeting(ctx, m, user)),
-      };
-    },
-  );
+  const route = zoomRoutes(app, ctx, meetingsHeldEndpoints);
+
+  route('GET /report/users/:userId/meetings', async (request, reply) => {
+    if (!requirePaidPlan(ctx, reply)) return reply;
+    const user = resolveUserParam(ctx, request, reply, (request.params as { userId: string }).userId);
+    if (!user) return reply;
+    const query = request.query as Record<string, string | undefined>;
+    const errors: { field: string; message: string }[] = [];
+    // Both dates are required here, unlike the recordings listing (S2).
+    if (!isDate(query.from)) errors.push({ field: 'from', message: 'Invalid field.' });
+    if (!isDate(query.to)) errors.push({ field: 'to', message: 'Invalid field.' });
+    if (errors.length > 0 || !isDate(query.from) || !isDate(query.to))
+      return sendZoomError(reply, 400, 300, 'Validation Failed.', errors);
+    const { from, to } = query;
+    if (to < from)
+      return sendZoomError(reply, 400, 300, 'The "to" date must be on or after the "from" date.');
+    // "Limited to a month and the month must fall within the past six months" (S2); the exact wording of
+    // Zoom's refusal is not documented.
+    if (to > addMonthsUtc(from, 1))
+      return sendZoomError(reply, 400, 300, 'The date range must not exceed one month.');
+    if (from < addMonthsUtc(utcDate(ctx.clock.now()), -6))
+      return sendZoomError(reply, 400, 300, 'Only meetings of the past six months can be reported.');
+    const now = ctx.clock.now();
+    const meetings = [...ctx.state.meetings.values()]
+      .filter((m) => m.hostId === user.id && endOf(m) <= now)
+      .filter((m) => utcDate(m.startTime) >= from && utcDate(m.startTime) <= to)
+      .filter((m) => uniqueParticipants(ctx, m) >= 2)
+      .sort((a, b) => a.startTime - b.startTime);
+    const page = paginate(ctx, `report-meetings:${user.id}:${from}:${to}`, meetings, query, {
+      defaultSize: 30,
+      maxSize: 300,
+    });
+    if (!page.ok) return sendZoomError(reply, 400, 300, page.message);
+    return {
+      from,
+      to,
+      ...pageFields(page),
+      meetings: page.items.map((m) => reportMeeting(ctx, m, user)),
+    };
+  });
 
   const participantsRoute =
     (kind: 'report' | 'past') => async (request: FastifyRequest, reply: FastifyReply) => {
@@ -248,68 +256,31 @@ export function registerMeetingsHeldRoutes(app: FastifyInstance, ctx: EmulatorCo
       };
     };
 
-  zoomRoute(
-    app,
-    ctx,
-    'GET',
-    '/report/meetings/:meetingId/participants',
-    { category: 'Heavy', scopes: ['report:read:admin', 'report:read:list_meeting_participants:admin'] },
-    participantsRoute('report'),
-  );
+  route('GET /report/meetings/:meetingId/participants', participantsRoute('report'));
 
-  zoomRoute(
-    app,
-    ctx,
-    'GET',
-    '/past_meetings/:meetingId/participants',
-    {
-      category: 'Medium',
-      scopes: [
-        'meeting:read',
-        'meeting:read:admin',
-        'meeting:read:list_past_participants',
-        'meeting:read:list_past_participants:admin',
-      ],
-    },
-    participantsRoute('past'),
-  );
+  route('GET /past_meetings/:meetingId/participants', participantsRoute('past'));
 
-  zoomRoute(
-    app,
-    ctx,
-    'GET',
-    '/past_meetings/:meetingId',
-    {
-      category: 'Light',
-      scopes: [
-        'meeting:read',
-        'meeting:read:admin',
-        'meeting:read:past_meeting',
-        'meeting:read:past_meeting:admin',
-      ],
-    },
-    async (request, reply) => {
-      const meeting = findEndedMeeting(ctx, request);
-      if (!meeting)
-        return sendZoomError(reply, 404, 3001, 'The meeting ID is invalid or the meeting has not ended.');
-      const host = ctx.state.users.get(meeting.hostId);
-      const participants = participantsOf(ctx, meeting);
-      return {
-        id: meeting.meetingId,
-        uuid: meeting.uuid,
-        duration: meeting.durationMinutes,
-        start_time: isoSeconds(meeting.startTime),
-        end_time: isoSeconds(endOf(meeting)),
-        host_id: meeting.hostId,
-        dept: host?.dept ?? '',
-        participants_count: participants.length,
-        source: 'Zoom',
-        topic: meeting.topic,
-        total_minutes: participants.length * meeting.durationMinutes,
-        type: meeting.type,
-        user_email: host?.email ?? '',
-        user_name: host ? `${host.firstName} ${host.lastName}` : '',
-      };
-    },
-  );
+  route('GET /past_meetings/:meetingId', async (request, reply) => {
+    const meeting = findEndedMeeting(ctx, request);
+    if (!meeting)
+      return sendZoomError(reply, 404, 3001, 'The meeting ID is invalid or the meeting has not ended.');
+    const host = ctx.state.users.get(meeting.hostId);
+    const participants = participantsOf(ctx, meeting);
+    return {
+      id: meeting.meetingId,
+      uuid: meeting.uuid,
+      duration: meeting.durationMinutes,
+      start_time: isoSeconds(meeting.startTime),
+      end_time: isoSeconds(endOf(meeting)),
+      host_id: meeting.hostId,
+      dept: host?.dept ?? '',
+      participants_count: participants.length,
+      source: 'Zoom',
+      topic: meeting.topic,
+      total_minutes: participants.length * meeting.durationMinutes,
+      type: meeting.type,
+      user_email: host?.email ?? '',
+      user_name: host ? `${host.firstName} ${host.lastName}` : '',
+    };
+  });
 }

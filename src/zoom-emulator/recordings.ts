@@ -19,7 +19,7 @@ import { addMonthsUtc, decodeMeetingParam } from './meeting-params.ts';
 import { emitHostStoppedRecording, scheduleMeetingEnded } from './meetings-held.ts';
 import { pageFields, paginate } from './paging.ts';
 import { requestInfo, sendZoomError, tokenOf } from './request-info.ts';
-import { zoomRoute } from './server.ts';
+import { light, medium, withAdmin, zoomRoutes } from './server.ts';
 import { effectiveUserSettings } from './settings-routes.ts';
 import type { AppRecord } from './state.ts';
 import {
@@ -728,18 +728,8 @@ function datePart(value: string): string | null {
   return Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== date ? null : date;
 }
 
-const recordingReadScopes = [
-  'recording:read',
-  'recording:read:admin',
-  'cloud_recording:read:list_recording_files',
-  'cloud_recording:read:list_recording_files:admin',
-];
-const recordingWriteScopes = [
-  'recording:write',
-  'recording:write:admin',
-  'cloud_recording:delete:meeting_cloud_recording',
-  'cloud_recording:delete:meeting_cloud_recording:admin',
-];
+const recordingReadScopes = withAdmin('recording:read', 'cloud_recording:read:list_recording_files');
+const recordingWriteScopes = withAdmin('recording:write', 'cloud_recording:delete:meeting_cloud_recording');
 
 export function hostAllowed(
   _ctx: EmulatorContext,
@@ -752,153 +742,133 @@ export function hostAllowed(
   return false;
 }
 
+/** The cloud recording endpoints: rate-limit category and the scopes that grant each (docs/zoom-platform.md §2.1, §2.3). */
+const recordingEndpoints = {
+  'GET /users/:userId/recordings': medium(
+    'recording:read:admin',
+    'recording:read',
+    'cloud_recording:read:list_user_recordings',
+    'cloud_recording:read:list_user_recordings:admin',
+  ),
+  'GET /meetings/:meetingId/recordings': light(...recordingReadScopes),
+  'DELETE /meetings/:meetingId/recordings': light(...recordingWriteScopes),
+  'PUT /meetings/:meetingId/recordings/status': light(
+    ...withAdmin('recording:write', 'cloud_recording:update:recover_meeting_recordings'),
+  ),
+  'DELETE /meetings/:meetingId/recordings/:recordingId': light(
+    ...withAdmin('recording:write', 'cloud_recording:delete:recording_file'),
+  ),
+  'PUT /meetings/:meetingId/recordings/:recordingId/status': light(
+    ...withAdmin('recording:write', 'cloud_recording:update:recover_single_recording'),
+  ),
+  'GET /past_meetings/:meetingId/instances': medium(
+    ...withAdmin('meeting:read', 'meeting:read:list_past_instances'),
+  ),
+};
+
 export function registerRecordingRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
-  zoomRoute(
-    app,
-    ctx,
-    'GET',
-    '/users/:userId/recordings',
-    {
-      category: 'Medium',
-      scopes: [
-        'recording:read:admin',
-        'recording:read',
-        'cloud_recording:read:list_user_recordings',
-        'cloud_recording:read:list_user_recordings:admin',
-      ],
-    },
-    async (request, reply) => {
-      const user = resolveUserParam(ctx, request, reply, (request.params as { userId: string }).userId);
-      if (!user) return reply;
-      const query = request.query as Record<string, string | undefined>;
-      const trash = query.trash === 'true';
-      const today = utcDate(ctx.clock.now());
-      // Defaults: from = today, to = tomorrow (docs/zoom-platform.md §2.1 notes). Dates are UTC; bounds are inclusive here.
-      // Zoom takes a date or a date-time (its date part counts); widely used clients send date-times (§2.1).
-      const from = query.from === undefined ? today : datePart(query.from);
-      const to =
-        query.to === undefined
-          ? query.from
-            ? today
-            : utcDate(ctx.clock.now() + 86_400_000)
-          : datePart(query.to);
-      const errors: { field: string; message: string }[] = [];
-      if (from === null) errors.push({ field: 'from', message: 'Invalid field.' });
-      if (to === null) errors.push({ field: 'to', message: 'Invalid field.' });
-      if (errors.length > 0) return sendZoomError(reply, 400, 300, 'Validation Failed.', errors);
-      if (from === null || to === null) return reply;
-      if (!trash) {
-        if (to < from)
-          return sendZoomError(reply, 400, 300, 'The "to" date must be on or after the "from" date.');
-        // "The maximum range can be a month" (docs/zoom-platform.md §2.1): a calendar month here (UNCONFIRMED in Zoom's docs).
-        if (to > addMonthsUtc(from, 1))
-          return sendZoomError(reply, 400, 300, 'The date range must not exceed one month.');
-      }
-      const meetingFilter = query.meeting_id ? Number(query.meeting_id) : null;
-      const meetings = [...ctx.state.meetings.values()]
-        .filter((m) => m.hostId === user.id && m.recording !== null)
-        .filter((m) =>
-          trash ? m.recording?.location === 'trash' : m.recording?.location === 'active' && hasFiles(ctx, m),
-        )
-        // `from`/`to` don't apply to the trash (docs/zoom-platform.md §2.1).
-        .filter((m) => trash || (utcDate(m.startTime) >= from && utcDate(m.startTime) <= to))
-        .filter((m) => meetingFilter === null || m.meetingId === meetingFilter)
-        .sort((a, b) => b.startTime - a.startTime);
-      const scope = `recordings:${user.id}:${from}:${to}:${trash}:${meetingFilter ?? ''}`;
-      const page = paginate(ctx, scope, meetings, query, { defaultSize: 30, maxSize: 300 });
-      if (!page.ok) return sendZoomError(reply, 400, 300, page.message);
-      return {
-        from,
-        to,
-        ...pageFields(page),
-        meetings: page.items.map((m) => {
-          const wire = meetingToWire(ctx, m, { inTrash: trash });
-          return ctx.faults.isMalformedListing(m.uuid)
-            ? { ...wire, host_id: null as unknown as string }
-            : wire;
-        }),
-      };
-    },
-  );
+  const route = zoomRoutes(app, ctx, recordingEndpoints);
 
-  zoomRoute(
-    app,
-    ctx,
-    'GET',
-    '/meetings/:meetingId/recordings',
-    { category: 'Light', scopes: recordingReadScopes },
-    async (request, reply) => {
-      const { raw, doubleEncoded } = rawMeetingParam(request);
-      const meeting = findMeetingForParam(ctx, raw, doubleEncoded);
-      if (meeting?.recording?.location !== 'active' || !hasFiles(ctx, meeting)) {
-        return sendZoomError(reply, 404, 3301, 'There is no recording for this meeting.');
-      }
-      if (!hostAllowed(ctx, request, reply, meeting)) return reply;
-      const query = request.query as Record<string, string | undefined>;
-      const wire = meetingToWire(ctx, meeting, { single: true });
-      if (query.include_fields === 'download_access_token') {
-        const ttl = query.ttl === undefined ? downloadTokenSeconds : Number(query.ttl);
-        if (!Number.isInteger(ttl) || ttl < 0 || ttl > 604_800) {
-          return sendZoomError(reply, 400, 300, 'Validation Failed.', [
-            { field: 'ttl', message: 'Invalid field. 0 to 604800 seconds.' },
-          ]);
-        }
-        wire.download_access_token = issueDownloadToken(ctx, meeting, 'download_access_token', ttl);
-      }
-      (wire as Record<string, unknown>).participant_audio_files = [];
-      return wire;
-    },
-  );
+  route('GET /users/:userId/recordings', async (request, reply) => {
+    const user = resolveUserParam(ctx, request, reply, (request.params as { userId: string }).userId);
+    if (!user) return reply;
+    const query = request.query as Record<string, string | undefined>;
+    const trash = query.trash === 'true';
+    const today = utcDate(ctx.clock.now());
+    // Defaults: from = today, to = tomorrow (docs/zoom-platform.md §2.1 notes). Dates are UTC; bounds are inclusive here.
+    // Zoom takes a date or a date-time (its date part counts); widely used clients send date-times (§2.1).
+    const from = query.from === undefined ? today : datePart(query.from);
+    const to =
+      query.to === undefined
+        ? query.from
+          ? today
+          : utcDate(ctx.clock.now() + 86_400_000)
+        : datePart(query.to);
+    const errors: { field: string; message: string }[] = [];
+    if (from === null) errors.push({ field: 'from', message: 'Invalid field.' });
+    if (to === null) errors.push({ field: 'to', message: 'Invalid field.' });
+    if (errors.length > 0) return sendZoomError(reply, 400, 300, 'Validation Failed.', errors);
+    if (from === null || to === null) return reply;
+    if (!trash) {
+      if (to < from)
+        return sendZoomError(reply, 400, 300, 'The "to" date must be on or after the "from" date.');
+      // "The maximum range can be a month" (docs/zoom-platform.md §2.1): a calendar month here (UNCONFIRMED in Zoom's docs).
+      if (to > addMonthsUtc(from, 1))
+        return sendZoomError(reply, 400, 300, 'The date range must not exceed one month.');
+    }
+    const meetingFilter = query.meeting_id ? Number(query.meeting_id) : null;
+    const meetings = [...ctx.state.meetings.values()]
+      .filter((m) => m.hostId === user.id && m.recording !== null)
+      .filter((m) =>
+        trash ? m.recording?.location === 'trash' : m.recording?.location === 'active' && hasFiles(ctx, m),
+      )
+      // `from`/`to` don't apply to the trash (docs/zoom-platform.md §2.1).
+      .filter((m) => trash || (utcDate(m.startTime) >= from && utcDate(m.startTime) <= to))
+      .filter((m) => meetingFilter === null || m.meetingId === meetingFilter)
+      .sort((a, b) => b.startTime - a.startTime);
+    const scope = `recordings:${user.id}:${from}:${to}:${trash}:${meetingFilter ?? ''}`;
+    const page = paginate(ctx, scope, meetings, query, { defaultSize: 30, maxSize: 300 });
+    if (!page.ok) return sendZoomError(reply, 400, 300, page.message);
+    return {
+      from,
+      to,
+      ...pageFields(page),
+      meetings: page.items.map((m) => {
+        const wire = meetingToWire(ctx, m, { inTrash: trash });
+        return ctx.faults.isMalformedListing(m.uuid) ? { ...wire, host_id: null as unknown as string } : wire;
+      }),
+    };
+  });
 
-  zoomRoute(
-    app,
-    ctx,
-    'DELETE',
-    '/meetings/:meetingId/recordings',
-    { category: 'Light', scopes: recordingWriteScopes },
-    async (request, reply) => {
-      const { raw, doubleEncoded } = rawMeetingParam(request);
-      const meeting = findMeetingForParam(ctx, raw, doubleEncoded);
-      if (!meeting?.recording || meeting.recording.location === 'deleted') {
-        return sendZoomError(reply, 404, 3301, 'There is no recording for this meeting.');
-      }
-      if (!hostAllowed(ctx, request, reply, meeting)) return reply;
-      const action = (request.query as Record<string, string | undefined>).action ?? 'trash';
-      if (action === 'delete') deleteRecording(ctx, meeting);
-      else if (meeting.recording.location === 'active') trashRecording(ctx, meeting);
-      return reply.status(204).send();
-    },
-  );
-
-  zoomRoute(
-    app,
-    ctx,
-    'PUT',
-    '/meetings/:meetingId/recordings/status',
-    {
-      category: 'Light',
-      scopes: [
-        'recording:write',
-        'recording:write:admin',
-        'cloud_recording:update:recover_meeting_recordings',
-        'cloud_recording:update:recover_meeting_recordings:admin',
-      ],
-    },
-    async (request, reply) => {
-      const { raw } = rawMeetingParam(request);
-      const meeting = ctx.state.meetings.get(decodeMeetingParam(raw));
-      if ((request.body as { action?: string } | null)?.action !== 'recover') {
+  route('GET /meetings/:meetingId/recordings', async (request, reply) => {
+    const { raw, doubleEncoded } = rawMeetingParam(request);
+    const meeting = findMeetingForParam(ctx, raw, doubleEncoded);
+    if (meeting?.recording?.location !== 'active' || !hasFiles(ctx, meeting)) {
+      return sendZoomError(reply, 404, 3301, 'There is no recording for this meeting.');
+    }
+    if (!hostAllowed(ctx, request, reply, meeting)) return reply;
+    const query = request.query as Record<string, string | undefined>;
+    const wire = meetingToWire(ctx, meeting, { single: true });
+    if (query.include_fields === 'download_access_token') {
+      const ttl = query.ttl === undefined ? downloadTokenSeconds : Number(query.ttl);
+      if (!Number.isInteger(ttl) || ttl < 0 || ttl > 604_800) {
         return sendZoomError(reply, 400, 300, 'Validation Failed.', [
-          { field: 'action', message: 'Invalid field.' },
+          { field: 'ttl', message: 'Invalid field. 0 to 604800 seconds.' },
         ]);
       }
-      if (meeting?.recording?.location !== 'trash')
-        return sendZoomError(reply, 404, 3301, 'There is no recording for this meeting.');
-      if (!hostAllowed(ctx, request, reply, meeting)) return reply;
-      recoverRecording(ctx, meeting);
-      return reply.status(204).send();
-    },
-  );
+      wire.download_access_token = issueDownloadToken(ctx, meeting, 'download_access_token', ttl);
+    }
+    (wire as Record<string, unknown>).participant_audio_files = [];
+    return wire;
+  });
+
+  route('DELETE /meetings/:meetingId/recordings', async (request, reply) => {
+    const { raw, doubleEncoded } = rawMeetingParam(request);
+    const meeting = findMeetingForParam(ctx, raw, doubleEncoded);
+    if (!meeting?.recording || meeting.recording.location === 'deleted') {
+      return sendZoomError(reply, 404, 3301, 'There is no recording for this meeting.');
+    }
+    if (!hostAllowed(ctx, request, reply, meeting)) return reply;
+    const action = (request.query as Record<string, string | undefined>).action ?? 'trash';
+    if (action === 'delete') deleteRecording(ctx, meeting);
+    else if (meeting.recording.location === 'active') trashRecording(ctx, meeting);
+    return reply.status(204).send();
+  });
+
+  route('PUT /meetings/:meetingId/recordings/status', async (request, reply) => {
+    const { raw } = rawMeetingParam(request);
+    const meeting = ctx.state.meetings.get(decodeMeetingParam(raw));
+    if ((request.body as { action?: string } | null)?.action !== 'recover') {
+      return sendZoomError(reply, 400, 300, 'Validation Failed.', [
+        { field: 'action', message: 'Invalid field.' },
+      ]);
+    }
+    if (meeting?.recording?.location !== 'trash')
+      return sendZoomError(reply, 404, 3301, 'There is no recording for this meeting.');
+    if (!hostAllowed(ctx, request, reply, meeting)) return reply;
+    recoverRecording(ctx, meeting);
+    return reply.status(204).send();
+  });
 
   const fileRoute = (request: FastifyRequest, reply: FastifyReply) => {
     const { raw, doubleEncoded } = rawMeetingParam(request);
@@ -913,87 +883,42 @@ export function registerRecordingRoutes(app: FastifyInstance, ctx: EmulatorConte
     return { meeting, file };
   };
 
-  zoomRoute(
-    app,
-    ctx,
-    'DELETE',
-    '/meetings/:meetingId/recordings/:recordingId',
-    {
-      category: 'Light',
-      scopes: [
-        'recording:write',
-        'recording:write:admin',
-        'cloud_recording:delete:recording_file',
-        'cloud_recording:delete:recording_file:admin',
-      ],
-    },
-    async (request, reply) => {
-      const action = (request.query as Record<string, string | undefined>).action ?? 'trash';
-      if (action !== 'trash' && action !== 'delete') {
-        return sendZoomError(reply, 400, 300, 'Validation Failed.', [
-          { field: 'action', message: 'Invalid field.' },
-        ]);
-      }
-      const found = fileRoute(request, reply);
-      if (!found) return reply;
-      if (found.meeting.recording?.status !== 'completed')
-        return sendZoomError(reply, 400, 3303, 'You can not delete an uncompleted meeting.');
-      if (action === 'trash' && found.file.location === 'trash')
-        return sendZoomError(reply, 404, 3301, 'There is no recording for this meeting.');
-      removeRecordingFile(ctx, found.meeting, found.file, action);
-      return reply.status(204).send();
-    },
-  );
+  route('DELETE /meetings/:meetingId/recordings/:recordingId', async (request, reply) => {
+    const action = (request.query as Record<string, string | undefined>).action ?? 'trash';
+    if (action !== 'trash' && action !== 'delete') {
+      return sendZoomError(reply, 400, 300, 'Validation Failed.', [
+        { field: 'action', message: 'Invalid field.' },
+      ]);
+    }
+    const found = fileRoute(request, reply);
+    if (!found) return reply;
+    if (found.meeting.recording?.status !== 'completed')
+      return sendZoomError(reply, 400, 3303, 'You can not delete an uncompleted meeting.');
+    if (action === 'trash' && found.file.location === 'trash')
+      return sendZoomError(reply, 404, 3301, 'There is no recording for this meeting.');
+    removeRecordingFile(ctx, found.meeting, found.file, action);
+    return reply.status(204).send();
+  });
 
-  zoomRoute(
-    app,
-    ctx,
-    'PUT',
-    '/meetings/:meetingId/recordings/:recordingId/status',
-    {
-      category: 'Light',
-      scopes: [
-        'recording:write',
-        'recording:write:admin',
-        'cloud_recording:update:recover_single_recording',
-        'cloud_recording:update:recover_single_recording:admin',
-      ],
-    },
-    async (request, reply) => {
-      if ((request.body as { action?: string } | null)?.action !== 'recover') {
-        return sendZoomError(reply, 400, 300, 'Validation Failed.', [
-          { field: 'action', message: 'Invalid field.' },
-        ]);
-      }
-      const found = fileRoute(request, reply);
-      if (!found) return reply;
-      if (found.file.location !== 'trash')
-        return sendZoomError(reply, 404, 3301, 'There is no recording for this meeting.');
-      recoverRecordingFile(ctx, found.meeting, found.file);
-      return reply.status(204).send();
-    },
-  );
+  route('PUT /meetings/:meetingId/recordings/:recordingId/status', async (request, reply) => {
+    if ((request.body as { action?: string } | null)?.action !== 'recover') {
+      return sendZoomError(reply, 400, 300, 'Validation Failed.', [
+        { field: 'action', message: 'Invalid field.' },
+      ]);
+    }
+    const found = fileRoute(request, reply);
+    if (!found) return reply;
+    if (found.file.location !== 'trash')
+      return sendZoomError(reply, 404, 3301, 'There is no recording for this meeting.');
+    recoverRecordingFile(ctx, found.meeting, found.file);
+    return reply.status(204).send();
+  });
 
-  zoomRoute(
-    app,
-    ctx,
-    'GET',
-    '/past_meetings/:meetingId/instances',
-    {
-      category: 'Medium',
-      scopes: [
-        'meeting:read',
-        'meeting:read:admin',
-        'meeting:read:list_past_instances',
-        'meeting:read:list_past_instances:admin',
-      ],
-    },
-    async (request, reply) => {
-      const { meetingId } = request.params as { meetingId: string };
-      const instances = /^\d+$/.test(meetingId) ? ctx.state.instancesOf(Number(meetingId)) : [];
-      if (instances.length === 0)
-        return sendZoomError(reply, 404, 3001, `Meeting does not exist: ${meetingId}.`);
-      return { meetings: instances.map((m) => ({ uuid: m.uuid, start_time: isoSeconds(m.startTime) })) };
-    },
-  );
+  route('GET /past_meetings/:meetingId/instances', async (request, reply) => {
+    const { meetingId } = request.params as { meetingId: string };
+    const instances = /^\d+$/.test(meetingId) ? ctx.state.instancesOf(Number(meetingId)) : [];
+    if (instances.length === 0)
+      return sendZoomError(reply, 404, 3001, `Meeting does not exist: ${meetingId}.`);
+    return { meetings: instances.map((m) => ({ uuid: m.uuid, start_time: isoSeconds(m.startTime) })) };
+  });
 }

@@ -22,6 +22,18 @@ import type { EmulatorContext } from './state.ts';
 /** What a Zoom REST route declares: its rate-limit label and the scopes that grant it (docs/zoom-platform.md §1.5, §5). */
 export type ZoomRouteMeta = { category: ZoomRateLimitCategory; scopes: string[] };
 
+/** A route of Zoom's Light rate-limit category, granted by any of `scopes` (a 4700 lists them in this order). */
+export const light = (...scopes: string[]): ZoomRouteMeta => ({ category: 'Light', scopes });
+/** A route of Zoom's Medium rate-limit category, granted by any of `scopes`. */
+export const medium = (...scopes: string[]): ZoomRouteMeta => ({ category: 'Medium', scopes });
+/** A route of Zoom's Heavy rate-limit category, granted by any of `scopes`. */
+export const heavy = (...scopes: string[]): ZoomRouteMeta => ({ category: 'Heavy', scopes });
+
+/** Each scope followed by its `:admin` form, the order Zoom lists them in (`meeting:read`, `meeting:read:admin`). */
+export function withAdmin(...scopes: string[]): string[] {
+  return scopes.flatMap((scope) => [scope, `${scope}:admin`]);
+}
+
 function nextUtcMidnight(ms: number): string {
   const date = new Date(ms);
   return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() + 1))
@@ -137,18 +149,23 @@ const zoomMessages: Record<number, string> = {
   500: 'Internal Error.',
 };
 
-/** Adds a Zoom REST route (under `/v2`) behind the guard. */
+type ZoomMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/** A Zoom REST endpoint as Zoom's docs name it: the method, then the path under `/v2` (`GET /users/:userId`). */
+export type ZoomEndpoint = `${ZoomMethod} /${string}`;
+
+/** Adds the route of a Zoom REST endpoint (under `/v2`) behind the guard. */
 export function zoomRoute(
   app: FastifyInstance,
   ctx: EmulatorContext,
-  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
-  url: string,
+  endpoint: ZoomEndpoint,
   meta: ZoomRouteMeta,
   handler: RouteHandlerMethod,
 ): void {
+  const space = endpoint.indexOf(' ');
   app.route({
-    method,
-    url: `/v2${url}`,
+    method: endpoint.slice(0, space) as ZoomMethod,
+    url: `/v2${endpoint.slice(space + 1)}`,
     preHandler: async (request, reply) => zoomGuard(ctx, meta, request, reply),
     onSend: async (request) => {
       const { delayMs } = requestInfo(request);
@@ -158,6 +175,18 @@ export function zoomRoute(
     },
     handler,
   });
+}
+
+/**
+ * Binds `zoomRoute` to a table of endpoints: `route('GET /groups', handler)` adds that endpoint's route with
+ * the category and scopes the table gives it.
+ */
+export function zoomRoutes<E extends ZoomEndpoint>(
+  app: FastifyInstance,
+  ctx: EmulatorContext,
+  endpoints: Record<E, ZoomRouteMeta>,
+): (endpoint: E, handler: RouteHandlerMethod) => void {
+  return (endpoint, handler) => zoomRoute(app, ctx, endpoint, endpoints[endpoint], handler);
 }
 
 function loggedQuery(url: string): Record<string, string | string[]> {

@@ -4,8 +4,9 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZoomSettings } from '../zoom/wire.ts';
+import { groupOr404 } from './groups.ts';
 import { sendZoomError, tokenOf } from './request-info.ts';
-import { zoomRoute } from './server.ts';
+import { medium, zoomRoute } from './server.ts';
 import {
   deepMerge,
   defaultLockSettings,
@@ -221,13 +222,6 @@ function accountOr404(ctx: EmulatorContext, request: FastifyRequest, reply: Fast
   return false;
 }
 
-function groupOr404(ctx: EmulatorContext, request: FastifyRequest, reply: FastifyReply): GroupRecord | null {
-  const { groupId } = request.params as { groupId: string };
-  const group = ctx.state.groups.get(groupId);
-  if (!group) sendZoomError(reply, 404, 4130, `A group with this ${groupId} does not exist.`);
-  return group ?? null;
-}
-
 function operatorOf(ctx: EmulatorContext, request: FastifyRequest): UserRecord {
   return ctx.state.users.get(tokenOf(request).userId) ?? ctx.state.owner();
 }
@@ -240,7 +234,7 @@ interface SettingsResource<T> {
 
 /** One level's settings (and, but for users, lock settings) routes: GET and PATCH, each with its scopes. */
 interface SettingsLevelRoutes<T> {
-  path: string;
+  path: `/${string}`;
   /** The account, group or user the path names, or null once a 404 (or 400) reply is sent. */
   find(request: FastifyRequest, reply: FastifyReply): T | null;
   /** False once a reply refusing the change is sent. */
@@ -258,29 +252,17 @@ function registerSettingsLevel<T>(app: FastifyInstance, ctx: EmulatorContext, le
   if (locks) views.push(['lock_settings', locks, lockView]);
   for (const [name, resource, show] of views) {
     const { scopes } = resource;
-    zoomRoute(
-      app,
-      ctx,
-      'GET',
-      `${level.path}/${name}`,
-      { category: 'Medium', scopes: scopes.read },
-      async (request, reply) => {
-        const target = level.find(request, reply);
-        return target ? show(reply, request, resource.read(target)) : reply;
-      },
-    );
-    zoomRoute(
-      app,
-      ctx,
-      'PATCH',
-      `${level.path}/${name}`,
-      { category: 'Medium', scopes: scopes.write },
-      async (request, reply) => {
-        const target = level.find(request, reply);
-        if (!target || !canWrite(reply)) return reply;
-        return applyPatch(reply, () => resource.update(target, request));
-      },
-    );
+    // Settings endpoints are all Medium (docs/zoom-platform.md §2.1).
+    const path = `${level.path}/${name}` as const;
+    zoomRoute(app, ctx, `GET ${path}`, medium(...scopes.read), async (request, reply) => {
+      const target = level.find(request, reply);
+      return target ? show(reply, request, resource.read(target)) : reply;
+    });
+    zoomRoute(app, ctx, `PATCH ${path}`, medium(...scopes.write), async (request, reply) => {
+      const target = level.find(request, reply);
+      if (!target || !canWrite(reply)) return reply;
+      return applyPatch(reply, () => resource.update(target, request));
+    });
   }
 }
 

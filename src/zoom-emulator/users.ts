@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZoomUser, ZoomUserListItem } from '../zoom/wire.ts';
 import { pageFields, paginate } from './paging.ts';
 import { requestInfo, sendZoomError, tokenOf } from './request-info.ts';
-import { zoomRoute } from './server.ts';
+import { light, medium, withAdmin, zoomRoutes } from './server.ts';
 import {
   type EmulatorContext,
   EmulatorInputError,
@@ -307,113 +307,80 @@ export function resolveUserParam(
   return user;
 }
 
-const userReadScopes = ['user:read', 'user:read:admin', 'user:read:user', 'user:read:user:admin'];
+const userReadScopes = withAdmin('user:read', 'user:read:user');
+
+/** The user endpoints: rate-limit category and the scopes that grant each (docs/zoom-platform.md §2.1). */
+const userEndpoints = {
+  'GET /users': medium(
+    'user:read:admin',
+    'user:read',
+    'user:write',
+    'user:write:admin',
+    'user:read:list_users:admin',
+  ),
+  'GET /users/email': light('user:read:admin', 'user:read', 'user:read:email:admin', 'user:read:user:admin'),
+  'GET /users/:userId': light(...userReadScopes, 'user_info:read'),
+  'GET /users/:userId/permissions': light(...withAdmin('user:read', 'user:read:list_permissions')),
+};
 
 export function registerUserRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
-  zoomRoute(
-    app,
-    ctx,
-    'GET',
-    '/users',
-    {
-      category: 'Medium',
-      scopes: [
-        'user:read:admin',
-        'user:read',
-        'user:write',
-        'user:write:admin',
-        'user:read:list_users:admin',
-      ],
-    },
-    async (request, reply) => {
-      const query = request.query as Record<string, string | undefined>;
-      const status = query.status ?? 'active';
-      if (!['active', 'inactive', 'pending'].includes(status)) {
-        return sendZoomError(reply, 400, 300, 'Validation Failed.', [
-          { field: 'status', message: 'Invalid field.' },
-        ]);
-      }
-      const users = [...ctx.state.users.values()]
-        .filter(
-          (user) => user.status === status && (query.role_id === undefined || user.roleId === query.role_id),
-        )
-        .sort((a, b) => a.createdAt - b.createdAt || a.email.localeCompare(b.email));
-      // page_size max is 300 in the 2024 spec and 2000 in the 2025 one (docs/zoom-platform.md §2.1): the newer value.
-      const page = paginate(ctx, `users:${status}:${query.role_id ?? ''}`, users, query, {
-        defaultSize: 30,
-        maxSize: 2000,
-      });
-      if (!page.ok) return sendZoomError(reply, 400, 300, page.message);
-      return {
-        ...pageFields(page),
-        page_number: page.page_number,
-        users: page.items.map((user) => userListItem(ctx, user)),
-      };
-    },
-  );
+  const route = zoomRoutes(app, ctx, userEndpoints);
 
-  zoomRoute(
-    app,
-    ctx,
-    'GET',
-    '/users/email',
-    {
-      category: 'Light',
-      scopes: ['user:read:admin', 'user:read', 'user:read:email:admin', 'user:read:user:admin'],
-    },
-    async (request, reply) => {
-      const email = (request.query as Record<string, string | undefined>).email;
-      if (!email)
-        return sendZoomError(reply, 400, 300, 'Validation Failed.', [
-          { field: 'email', message: 'Invalid field.' },
-        ]);
-      return { existed_email: ctx.state.findUser(email) !== undefined };
-    },
-  );
+  route('GET /users', async (request, reply) => {
+    const query = request.query as Record<string, string | undefined>;
+    const status = query.status ?? 'active';
+    if (!['active', 'inactive', 'pending'].includes(status)) {
+      return sendZoomError(reply, 400, 300, 'Validation Failed.', [
+        { field: 'status', message: 'Invalid field.' },
+      ]);
+    }
+    const users = [...ctx.state.users.values()]
+      .filter(
+        (user) => user.status === status && (query.role_id === undefined || user.roleId === query.role_id),
+      )
+      .sort((a, b) => a.createdAt - b.createdAt || a.email.localeCompare(b.email));
+    // page_size max is 300 in the 2024 spec and 2000 in the 2025 one (docs/zoom-platform.md §2.1): the newer value.
+    const page = paginate(ctx, `users:${status}:${query.role_id ?? ''}`, users, query, {
+      defaultSize: 30,
+      maxSize: 2000,
+    });
+    if (!page.ok) return sendZoomError(reply, 400, 300, page.message);
+    return {
+      ...pageFields(page),
+      page_number: page.page_number,
+      users: page.items.map((user) => userListItem(ctx, user)),
+    };
+  });
 
-  zoomRoute(
-    app,
-    ctx,
-    'GET',
-    '/users/:userId',
-    { category: 'Light', scopes: [...userReadScopes, 'user_info:read'] },
-    async (request, reply) => {
-      const { userId } = request.params as { userId: string };
-      if (userId !== 'me' && tokenOf(request).scopes.every((scope) => scope === 'user_info:read')) {
-        // user_info:read only covers `me` (docs/zoom-platform.md §1.5).
-        return sendZoomError(
-          reply,
-          400,
-          4700,
-          `Invalid access token, does not contain scopes:[${userReadScopes.join(', ')}].`,
-        );
-      }
-      const user = resolveUserParam(ctx, request, reply, userId);
-      if (!user) return reply;
-      if (user.status === 'pending')
-        return sendZoomError(reply, 404, 1001, `User does not exist: ${userId}.`);
-      return userToWire(ctx, user);
-    },
-  );
+  route('GET /users/email', async (request, reply) => {
+    const email = (request.query as Record<string, string | undefined>).email;
+    if (!email)
+      return sendZoomError(reply, 400, 300, 'Validation Failed.', [
+        { field: 'email', message: 'Invalid field.' },
+      ]);
+    return { existed_email: ctx.state.findUser(email) !== undefined };
+  });
 
-  zoomRoute(
-    app,
-    ctx,
-    'GET',
-    '/users/:userId/permissions',
-    {
-      category: 'Light',
-      scopes: [
-        'user:read',
-        'user:read:admin',
-        'user:read:list_permissions',
-        'user:read:list_permissions:admin',
-      ],
-    },
-    async (request, reply) => {
-      const user = resolveUserParam(ctx, request, reply, (request.params as { userId: string }).userId);
-      if (!user) return reply;
-      return { permissions: [...(ctx.state.role(user.roleId)?.permissions ?? [])] };
-    },
-  );
+  route('GET /users/:userId', async (request, reply) => {
+    const { userId } = request.params as { userId: string };
+    if (userId !== 'me' && tokenOf(request).scopes.every((scope) => scope === 'user_info:read')) {
+      // user_info:read only covers `me` (docs/zoom-platform.md §1.5).
+      return sendZoomError(
+        reply,
+        400,
+        4700,
+        `Invalid access token, does not contain scopes:[${userReadScopes.join(', ')}].`,
+      );
+    }
+    const user = resolveUserParam(ctx, request, reply, userId);
+    if (!user) return reply;
+    if (user.status === 'pending') return sendZoomError(reply, 404, 1001, `User does not exist: ${userId}.`);
+    return userToWire(ctx, user);
+  });
+
+  route('GET /users/:userId/permissions', async (request, reply) => {
+    const user = resolveUserParam(ctx, request, reply, (request.params as { userId: string }).userId);
+    if (!user) return reply;
+    return { permissions: [...(ctx.state.role(user.roleId)?.permissions ?? [])] };
+  });
 }
