@@ -11,12 +11,19 @@ import type { Db } from '../db/index.ts';
 import { AppError } from '../lib/errors.ts';
 import type { App } from '../server/app.ts';
 import { csrfCookieName, sessionCookieName } from '../server/app.ts';
-import { getPrincipal, parseInput } from '../server/request.ts';
+import { getPrincipal, limitPerMinute, parseInput } from '../server/request.ts';
 import { changeOwnPassword } from './change-password.ts';
 import { editOrganization } from './edit-organization.ts';
 import { importUsersCsv } from './import-users-csv.ts';
 import { createUser, editUser } from './manage-users.ts';
-import { findOrganization, findUserInOrganization, listUsers, toOrganization, toUser } from './queries.ts';
+import {
+  findOrganization,
+  findUserInOrganization,
+  listUsers,
+  type OrganizationRow,
+  toOrganization,
+  toUser,
+} from './queries.ts';
 import { closeSession, openSession } from './sessions.ts';
 import { signIn } from './sign-in.ts';
 import { SignInBackoff, signInKey } from './sign-in-limits.ts';
@@ -46,6 +53,13 @@ const updateOrganizationRequestSchema = z
   .partial()
   .strict();
 
+/** The organisation as the API shows it; deleted meanwhile (no row), a 404 that says so. */
+function organizationOrGone(organization: OrganizationRow | undefined) {
+  if (!organization)
+    throw new AppError('not_found', 'Your organisation no longer exists.', { reason: 'organization_gone' });
+  return toOrganization(organization);
+}
+
 export function registerAccountsRoutes(options: AccountsRoutesOptions) {
   const { db } = options;
   const backoff = options.signInBackoff ?? new SignInBackoff();
@@ -71,17 +85,13 @@ export function registerAccountsRoutes(options: AccountsRoutesOptions) {
       {
         config: {
           access: 'public',
-          rateLimit: {
-            max: 10,
-            timeWindow: '1 minute',
+          rateLimit: limitPerMinute(
+            10,
+            'Too many sign-in attempts for this address: wait a minute and try again.',
             // request.ip is the socket's address unless TRUST_PROXY names the proxies in front.
-            keyGenerator: (request) =>
+            (request) =>
               `${request.ip}:${signInKey((request.body as { email?: unknown } | undefined)?.email)}`,
-            errorResponseBuilder: () => ({
-              statusCode: 429,
-              message: 'Too many sign-in attempts for this address: wait a minute and try again.',
-            }),
-          },
+          ),
         },
       },
       async (request, reply) => {
@@ -144,15 +154,10 @@ export function registerAccountsRoutes(options: AccountsRoutesOptions) {
         config: {
           access: 'user',
           // A borrowed session must not become a way to guess the password.
-          rateLimit: {
-            max: 5,
-            timeWindow: '1 minute',
-            keyGenerator: (request) => request.principal?.userId ?? request.ip,
-            errorResponseBuilder: () => ({
-              statusCode: 429,
-              message: 'Too many attempts to change the password: wait a minute and try again.',
-            }),
-          },
+          rateLimit: limitPerMinute(
+            5,
+            'Too many attempts to change the password: wait a minute and try again.',
+          ),
         },
       },
       async (request, reply) => {
@@ -163,25 +168,16 @@ export function registerAccountsRoutes(options: AccountsRoutesOptions) {
       },
     );
 
-    app.get('/api/organization', { config: { access: 'user' } }, async (request) => {
-      const principal = getPrincipal(request);
-      const organization = await findOrganization(db, principal.organizationId);
-      if (!organization)
-        throw new AppError('not_found', 'Your organisation no longer exists.', {
-          reason: 'organization_gone',
-        });
-      return toOrganization(organization);
-    });
+    app.get('/api/organization', { config: { access: 'user' } }, async (request) =>
+      organizationOrGone(await findOrganization(db, getPrincipal(request).organizationId)),
+    );
 
     app.patch('/api/organization', { config: { access: 'admin' } }, async (request) => {
       const principal = getPrincipal(request);
       const input = parseInput(updateOrganizationRequestSchema, request.body);
-      const organization = await editOrganization(db, principal.organizationId, principal.userId, input);
-      if (!organization)
-        throw new AppError('not_found', 'Your organisation no longer exists.', {
-          reason: 'organization_gone',
-        });
-      return toOrganization(organization);
+      return organizationOrGone(
+        await editOrganization(db, principal.organizationId, principal.userId, input),
+      );
     });
 
     app.get('/api/users', { config: { access: 'admin' } }, async (request) => {

@@ -3,7 +3,7 @@ import { diagnoseRequestSchema, type ImportsOverview } from '../contract/index.t
 import { AppError } from '../lib/errors.ts';
 import { decodeMessage } from '../lib/messages.ts';
 import type { App } from '../server/app.ts';
-import { getPrincipal, parseInput } from '../server/request.ts';
+import { getPrincipal, limitPerMinute, parseInput } from '../server/request.ts';
 import { diagnoseMeeting } from './diagnose-meeting.ts';
 import type { ImportFeature } from './feature.ts';
 import {
@@ -94,15 +94,7 @@ export function registerImportRoutes(feature: ImportFeature) {
         config: {
           access: 'user',
           // Each unknown meeting costs a Zoom call: 20 a minute per person is plenty for a human.
-          rateLimit: {
-            max: 20,
-            timeWindow: '1 minute',
-            keyGenerator: (request) => request.principal?.userId ?? request.ip,
-            errorResponseBuilder: () => ({
-              statusCode: 429,
-              message: 'Too many meeting checks: wait a minute and try again.',
-            }),
-          },
+          rateLimit: limitPerMinute(20, 'Too many meeting checks: wait a minute and try again.'),
         },
       },
       async (request) => {

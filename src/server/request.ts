@@ -1,3 +1,4 @@
+import type { RateLimitOptions } from '@fastify/rate-limit';
 import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { AppError } from '../lib/errors.ts';
@@ -56,4 +57,21 @@ export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unkn
 export function getPrincipal(request: FastifyRequest): Principal {
   if (!request.principal) throw new AppError('unauthenticated', 'Sign in first.');
   return request.principal;
+}
+
+/**
+ * A route's rate limit: `max` requests a minute per key (by default the signed-in person, else the
+ * address), the next ones refused with a 429 whose `message` says what to do.
+ */
+export function limitPerMinute(
+  max: number,
+  message: string,
+  keyGenerator: (request: FastifyRequest) => string = (request) => request.principal?.userId ?? request.ip,
+): RateLimitOptions {
+  return {
+    max,
+    timeWindow: '1 minute',
+    keyGenerator,
+    errorResponseBuilder: () => ({ statusCode: 429, message }),
+  };
 }
