@@ -2,6 +2,7 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators, not DOM nodes
 import { describe, expect, it } from 'vitest';
 import { setUpSignedInPage } from '../../test-support/browser.ts';
+import { connectZoom } from './steps.ts';
 
 // The guide in its own order, on the sandbox whose recordings all predate the link, BACKFILL_DAYS at its
 // default: Connecter, Règles d'enregistrement > Appliquer, Utilisateurs > Associer automatiquement >
@@ -54,10 +55,7 @@ describe('the guide in its order, on recordings made before the link', () => {
   }
 
   it('imports every completed recording of the linked hosts, older than the link', async () => {
-    await ui.page.goto('/settings/integrations');
-    await ui.page.getByRole('button', { name: 'Connecter' }).click();
-    await ui.page.locator('#allow').click();
-    await ui.page.waitForURL(/\/settings\/integrations\?zoom=connected/);
+    await connectZoom(ui.page);
 
     await ui.page.getByTestId('zoom-card').getByRole('link', { name: "Règles d'enregistrement" }).click();
     await ui.page.getByRole('button', { name: 'Appliquer et verrouiller' }).click();

@@ -2,6 +2,7 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators, not DOM nodes
 import { describe, expect, it } from 'vitest';
 import { setUpSignedInPage } from '../../test-support/browser.ts';
+import { connectZoom } from './steps.ts';
 
 // The guide end to end in Chromium: connect Zoom, "Associer automatiquement" then "Sauvegarder", a
 // meeting recorded in the emulator becomes a call with playable media and its transcript, through the
@@ -25,10 +26,7 @@ describe('import, end to end', () => {
   );
 
   it('connects Zoom and links users by e-mail, saving only on Sauvegarder', async () => {
-    await ui.page.goto('/settings/integrations');
-    await ui.page.getByRole('button', { name: 'Connecter' }).click();
-    await ui.page.locator('#allow').click();
-    await ui.page.waitForURL(/\/settings\/integrations\?zoom=connected/);
+    await connectZoom(ui.page);
     await ui.page.getByTestId('zoom-card').getByRole('link', { name: 'Utilisateurs' }).click();
     await ui.page.getByRole('heading', { level: 1, name: 'Utilisateurs' }).waitFor();
 

@@ -1,6 +1,7 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators, not DOM nodes
 import { describe, expect, it } from 'vitest';
 import { setUpSignedInPage } from '../../test-support/browser.ts';
+import { connectZoom } from './steps.ts';
 
 // The guide's "Relier Zoom" and section 4 in Chromium: connect through the emulator's consent page,
 // see Connected and the prerequisite results, disconnect, and reconnect.
@@ -9,10 +10,7 @@ describe('connect, disconnect and reconnect Zoom', () => {
   const ui = setUpSignedInPage();
 
   const connect = async () => {
-    await ui.page.goto('/settings/integrations');
-    await ui.page.getByTestId('zoom-card').getByRole('button', { name: 'Connecter' }).click();
-    await ui.page.locator('#allow').click();
-    await ui.page.waitForURL(/\/settings\/integrations\?zoom=connected/);
+    await connectZoom(ui.page);
     await expect.poll(() => ui.page.getByTestId('zoom-status').getAttribute('data-status')).toBe('connected');
   };
 
