@@ -1,5 +1,5 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators, not DOM nodes
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testPassword } from '../../test-support/app.ts';
 import { openSignedInPage, signIn } from '../../test-support/browser.ts';
@@ -56,12 +56,16 @@ describe.each([
     await bed?.stop();
   });
 
+  /** `page`'s empty Appels, once it says `text`. */
+  async function emptyCallsSaying(page: Page, text: string): Promise<Locator> {
+    await page.goto('/calls');
+    const empty = page.getByTestId('calls-empty');
+    await expect.poll(() => empty.innerText(), { timeout: 10_000 }).toContain(text);
+    return empty;
+  }
+
   it("shows the admin's empty Appels as waiting for calls, not as Zoom to connect", async () => {
-    await admin.goto('/calls');
-    const empty = admin.getByTestId('calls-empty');
-    await expect
-      .poll(() => empty.innerText(), { timeout: 10_000 })
-      .toContain(texts.calls.emptyConnectedAdmin);
+    const empty = await emptyCallsSaying(admin, texts.calls.emptyConnectedAdmin);
     expect(await empty.innerText()).not.toContain(texts.calls.emptyAdminAction);
     await empty.getByRole('link', { name: texts.calls.emptyConnectedAdminAction }).click();
     await admin.waitForURL(/\/settings\/integrations\/zoom\/imports$/);
@@ -101,11 +105,7 @@ describe.each([
   });
 
   it("shows a member's empty Appels as waiting for their calls, not asking to connect Zoom", async () => {
-    await member.goto('/calls');
-    const empty = member.getByTestId('calls-empty');
-    await expect
-      .poll(() => empty.innerText(), { timeout: 10_000 })
-      .toContain(texts.calls.emptyConnectedMember);
+    const empty = await emptyCallsSaying(member, texts.calls.emptyConnectedMember);
     expect(await empty.innerText()).not.toContain(texts.calls.emptyMemberHint);
   });
 
