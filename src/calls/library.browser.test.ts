@@ -12,6 +12,16 @@ const emmaEmail = 'emma.dubois@acme.example';
 const hugoEmail = 'hugo.thomas@acme.example';
 const leaEmail = 'lea.robert@acme.example';
 
+/** A transcript from [speaker, text, end] cues, each starting where the one before ended (the first at 0). */
+function transcriptOf(...cues: Array<[speaker: string, text: string, endMs: number]>) {
+  return cues.map(([speaker, text, endMs], index) => ({
+    speaker,
+    text,
+    startMs: index === 0 ? 0 : cues[index - 1]![2],
+    endMs,
+  }));
+}
+
 describe('call library in the browser', () => {
   let bed: ZoomTestBed;
   let browser: Browser;
@@ -38,41 +48,21 @@ describe('call library in the browser', () => {
       hostEmail: emmaEmail,
       topic: 'Découverte Globex',
       participants: [{ name: 'Paul Girard', email: 'paul.girard@globex.example' }],
-      transcript: [
-        { speaker: 'Emma Dubois', text: 'Bonjour Paul, merci de votre temps.', startMs: 0, endMs: 4000 },
-        { speaker: 'Paul Girard', text: 'Parlons du calendrier de déploiement.', startMs: 4000, endMs: 8000 },
-        {
-          speaker: 'Emma Dubois',
-          text: 'La négociation commence la semaine prochaine.',
-          startMs: 8000,
-          endMs: 13_000,
-        },
-        {
-          speaker: 'Paul Girard',
-          text: 'Très bien, envoyez la proposition.',
-          startMs: 13_000,
-          endMs: 17_000,
-        },
-      ],
+      transcript: transcriptOf(
+        ['Emma Dubois', 'Bonjour Paul, merci de votre temps.', 4000],
+        ['Paul Girard', 'Parlons du calendrier de déploiement.', 8000],
+        ['Emma Dubois', 'La négociation commence la semaine prochaine.', 13_000],
+        ['Paul Girard', 'Très bien, envoyez la proposition.', 17_000],
+      ),
     });
     await bed.recordMeeting({
       hostEmail: hugoEmail,
       topic: 'Renewal call',
-      transcript: [
-        { speaker: 'Hugo Thomas', text: 'Thanks for joining the renewal call.', startMs: 0, endMs: 5000 },
-        {
-          speaker: 'Sam Carter',
-          text: 'Our café chain wants the same pricing.',
-          startMs: 5000,
-          endMs: 11_000,
-        },
-        {
-          speaker: 'Hugo Thomas',
-          text: 'Pricing stays as it is until June.',
-          startMs: 11_000,
-          endMs: 16_000,
-        },
-      ],
+      transcript: transcriptOf(
+        ['Hugo Thomas', 'Thanks for joining the renewal call.', 5000],
+        ['Sam Carter', 'Our café chain wants the same pricing.', 11_000],
+        ['Hugo Thomas', 'Pricing stays as it is until June.', 16_000],
+      ),
     });
     await vi.waitFor(
       async () =>
