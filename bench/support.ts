@@ -1,6 +1,10 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { requiredScopes } from '../src/connections/index.ts';
 import { openDatabase, schema } from '../src/db/index.ts';
 import { withDatabase } from '../src/test-support/global-setup.ts';
@@ -15,6 +19,34 @@ const clockTicks = (() => {
     return 100;
   }
 })();
+
+/**
+ * Runs one of the baseline downloaders Callport is compared with (`bench/<script>`, e.g.
+ * `plain-download.ts`) in its own process, as Callport's importer runs in its own: `job` goes to a JSON
+ * file the script reads. Returns the result it prints as its last line of JSON, and its stderr (for an
+ * error message).
+ */
+export async function runBaselineDownloader<Result>(
+  script: string,
+  job: unknown,
+): Promise<{ result: Result; stderr: string }> {
+  const runTs = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
+  const jobFile = path.join(
+    os.tmpdir(),
+    `callport-baseline-${process.pid}-${randomBytes(4).toString('hex')}.json`,
+  );
+  await fs.writeFile(jobFile, JSON.stringify(job));
+  try {
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [runTs, fileURLToPath(new URL(script, import.meta.url)), jobFile],
+      { maxBuffer: 1024 * 1024 },
+    );
+    return { result: JSON.parse(stdout.trim().split('\n').at(-1)!) as Result, stderr };
+  } finally {
+    await fs.rm(jobFile, { force: true });
+  }
+}
 
 /** CPU seconds (user + system) a process has used, or undefined once it has exited. */
 export async function cpuSecondsOf(pid: number): Promise<number | undefined> {

@@ -1,16 +1,12 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { wantedFileTypes } from '../../src/import/index.ts';
 import { type NetworkProfileInput, networkProfiles } from '../../src/zoom-emulator/index.ts';
 import { importedSoFar, startBenchCallport, waitForImported } from '../callport-process.ts';
 import type { Section } from '../run.ts';
+import { runBaselineDownloader } from '../support.ts';
 
-const runTs = fileURLToPath(new URL('../../bin/run-ts.js', import.meta.url));
-const sequentialDownloader = fileURLToPath(new URL('../sequential-download.ts', import.meta.url));
 const dayMs = 86_400_000;
 
 /**
@@ -32,7 +28,6 @@ const run: Section = async ({ quick }) => {
     name: `Seller ${index + 1}`,
   }));
   const bench = await startBenchCallport({ hosts, env: { WORKER_CONCURRENCY: String(concurrency) } });
-  const jobFile = path.join(os.tmpdir(), `callport-sequential-${process.pid}.json`);
   const saveDir = await fs.mkdtemp(path.join(os.tmpdir(), 'callport-sequential-'));
   const rows: Array<Record<string, string | number>> = [];
   const summary: Record<string, string | number> = {};
@@ -67,32 +62,21 @@ const run: Section = async ({ quick }) => {
           }
       const now = control.now().getTime();
       // The same span as Callport's first import here (BACKFILL_DAYS=2), the same file types.
-      await fs.writeFile(
-        jobFile,
-        JSON.stringify({
-          apiUrl: bench.emulator.apiUrl,
-          token,
-          from: new Date(now - 2 * dayMs).toISOString().slice(0, 10),
-          to: new Date(now + dayMs).toISOString().slice(0, 10),
-          fileTypes: [...wantedFileTypes],
-          saveTo: saveDir,
-          meetings: uuids,
-        }),
-      );
-      const { stdout, stderr } = await promisify(execFile)(
-        process.execPath,
-        [runTs, sequentialDownloader, jobFile],
-        {
-          maxBuffer: 1024 * 1024,
-        },
-      );
-      const sequential = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+      const { result: sequential, stderr } = await runBaselineDownloader<{
         bytes: number;
         files: number;
         requests: number;
         seconds: number;
         cpuSeconds: number;
-      };
+      }>('sequential-download.ts', {
+        apiUrl: bench.emulator.apiUrl,
+        token,
+        from: new Date(now - 2 * dayMs).toISOString().slice(0, 10),
+        to: new Date(now + dayMs).toISOString().slice(0, 10),
+        fileTypes: [...wantedFileTypes],
+        saveTo: saveDir,
+        meetings: uuids,
+      });
       if (sequential.bytes !== totalBytes || sequential.files !== fileCount)
         throw new Error(
           `sequential downloader got ${sequential.files} files, ${sequential.bytes} of ${totalBytes} bytes\n${stderr}`,
@@ -146,7 +130,6 @@ const run: Section = async ({ quick }) => {
   } finally {
     bench.emulator.control.setNetwork('off');
     await bench.stop();
-    await fs.rm(jobFile, { force: true });
     await fs.rm(saveDir, { recursive: true, force: true });
   }
   return {

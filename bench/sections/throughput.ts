@@ -1,16 +1,11 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { wantedFileTypes } from '../../src/import/index.ts';
 import type { RecordingInfo } from '../../src/zoom-emulator/index.ts';
 import { importedSoFar, startBenchCallport, waitForImported } from '../callport-process.ts';
 import type { Section } from '../run.ts';
-
-const runTs = fileURLToPath(new URL('../../bin/run-ts.js', import.meta.url));
-const plainDownloader = fileURLToPath(new URL('../plain-download.ts', import.meta.url));
+import { runBaselineDownloader } from '../support.ts';
 
 /**
  * Issue 8 section 1: a backlog in the emulator, imported by the real product (`callport start` in its
@@ -27,7 +22,6 @@ const run: Section = async ({ quick }) => {
     name: `Seller ${index + 1}`,
   }));
   const bench = await startBenchCallport({ hosts, env: { WORKER_CONCURRENCY: String(concurrency) } });
-  const jobFile = path.join(os.tmpdir(), `callport-plain-${process.pid}.json`);
   try {
     const { control } = bench.emulator;
     control.setWebhooks({ enabled: false });
@@ -56,22 +50,11 @@ const run: Section = async ({ quick }) => {
     // Two baselines: the network alone (bytes drained), and a plain downloader saving each file to
     // the same disk as Callport's store, as `curl -O` would (no hashing, no database).
     const plainRun = async (saveTo: string | undefined) => {
-      await fs.writeFile(
-        jobFile,
-        JSON.stringify({ urls: files.map((file) => file.downloadUrl), token, concurrency, saveTo }),
-      );
-      const { stdout, stderr } = await promisify(execFile)(
-        process.execPath,
-        [runTs, plainDownloader, jobFile],
-        {
-          maxBuffer: 1024 * 1024,
-        },
-      );
-      const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+      const { result, stderr } = await runBaselineDownloader<{
         bytes: number;
         seconds: number;
         cpuSeconds: number;
-      };
+      }>('plain-download.ts', { urls: files.map((file) => file.downloadUrl), token, concurrency, saveTo });
       if (result.bytes !== totalBytes)
         throw new Error(`plain downloader got ${result.bytes} of ${totalBytes} bytes\n${stderr}`);
       return result;
@@ -148,7 +131,6 @@ const run: Section = async ({ quick }) => {
     };
   } finally {
     await bench.stop();
-    await fs.rm(jobFile, { force: true });
   }
 };
 
