@@ -208,18 +208,35 @@ function simulate(
   });
 }
 
-/** Triggers one sweep as the admin would and waits until it and every import it queued are done. */
-async function sweepCycle(callport: LinkedCallport, expectImported: number): Promise<CycleResult> {
-  const { bed, database, control, connectionId } = callport;
-  const before = await importedCount(callport);
-  control.clearRequestLog();
+/**
+ * Clears the request log, then presses the admin's button behind `path` (a POST answered 202) and waits
+ * until the connection's row in `table` finished after the press, then for `andThen` (what else the
+ * cycle waits on). Returns the seconds from the press.
+ */
+async function pressAndWait(
+  callport: LinkedCallport,
+  path: string,
+  table: 'import_sweeps' | 'coverage_passes',
+  andThen: () => Promise<void> = async () => {},
+): Promise<number> {
+  callport.control.clearRequestLog();
   const triggeredAt = new Date();
   const started = performance.now();
-  const response = await bed.admin.request('POST', '/api/integrations/zoom/imports/sweep');
-  if (response.statusCode !== 202) throw new Error(`sweep refused: ${response.statusCode} ${response.body}`);
-  await waitForFinished(callport, 'import_sweeps', triggeredAt);
-  await waitForImports(callport, expectImported);
-  const seconds = (performance.now() - started) / 1000;
+  const response = await callport.bed.admin.request('POST', path);
+  if (response.statusCode !== 202)
+    throw new Error(`POST ${path} refused: ${response.statusCode} ${response.body}`);
+  await waitForFinished(callport, table, triggeredAt);
+  await andThen();
+  return (performance.now() - started) / 1000;
+}
+
+/** Triggers one sweep as the admin would and waits until it and every import it queued are done. */
+async function sweepCycle(callport: LinkedCallport, expectImported: number): Promise<CycleResult> {
+  const { database, connectionId } = callport;
+  const before = await importedCount(callport);
+  const seconds = await pressAndWait(callport, '/api/integrations/zoom/imports/sweep', 'import_sweeps', () =>
+    waitForImports(callport, expectImported),
+  );
   const sweep = (
     await database.executeSql('SELECT recordings_found FROM import_sweeps WHERE connection_id = $1', [
       connectionId,
@@ -235,14 +252,12 @@ async function sweepCycle(callport: LinkedCallport, expectImported: number): Pro
 
 /** Runs coverage's reconciliation pass as the admin's "check now" does and waits until it has finished. */
 async function coveragePass(callport: LinkedCallport): Promise<CycleResult> {
-  const { bed, database, control, connectionId } = callport;
-  control.clearRequestLog();
-  const triggeredAt = new Date();
-  const started = performance.now();
-  const response = await bed.admin.request('POST', '/api/integrations/zoom/coverage/reconcile');
-  if (response.statusCode !== 202) throw new Error(`pass refused: ${response.statusCode} ${response.body}`);
-  await waitForFinished(callport, 'coverage_passes', triggeredAt);
-  const seconds = (performance.now() - started) / 1000;
+  const { database, connectionId } = callport;
+  const seconds = await pressAndWait(
+    callport,
+    '/api/integrations/zoom/coverage/reconcile',
+    'coverage_passes',
+  );
   const { rows } = await database.executeSql(
     'SELECT meetings_found, last_error_code FROM coverage_passes WHERE connection_id = $1',
     [connectionId],
