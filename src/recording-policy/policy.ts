@@ -21,100 +21,62 @@ export type PolicyItem = {
   isBeyondGuide?: boolean;
 };
 
+type Levels = PolicyItem['levels'];
+const accountAndGroup: Levels = ['account', 'group'];
+const accountOnly: Levels = ['account'];
+
+/** An item no API field sets: a person follows its steps in Zoom's web portal. */
+const manualItem = (id: string, manual: MessageCode[]): PolicyItem => ({ id, levels: [], manual });
+
+/** What an API item may add: its id when not the field's last part, and whether Zoom locks it. */
+type ApiItemOptions = Pick<PolicyItem, 'manual' | 'isUnconfirmed' | 'isBeyondGuide'> & {
+  id?: string;
+  /** Zoom's lock key for it is the field itself. */
+  isLockable?: boolean;
+};
+
+/** An item Callport sets through Zoom's API at `field` (a dotted path in Zoom's settings). */
+function apiItem(
+  field: string,
+  target: NonNullable<PolicyItem['target']>,
+  levels: Levels,
+  more: ApiItemOptions = {},
+): PolicyItem {
+  const { id = field.slice(field.lastIndexOf('.') + 1), isLockable, ...flags } = more;
+  return { id, field, target, levels, ...(isLockable ? { lockKey: field } : {}), ...flags };
+}
+
 export function policyItems(autoDeleteDays: number): PolicyItem[] {
   return [
-    {
-      id: 'sign_out_after_time',
-      levels: [],
-      manual: ['step_sign_out_after_time_1', 'step_sign_out_after_time_2', 'step_sign_out_after_time_3'],
-    },
-    {
-      id: 'cloud_recording',
-      field: 'recording.cloud_recording',
-      target: true,
-      levels: ['account', 'group'],
-      lockKey: 'recording.cloud_recording',
-    },
-    {
-      id: 'record_speaker_view',
-      field: 'recording.record_speaker_view',
-      target: true,
-      levels: ['account', 'group'],
-    },
-    {
-      id: 'display_participant_name',
-      field: 'recording.display_participant_name',
-      target: true,
-      levels: ['account', 'group'],
-    },
-    {
-      id: 'recording_thumbnails',
-      field: 'recording.recording_thumbnails',
-      target: true,
-      levels: ['account', 'group'],
-    },
-    {
-      id: 'auto_recording',
-      field: 'recording.auto_recording',
-      target: 'cloud',
-      levels: ['account', 'group'],
-      lockKey: 'recording.auto_recording',
-    },
-    {
-      id: 'host_pause_stop_recording',
-      field: 'recording.host_pause_stop_recording',
-      target: true,
-      levels: ['account'],
-      isUnconfirmed: true,
-    },
-    {
-      id: 'auto_delete_cmr',
-      field: 'recording.auto_delete_cmr',
-      target: true,
-      levels: ['account'],
-      lockKey: 'recording.auto_delete_cmr',
-    },
-    {
-      id: 'auto_delete_cmr_days',
-      field: 'recording.auto_delete_cmr_days',
-      target: autoDeleteDays,
-      levels: ['account'],
+    manualItem('sign_out_after_time', [
+      'step_sign_out_after_time_1',
+      'step_sign_out_after_time_2',
+      'step_sign_out_after_time_3',
+    ]),
+    apiItem('recording.cloud_recording', true, accountAndGroup, { isLockable: true }),
+    apiItem('recording.record_speaker_view', true, accountAndGroup),
+    apiItem('recording.display_participant_name', true, accountAndGroup),
+    apiItem('recording.recording_thumbnails', true, accountAndGroup),
+    apiItem('recording.auto_recording', 'cloud', accountAndGroup, { isLockable: true }),
+    apiItem('recording.host_pause_stop_recording', true, accountOnly, { isUnconfirmed: true }),
+    apiItem('recording.auto_delete_cmr', true, accountOnly, { isLockable: true }),
+    apiItem('recording.auto_delete_cmr_days', autoDeleteDays, accountOnly, {
       manual: ['step_auto_delete_cmr_days_1', 'step_auto_delete_cmr_days_2'],
-    },
-    {
-      id: 'recording_disclaimer',
-      field: 'recording.recording_disclaimer',
-      target: true,
-      levels: ['account'],
-    },
-    {
-      id: 'ask_participants_to_consent_disclaimer',
-      field: 'recording.ask_participants_to_consent_disclaimer',
-      target: true,
-      levels: ['account'],
-      isUnconfirmed: true,
-    },
-    {
-      id: 'custom_disclaimer',
-      levels: [],
-      manual: ['step_custom_disclaimer_1', 'step_custom_disclaimer_2', 'step_custom_disclaimer_3'],
-    },
-    {
+    }),
+    apiItem('recording.recording_disclaimer', true, accountOnly),
+    apiItem('recording.ask_participants_to_consent_disclaimer', true, accountOnly, { isUnconfirmed: true }),
+    manualItem('custom_disclaimer', [
+      'step_custom_disclaimer_1',
+      'step_custom_disclaimer_2',
+      'step_custom_disclaimer_3',
+    ]),
+    apiItem('email_notification.cloud_recording_available_reminder', false, accountAndGroup, {
       id: 'cloud_recording_available_email',
-      field: 'email_notification.cloud_recording_available_reminder',
-      target: false,
-      levels: ['account', 'group'],
-      lockKey: 'email_notification.cloud_recording_available_reminder',
-    },
+      isLockable: true,
+    }),
     // Beyond the guide: without "Create audio transcript" Zoom makes no TRANSCRIPT file, so a call has
     // no searchable text. Zoom's default for new accounts could not be confirmed (docs/zoom-platform.md §3): enforce it.
-    {
-      id: 'recording_audio_transcript',
-      field: 'recording.recording_audio_transcript',
-      target: true,
-      levels: ['account', 'group'],
-      isBeyondGuide: true,
-    },
+    apiItem('recording.recording_audio_transcript', true, accountAndGroup, { isBeyondGuide: true }),
   ];
 }
 
