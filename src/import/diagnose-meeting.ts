@@ -177,24 +177,11 @@ async function fromStatus(db: Db, recording: RecordingRow): Promise<Diagnosis> {
                 ? reason
                 : { code: 'diagnosis_processing' },
           };
+    // Gone from Zoom or from Callport: the status is the verdict, and names its explanation.
     case 'trashed':
-      return {
-        ...base,
-        verdict: 'trashed',
-        detail: { code: 'diagnosis_trashed' },
-      };
     case 'deleted':
-      return {
-        ...base,
-        verdict: 'deleted',
-        detail: { code: 'diagnosis_deleted' },
-      };
     case 'erased':
-      return {
-        ...base,
-        verdict: 'erased',
-        detail: { code: 'diagnosis_erased' },
-      };
+      return { ...base, verdict: recording.status, detail: { code: `diagnosis_${recording.status}` } };
     case 'failed':
       return {
         ...base,
