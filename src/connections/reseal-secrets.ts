@@ -1,4 +1,5 @@
 import { and, eq, isNotNull } from 'drizzle-orm';
+import type { PgColumn, PgTable, PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/index.ts';
 import { schema } from '../db/index.ts';
 import type { SecretBox } from '../lib/secret-box.ts';
@@ -39,37 +40,32 @@ export async function resealSecrets(db: Db, box: SecretBox): Promise<number> {
     count++;
   }
   // Values any process may clear or replace meanwhile: written only if still the one read.
-  const resealEach = async (
-    rows: Array<{ id: string; sealed: string | null }>,
-    write: (id: string, from: string, to: string) => Promise<unknown[]>,
+  const resealColumn = async <T extends PgTable>(
+    table: T,
+    id: PgColumn,
+    sealed: PgColumn,
+    set: (to: string) => PgUpdateSetSource<T>,
   ) => {
-    for (const { id, sealed } of rows) {
-      if (sealed && box.isStale(sealed)) count += (await write(id, sealed, reseal(sealed)!)).length;
+    const rows = await db
+      .select({ id, sealed })
+      .from(table as PgTable)
+      .where(isNotNull(sealed));
+    for (const row of rows) {
+      const from = row.sealed as string | null;
+      if (!from || !box.isStale(from)) continue;
+      const written = await db
+        .update(table)
+        .set(set(reseal(from)!))
+        .where(and(eq(id, row.id), eq(sealed, from)))
+        .returning({ id });
+      count += written.length;
     }
   };
-  await resealEach(
-    await db
-      .select({ id: recordings.id, sealed: recordings.downloadTokenSealed })
-      .from(recordings)
-      .where(isNotNull(recordings.downloadTokenSealed)),
-    (id, from, to) =>
-      db
-        .update(recordings)
-        .set({ downloadTokenSealed: to })
-        .where(and(eq(recordings.id, id), eq(recordings.downloadTokenSealed, from)))
-        .returning({ id: recordings.id }),
-  );
-  await resealEach(
-    await db
-      .select({ id: webhookEvents.id, sealed: webhookEvents.payloadSealed })
-      .from(webhookEvents)
-      .where(isNotNull(webhookEvents.payloadSealed)),
-    (id, from, to) =>
-      db
-        .update(webhookEvents)
-        .set({ payloadSealed: to })
-        .where(and(eq(webhookEvents.id, id), eq(webhookEvents.payloadSealed, from)))
-        .returning({ id: webhookEvents.id }),
-  );
+  await resealColumn(recordings, recordings.id, recordings.downloadTokenSealed, (to) => ({
+    downloadTokenSealed: to,
+  }));
+  await resealColumn(webhookEvents, webhookEvents.id, webhookEvents.payloadSealed, (to) => ({
+    payloadSealed: to,
+  }));
   return count;
 }
