@@ -3,7 +3,7 @@ import type { Language } from '../contract/index.ts';
 import type { Db } from '../db/index.ts';
 import { AppError } from '../lib/errors.ts';
 import { hashPassword } from './passwords.ts';
-import { findUserByEmail, insertAuditEntry, insertOrganization, insertUser } from './queries.ts';
+import { findUserByEmail, insertAuditEntryBy, insertOrganization, insertUser } from './queries.ts';
 
 export function generatePassword(): string {
   return randomBytes(12).toString('base64url');
@@ -32,13 +32,11 @@ export async function createOrganizationWithAdmin(
       language: input.language ?? 'fr',
       passwordHash,
     });
-    await insertAuditEntry(tx, {
-      organizationId: organization.id,
-      actorUserId: null,
-      action: 'organization.created',
-      target: organization.id,
-      details: { adminEmail: admin.email },
-    });
+    await insertAuditEntryBy(
+      tx,
+      { organizationId: organization.id, userId: null },
+      { action: 'organization.created', target: organization.id, details: { adminEmail: admin.email } },
+    );
     return { organization, admin };
   });
 }

@@ -143,10 +143,13 @@ export async function insertAuditEntry(db: Db, values: typeof auditLog.$inferIns
   await db.insert(auditLog).values(values);
 }
 
-/** The audit entry of what a signed-in person did, in their organisation. */
+/**
+ * The audit entry of what someone did in an organisation: a signed-in person, or (`userId` null) no one
+ * signed in, such as the CLI or a public link's visitor.
+ */
 export async function insertAuditEntryBy(
   db: Db,
-  actor: { organizationId: string; userId: string },
+  actor: { organizationId: string; userId: string | null },
   entry: Pick<typeof auditLog.$inferInsert, 'action' | 'target' | 'details'>,
 ) {
   await insertAuditEntry(db, { organizationId: actor.organizationId, actorUserId: actor.userId, ...entry });

@@ -1,4 +1,4 @@
-import { insertAuditEntry } from '../accounts/index.ts';
+import { insertAuditEntryBy } from '../accounts/index.ts';
 import type { SharedCall } from '../contract/index.ts';
 import type { Db } from '../db/index.ts';
 import { AppError } from '../lib/errors.ts';
@@ -49,13 +49,11 @@ export async function openSharedCall(
     : files
         .filter((file) => file.storageKey && sharedKinds[file.fileType])
         .map((file) => ({ kind: sharedKinds[file.fileType]!, url: `/api/shared/${token}/media/${file.id}` }));
-  await insertAuditEntry(db, {
-    organizationId: share.organizationId,
-    actorUserId: null,
-    action: 'call.share_viewed',
-    target: call.id,
-    details: { shareId: share.id },
-  });
+  await insertAuditEntryBy(
+    db,
+    { organizationId: share.organizationId, userId: null },
+    { action: 'call.share_viewed', target: call.id, details: { shareId: share.id } },
+  );
   const inRange = (line: { startMs: number; endMs: number }) =>
     !highlight || (line.endMs > highlight.startMs && line.startMs < highlight.endMs);
   return {
