@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, ne, sql } from 'drizzle-orm';
 import type { Organization, User } from '../contract/index.ts';
 import type { Db } from '../db/index.ts';
-import { schema } from '../db/index.ts';
+import { schema, updateRow } from '../db/index.ts';
 import { normalizeEmail } from '../lib/email.ts';
 
 const { organizations, users, sessions, auditLog } = schema;
@@ -48,13 +48,7 @@ export async function updateOrganization(
   organizationId: string,
   values: Partial<Pick<OrganizationRow, 'name' | 'productName' | 'productUrl'>>,
 ) {
-  if (Object.keys(values).length === 0) return findOrganization(db, organizationId);
-  const [row] = await db
-    .update(organizations)
-    .set(values)
-    .where(eq(organizations.id, organizationId))
-    .returning();
-  return row;
+  return updateRow(db, organizations, eq(organizations.id, organizationId), values);
 }
 
 export async function findUserByEmail(db: Db, email: string) {
@@ -67,11 +61,9 @@ export async function findUserByEmail(db: Db, email: string) {
 
 /** A user of this organisation, or undefined: another organisation's user is never returned. */
 export async function findUserInOrganization(db: Db, organizationId: string, userId: string) {
-  const [row] = await db
-    .select()
-    .from(users)
-    .where(and(eq(users.id, userId), eq(users.organizationId, organizationId)));
-  return row;
+  return db.query.users.findFirst({
+    where: and(eq(users.id, userId), eq(users.organizationId, organizationId)),
+  });
 }
 
 export function listUsers(db: Db, organizationId: string) {

@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, lt, lte, type SQL, sql } from 'drizzle-orm';
 import type { CallSort } from '../contract/index.ts';
 import type { Db } from '../db/index.ts';
-import { schema } from '../db/index.ts';
+import { schema, selectValues } from '../db/index.ts';
 
 const { calls, users, transcriptLines, recordingFiles, recordings, searchConfigSql } = schema;
 
@@ -296,17 +296,15 @@ export async function findSearchMatches(db: Db, callIds: string[], q: string, pe
 
 /** The transcript lines (by `seq`) of one call where the words of `q` occur, stemmed in its language. */
 export async function findMatchingLines(db: Db, callId: string, q: string): Promise<number[]> {
-  const rows = await db
-    .select({ seq: transcriptLines.seq })
-    .from(transcriptLines)
-    .where(
-      and(
-        eq(transcriptLines.callId, callId),
-        matchesIn(sql`${transcriptLines.language}`, sql`${transcriptLines.searchVector}`, q),
-      ),
-    )
-    .orderBy(asc(transcriptLines.seq));
-  return rows.map((row) => row.seq);
+  return selectValues(
+    db,
+    transcriptLines.seq,
+    and(
+      eq(transcriptLines.callId, callId),
+      matchesIn(sql`${transcriptLines.language}`, sql`${transcriptLines.searchVector}`, q),
+    ),
+    { orderBy: asc(transcriptLines.seq) },
+  );
 }
 
 /**
@@ -405,11 +403,9 @@ export async function insertComment(db: Db, values: typeof callComments.$inferIn
 }
 
 export async function findHighlight(db: Db, callId: string, highlightId: string) {
-  const [row] = await db
-    .select()
-    .from(callHighlights)
-    .where(and(eq(callHighlights.id, highlightId), eq(callHighlights.callId, callId)));
-  return row;
+  return db.query.callHighlights.findFirst({
+    where: and(eq(callHighlights.id, highlightId), eq(callHighlights.callId, callId)),
+  });
 }
 
 export function listShares(db: Db, callId: string) {

@@ -1,6 +1,6 @@
 import { and, eq, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
-import { schema } from '../db/index.ts';
+import { schema, updateRow } from '../db/index.ts';
 import { AppError } from '../lib/errors.ts';
 
 const { zoomConnections, oauthStates, webhookEvents } = schema;
@@ -47,13 +47,7 @@ export async function updateConnection(
   connectionId: string,
   values: Partial<Omit<ConnectionRow, 'id' | 'organizationId'>>,
 ) {
-  if (Object.keys(values).length === 0) return findConnection(db, connectionId);
-  const [row] = await db
-    .update(zoomConnections)
-    .set(values)
-    .where(eq(zoomConnections.id, connectionId))
-    .returning();
-  return row;
+  return updateRow(db, zoomConnections, eq(zoomConnections.id, connectionId), values);
 }
 
 export async function lockConnection(db: Db, connectionId: string) {

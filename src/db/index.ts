@@ -7,3 +7,4 @@ export {
   openDatabase,
   schema,
 } from './client.ts';
+export { selectValues, updateRow } from './rows.ts';

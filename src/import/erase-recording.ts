@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { type Db, schema } from '../db/index.ts';
+import { type Db, schema, selectValues } from '../db/index.ts';
 import type { BlobStore } from '../storage/index.ts';
 import {
   findRecording,
@@ -137,13 +137,12 @@ export async function findCallsMentioning(
     lowered.map((name) => sql`${name}`),
     sql`, `,
   );
-  const rows = await db
-    .select({ id: calls.id })
-    .from(calls)
-    .where(
-      and(
-        eq(calls.organizationId, organizationId),
-        sql`(
+  return selectValues(
+    db,
+    calls.id,
+    and(
+      eq(calls.organizationId, organizationId),
+      sql`(
           EXISTS (SELECT 1 FROM jsonb_array_elements_text(${calls.participants}) AS p(name)
                   WHERE lower(trim(p.name)) IN (${list}))
           OR EXISTS (SELECT 1 FROM jsonb_array_elements(${calls.chat}) AS m(message)
@@ -151,9 +150,8 @@ export async function findCallsMentioning(
           OR EXISTS (SELECT 1 FROM ${schema.transcriptLines} t
                   WHERE t.call_id = ${calls.id} AND lower(trim(t.speaker)) IN (${list}))
         )`,
-      ),
-    );
-  return rows.map((row) => row.id);
+    ),
+  );
 }
 
 const erasedNameHash = (organizationId: string, name: string) =>
@@ -178,10 +176,10 @@ export async function findErasedNames(db: Db, organizationId: string, names: str
   // One hash per distinct name: a transcript names its few speakers on every line.
   const hashed = [...new Set(names)].map((name) => ({ name, hash: erasedNameHash(organizationId, name) }));
   if (hashed.length === 0) return [];
-  const rows = await db
-    .select({ hash: erasedNames.nameSha256 })
-    .from(erasedNames)
-    .where(
+  const erased = new Set(
+    await selectValues(
+      db,
+      erasedNames.nameSha256,
       and(
         eq(erasedNames.organizationId, organizationId),
         inArray(
@@ -189,7 +187,7 @@ export async function findErasedNames(db: Db, organizationId: string, names: str
           hashed.map((entry) => entry.hash),
         ),
       ),
-    );
-  const erased = new Set(rows.map((row) => row.hash));
+    ),
+  );
   return hashed.filter((entry) => erased.has(entry.hash)).map((entry) => entry.name);
 }

@@ -176,11 +176,9 @@ export async function findRecording(db: Db, recordingId: string) {
 }
 
 export async function findRecordingByUuid(db: Db, connectionId: string, meetingUuid: string) {
-  const [row] = await db
-    .select()
-    .from(recordings)
-    .where(and(eq(recordings.connectionId, connectionId), eq(recordings.meetingUuid, meetingUuid)));
-  return row;
+  return db.query.recordings.findFirst({
+    where: and(eq(recordings.connectionId, connectionId), eq(recordings.meetingUuid, meetingUuid)),
+  });
 }
 
 export function findRecordingsByMeetingId(db: Db, connectionId: string, meetingId: number) {

@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNotNull, lt, ne, or, sql } from 'drizzle-orm';
-import { type Db, schema } from '../db/index.ts';
+import { type Db, schema, selectValues } from '../db/index.ts';
 
 const {
   organizations,
@@ -41,18 +41,16 @@ export async function listRecordingsStartedBefore(
   cutoff: Date,
   limit: number,
 ) {
-  const rows = await db
-    .select({ id: recordings.id })
-    .from(recordings)
-    .where(
-      and(
-        eq(recordings.organizationId, organizationId),
-        lt(recordings.startTime, cutoff),
-        ne(recordings.status, 'erased'),
-      ),
-    )
-    .limit(limit);
-  return rows.map((row) => row.id);
+  return selectValues(
+    db,
+    recordings.id,
+    and(
+      eq(recordings.organizationId, organizationId),
+      lt(recordings.startTime, cutoff),
+      ne(recordings.status, 'erased'),
+    ),
+    { limit },
+  );
 }
 
 /** The Callport user and the Zoom users of an organisation's connections that carry this e-mail. */
@@ -61,31 +59,25 @@ export async function findPersonByEmail(db: Db, organizationId: string, email: s
     .select()
     .from(users)
     .where(and(eq(users.organizationId, organizationId), lowerEquals(users.email, email)));
-  const connectionIds = (
-    await db
-      .select({ id: zoomConnections.id })
-      .from(zoomConnections)
-      .where(eq(zoomConnections.organizationId, organizationId))
-  ).map((row) => row.id);
-  const zoomRows =
-    connectionIds.length === 0
-      ? []
-      : await db
-          .select()
-          .from(zoomUsers)
-          .where(and(inArray(zoomUsers.connectionId, connectionIds), lowerEquals(zoomUsers.email, email)));
-  const links =
-    connectionIds.length === 0
-      ? []
-      : await db
-          .select()
-          .from(userLinks)
-          .where(
-            and(
-              inArray(userLinks.connectionId, connectionIds),
-              or(lowerEquals(userLinks.zoomEmail, email), user ? eq(userLinks.userId, user.id) : sql`false`),
-            ),
-          );
+  const connectionIds = await selectValues(
+    db,
+    zoomConnections.id,
+    eq(zoomConnections.organizationId, organizationId),
+  );
+  if (connectionIds.length === 0) return { user, connectionIds, zoomRows: [], links: [], zoomUserIds: [] };
+  const zoomRows = await db
+    .select()
+    .from(zoomUsers)
+    .where(and(inArray(zoomUsers.connectionId, connectionIds), lowerEquals(zoomUsers.email, email)));
+  const links = await db
+    .select()
+    .from(userLinks)
+    .where(
+      and(
+        inArray(userLinks.connectionId, connectionIds),
+        or(lowerEquals(userLinks.zoomEmail, email), user ? eq(userLinks.userId, user.id) : sql`false`),
+      ),
+    );
   const zoomUserIds = [
     ...new Set([
       ...zoomRows.map((row) => row.zoomUserId).filter((id): id is string => Boolean(id)),
@@ -101,26 +93,26 @@ export async function listHostedRecordings(
   organizationId: string,
   person: { email: string; zoomUserIds: string[]; userId: string | undefined },
 ) {
-  const byRecording = await db
-    .select({ id: recordings.id })
-    .from(recordings)
-    .where(
-      and(
-        eq(recordings.organizationId, organizationId),
-        ne(recordings.status, 'erased'),
-        or(
-          lowerEquals(recordings.hostEmail, person.email),
-          person.zoomUserIds.length > 0 ? inArray(recordings.hostZoomId, person.zoomUserIds) : sql`false`,
-        ),
+  const byRecording = await selectValues(
+    db,
+    recordings.id,
+    and(
+      eq(recordings.organizationId, organizationId),
+      ne(recordings.status, 'erased'),
+      or(
+        lowerEquals(recordings.hostEmail, person.email),
+        person.zoomUserIds.length > 0 ? inArray(recordings.hostZoomId, person.zoomUserIds) : sql`false`,
       ),
-    );
+    ),
+  );
   const byCall = person.userId
-    ? await db
-        .select({ id: calls.recordingId })
-        .from(calls)
-        .where(and(eq(calls.organizationId, organizationId), eq(calls.hostUserId, person.userId)))
+    ? await selectValues(
+        db,
+        calls.recordingId,
+        and(eq(calls.organizationId, organizationId), eq(calls.hostUserId, person.userId)),
+      )
     : [];
-  return [...new Set([...byRecording, ...byCall].map((row) => row.id))];
+  return [...new Set([...byRecording, ...byCall])];
 }
 
 /** Removes the person's links, Zoom directory rows and unmatched-host rows; returns the counts. */

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
-import { schema } from '../db/index.ts';
+import { schema, selectValues } from '../db/index.ts';
 
 const { teams, teamMembers, users } = schema;
 
@@ -30,11 +30,9 @@ export async function insertTeam(db: Db, organizationId: string, name: string) {
 }
 
 export async function findTeam(db: Db, organizationId: string, teamId: string) {
-  const [row] = await db
-    .select()
-    .from(teams)
-    .where(and(eq(teams.id, teamId), eq(teams.organizationId, organizationId)));
-  return row;
+  return db.query.teams.findFirst({
+    where: and(eq(teams.id, teamId), eq(teams.organizationId, organizationId)),
+  });
 }
 
 export async function deleteTeamRow(db: Db, teamId: string) {
@@ -44,11 +42,11 @@ export async function deleteTeamRow(db: Db, teamId: string) {
 /** Of `userIds`, those that are users of the organisation. */
 export async function findOrganizationUserIds(db: Db, organizationId: string, userIds: string[]) {
   if (userIds.length === 0) return [];
-  const rows = await db
-    .select({ id: users.id })
-    .from(users)
-    .where(and(eq(users.organizationId, organizationId), inArray(users.id, userIds)));
-  return rows.map((row) => row.id);
+  return selectValues(
+    db,
+    users.id,
+    and(eq(users.organizationId, organizationId), inArray(users.id, userIds)),
+  );
 }
 
 export async function replaceTeamMembers(db: Db, teamId: string, userIds: string[]) {
