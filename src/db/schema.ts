@@ -7,6 +7,7 @@ import {
   index,
   integer,
   jsonb,
+  type PgColumnBuilderBase,
   pgTable,
   primaryKey,
   text,
@@ -458,41 +459,48 @@ export const transcriptDocuments = pgTable(
   ],
 );
 
+/**
+ * A note on a call (a highlight, a comment): its `own` columns between its call and author and its
+ * search columns (over the column `searched`) and creation time.
+ */
+const callNoteColumns = <Own extends Record<string, PgColumnBuilderBase>>(searched: string, own: Own) => ({
+  id: id(),
+  callId: ownedBy('call_id', () => calls.id),
+  authorUserId: uuid('author_user_id').references(() => users.id, { onDelete: 'set null' }),
+  ...own,
+  ...searchColumns(searched),
+  createdAt: createdAt(),
+});
+
+/** A call note's indexes: its call's notes in the order of `at` (their time in the call), and its search. */
+const callNoteIndexes = (
+  table: string,
+  columns: { callId: AnyPgColumn; searchVector: AnyPgColumn },
+  at: AnyPgColumn,
+) => [
+  index(`${table}_call_idx`).on(columns.callId, at),
+  index(`${table}_search_idx`).using('gin', columns.searchVector).with({ fastupdate: false }),
+];
+
 /** A moment of a call worth keeping: a start–end range with a title, playable on its own. */
 export const callHighlights = pgTable(
   'call_highlights',
-  {
-    id: id(),
-    callId: ownedBy('call_id', () => calls.id),
-    authorUserId: uuid('author_user_id').references(() => users.id, { onDelete: 'set null' }),
+  callNoteColumns('title', {
     title: text('title').notNull(),
     startMs: integer('start_ms').notNull(),
     endMs: integer('end_ms').notNull(),
-    ...searchColumns('title'),
-    createdAt: createdAt(),
-  },
-  (table) => [
-    index('call_highlights_call_idx').on(table.callId, table.startMs),
-    index('call_highlights_search_idx').using('gin', table.searchVector).with({ fastupdate: false }),
-  ],
+  }),
+  (table) => callNoteIndexes('call_highlights', table, table.startMs),
 );
 
 /** A timestamped comment on a call, by anyone who can see it. */
 export const callComments = pgTable(
   'call_comments',
-  {
-    id: id(),
-    callId: ownedBy('call_id', () => calls.id),
-    authorUserId: uuid('author_user_id').references(() => users.id, { onDelete: 'set null' }),
+  callNoteColumns('body', {
     atMs: integer('at_ms').notNull(),
     body: text('body').notNull(),
-    ...searchColumns('body'),
-    createdAt: createdAt(),
-  },
-  (table) => [
-    index('call_comments_call_idx').on(table.callId, table.atMs),
-    index('call_comments_search_idx').using('gin', table.searchVector).with({ fastupdate: false }),
-  ],
+  }),
+  (table) => callNoteIndexes('call_comments', table, table.atMs),
 );
 
 /**
