@@ -45,6 +45,15 @@ export const queryKeys = {
   shared: (token: string) => ['shared', token] as const,
 };
 
+/** A read of `queryKey` that is one API call, given the query's abort signal; `options` add polling etc. */
+function apiQuery<Data, Key extends QueryKey>(
+  queryKey: Key,
+  read: (signal: AbortSignal) => Promise<Data>,
+  options: { refetchInterval?: number; staleTime?: number; refetchOnWindowFocus?: boolean } = {},
+) {
+  return queryOptions({ queryKey, queryFn: ({ signal }) => read(signal), ...options });
+}
+
 export const zoomIntegrationQuery = queryOptions({
   queryKey: queryKeys.zoomIntegration,
   queryFn: async ({ signal }) => {
@@ -58,35 +67,16 @@ export const zoomIntegrationQuery = queryOptions({
   },
 });
 
-export const usersQuery = queryOptions({
-  queryKey: queryKeys.users,
-  queryFn: ({ signal }) => api.listUsers(signal),
-});
-
-export const userMappingQuery = queryOptions({
-  queryKey: queryKeys.userMapping,
-  queryFn: ({ signal }) => api.getUserMapping(signal),
-});
-
-export const coverageQuery = queryOptions({
-  queryKey: queryKeys.coverage,
-  queryFn: ({ signal }) => api.getCoverage(signal),
-  refetchInterval: livePollMs,
-});
-
-export const importsQuery = queryOptions({
-  queryKey: queryKeys.imports,
-  queryFn: ({ signal }) => api.getImports(signal),
-  refetchInterval: livePollMs,
-});
+export const usersQuery = apiQuery(queryKeys.users, api.listUsers);
+export const userMappingQuery = apiQuery(queryKeys.userMapping, api.getUserMapping);
+export const coverageQuery = apiQuery(queryKeys.coverage, api.getCoverage, { refetchInterval: livePollMs });
+export const importsQuery = apiQuery(queryKeys.imports, api.getImports, { refetchInterval: livePollMs });
 
 /**
  * Each opening of the recording-policy tab audits Zoom (its settings as they are now, and any drift),
  * showing the last audit meanwhile; a focus of the window does not call Zoom again.
  */
-export const policyAuditQuery = queryOptions({
-  queryKey: queryKeys.policy,
-  queryFn: ({ signal }) => api.auditPolicy(signal),
+export const policyAuditQuery = apiQuery(queryKeys.policy, api.auditPolicy, {
   staleTime: 0,
   refetchOnWindowFocus: false,
 });
@@ -102,50 +92,24 @@ export function callListQuery(filters: Record<string, string>) {
   });
 }
 
-export const teamsQuery = queryOptions({
-  queryKey: queryKeys.teams,
-  queryFn: ({ signal }) => api.listTeams(signal),
-});
-
-export const sharingSettingsQuery = queryOptions({
-  queryKey: queryKeys.sharingSettings,
-  queryFn: ({ signal }) => api.getSharingSettings(signal),
-});
-
-export const colleaguesQuery = queryOptions({
-  queryKey: queryKeys.colleagues,
-  queryFn: ({ signal }) => api.listColleagues(signal),
-});
+export const teamsQuery = apiQuery(queryKeys.teams, api.listTeams);
+export const sharingSettingsQuery = apiQuery(queryKeys.sharingSettings, api.getSharingSettings);
+export const colleaguesQuery = apiQuery(queryKeys.colleagues, api.listColleagues);
+export const privacySettingsQuery = apiQuery(queryKeys.privacySettings, api.getPrivacySettings);
 
 export const sharesQuery = (callId: string) =>
-  queryOptions({
-    queryKey: queryKeys.shares(callId),
-    queryFn: ({ signal }) => api.listShares(callId, signal),
-  });
+  apiQuery(queryKeys.shares(callId), (signal) => api.listShares(callId, signal));
 
-export const privacySettingsQuery = queryOptions({
-  queryKey: queryKeys.privacySettings,
-  queryFn: ({ signal }) => api.getPrivacySettings(signal),
-});
-
-export const callQuery = (id: string) =>
-  queryOptions({
-    queryKey: queryKeys.call(id),
-    queryFn: ({ signal }) => api.getCall(id, signal),
-  });
+export const callQuery = (id: string) => apiQuery(queryKeys.call(id), (signal) => api.getCall(id, signal));
 
 export const transcriptSearchQuery = (callId: string, text: string) =>
-  queryOptions({
-    queryKey: [...queryKeys.call(callId), 'search', text],
-    queryFn: ({ signal }) => api.searchCallTranscript(callId, text, signal),
-  });
+  apiQuery([...queryKeys.call(callId), 'search', text], (signal) =>
+    api.searchCallTranscript(callId, text, signal),
+  );
 
 /** A public link, opened signed out: an expired or revoked one (404) is final, not retried. */
 export const sharedCallQuery = (token: string) =>
-  queryOptions({
-    queryKey: queryKeys.shared(token),
-    queryFn: ({ signal }) => api.getShared(token, signal),
-  });
+  apiQuery(queryKeys.shared(token), (signal) => api.getShared(token, signal));
 
 /**
  * A write whose outcome is "the data under `invalidates` changed": run it with `mutate(() => api.…)`;
