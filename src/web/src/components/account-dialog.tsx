@@ -3,9 +3,8 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '@/api.ts';
 import { Banner } from '@/components/banner.tsx';
-import { Button } from '@/components/button.tsx';
-import { Dialog } from '@/components/dialog.tsx';
-import { TextField } from '@/components/field.tsx';
+import { FormDialog } from '@/components/dialog.tsx';
+import { PasswordField } from '@/components/field.tsx';
 import { describeError } from '@/errors.ts';
 
 const minimumLength = 12;
@@ -42,60 +41,33 @@ function PasswordForm({ onClose }: { onClose: () => void }) {
   };
 
   return (
-    <Dialog
-      isOpen
+    <FormDialog
       title={t('account.title')}
-      description={isDone ? undefined : t('account.help')}
+      description={t('account.help')}
       onClose={onClose}
       testId="account-dialog"
-      footer={
-        isDone ? (
-          <Button variant="primary" onClick={onClose}>
-            {t('common.close')}
-          </Button>
-        ) : (
-          <>
-            <Button onClick={onClose}>{t('common.cancel')}</Button>
-            <Button type="submit" form="change-password-form" variant="primary" isBusy={change.isPending}>
-              {t('account.submit')}
-            </Button>
-          </>
-        )
-      }
+      formId="change-password-form"
+      submitLabel={t('account.submit')}
+      isSubmitting={change.isPending}
+      isDone={isDone}
     >
       {isDone ? (
         <Banner tone="success">{t('account.changed')}</Banner>
       ) : (
         <form id="change-password-form" className="form" onSubmit={submit}>
           {error ? <Banner tone="error">{error}</Banner> : null}
-          <TextField
-            label={t('account.current')}
-            type="password"
-            autoComplete="current-password"
-            required
-            value={current}
-            onValue={setCurrent}
-          />
-          <TextField
+          <PasswordField label={t('account.current')} value={current} onValue={setCurrent} />
+          <PasswordField
             label={t('account.new')}
             hint={t('account.tooShort', { count: minimumLength })}
-            type="password"
-            autoComplete="new-password"
-            required
+            isNew
             minLength={minimumLength}
             value={next}
             onValue={setNext}
           />
-          <TextField
-            label={t('account.confirm')}
-            type="password"
-            autoComplete="new-password"
-            required
-            value={confirmation}
-            onValue={setConfirmation}
-          />
+          <PasswordField label={t('account.confirm')} isNew value={confirmation} onValue={setConfirmation} />
         </form>
       )}
-    </Dialog>
+    </FormDialog>
   );
 }

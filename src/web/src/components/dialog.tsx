@@ -1,5 +1,6 @@
 import { type ReactNode, useEffect, useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Button } from '@/components/button.tsx';
 import { Icon } from '@/components/icons.tsx';
 
 interface DialogProps {
@@ -87,5 +88,72 @@ export function Dialog({
         </div>
       ) : null}
     </dialog>
+  );
+}
+
+/** A footer's Cancel (which closes the dialog), then the dialog's own action. */
+function CancelThen({ onCancel, children }: { onCancel: () => void; children: ReactNode }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Button onClick={onCancel}>{t('common.cancel')}</Button>
+      {children}
+    </>
+  );
+}
+
+interface ConfirmDialogProps extends Omit<DialogProps, 'footer'> {
+  /** The button that does what the dialog asks about. */
+  confirm: ReactNode;
+}
+
+/** A dialog that asks before acting: Cancel, then `confirm`. */
+export function ConfirmDialog({ confirm, ...dialog }: ConfirmDialogProps) {
+  return <Dialog {...dialog} footer={<CancelThen onCancel={dialog.onClose}>{confirm}</CancelThen>} />;
+}
+
+interface FormDialogProps extends Omit<DialogProps, 'isOpen' | 'footer'> {
+  /** The id of the form in `children` that the primary button submits. */
+  formId: string;
+  submitLabel: ReactNode;
+  isSubmitting: boolean;
+  /** Once done, the form's outcome replaces it: no description, and Close (after `doneActions`) ends it. */
+  isDone?: boolean;
+  doneActions?: ReactNode;
+}
+
+/** A dialog around one form: Cancel and the form's submit button, then, once done, Close. */
+export function FormDialog({
+  formId,
+  submitLabel,
+  isSubmitting,
+  isDone = false,
+  doneActions,
+  description,
+  ...dialog
+}: FormDialogProps) {
+  const { t } = useTranslation();
+  return (
+    <Dialog
+      {...dialog}
+      isOpen
+      description={isDone ? undefined : description}
+      footer={
+        isDone ? (
+          <>
+            {doneActions}
+            <Button variant="primary" onClick={dialog.onClose}>
+              {t('common.close')}
+            </Button>
+          </>
+        ) : (
+          <CancelThen onCancel={dialog.onClose}>
+            <Button type="submit" form={formId} variant="primary" isBusy={isSubmitting}>
+              {submitLabel}
+            </Button>
+          </CancelThen>
+        )
+      }
+    />
   );
 }

@@ -41,6 +41,29 @@ function describedBy(id: string, hint: unknown, error: unknown): string | undefi
   return ids.length ? ids.join(' ') : undefined;
 }
 
+interface ControlOptions<Event> {
+  hint?: ReactNode;
+  error?: string | null;
+  onValue?: (value: string) => void;
+  onChange?: (event: Event) => void;
+}
+
+/** What the control of a TextField or SelectField is given: its id, its change handler, its ARIA links. */
+function useControl<Event extends { target: { value: string } }>({
+  hint,
+  error,
+  onValue,
+  onChange,
+}: ControlOptions<Event>) {
+  const id = useId();
+  return {
+    id,
+    onChange: onValue ? (event: Event) => onValue(event.target.value) : onChange,
+    'aria-invalid': error ? true : undefined,
+    'aria-describedby': describedBy(id, hint, error),
+  };
+}
+
 interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> {
   label: ReactNode;
   hint?: ReactNode;
@@ -50,18 +73,29 @@ interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id
 }
 
 export function TextField({ label, hint, error, className, onValue, ...rest }: TextFieldProps) {
-  const id = useId();
+  const control = useControl({ hint, error, onValue, onChange: rest.onChange });
   return (
-    <FieldFrame id={id} label={label} hint={hint} error={error}>
-      <input
-        {...rest}
-        onChange={onValue ? (event) => onValue(event.target.value) : rest.onChange}
-        id={id}
-        className={`input ${className ?? ''}`}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, hint, error)}
-      />
+    <FieldFrame id={control.id} label={label} hint={hint} error={error}>
+      <input {...rest} {...control} className={`input ${className ?? ''}`} />
     </FieldFrame>
+  );
+}
+
+interface PasswordFieldProps extends Omit<TextFieldProps, 'type' | 'autoComplete' | 'required'> {
+  /** A password being chosen, not the one the person has: browsers then offer to generate one. */
+  isNew?: boolean;
+  /** A password box is required unless it says so. */
+  isOptional?: boolean;
+}
+
+export function PasswordField({ isNew = false, isOptional = false, ...rest }: PasswordFieldProps) {
+  return (
+    <TextField
+      {...rest}
+      type="password"
+      autoComplete={isNew ? 'new-password' : 'current-password'}
+      required={!isOptional}
+    />
   );
 }
 
@@ -75,17 +109,10 @@ interface SelectFieldProps extends Omit<SelectHTMLAttributes<HTMLSelectElement>,
 }
 
 export function SelectField({ label, hint, error, options, className, onValue, ...rest }: SelectFieldProps) {
-  const id = useId();
+  const control = useControl({ hint, error, onValue, onChange: rest.onChange });
   return (
-    <FieldFrame id={id} label={label} hint={hint} error={error}>
-      <select
-        {...rest}
-        onChange={onValue ? (event) => onValue(event.target.value) : rest.onChange}
-        id={id}
-        className={`input select ${className ?? ''}`}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, hint, error)}
-      >
+    <FieldFrame id={control.id} label={label} hint={hint} error={error}>
+      <select {...rest} {...control} className={`input select ${className ?? ''}`}>
         {options.map((option) => (
           <option key={option.value} value={option.value}>
             {option.label}

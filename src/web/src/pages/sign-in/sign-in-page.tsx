@@ -4,7 +4,7 @@ import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { api } from '@/api.ts';
 import { Banner } from '@/components/banner.tsx';
 import { Button } from '@/components/button.tsx';
-import { TextField } from '@/components/field.tsx';
+import { PasswordField, TextField } from '@/components/field.tsx';
 import { LanguageSwitch } from '@/components/language-switch.tsx';
 import { Logo } from '@/components/layout.tsx';
 import { FullPageLoading } from '@/components/require-session.tsx';
@@ -78,12 +78,9 @@ export function SignInPage() {
               value={email}
               onValue={setEmail}
             />
-            <TextField
+            <PasswordField
               label={t('signIn.password')}
-              type="password"
               name="password"
-              autoComplete="current-password"
-              required
               value={password}
               onValue={setPassword}
             />

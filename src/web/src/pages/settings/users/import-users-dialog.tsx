@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '@/api.ts';
 import { Banner } from '@/components/banner.tsx';
 import { Button } from '@/components/button.tsx';
-import { Dialog } from '@/components/dialog.tsx';
+import { FormDialog } from '@/components/dialog.tsx';
 import { FieldFrame } from '@/components/field.tsx';
 import { describeError } from '@/errors.ts';
 
@@ -70,30 +70,17 @@ function ImportUsersForm({ onClose, onImported }: ImportUsersDialogProps) {
   };
 
   return (
-    <Dialog
-      isOpen
+    <FormDialog
       size="lg"
       title={t('users.importDialog.title')}
-      description={result ? undefined : t('users.importDialog.help')}
+      description={t('users.importDialog.help')}
       onClose={onClose}
       testId="import-dialog"
-      footer={
-        result ? (
-          <>
-            <Button onClick={reset}>{t('users.importDialog.importAnother')}</Button>
-            <Button variant="primary" onClick={onClose}>
-              {t('common.close')}
-            </Button>
-          </>
-        ) : (
-          <>
-            <Button onClick={onClose}>{t('common.cancel')}</Button>
-            <Button type="submit" form="import-users-form" variant="primary" isBusy={isImporting}>
-              {isImporting ? t('users.importDialog.importing') : t('users.importDialog.submit')}
-            </Button>
-          </>
-        )
-      }
+      formId="import-users-form"
+      submitLabel={isImporting ? t('users.importDialog.importing') : t('users.importDialog.submit')}
+      isSubmitting={isImporting}
+      isDone={result !== null}
+      doneActions={<Button onClick={reset}>{t('users.importDialog.importAnother')}</Button>}
     >
       {result ? (
         <ImportResult result={result} />
@@ -129,7 +116,7 @@ function ImportUsersForm({ onClose, onImported }: ImportUsersDialogProps) {
           </FieldFrame>
         </form>
       )}
-    </Dialog>
+    </FormDialog>
   );
 }
 

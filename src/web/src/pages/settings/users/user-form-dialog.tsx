@@ -11,9 +11,8 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '@/api.ts';
 import { Banner } from '@/components/banner.tsx';
-import { Button } from '@/components/button.tsx';
-import { Dialog } from '@/components/dialog.tsx';
-import { CheckboxField, SelectField, TextField } from '@/components/field.tsx';
+import { FormDialog } from '@/components/dialog.tsx';
+import { CheckboxField, PasswordField, SelectField, TextField } from '@/components/field.tsx';
 import { describeError } from '@/errors.ts';
 import { currentLanguage } from '@/i18n.ts';
 
@@ -102,20 +101,14 @@ function UserForm({ user, isSelf, onClose, onSaved }: UserFormDialogProps) {
 
   const formId = isEdit ? 'edit-user-form' : 'add-user-form';
   return (
-    <Dialog
-      isOpen
+    <FormDialog
       title={isEdit ? t('users.form.editTitle') : t('users.form.addTitle')}
       description={isEdit ? user.email : undefined}
       onClose={onClose}
       testId="user-dialog"
-      footer={
-        <>
-          <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="submit" form={formId} variant="primary" isBusy={isSaving}>
-            {isEdit ? t('users.form.submitEdit') : t('users.form.submitAdd')}
-          </Button>
-        </>
-      }
+      formId={formId}
+      submitLabel={isEdit ? t('users.form.submitEdit') : t('users.form.submitAdd')}
+      isSubmitting={isSaving}
     >
       <form id={formId} className="form" onSubmit={(event) => void submit(event)} noValidate>
         {formError ? <Banner tone="error">{formError}</Banner> : null}
@@ -177,10 +170,10 @@ function UserForm({ user, isSelf, onClose, onSaved }: UserFormDialogProps) {
           checked={isLicensed}
           onChange={(event) => setIsLicensed(event.target.checked)}
         />
-        <TextField
+        <PasswordField
           label={`${isEdit ? t('users.form.newPassword') : t('users.form.password')} (${t('common.optional')})`}
-          type="password"
-          autoComplete="new-password"
+          isNew
+          isOptional
           minLength={12}
           value={password}
           hint={isEdit ? t('users.form.newPasswordHint') : t('users.form.passwordHint')}
@@ -188,6 +181,6 @@ function UserForm({ user, isSelf, onClose, onSaved }: UserFormDialogProps) {
           onValue={setPassword}
         />
       </form>
-    </Dialog>
+    </FormDialog>
   );
 }

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '@/api.ts';
 import { Banner } from '@/components/banner.tsx';
 import { Button } from '@/components/button.tsx';
-import { Dialog } from '@/components/dialog.tsx';
+import { ConfirmDialog } from '@/components/dialog.tsx';
 import { EmptyState } from '@/components/empty-state.tsx';
 import { Icon } from '@/components/icons.tsx';
 import { PageHeader } from '@/components/layout.tsx';
@@ -310,28 +310,25 @@ function UsersAdmin() {
           ])
         }
       />
-      <Dialog
+      <ConfirmDialog
         isOpen={dialog.kind === 'deactivate'}
         title={dialog.kind === 'deactivate' ? t('users.deactivateTitle', { name: dialog.user.name }) : ''}
         onClose={() => setDialog({ kind: 'none' })}
         testId="deactivate-dialog"
-        footer={
+        confirm={
           dialog.kind === 'deactivate' ? (
-            <>
-              <Button onClick={() => setDialog({ kind: 'none' })}>{t('common.cancel')}</Button>
-              <Button
-                variant="danger"
-                isBusy={busyUserId === dialog.user.id}
-                onClick={() => setActive(dialog.user, false)}
-              >
-                {t('users.deactivate')}
-              </Button>
-            </>
+            <Button
+              variant="danger"
+              isBusy={busyUserId === dialog.user.id}
+              onClick={() => setActive(dialog.user, false)}
+            >
+              {t('users.deactivate')}
+            </Button>
           ) : null
         }
       >
         {dialog.kind === 'deactivate' ? <p>{t('users.deactivateBody', { name: dialog.user.name })}</p> : null}
-      </Dialog>
+      </ConfirmDialog>
     </>
   );
 }

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '@/api.ts';
 import { Banner } from '@/components/banner.tsx';
 import { Button } from '@/components/button.tsx';
-import { Dialog } from '@/components/dialog.tsx';
+import { ConfirmDialog } from '@/components/dialog.tsx';
 import { describeError } from '@/errors.ts';
 import { formatDateTime, formatRelativeTime } from '@/format.ts';
 import { describeMessage } from '@/messages.ts';
@@ -105,24 +105,19 @@ export function ZoomConnectionDetails({
         </div>
       ) : null}
       {isAdmin && connection.status === 'connected' ? <UninstallDataSetting connection={connection} /> : null}
-      <Dialog
+      <ConfirmDialog
         isOpen={isConfirming}
         title={t('zoomConnection.confirmTitle')}
         onClose={() => setIsConfirming(false)}
         testId="disconnect-dialog"
-        footer={
-          <>
-            <Button variant="secondary" onClick={() => setIsConfirming(false)}>
-              {t('common.cancel')}
-            </Button>
-            <Button variant="danger" isBusy={isBusy} onClick={() => act.mutate(() => api.disconnectZoom())}>
-              {t('zoomConnection.disconnect')}
-            </Button>
-          </>
+        confirm={
+          <Button variant="danger" isBusy={isBusy} onClick={() => act.mutate(() => api.disconnectZoom())}>
+            {t('zoomConnection.disconnect')}
+          </Button>
         }
       >
         <p>{t('zoomConnection.confirmBody')}</p>
-      </Dialog>
+      </ConfirmDialog>
     </article>
   );
 }

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '@/api.ts';
 import { Banner } from '@/components/banner.tsx';
 import { Button } from '@/components/button.tsx';
-import { Dialog } from '@/components/dialog.tsx';
+import { ConfirmDialog } from '@/components/dialog.tsx';
 import { FeedbackBanners, useFeedback } from '@/components/feedback.tsx';
 import { InlineSelect } from '@/components/field.tsx';
 import { TableCard } from '@/components/table.tsx';
@@ -177,21 +177,16 @@ export function ZoomPolicyPage() {
           </ul>
         </Banner>
       ) : null}
-      <Dialog
+      <ConfirmDialog
         isOpen={isConfirming}
         title={t('zoomPolicy.confirmTitle')}
         description={where}
         onClose={() => setIsConfirming(false)}
         testId="apply-confirm"
-        footer={
-          <>
-            <Button variant="secondary" onClick={() => setIsConfirming(false)}>
-              {t('common.cancel')}
-            </Button>
-            <Button variant="primary" onClick={apply} disabled={changes.length === 0}>
-              {t('zoomPolicy.confirmApply', { count: changes.length })}
-            </Button>
-          </>
+        confirm={
+          <Button variant="primary" onClick={apply} disabled={changes.length === 0}>
+            {t('zoomPolicy.confirmApply', { count: changes.length })}
+          </Button>
         }
       >
         {changes.length === 0 ? (
@@ -215,7 +210,7 @@ export function ZoomPolicyPage() {
             ))}
           </ul>
         )}
-      </Dialog>
+      </ConfirmDialog>
       {policy && policy.drift.length > 0 ? (
         <Banner tone="warning" testId="policy-drift">
           {policy.drift.slice(0, 5).map((entry) => (
