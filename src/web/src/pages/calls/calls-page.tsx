@@ -1,5 +1,6 @@
 import type { CallSummary } from '@contract/index.ts';
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import type { ParseKeys } from 'i18next';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
@@ -29,6 +30,73 @@ const filterNames = [
   'sort',
 ] as const;
 
+type FilterName = (typeof filterNames)[number];
+
+/**
+ * The filters after the search box and the host, in their order: a date or number box, or a choice
+ * whose values (the URL's) map to the translation keys of their labels ('' is the default: no filter).
+ */
+const filterFields: Array<
+  { name: FilterName; label: ParseKeys } & (
+    | { type: 'date' | 'number' }
+    | { choices: Record<string, ParseKeys> }
+  )
+> = [
+  {
+    name: 'participants',
+    label: 'library.participants',
+    choices: { '': 'library.anyone', external: 'library.withExternal', internal: 'library.internalOnly' },
+  },
+  { name: 'from', label: 'callLibrary.from', type: 'date' },
+  { name: 'to', label: 'callLibrary.to', type: 'date' },
+  { name: 'minMinutes', label: 'library.minMinutes', type: 'number' },
+  {
+    name: 'hasTranscript',
+    label: 'library.transcript',
+    choices: { '': 'library.any', true: 'library.withTranscript', false: 'library.withoutTranscript' },
+  },
+  {
+    name: 'sort',
+    label: 'library.sort',
+    choices: {
+      '': 'library.sortNewest',
+      oldest: 'library.sortOldest',
+      longest: 'library.sortLongest',
+      shortest: 'library.sortShortest',
+    },
+  },
+];
+
+/** The library before its first call: what comes next depends on Zoom being connected and who looks. */
+function EmptyLibrary({ isAdmin, isZoomConnected }: { isAdmin: boolean; isZoomConnected: boolean | null }) {
+  const { t } = useTranslation();
+  const adminAction = isZoomConnected ? 'calls.emptyConnectedAdminAction' : 'calls.emptyAdminAction';
+  const connectedBody = isAdmin ? 'calls.emptyConnectedAdmin' : 'calls.emptyConnectedMember';
+  return (
+    <EmptyState
+      icon="calls"
+      title={t('calls.emptyTitle')}
+      testId="calls-empty"
+      actions={
+        isAdmin ? (
+          <Link
+            to={isZoomConnected ? '/settings/integrations/zoom/imports' : '/settings/integrations'}
+            className="btn btn-primary"
+          >
+            <span>{t(adminAction)}</span>
+            <Icon name="arrowRight" />
+          </Link>
+        ) : isZoomConnected ? null : (
+          <p className="muted">{t('calls.emptyMemberHint')}</p>
+        )
+      }
+    >
+      {/* Nothing is said until it is known whether Zoom is connected. */}
+      <p>{isZoomConnected === null ? null : t(isZoomConnected ? connectedBody : 'calls.emptyBody')}</p>
+    </EmptyState>
+  );
+}
+
 /** Appels / Calls: the library, searchable inside the calls, filtered and sorted from the URL. */
 export function CallsPage() {
   const { t } = useTranslation();
@@ -50,7 +118,7 @@ export function CallsPage() {
   const firstPage = list.data?.pages[0];
   const total = { count: firstPage?.total ?? 0, isCapped: firstPage?.isTotalCapped ?? false };
 
-  const setFilter = (name: (typeof filterNames)[number], value: string) => {
+  const setFilter = (name: FilterName, value: string) => {
     const next = new URLSearchParams(params);
     if (value) next.set(name, value);
     else next.delete(name);
@@ -80,36 +148,7 @@ export function CallsPage() {
       <PageHeader title={t('calls.title')} description={t('callLibrary.subtitle')} />
       {list.error ? <Banner tone="error">{describeError(t, list.error)}</Banner> : null}
       {calls !== null && total.count === 0 && !isFiltered ? (
-        <EmptyState
-          icon="calls"
-          title={t('calls.emptyTitle')}
-          testId="calls-empty"
-          actions={
-            isAdmin ? (
-              <Link
-                to={isZoomConnected ? '/settings/integrations/zoom/imports' : '/settings/integrations'}
-                className="btn btn-primary"
-              >
-                <span>
-                  {isZoomConnected ? t('calls.emptyConnectedAdminAction') : t('calls.emptyAdminAction')}
-                </span>
-                <Icon name="arrowRight" />
-              </Link>
-            ) : isZoomConnected ? null : (
-              <p className="muted">{t('calls.emptyMemberHint')}</p>
-            )
-          }
-        >
-          <p>
-            {isZoomConnected === null
-              ? null
-              : isZoomConnected
-                ? isAdmin
-                  ? t('calls.emptyConnectedAdmin')
-                  : t('calls.emptyConnectedMember')
-                : t('calls.emptyBody')}
-          </p>
-        </EmptyState>
+        <EmptyLibrary isAdmin={isAdmin} isZoomConnected={isZoomConnected} />
       ) : (
         <div className="card card-flush">
           <div className="filters">
@@ -132,65 +171,28 @@ export function CallsPage() {
                 />
               </LabelledField>
             ) : null}
-            <LabelledField label={t('library.participants')}>
-              <InlineSelect
-                value={filters.participants}
-                onValue={(value) => setFilter('participants', value)}
-                options={[
-                  { value: '', label: t('library.anyone') },
-                  { value: 'external', label: t('library.withExternal') },
-                  { value: 'internal', label: t('library.internalOnly') },
-                ]}
-              />
-            </LabelledField>
-            <LabelledField label={t('callLibrary.from')}>
-              <input
-                type="date"
-                className="input"
-                value={filters.from}
-                onChange={(event) => setFilter('from', event.target.value)}
-              />
-            </LabelledField>
-            <LabelledField label={t('callLibrary.to')}>
-              <input
-                type="date"
-                className="input"
-                value={filters.to}
-                onChange={(event) => setFilter('to', event.target.value)}
-              />
-            </LabelledField>
-            <LabelledField label={t('library.minMinutes')}>
-              <input
-                type="number"
-                min={0}
-                className="input"
-                value={filters.minMinutes}
-                onChange={(event) => setFilter('minMinutes', event.target.value)}
-              />
-            </LabelledField>
-            <LabelledField label={t('library.transcript')}>
-              <InlineSelect
-                value={filters.hasTranscript}
-                onValue={(value) => setFilter('hasTranscript', value)}
-                options={[
-                  { value: '', label: t('library.any') },
-                  { value: 'true', label: t('library.withTranscript') },
-                  { value: 'false', label: t('library.withoutTranscript') },
-                ]}
-              />
-            </LabelledField>
-            <LabelledField label={t('library.sort')}>
-              <InlineSelect
-                value={filters.sort || 'newest'}
-                onValue={(value) => setFilter('sort', value === 'newest' ? '' : value)}
-                options={[
-                  { value: 'newest', label: t('library.sortNewest') },
-                  { value: 'oldest', label: t('library.sortOldest') },
-                  { value: 'longest', label: t('library.sortLongest') },
-                  { value: 'shortest', label: t('library.sortShortest') },
-                ]}
-              />
-            </LabelledField>
+            {filterFields.map((field) => (
+              <LabelledField key={field.name} label={t(field.label)}>
+                {'choices' in field ? (
+                  <InlineSelect
+                    value={filters[field.name]}
+                    onValue={(value) => setFilter(field.name, value)}
+                    options={Object.entries(field.choices).map(([value, label]) => ({
+                      value,
+                      label: t(label),
+                    }))}
+                  />
+                ) : (
+                  <input
+                    type={field.type}
+                    min={field.type === 'number' ? 0 : undefined}
+                    className="input"
+                    value={filters[field.name]}
+                    onChange={(event) => setFilter(field.name, event.target.value)}
+                  />
+                )}
+              </LabelledField>
+            ))}
           </div>
           <p className="table-summary" aria-live="polite">
             {/* Past the cap the server stops counting: say "more than", never a made-up figure. */}
