@@ -29,43 +29,51 @@ export const oauthTokenResponseSchema = z.looseObject({
 });
 export type OAuthTokenResponse = z.infer<typeof oauthTokenResponseSchema>;
 
+/** The fields `keys`, all read by `schema`. */
+function fields<T extends z.ZodType, const K extends string>(schema: T, ...keys: K[]): Record<K, T> {
+  return Object.fromEntries(keys.map((key) => [key, schema])) as Record<K, T>;
+}
+
 export const zoomUserStatusSchema = z.enum(['active', 'inactive', 'pending']);
 
 /** `GET /users/{userId}` and `/users/me` (docs/zoom-platform.md §2.2). */
 export const zoomUserSchema = z.looseObject({
   id: z.string(),
-  first_name: z.string().optional(),
-  last_name: z.string().optional(),
-  display_name: z.string().optional(),
   email: z.string(),
   type: z.number().int(),
-  role_name: z.string().optional(),
-  role_id: z.string().optional(),
   pmi: z.number().optional(),
   use_pmi: z.boolean().optional(),
-  personal_meeting_url: z.string().optional(),
-  timezone: z.string().optional(),
   verified: z.number().int().optional(),
-  dept: z.string().optional(),
-  created_at: z.string().optional(),
-  user_created_at: z.string().optional(),
-  last_login_time: z.string().optional(),
-  last_client_version: z.string().optional(),
-  pic_url: z.string().optional(),
-  language: z.string().optional(),
-  phone_number: z.string().optional(),
   status: zoomUserStatusSchema.optional(),
-  job_title: z.string().optional(),
-  location: z.string().optional(),
   login_types: z.array(z.number().int()).optional(),
-  account_id: z.string().optional(),
   account_number: z.number().optional(),
-  cluster: z.string().optional(),
   group_ids: z.array(z.string()).optional(),
   im_group_ids: z.array(z.string()).optional(),
-  plan_united_type: z.string().optional(),
   zoom_one_type: z.number().optional(),
-  employee_unique_id: z.string().optional(),
+  ...fields(
+    z.string().optional(),
+    'first_name',
+    'last_name',
+    'display_name',
+    'role_name',
+    'role_id',
+    'personal_meeting_url',
+    'timezone',
+    'dept',
+    'created_at',
+    'user_created_at',
+    'last_login_time',
+    'last_client_version',
+    'pic_url',
+    'language',
+    'phone_number',
+    'job_title',
+    'location',
+    'account_id',
+    'cluster',
+    'plan_united_type',
+    'employee_unique_id',
+  ),
 });
 export type ZoomUser = z.infer<typeof zoomUserSchema>;
 
@@ -81,6 +89,12 @@ const pagedFields = {
   total_records: z.number().int().optional(),
   next_page_token: z.string().optional(),
 };
+
+/** A page of a listing paged by `next_page_token` alone, its items under `key`; either may be missing. */
+function tokenPaged<K extends string, T extends z.ZodType>(key: K, item: T) {
+  const items = { [key]: z.array(item).optional() } as { [P in K]: z.ZodOptional<z.ZodArray<T>> };
+  return z.looseObject({ next_page_token: z.string().optional(), ...items });
+}
 
 export const zoomUserListResponseSchema = z.looseObject({
   ...pagedFields,
@@ -101,14 +115,10 @@ export const zoomGroupListResponseSchema = z.looseObject({
   next_page_token: z.string().optional(),
 });
 
-export const zoomGroupMemberSchema = z.looseObject({
-  id: z.string(),
-  email: z.string(),
-  first_name: z.string().optional(),
-  last_name: z.string().optional(),
-  type: z.number().int().optional(),
-  primary_group: z.boolean().optional(),
-});
+/** A member of `GET /groups/{groupId}/members`: a few of the user's fields, `type` optional. */
+export const zoomGroupMemberSchema = zoomUserSchema
+  .pick({ id: true, email: true, first_name: true, last_name: true })
+  .extend({ type: z.number().int().optional(), primary_group: z.boolean().optional() });
 export const zoomGroupMembersResponseSchema = z.looseObject({
   ...pagedFields,
   members: z.array(zoomGroupMemberSchema),
@@ -158,35 +168,39 @@ const numberish = z.union([
  * only lists `completed`; a file still processing may have `file_type: ""` and `recording_end: ""`.
  */
 export const zoomRecordingFileSchema = z.looseObject({
-  id: lenient(z.string()),
-  meeting_id: lenient(z.string()),
-  recording_start: lenient(z.string()),
-  recording_end: lenient(z.string()),
+  ...fields(
+    lenient(z.string()),
+    'id',
+    'meeting_id',
+    'recording_start',
+    'recording_end',
+    'file_extension',
+    'file_name',
+    'play_url',
+    'download_url',
+    'file_path',
+    'status',
+    'recording_type',
+    'deleted_time',
+  ),
   file_type: z.preprocess((value) => value ?? '', z.string()),
-  file_extension: lenient(z.string()),
   file_size: lenient(numberish),
-  file_name: lenient(z.string()),
-  play_url: lenient(z.string()),
-  download_url: lenient(z.string()),
-  file_path: lenient(z.string()),
-  status: lenient(z.string()),
-  recording_type: lenient(z.string()),
-  deleted_time: lenient(z.string()),
 });
 export type ZoomRecordingFile = z.infer<typeof zoomRecordingFileSchema>;
 
-export const zoomParticipantAudioFileSchema = z.looseObject({
-  id: z.string(),
-  recording_start: lenient(z.string()),
-  recording_end: lenient(z.string()),
-  file_type: z.string(),
-  file_name: lenient(z.string()),
-  file_size: lenient(numberish),
-  file_extension: lenient(z.string()),
-  play_url: lenient(z.string()),
-  download_url: lenient(z.string()),
-  status: lenient(z.string()),
-});
+/** A participant's own audio file: a recording file's fields, with `id` and `file_type` always there. */
+export const zoomParticipantAudioFileSchema = zoomRecordingFileSchema
+  .pick({
+    recording_start: true,
+    recording_end: true,
+    file_name: true,
+    file_size: true,
+    file_extension: true,
+    play_url: true,
+    download_url: true,
+    status: true,
+  })
+  .extend({ id: z.string(), file_type: z.string() });
 
 /** Zoom sends the meeting `type` as an integer although the 2024 spec declares a string enum (docs/zoom-platform.md §2.3). */
 export const zoomMeetingTypeSchema = z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)]);
@@ -229,22 +243,25 @@ export const zoomRecordingMeetingSchema = z
   .looseObject({
     uuid: z.string().min(1),
     id: numberish,
-    account_id: lenient(z.string()),
     host_id: z.string().min(1),
-    host_email: lenient(z.string()),
     topic: z.preprocess((value) => value ?? '', z.string()),
     type: lenient(zoomMeetingTypeSchema),
     start_time: z.string(),
-    timezone: lenient(z.string()),
     duration: z.preprocess((value) => value ?? 0, numberish),
     total_size: lenient(numberish),
     recording_count: lenient(numberish),
-    share_url: lenient(z.string()),
-    password: lenient(z.string()),
-    recording_play_passcode: lenient(z.string()),
     auto_delete: lenient(z.boolean()),
-    auto_delete_date: lenient(z.string()),
-    download_access_token: lenient(z.string()),
+    ...fields(
+      lenient(z.string()),
+      'account_id',
+      'host_email',
+      'timezone',
+      'share_url',
+      'password',
+      'recording_play_passcode',
+      'auto_delete_date',
+      'download_access_token',
+    ),
     recording_files: z
       .preprocess(
         (value) => value ?? [],
@@ -296,10 +313,7 @@ export const zoomReportMeetingSchema = z.looseObject({
 });
 export type ZoomReportMeeting = z.infer<typeof zoomReportMeetingSchema>;
 
-export const zoomReportMeetingsResponseSchema = z.looseObject({
-  next_page_token: z.string().optional(),
-  meetings: z.array(zoomReportMeetingSchema).optional(),
-});
+export const zoomReportMeetingsResponseSchema = tokenPaged('meetings', zoomReportMeetingSchema);
 
 /** A participant of `GET /past_meetings/{meetingId}/participants`: `user_email` is empty outside the host's account. */
 export const zoomPastParticipantSchema = z.looseObject({
@@ -308,10 +322,7 @@ export const zoomPastParticipantSchema = z.looseObject({
 });
 export type ZoomPastParticipant = z.infer<typeof zoomPastParticipantSchema>;
 
-export const zoomPastParticipantsResponseSchema = z.looseObject({
-  next_page_token: z.string().optional(),
-  participants: z.array(zoomPastParticipantSchema).optional(),
-});
+export const zoomPastParticipantsResponseSchema = tokenPaged('participants', zoomPastParticipantSchema);
 
 /** `meeting.ended`, `recording.started`, `recording.stopped`: the meeting fields coverage reads (docs/zoom-platform.md §2.5). */
 export const zoomMeetingEventObjectSchema = z.looseObject({
@@ -374,51 +385,61 @@ export const zoomWebhookEnvelopeSchema = z.looseObject({
   download_token: z.string().optional(),
 });
 
-export const zoomRecordingCompletedEventSchema = z.looseObject({
-  event: z.enum(['recording.completed', 'recording.transcript_completed']),
-  event_ts: z.number().int(),
-  download_token: z.string().optional(),
-  payload: z.looseObject({
-    account_id: z.string(),
-    object: zoomRecordingMeetingSchema,
-  }),
-});
+/** An event named one of `events`, `event_ts` in milliseconds, its payload the account's id and `payload`. */
+function webhookEventSchema<const E extends readonly [string, ...string[]], P extends z.ZodRawShape>(
+  events: E,
+  payload: P,
+) {
+  return z.looseObject({
+    event: z.enum(events),
+    event_ts: z.number().int(),
+    payload: z.looseObject({ account_id: z.string(), ...payload }),
+  });
+}
 
-export const zoomRecordingLifecycleEventSchema = z.looseObject({
-  event: z.enum(['recording.trashed', 'recording.deleted', 'recording.recovered']),
-  event_ts: z.number().int(),
-  download_token: z.string().optional(),
-  payload: z.looseObject({
-    account_id: z.string(),
-    operator: z.string(),
-    operator_id: z.string(),
-    object: zoomRecordingMeetingSchema,
-  }),
-});
+/** Who did it: the email and id of the user behind the event. */
+const operatorFields = { operator: z.string(), operator_id: z.string() };
 
-export const zoomUserEventSchema = z.looseObject({
-  event: z.enum(['user.created', 'user.updated', 'user.deactivated', 'user.activated', 'user.deleted']),
-  event_ts: z.number().int(),
-  payload: z.looseObject({
-    account_id: z.string(),
+/** A recording event: its meeting with the files concerned, and the `download_token` of those files. */
+function recordingEventSchema<const E extends readonly [string, ...string[]], P extends z.ZodRawShape>(
+  events: E,
+  payload: P,
+) {
+  return webhookEventSchema(events, { ...payload, object: zoomRecordingMeetingSchema }).extend({
+    download_token: z.string().optional(),
+  });
+}
+
+export const zoomRecordingCompletedEventSchema = recordingEventSchema(
+  ['recording.completed', 'recording.transcript_completed'],
+  {},
+);
+
+export const zoomRecordingLifecycleEventSchema = recordingEventSchema(
+  ['recording.trashed', 'recording.deleted', 'recording.recovered'],
+  operatorFields,
+);
+
+export const zoomUserEventSchema = webhookEventSchema(
+  ['user.created', 'user.updated', 'user.deactivated', 'user.activated', 'user.deleted'],
+  {
     operator: z.string().optional(),
     operator_id: z.string().optional(),
     object: z.looseObject({ id: z.string() }),
-  }),
-});
+  },
+);
 
-export const zoomSettingsUpdatedEventSchema = z.looseObject({
-  event: z.enum(['account.settings_updated', 'account.lock_settings_updated']),
-  event_ts: z.number().int(),
-  payload: z.looseObject({
-    account_id: z.string(),
-    operator: z.string(),
-    operator_id: z.string(),
+const settingsObjectSchema = z.looseObject({ id: z.string(), settings: zoomSettingsSchema });
+
+export const zoomSettingsUpdatedEventSchema = webhookEventSchema(
+  ['account.settings_updated', 'account.lock_settings_updated'],
+  {
+    ...operatorFields,
     time_stamp: z.number().optional(),
-    object: z.looseObject({ id: z.string(), settings: zoomSettingsSchema }),
-    old_object: z.looseObject({ id: z.string(), settings: zoomSettingsSchema }).optional(),
-  }),
-});
+    object: settingsObjectSchema,
+    old_object: settingsObjectSchema.optional(),
+  },
+);
 
 /**
  * `app_deauthorized` in every documented shape (docs/zoom-platform.md §4.2): the SDK's (top-level numeric
