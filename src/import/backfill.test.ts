@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startZoomTestBed, type ZoomTestBed } from '../test-support/zoom.ts';
+import { completedRecordingTopics, startZoomTestBed, type ZoomTestBed } from '../test-support/zoom.ts';
 import { listUserSweeps, saveUserSweep } from './queries.ts';
 import { dateWindows, utcDate } from './sweep-connection.ts';
 
@@ -55,18 +55,8 @@ async function sweepNow(test: ZoomTestBed): Promise<void> {
 }
 
 /** Completed cloud recordings (not trashed) hosted by these e-mails, as the emulator holds them. */
-async function zoomTopicsOf(test: ZoomTestBed, emails: string[]): Promise<string[]> {
-  const topics: string[] = [];
-  for (const meeting of test.emulator.control.listMeetings()) {
-    const recording = await test.emulator.control.getRecording(meeting.uuid);
-    if (
-      recording?.status === 'completed' &&
-      recording.location === 'active' &&
-      emails.includes(recording.hostEmail)
-    )
-      topics.push(recording.topic);
-  }
-  return topics.sort();
+function zoomTopicsOf(test: ZoomTestBed, emails: string[]): Promise<string[]> {
+  return completedRecordingTopics(test.emulator, (recording) => emails.includes(recording.hostEmail));
 }
 
 describe('backfill per linked user', () => {

@@ -3,7 +3,7 @@ import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { optionalScopes, requiredScopes, type ZoomAppConfig } from '../connections/index.ts';
 import type { Database } from '../db/index.ts';
-import { startEmulator, type ZoomEmulator } from '../zoom-emulator/index.ts';
+import { type RecordingInfo, startEmulator, type ZoomEmulator } from '../zoom-emulator/index.ts';
 import type { RequestLogEntry } from '../zoom-emulator/request-log.ts';
 import { startTestApp, type TestApp, type TestClient } from './app.ts';
 import { requestContractErrors } from './zoom-openapi.ts';
@@ -292,6 +292,23 @@ export async function startZoomTestBed(
         throw new Error(`Callport sent Zoom requests its specs do not allow:\n${errors.join('\n')}`);
     },
   };
+}
+
+/**
+ * The topics, sorted, of the completed cloud recordings (not in the trash) that Zoom holds and `isWanted`
+ * keeps (by host, say): what Callport's import of those hosts must bring, no more.
+ */
+export async function completedRecordingTopics(
+  emulator: ZoomEmulator,
+  isWanted: (recording: RecordingInfo) => boolean,
+): Promise<string[]> {
+  const topics: string[] = [];
+  for (const meeting of emulator.control.listMeetings()) {
+    const recording = await emulator.control.getRecording(meeting.uuid);
+    if (recording?.status === 'completed' && recording.location === 'active' && isWanted(recording))
+      topics.push(recording.topic);
+  }
+  return topics.sort();
 }
 
 /**
