@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import { type Db, schema } from '../db/index.ts';
 
 const { meetingsHeld, recordings, calls, userLinks, users, zoomUsers, coverageSettings, coveragePasses } =
@@ -19,15 +19,27 @@ export async function findLinkedHost(db: Db, connectionId: string, zoomUserId: s
   return row;
 }
 
-/** Every linked Zoom user of a connection (the reconciliation pass walks them). */
-export function listLinkedZoomUsers(db: Db, connectionId: string) {
+/**
+ * The licensed Callport users linked on a connection (coverage is about them: an unlicensed user's
+ * recordings are not imported), with their Zoom user, where `condition` also holds.
+ */
+function selectLicensedLinks(db: Db, connectionId: string, condition: SQL | undefined) {
   return db
-    .select({ zoomUserId: userLinks.zoomUserId, userId: userLinks.userId, linkedAt: userLinks.linkedAt })
+    .select({
+      userId: users.id,
+      name: users.name,
+      email: users.email,
+      zoomUserId: userLinks.zoomUserId,
+      linkedAt: userLinks.linkedAt,
+    })
     .from(userLinks)
     .innerJoin(users, eq(users.id, userLinks.userId))
-    .where(
-      and(eq(userLinks.connectionId, connectionId), eq(users.isActive, true), eq(users.isLicensed, true)),
-    );
+    .where(and(eq(userLinks.connectionId, connectionId), eq(users.isLicensed, true), condition));
+}
+
+/** Every linked Zoom user of a connection, its user licensed and active (the reconciliation pass walks them). */
+export function listLinkedZoomUsers(db: Db, connectionId: string) {
+  return selectLicensedLinks(db, connectionId, eq(users.isActive, true));
 }
 
 export type MeetingHeldInput = {
@@ -138,18 +150,8 @@ export function listCoverageRows(db: Db, connectionId: string, since: Date, host
 
 /** Linked users of a connection with their names (admins see all; a member only themself). */
 export function listCoverageUsers(db: Db, connectionId: string, onlyUserId?: string) {
-  return db
-    .select({ userId: users.id, name: users.name, email: users.email, zoomUserId: userLinks.zoomUserId })
-    .from(userLinks)
-    .innerJoin(users, eq(users.id, userLinks.userId))
-    .where(
-      and(
-        eq(userLinks.connectionId, connectionId),
-        eq(users.isLicensed, true),
-        onlyUserId ? eq(users.id, onlyUserId) : undefined,
-      ),
-    )
-    .orderBy(users.name);
+  const onlyUser = onlyUserId ? eq(users.id, onlyUserId) : undefined;
+  return selectLicensedLinks(db, connectionId, onlyUser).orderBy(users.name);
 }
 
 export async function loadCoverageSettings(db: Db, organizationId: string) {
