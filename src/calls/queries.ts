@@ -344,19 +344,17 @@ export async function findCall(db: Db, organizationId: string, callId: string, v
 }
 
 export function listTranscript(db: Db, callId: string) {
-  return db
-    .select()
-    .from(transcriptLines)
-    .where(eq(transcriptLines.callId, callId))
-    .orderBy(asc(transcriptLines.seq));
+  return db.query.transcriptLines.findMany({
+    where: eq(transcriptLines.callId, callId),
+    orderBy: asc(transcriptLines.seq),
+  });
 }
 
 export function listCallFiles(db: Db, recordingId: string) {
-  return db
-    .select()
-    .from(recordingFiles)
-    .where(eq(recordingFiles.recordingId, recordingId))
-    .orderBy(asc(recordingFiles.recordingStart), asc(recordingFiles.fileType));
+  return db.query.recordingFiles.findMany({
+    where: eq(recordingFiles.recordingId, recordingId),
+    orderBy: [asc(recordingFiles.recordingStart), asc(recordingFiles.fileType)],
+  });
 }
 
 /** The recording a call came from: when it ended and on which connection (for the transcript's status). */

@@ -210,11 +210,10 @@ export async function findImportContext(db: Db, connectionId: string, hostZoomId
 }
 
 export function listRecordingFiles(db: Db, recordingId: string) {
-  return db
-    .select()
-    .from(recordingFiles)
-    .where(eq(recordingFiles.recordingId, recordingId))
-    .orderBy(asc(recordingFiles.recordingStart));
+  return db.query.recordingFiles.findMany({
+    where: eq(recordingFiles.recordingId, recordingId),
+    orderBy: asc(recordingFiles.recordingStart),
+  });
 }
 
 /**
