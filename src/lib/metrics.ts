@@ -7,43 +7,43 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'callport_' });
+  /** A counter of this registry; its label names are typed (`inc({ outcome })` is checked). */
+  const counter = <Label extends string = string>(
+    name: string,
+    help: string,
+    labelNames: readonly Label[] = [],
+  ) => new Counter<Label>({ name, help, labelNames, registers: [registry] });
   return {
     registry,
-    zoomRequests: new Counter({
-      name: 'callport_zoom_requests_total',
-      help: 'Requests sent to Zoom, by rate-limit category and HTTP status',
-      labelNames: ['category', 'status'] as const,
-      registers: [registry],
-    }),
-    zoomRateLimited: new Counter({
-      name: 'callport_zoom_rate_limited_total',
-      help: '429 answers from Zoom, by rate-limit category',
-      labelNames: ['category'] as const,
-      registers: [registry],
-    }),
-    webhookRejected: new Counter({
-      name: 'callport_webhook_rejected_total',
-      help: 'Webhook deliveries refused (bad signature, stale timestamp, malformed), by reason',
-      labelNames: ['reason'] as const,
-      registers: [registry],
-    }),
-    webhookAccepted: new Counter({
-      name: 'callport_webhook_accepted_total',
-      help: 'Webhook deliveries verified and accepted (duplicates included)',
-      registers: [registry],
-    }),
-    tokenRefreshes: new Counter({
-      name: 'callport_token_refreshes_total',
-      help: 'Zoom token refreshes, by outcome (refreshed, dead_grant, error)',
-      labelNames: ['outcome'] as const,
-      registers: [registry],
-    }),
-    imports: new Counter({
-      name: 'callport_imports_total',
-      help: 'Import job runs by outcome (imported, updated, unchanged, skipped, retry, busy, gone, failed)',
-      labelNames: ['outcome'] as const,
-      registers: [registry],
-    }),
+    zoomRequests: counter(
+      'callport_zoom_requests_total',
+      'Requests sent to Zoom, by rate-limit category and HTTP status',
+      ['category', 'status'],
+    ),
+    zoomRateLimited: counter(
+      'callport_zoom_rate_limited_total',
+      '429 answers from Zoom, by rate-limit category',
+      ['category'],
+    ),
+    webhookRejected: counter(
+      'callport_webhook_rejected_total',
+      'Webhook deliveries refused (bad signature, stale timestamp, malformed), by reason',
+      ['reason'],
+    ),
+    webhookAccepted: counter(
+      'callport_webhook_accepted_total',
+      'Webhook deliveries verified and accepted (duplicates included)',
+    ),
+    tokenRefreshes: counter(
+      'callport_token_refreshes_total',
+      'Zoom token refreshes, by outcome (refreshed, dead_grant, error)',
+      ['outcome'],
+    ),
+    imports: counter(
+      'callport_imports_total',
+      'Import job runs by outcome (imported, updated, unchanged, skipped, retry, busy, gone, failed)',
+      ['outcome'],
+    ),
     importLatency: new Histogram({
       name: 'callport_import_latency_seconds',
       help: 'From the end of the Zoom recording to the call being available',
