@@ -12,6 +12,7 @@ import { AppError } from '../lib/errors.ts';
 import type { App } from '../server/app.ts';
 import { csrfCookieName, sessionCookieName } from '../server/app.ts';
 import { getPrincipal, limitPerMinute, parseInput } from '../server/request.ts';
+import { signedInRoutes } from '../server/routes.ts';
 import { changeOwnPassword } from './change-password.ts';
 import { editOrganization } from './edit-organization.ts';
 import { importUsersCsv } from './import-users-csv.ts';
@@ -64,6 +65,8 @@ export function registerAccountsRoutes(options: AccountsRoutesOptions) {
   const { db } = options;
   const backoff = options.signInBackoff ?? new SignInBackoff();
   return (app: App) => {
+    const signedIn = signedInRoutes(app, 'user');
+    const admin = signedInRoutes(app, 'admin');
     const buildSession = async (
       userId: string,
       organizationId: string,
@@ -127,20 +130,18 @@ export function registerAccountsRoutes(options: AccountsRoutesOptions) {
       },
     );
 
-    app.get('/api/session', { config: { access: 'user' } }, async (request, reply) => {
-      const principal = getPrincipal(request);
+    signedIn.get('/api/session', async (principal, _request, reply) => {
       return buildSession(principal.userId, principal.organizationId, reply);
     });
 
-    app.delete('/api/session', { config: { access: 'user' } }, async (request, reply) => {
+    signedIn.delete('/api/session', async (_principal, request, reply) => {
       await closeSession(db, request.cookies[sessionCookieName]);
       reply.clearCookie(sessionCookieName, { path: '/' });
       reply.clearCookie(csrfCookieName, { path: '/' });
       return reply.status(204).send();
     });
 
-    app.patch('/api/me', { config: { access: 'user' } }, async (request) => {
-      const principal = getPrincipal(request);
+    signedIn.patch('/api/me', async (principal, request) => {
       const input = parseInput(updateMyPreferencesRequestSchema, request.body);
       const user = await updateMyPreferences(db, principal, input);
       if (!user)
@@ -168,34 +169,30 @@ export function registerAccountsRoutes(options: AccountsRoutesOptions) {
       },
     );
 
-    app.get('/api/organization', { config: { access: 'user' } }, async (request) =>
-      organizationOrGone(await findOrganization(db, getPrincipal(request).organizationId)),
+    signedIn.get('/api/organization', async (principal) =>
+      organizationOrGone(await findOrganization(db, principal.organizationId)),
     );
 
-    app.patch('/api/organization', { config: { access: 'admin' } }, async (request) => {
-      const principal = getPrincipal(request);
+    admin.patch('/api/organization', async (principal, request) => {
       const input = parseInput(updateOrganizationRequestSchema, request.body);
       return organizationOrGone(
         await editOrganization(db, principal.organizationId, principal.userId, input),
       );
     });
 
-    app.get('/api/users', { config: { access: 'admin' } }, async (request) => {
-      const principal = getPrincipal(request);
+    admin.get('/api/users', async (principal) => {
       const rows = await listUsers(db, principal.organizationId);
       return { users: rows.map(toUser) };
     });
 
-    app.post('/api/users', { config: { access: 'admin' } }, async (request, reply) => {
-      const principal = getPrincipal(request);
+    admin.post('/api/users', async (principal, request, reply) => {
       const input = parseInput(createUserRequestSchema, request.body);
       const user = await createUser(db, principal.organizationId, principal.userId, input);
       await options.onUsersChanged?.(principal.organizationId);
       return reply.status(201).send(toUser(user));
     });
 
-    app.patch('/api/users/:id', { config: { access: 'admin' } }, async (request) => {
-      const principal = getPrincipal(request);
+    admin.patch('/api/users/:id', async (principal, request) => {
       const { id } = parseInput(idParamsSchema, request.params);
       const changes = parseInput(updateUserRequestSchema, request.body);
       const user = await editUser(db, principal.organizationId, principal.userId, id, changes);

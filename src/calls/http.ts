@@ -12,7 +12,8 @@ import {
 import type { Db } from '../db/index.ts';
 import { AppError } from '../lib/errors.ts';
 import type { App } from '../server/app.ts';
-import { getPrincipal, parseInput } from '../server/request.ts';
+import { parseInput } from '../server/request.ts';
+import { signedInRoutes } from '../server/routes.ts';
 import type { Principal } from '../server/types.ts';
 import type { BlobStore } from '../storage/index.ts';
 import { addComment } from './add-comment.ts';
@@ -46,30 +47,30 @@ const sharedMediaParams = tokenParams.extend({ fileId: z.uuid() });
 export function registerCallsRoutes(options: { db: Db; store: BlobStore }) {
   const { db, store } = options;
   return (app: App) => {
+    const signedIn = signedInRoutes(app, 'user');
+    const admin = signedInRoutes(app, 'admin');
     /** A POST that adds to a call the caller can see (a highlight, a comment, a share): 201 with what it made. */
     function addToVisibleCall<Schema extends z.ZodType>(
       url: string,
       schema: Schema,
       add: (principal: Principal, callId: string, input: z.infer<Schema>) => Promise<unknown>,
     ) {
-      app.post(url, { config: { access: 'user' } }, async (request, reply) => {
+      signedIn.post(url, async (principal, request, reply) => {
         const { id } = parseInput(idParams, request.params);
-        const principal = getPrincipal(request);
         await findVisibleCall(db, principal, id);
         return reply.status(201).send(await add(principal, id, parseInput(schema, request.body)));
       });
     }
 
-    app.get('/api/calls', { config: { access: 'user' } }, async (request) =>
-      searchCalls(db, getPrincipal(request), parseInput(callListQuerySchema, request.query)),
+    signedIn.get('/api/calls', async (principal, request) =>
+      searchCalls(db, principal, parseInput(callListQuerySchema, request.query)),
     );
 
-    app.get('/api/calls/:id', { config: { access: 'user' } }, async (request) =>
-      getCall(db, getPrincipal(request), parseInput(idParams, request.params).id),
+    signedIn.get('/api/calls/:id', async (principal, request) =>
+      getCall(db, principal, parseInput(idParams, request.params).id),
     );
 
-    app.get('/api/calls/:id/transcript/search', { config: { access: 'user' } }, async (request) => {
-      const principal = getPrincipal(request);
+    signedIn.get('/api/calls/:id/transcript/search', async (principal, request) => {
       const { id } = parseInput(idParams, request.params);
       await findVisibleCall(db, principal, id);
       const { q } = parseInput(callTranscriptSearchQuerySchema, request.query);
@@ -77,8 +78,7 @@ export function registerCallsRoutes(options: { db: Db; store: BlobStore }) {
     });
 
     // Media through the API: ranged, authorised, and never a storage path or credential in the browser.
-    app.get('/api/calls/:id/media/:fileId', { config: { access: 'user' } }, async (request, reply) => {
-      const principal = getPrincipal(request);
+    signedIn.get('/api/calls/:id/media/:fileId', async (principal, request, reply) => {
       const { id, fileId } = parseInput(mediaParams, request.params);
       const found = await findVisibleCall(db, principal, id);
       const file = (await listCallFiles(db, found.call.recordingId)).find(
@@ -95,30 +95,29 @@ export function registerCallsRoutes(options: { db: Db; store: BlobStore }) {
       addComment(db, principal, id, input),
     );
 
-    app.get('/api/calls/:id/shares', { config: { access: 'user' } }, async (request) => ({
-      shares: await listCallShares(db, getPrincipal(request), parseInput(idParams, request.params).id),
+    signedIn.get('/api/calls/:id/shares', async (principal, request) => ({
+      shares: await listCallShares(db, principal, parseInput(idParams, request.params).id),
     }));
 
     addToVisibleCall('/api/calls/:id/shares', createShareSchema, (principal, id, input) =>
       shareCall(db, principal, id, input, new Date()),
     );
 
-    app.delete('/api/calls/:id/shares/:shareId', { config: { access: 'user' } }, async (request, reply) => {
+    signedIn.delete('/api/calls/:id/shares/:shareId', async (principal, request, reply) => {
       const { id, shareId } = parseInput(shareParams, request.params);
-      await revokeShare(db, getPrincipal(request), id, shareId, new Date());
+      await revokeShare(db, principal, id, shareId, new Date());
       return reply.status(204).send();
     });
 
-    app.get('/api/colleagues', { config: { access: 'user' } }, async (request) => ({
-      colleagues: await listColleagues(db, getPrincipal(request).organizationId),
+    signedIn.get('/api/colleagues', async (principal) => ({
+      colleagues: await listColleagues(db, principal.organizationId),
     }));
 
-    app.get('/api/settings/sharing', { config: { access: 'admin' } }, async (request) =>
-      findSharingSettings(db, getPrincipal(request).organizationId),
+    admin.get('/api/settings/sharing', async (principal) =>
+      findSharingSettings(db, principal.organizationId),
     );
 
-    app.put('/api/settings/sharing', { config: { access: 'admin' } }, async (request) => {
-      const principal = getPrincipal(request);
+    admin.put('/api/settings/sharing', async (principal, request) => {
       const input = parseInput(sharingSettingsSchema, request.body);
       await setSharingSettings(db, principal, input);
       return input;

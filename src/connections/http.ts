@@ -4,7 +4,8 @@ import { updateZoomIntegrationRequestSchema } from '../contract/index.ts';
 import { AppError } from '../lib/errors.ts';
 import { decodeMessage } from '../lib/messages.ts';
 import type { App } from '../server/app.ts';
-import { getPrincipal, parseInput } from '../server/request.ts';
+import { parseInput } from '../server/request.ts';
+import { signedInRoutes } from '../server/routes.ts';
 import { checkPrerequisites, requiredScopes } from './check-prerequisites.ts';
 import { completeZoomAuthorization, connectServerToServer, startZoomAuthorization } from './connect-zoom.ts';
 import { dataDeletionDate, disconnectZoom } from './disconnect-zoom.ts';
@@ -24,25 +25,21 @@ export function registerConnectionsRoutes(feature: ConnectionsFeature) {
   const integrationsPage = `${publicUrl}/settings/integrations`;
 
   return async (app: App) => {
-    app.get(
-      '/api/integrations/zoom',
-      { config: { access: 'user' } },
-      async (request): Promise<ZoomIntegration> => {
-        const principal = getPrincipal(request);
-        const connection = await findConnectionByOrganization(db, principal.organizationId);
-        return {
-          connection: connection ? await toZoomConnection(connection) : null,
-          appType: access.app.type,
-          isSandbox: feature.deps.isSandbox,
-          redirectUri: access.app.redirectUri,
-          webhookUrl: `${publicUrl}/webhooks/zoom`,
-          requiredScopes,
-        };
-      },
-    );
+    const signedIn = signedInRoutes(app, 'user');
+    const admin = signedInRoutes(app, 'admin');
+    signedIn.get('/api/integrations/zoom', async (principal): Promise<ZoomIntegration> => {
+      const connection = await findConnectionByOrganization(db, principal.organizationId);
+      return {
+        connection: connection ? await toZoomConnection(connection) : null,
+        appType: access.app.type,
+        isSandbox: feature.deps.isSandbox,
+        redirectUri: access.app.redirectUri,
+        webhookUrl: `${publicUrl}/webhooks/zoom`,
+        requiredScopes,
+      };
+    });
 
-    app.get('/api/integrations/zoom/connect', { config: { access: 'admin' } }, async (request, reply) => {
-      const principal = getPrincipal(request);
+    admin.get('/api/integrations/zoom/connect', async (principal, _request, reply) => {
       if (access.app.type === 'server_to_server') {
         const result = await connectServerToServer(feature.deps, principal);
         // The same first steps as an OAuth connect: user sync, sweep, audit.
@@ -56,8 +53,7 @@ export function registerConnectionsRoutes(feature: ConnectionsFeature) {
       return reply.redirect(await startZoomAuthorization(feature.deps, principal));
     });
 
-    app.get('/api/integrations/zoom/callback', { config: { access: 'user' } }, async (request, reply) => {
-      const principal = getPrincipal(request);
+    signedIn.get('/api/integrations/zoom/callback', async (principal, request, reply) => {
       if (principal.role !== 'admin')
         return reply.redirect(`${integrationsPage}?zoom=error&reason=not_admin`);
       const query = request.query as { code?: string; state?: string; error?: string };
@@ -74,8 +70,7 @@ export function registerConnectionsRoutes(feature: ConnectionsFeature) {
       );
     });
 
-    app.post('/api/integrations/zoom/check', { config: { access: 'admin' } }, async (request) => {
-      const principal = getPrincipal(request);
+    admin.post('/api/integrations/zoom/check', async (principal) => {
       // Only a live connection has tokens to check with (a disconnected one answers 409, not 500).
       const connection = await requireActiveConnection(db, principal.organizationId);
       const client = access.clientFor(connection);
@@ -93,8 +88,7 @@ export function registerConnectionsRoutes(feature: ConnectionsFeature) {
       return toZoomConnection(updated ?? connection);
     });
 
-    app.patch('/api/integrations/zoom', { config: { access: 'admin' } }, async (request) => {
-      const principal = getPrincipal(request);
+    admin.patch('/api/integrations/zoom', async (principal, request) => {
       const input = parseInput(updateZoomIntegrationRequestSchema, request.body);
       const connection = await requireConnection(principal.organizationId);
       // After an uninstall the deletion is already scheduled for its day: the admin may keep the data
@@ -112,8 +106,7 @@ export function registerConnectionsRoutes(feature: ConnectionsFeature) {
       return toZoomConnection(updated ?? connection);
     });
 
-    app.post('/api/integrations/zoom/disconnect', { config: { access: 'admin' } }, async (request) => {
-      const principal = getPrincipal(request);
+    admin.post('/api/integrations/zoom/disconnect', async (principal) => {
       const connection = await requireConnection(principal.organizationId);
       return disconnectZoom(feature.deps, connection, principal.userId);
     });

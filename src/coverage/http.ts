@@ -8,7 +8,8 @@ import {
 } from '../contract/index.ts';
 import { AppError } from '../lib/errors.ts';
 import type { App } from '../server/app.ts';
-import { getPrincipal, parseInput } from '../server/request.ts';
+import { parseInput } from '../server/request.ts';
+import { signedInRoutes } from '../server/routes.ts';
 import { buildCoverage } from './build-coverage.ts';
 import type { CoverageFeature } from './feature.ts';
 import { loadCoverageSettings, saveCoverageSettings } from './queries.ts';
@@ -23,9 +24,10 @@ export function registerCoverageRoutes(feature: CoverageFeature) {
   };
 
   return (app: App) => {
+    const signedIn = signedInRoutes(app, 'user');
+    const admin = signedInRoutes(app, 'admin');
     // Admins see every linked user's coverage; anyone else only their own.
-    app.get('/api/coverage', { config: { access: 'user' } }, async (request): Promise<CoverageView> => {
-      const principal = getPrincipal(request);
+    signedIn.get('/api/coverage', async (principal, request): Promise<CoverageView> => {
       const { weeks } = parseInput(coverageQuerySchema, request.query ?? {});
       const connection = await connectionOf(principal.organizationId);
       return buildCoverage(db, connection, {
@@ -34,42 +36,31 @@ export function registerCoverageRoutes(feature: CoverageFeature) {
       });
     });
 
-    app.post(
-      '/api/integrations/zoom/coverage/reconcile',
-      { config: { access: 'admin' } },
-      async (request, reply) => {
-        const connection = await connectionOf(getPrincipal(request).organizationId);
-        if (connection.status !== 'connected')
-          throw new AppError('conflict', 'Zoom must be connected.', { reason: 'zoom_not_connected' });
-        await feature.requestPass(connection.id);
-        return reply.status(202).send({ queued: true });
-      },
+    admin.post('/api/integrations/zoom/coverage/reconcile', async (principal, _request, reply) => {
+      const connection = await connectionOf(principal.organizationId);
+      if (connection.status !== 'connected')
+        throw new AppError('conflict', 'Zoom must be connected.', { reason: 'zoom_not_connected' });
+      await feature.requestPass(connection.id);
+      return reply.status(202).send({ queued: true });
+    });
+
+    admin.get(
+      '/api/settings/coverage',
+      async (principal): Promise<CoverageSettings> => loadCoverageSettings(db, principal.organizationId),
     );
 
-    app.get(
-      '/api/settings/coverage',
-      { config: { access: 'admin' } },
-      async (request): Promise<CoverageSettings> =>
-        loadCoverageSettings(db, getPrincipal(request).organizationId),
-    );
-
-    app.put(
-      '/api/settings/coverage',
-      { config: { access: 'admin' } },
-      async (request): Promise<CoverageSettings> => {
-        const principal = getPrincipal(request);
-        const input = parseInput(coverageSettingsSchema, request.body);
-        const settings = { ...input, internalDomains: [...new Set(input.internalDomains)] };
-        await db.transaction(async (tx) => {
-          await saveCoverageSettings(tx, principal.organizationId, settings);
-          await insertAuditEntryBy(tx, principal, {
-            action: 'coverage.settings_changed',
-            target: principal.organizationId,
-            details: settings,
-          });
+    admin.put('/api/settings/coverage', async (principal, request): Promise<CoverageSettings> => {
+      const input = parseInput(coverageSettingsSchema, request.body);
+      const settings = { ...input, internalDomains: [...new Set(input.internalDomains)] };
+      await db.transaction(async (tx) => {
+        await saveCoverageSettings(tx, principal.organizationId, settings);
+        await insertAuditEntryBy(tx, principal, {
+          action: 'coverage.settings_changed',
+          target: principal.organizationId,
+          details: settings,
         });
-        return settings;
-      },
-    );
+      });
+      return settings;
+    });
   };
 }

@@ -13,7 +13,8 @@ import {
 } from '../contract/index.ts';
 import { AppError } from '../lib/errors.ts';
 import type { App } from '../server/app.ts';
-import { getPrincipal, parseInput } from '../server/request.ts';
+import { parseInput } from '../server/request.ts';
+import { signedInRoutes } from '../server/routes.ts';
 import { type ApplyResult, applyPolicy, describeApply } from './apply-policy.ts';
 import type { AuditItem } from './audit-policy.ts';
 import type { RecordingPolicyFeature } from './feature.ts';
@@ -71,25 +72,26 @@ export function registerRecordingPolicyRoutes(feature: RecordingPolicyFeature) {
   };
 
   return (app: App) => {
-    app.get('/api/integrations/zoom/policy', { config: { access: 'admin' } }, async (request) => {
-      const connection = await requireConnection(getPrincipal(request).organizationId);
+    const admin = signedInRoutes(app, 'admin');
+    admin.get('/api/integrations/zoom/policy', async (principal) => {
+      const connection = await requireConnection(principal.organizationId);
       return view(connection, await loadPolicy(db, connection.id));
     });
-    app.post('/api/integrations/zoom/policy/audit', { config: { access: 'admin' } }, async (request) => {
-      const connection = await requireConnection(getPrincipal(request).organizationId);
+    admin.post('/api/integrations/zoom/policy/audit', async (principal) => {
+      const connection = await requireConnection(principal.organizationId);
       await feature.audit(connection);
       return view(connection, await loadPolicy(db, connection.id));
     });
-    app.patch('/api/integrations/zoom/policy', { config: { access: 'admin' } }, async (request) => {
+    admin.patch('/api/integrations/zoom/policy', async (principal, request) => {
       const input = parseInput(updateRecordingPolicyRequestSchema, request.body);
-      const connection = await requireConnection(getPrincipal(request).organizationId);
+      const connection = await requireConnection(principal.organizationId);
       await loadPolicy(db, connection.id);
       if (Object.keys(input).length > 0) await savePolicy(db, connection.id, input);
       await feature.audit(connection);
       return view(connection, await loadPolicy(db, connection.id));
     });
-    app.post('/api/integrations/zoom/policy/apply', { config: { access: 'admin' } }, async (request) => {
-      const connection = await requireConnection(getPrincipal(request).organizationId);
+    admin.post('/api/integrations/zoom/policy/apply', async (principal) => {
+      const connection = await requireConnection(principal.organizationId);
       let policy = await loadPolicy(db, connection.id);
       const client = connections.access.clientFor(connection);
       if (policy.scope === 'group') {
@@ -111,9 +113,9 @@ export function registerRecordingPolicyRoutes(feature: RecordingPolicyFeature) {
       await feature.audit(connection);
       return view(connection, await loadPolicy(db, connection.id));
     });
-    app.post('/api/integrations/zoom/policy/group', { config: { access: 'admin' } }, async (request) => {
+    admin.post('/api/integrations/zoom/policy/group', async (principal, request) => {
       const { groupId } = parseInput(selectRecordingGroupRequestSchema, request.body);
-      const connection = await requireConnection(getPrincipal(request).organizationId);
+      const connection = await requireConnection(principal.organizationId);
       const client = connections.access.clientFor(connection);
       if (groupId) {
         let picked: { id: string; name: string } | undefined;
@@ -133,28 +135,23 @@ export function registerRecordingPolicyRoutes(feature: RecordingPolicyFeature) {
       await feature.audit(connection);
       return view(connection, await loadPolicy(db, connection.id));
     });
-    app.post(
-      '/api/integrations/zoom/policy/manual/:itemId',
-      { config: { access: 'admin' } },
-      async (request) => {
-        const principal = getPrincipal(request);
-        const { itemId } = request.params as { itemId: string };
-        const connection = await findConnectionByOrganization(db, principal.organizationId);
-        const policy = connection ? await loadPolicy(db, connection.id) : undefined;
-        if (
-          !connection ||
-          !policy ||
-          !policyItems(policy.autoDeleteDays).some((item) => item.id === itemId && item.manual)
-        ) {
-          throw new AppError('not_found', 'No such manual item.', { reason: 'manual_item_not_found' });
-        }
-        const { done } = parseInput(confirmManualItemRequestSchema, request.body);
-        const confirmations = { ...policy.manualConfirmations };
-        if (done) confirmations[itemId] = { by: principal.email, at: new Date().toISOString() };
-        else delete confirmations[itemId];
-        await savePolicy(db, connection.id, { manualConfirmations: confirmations });
-        return view(connection, await loadPolicy(db, connection.id));
-      },
-    );
+    admin.post('/api/integrations/zoom/policy/manual/:itemId', async (principal, request) => {
+      const { itemId } = request.params as { itemId: string };
+      const connection = await findConnectionByOrganization(db, principal.organizationId);
+      const policy = connection ? await loadPolicy(db, connection.id) : undefined;
+      if (
+        !connection ||
+        !policy ||
+        !policyItems(policy.autoDeleteDays).some((item) => item.id === itemId && item.manual)
+      ) {
+        throw new AppError('not_found', 'No such manual item.', { reason: 'manual_item_not_found' });
+      }
+      const { done } = parseInput(confirmManualItemRequestSchema, request.body);
+      const confirmations = { ...policy.manualConfirmations };
+      if (done) confirmations[itemId] = { by: principal.email, at: new Date().toISOString() };
+      else delete confirmations[itemId];
+      await savePolicy(db, connection.id, { manualConfirmations: confirmations });
+      return view(connection, await loadPolicy(db, connection.id));
+    });
   };
 }
