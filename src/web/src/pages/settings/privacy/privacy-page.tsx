@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '@/api.ts';
 import { Banner } from '@/components/banner.tsx';
 import { Button } from '@/components/button.tsx';
-import { Dialog } from '@/components/dialog.tsx';
+import { ConfirmDialog } from '@/components/dialog.tsx';
 import { FeedbackBanners, useFeedback } from '@/components/feedback.tsx';
 import { SelectField, TextField } from '@/components/field.tsx';
 import { PageHeader } from '@/components/layout.tsx';
@@ -88,21 +88,18 @@ function RetentionCard() {
       >
         {t('privacy.save')}
       </Button>
-      <Dialog
+      <ConfirmDialog
         isOpen={isConfirming}
         title={t('privacy.confirmRetentionTitle')}
         onClose={() => setIsConfirming(false)}
-        footer={
-          <>
-            <Button onClick={() => setIsConfirming(false)}>{t('privacy.cancel')}</Button>
-            <Button variant="danger" isBusy={isBusy} onClick={() => save.mutate()}>
-              {t('privacy.confirmRetentionAction')}
-            </Button>
-          </>
+        confirm={
+          <Button variant="danger" isBusy={isBusy} onClick={() => save.mutate()}>
+            {t('privacy.confirmRetentionAction')}
+          </Button>
         }
       >
         <p>{t('privacy.confirmRetention', { count: days ?? 0 })}</p>
-      </Dialog>
+      </ConfirmDialog>
     </section>
   );
 }
@@ -181,21 +178,18 @@ function ErasePersonCard() {
           {t('privacy.erase')}
         </Button>
       </form>
-      <Dialog
+      <ConfirmDialog
         isOpen={isConfirming}
         title={t('privacy.confirmEraseTitle', { email: email.trim() })}
         onClose={() => setIsConfirming(false)}
-        footer={
-          <>
-            <Button onClick={() => setIsConfirming(false)}>{t('privacy.cancel')}</Button>
-            <Button variant="danger" isBusy={isBusy} onClick={() => erase.mutate()}>
-              {t('privacy.confirmEraseAction')}
-            </Button>
-          </>
+        confirm={
+          <Button variant="danger" isBusy={isBusy} onClick={() => erase.mutate()}>
+            {t('privacy.confirmEraseAction')}
+          </Button>
         }
       >
         <p>{t('privacy.confirmErase')}</p>
-      </Dialog>
+      </ConfirmDialog>
     </section>
   );
 }
