@@ -217,11 +217,22 @@ export function InlineSelect({
   );
 }
 
-/** A control of a toolbar or an inline form with its name above it (the library's filters, sharing). */
-export function LabelledField({ label, children }: { label: string; children: ReactNode }) {
+/**
+ * A control of a toolbar or an inline form with its name above it (the library's filters, sharing),
+ * or `isBeside` it (the policy's settings).
+ */
+export function LabelledField({
+  label,
+  isBeside = false,
+  children,
+}: {
+  label: string;
+  isBeside?: boolean;
+  children: ReactNode;
+}) {
   return (
     // biome-ignore lint/a11y/noLabelWithoutControl: the control is `children`, inside the label.
-    <label className="filter-field">
+    <label className={isBeside ? 'inline-field' : 'filter-field'}>
       <span>{label}</span>
       {children}
     </label>

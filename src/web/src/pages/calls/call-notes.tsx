@@ -215,10 +215,9 @@ export function CallSharing({ call }: { call: CallDetail }) {
       )}
       {link ? (
         <p>
-          <label className="inline-field">
-            <span>{t('sharing.link')}</span>
+          <LabelledField isBeside label={t('sharing.link')}>
             <input className="input" readOnly value={link} data-testid="public-link" />
-          </label>
+          </LabelledField>
         </p>
       ) : null}
       {active.length > 0 ? (

@@ -7,7 +7,7 @@ import { Banner } from '@/components/banner.tsx';
 import { Button } from '@/components/button.tsx';
 import { ConfirmDialog } from '@/components/dialog.tsx';
 import { FeedbackBanners, useFeedback } from '@/components/feedback.tsx';
-import { InlineSelect } from '@/components/field.tsx';
+import { InlineSelect, LabelledField } from '@/components/field.tsx';
 import { TableCard } from '@/components/table.tsx';
 import { formatDateTime } from '@/format.ts';
 import { describeMessage } from '@/messages.ts';
@@ -238,35 +238,23 @@ export function ZoomPolicyPage() {
           </p>
           <p className="muted">{t('zoomPolicy.guideContradiction')}</p>
           <div className="toolbar">
-            <label className="inline-field">
-              <span>{t('zoomPolicy.scopeLabel')}</span>
-              <select
-                className="input"
+            <LabelledField isBeside label={t('zoomPolicy.scopeLabel')}>
+              <InlineSelect
                 value={policy.scope}
-                onChange={(event) =>
-                  run(() => api.updatePolicy({ scope: event.target.value as 'account' | 'group' }))
-                }
-              >
-                <option value="account">{t('zoomPolicy.scope.account')}</option>
-                <option value="group">{t('zoomPolicy.scope.group')}</option>
-              </select>
-            </label>
-            <label className="inline-field">
-              <span>{t('zoomPolicy.autoDeleteDays')}</span>
-              <select
-                className="input"
-                value={policy.autoDeleteDays}
-                onChange={(event) =>
-                  run(() => api.updatePolicy({ autoDeleteDays: Number(event.target.value) as 30 }))
-                }
-              >
-                {[30, 60, 90, 120].map((days) => (
-                  <option key={days} value={days}>
-                    {days}
-                  </option>
-                ))}
-              </select>
-            </label>
+                onValue={(scope) => run(() => api.updatePolicy({ scope: scope as 'account' | 'group' }))}
+                options={(['account', 'group'] as const).map((scope) => ({
+                  value: scope,
+                  label: t(`zoomPolicy.scope.${scope}`),
+                }))}
+              />
+            </LabelledField>
+            <LabelledField isBeside label={t('zoomPolicy.autoDeleteDays')}>
+              <InlineSelect
+                value={String(policy.autoDeleteDays)}
+                onValue={(days) => run(() => api.updatePolicy({ autoDeleteDays: Number(days) as 30 }))}
+                options={[30, 60, 90, 120].map((days) => ({ value: String(days), label: String(days) }))}
+              />
+            </LabelledField>
             {policy.scope === 'group' ? (
               <span className="muted">{t('zoomPolicy.group', { name: policy.groupName })}</span>
             ) : null}
