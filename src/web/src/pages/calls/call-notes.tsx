@@ -1,6 +1,6 @@
 import type { CallDetail } from '@contract/index.ts';
 import { useQuery } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '@/api.ts';
 import { Banner } from '@/components/banner.tsx';
@@ -55,12 +55,14 @@ export function CallNotes({ call, currentMs, seek, playRange }: NotesProps) {
 
   return (
     <section className="card" aria-label={t('notes.title')} data-testid="notes">
-      <h2 className="section-title">{t('notes.highlights')}</h2>
-      {error ? <Banner tone="error">{error}</Banner> : null}
-      {call.highlights.length === 0 ? <p className="muted">{t('notes.noHighlights')}</p> : null}
-      <ul className="note-list" data-testid="highlights">
-        {call.highlights.map((highlight) => (
-          <li key={highlight.id}>
+      <NoteSection
+        title={t('notes.highlights')}
+        banner={error ? <Banner tone="error">{error}</Banner> : null}
+        emptyText={t('notes.noHighlights')}
+        testId="highlights"
+        notes={call.highlights}
+        renderNote={(highlight) => (
+          <>
             <button
               type="button"
               className="link-button"
@@ -69,10 +71,11 @@ export function CallNotes({ call, currentMs, seek, playRange }: NotesProps) {
               {t('notes.play', { start: formatClock(highlight.startMs), end: formatClock(highlight.endMs) })}
             </button>{' '}
             <strong>{highlight.title}</strong> <span className="muted">{highlight.author ?? ''}</span>
-          </li>
-        ))}
-      </ul>
-      <form className="inline-form" onSubmit={addHighlight}>
+          </>
+        )}
+        onAdd={addHighlight}
+        addLabel={t('notes.addHighlight')}
+      >
         <InlineInput
           label={t('notes.highlightTitle')}
           required
@@ -94,24 +97,24 @@ export function CallNotes({ call, currentMs, seek, playRange }: NotesProps) {
           value={end}
           onValue={setEnd}
         />
-        <button type="submit" className="btn btn-secondary">
-          {t('notes.addHighlight')}
-        </button>
-      </form>
+      </NoteSection>
 
-      <h2 className="section-title">{t('notes.comments')}</h2>
-      {call.comments.length === 0 ? <p className="muted">{t('notes.noComments')}</p> : null}
-      <ul className="note-list" data-testid="comments">
-        {call.comments.map((entry) => (
-          <li key={entry.id}>
+      <NoteSection
+        title={t('notes.comments')}
+        emptyText={t('notes.noComments')}
+        testId="comments"
+        notes={call.comments}
+        renderNote={(entry) => (
+          <>
             <button type="button" className="link-button" onClick={() => seek(entry.atMs)}>
               <span className="mono">{formatClock(entry.atMs)}</span>
             </button>{' '}
             <strong>{entry.author ?? ''}</strong> {entry.body}
-          </li>
-        ))}
-      </ul>
-      <form className="inline-form" onSubmit={addComment}>
+          </>
+        )}
+        onAdd={addComment}
+        addLabel={t('notes.addComment', { at: formatClock(currentMs) })}
+      >
         <InlineInput
           label={t('notes.comment')}
           required
@@ -120,11 +123,54 @@ export function CallNotes({ call, currentMs, seek, playRange }: NotesProps) {
           value={comment}
           onValue={setComment}
         />
+      </NoteSection>
+    </section>
+  );
+}
+
+interface NoteSectionProps<Note> {
+  title: string;
+  /** Shown under the title (what went wrong adding a note). */
+  banner?: ReactNode;
+  emptyText: string;
+  testId: string;
+  notes: Note[];
+  renderNote: (note: Note) => ReactNode;
+  onAdd: (event: FormEvent) => void;
+  addLabel: string;
+  /** The form's boxes, before its submit button. */
+  children: ReactNode;
+}
+
+/** One kind of note of a call: its list (or that there is none yet), then the inline form that adds one. */
+function NoteSection<Note extends { id: string }>({
+  title,
+  banner,
+  emptyText,
+  testId,
+  notes,
+  renderNote,
+  onAdd,
+  addLabel,
+  children,
+}: NoteSectionProps<Note>) {
+  return (
+    <>
+      <h2 className="section-title">{title}</h2>
+      {banner}
+      {notes.length === 0 ? <p className="muted">{emptyText}</p> : null}
+      <ul className="note-list" data-testid={testId}>
+        {notes.map((note) => (
+          <li key={note.id}>{renderNote(note)}</li>
+        ))}
+      </ul>
+      <form className="inline-form" onSubmit={onAdd}>
+        {children}
         <button type="submit" className="btn btn-secondary">
-          {t('notes.addComment', { at: formatClock(currentMs) })}
+          {addLabel}
         </button>
       </form>
-    </section>
+    </>
   );
 }
 
