@@ -1,8 +1,25 @@
-import type { ReactNode } from 'react';
+import type { CSSProperties, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Icon } from '@/components/icons.tsx';
 
 export type BannerTone = 'success' | 'error' | 'info' | 'warning';
+
+/** Each tone's palette among the design tokens: its colour, `-soft` background and `-border`. */
+const palettes: Record<BannerTone, string> = {
+  success: 'success',
+  error: 'danger',
+  info: 'info',
+  warning: 'warning',
+};
+
+function toneStyle(tone: BannerTone): CSSProperties {
+  const palette = palettes[tone];
+  return {
+    '--tone': `var(--${palette})`,
+    '--tone-soft': `var(--${palette}-soft)`,
+    '--tone-border': `var(--${palette}-border)`,
+  } as CSSProperties;
+}
 
 interface BannerProps {
   tone: BannerTone;
@@ -19,7 +36,8 @@ export function Banner({ tone, title, children, onDismiss, actions, testId }: Ba
   const icon = tone === 'success' ? 'check' : tone === 'info' ? 'info' : 'alert';
   return (
     <div
-      className={`banner banner-${tone}`}
+      className="banner"
+      style={toneStyle(tone)}
       role={tone === 'error' ? 'alert' : 'status'}
       data-testid={testId}
     >
