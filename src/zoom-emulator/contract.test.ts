@@ -222,6 +222,9 @@ describe('Contract: emulator responses validate against Zoom’s OpenAPI specs',
     url,
     status: 200,
   });
+  /** One read of `url` for each query, named `${name} ${label}`. */
+  const queries = (name: string, path: string, url: string, byLabel: Record<string, string>): Case[] =>
+    Object.entries(byLabel).map(([label, query]) => get(`${name} ${label}`, path, () => `${url}?${query}`));
   const post = (name: string, path: string, url: () => string, body: () => unknown): Case => ({
     name,
     method: 'POST',
@@ -239,42 +242,18 @@ describe('Contract: emulator responses validate against Zoom’s OpenAPI specs',
     get('email check', '/users/email', () => '/users/email?email=emma.dubois@acme.example'),
     get('permissions', '/users/{userId}/permissions', () => '/users/me/permissions'),
     get('user settings', '/users/{userId}/settings', () => '/users/emma.dubois@acme.example/settings'),
-    get(
-      'user settings filtered',
-      '/users/{userId}/settings',
-      () => '/users/me/settings?custom_query_fields=auto_recording',
-    ),
-    get(
-      'user settings meeting_authentication',
-      '/users/{userId}/settings',
-      () => '/users/me/settings?option=meeting_authentication',
-    ),
-    get(
-      'user settings meeting_security',
-      '/users/{userId}/settings',
-      () => '/users/me/settings?option=meeting_security',
-    ),
+    ...queries('user settings', '/users/{userId}/settings', '/users/me/settings', {
+      filtered: 'custom_query_fields=auto_recording',
+      meeting_authentication: 'option=meeting_authentication',
+      meeting_security: 'option=meeting_security',
+    }),
     get('account settings', '/accounts/{accountId}/settings', () => '/accounts/me/settings'),
-    get(
-      'account settings security',
-      '/accounts/{accountId}/settings',
-      () => '/accounts/me/settings?option=security',
-    ),
-    get(
-      'account settings recording_authentication',
-      '/accounts/{accountId}/settings',
-      () => '/accounts/me/settings?option=recording_authentication',
-    ),
-    get(
-      'account settings meeting_security',
-      '/accounts/{accountId}/settings',
-      () => '/accounts/me/settings?option=meeting_security',
-    ),
-    get(
-      'account settings filtered',
-      '/accounts/{accountId}/settings',
-      () => '/accounts/me/settings?custom_query_fields=auto_recording,host_video',
-    ),
+    ...queries('account settings', '/accounts/{accountId}/settings', '/accounts/me/settings', {
+      security: 'option=security',
+      recording_authentication: 'option=recording_authentication',
+      meeting_security: 'option=meeting_security',
+      filtered: 'custom_query_fields=auto_recording,host_video',
+    }),
     get('account lock settings', '/accounts/{accountId}/lock_settings', () => '/accounts/me/lock_settings'),
     get('groups', '/groups', () => '/groups'),
     post(

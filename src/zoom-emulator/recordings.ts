@@ -195,29 +195,26 @@ export function simulateMeeting(
     const segStart = start + segment.startMinute * 60_000;
     const segEnd = start + segment.endMinute * 60_000;
     const seconds = Math.max(1, Math.round((segEnd - segStart) / 1000));
-    const mp4Size = options.fileSizes?.mp4;
-    const m4aSize = options.fileSizes?.m4a;
     const key = newKey();
-    const video: FileContent =
-      options.synthetic || mp4Size !== undefined
+    /** Synthetic media of the size asked (else `bytesPerSecond` of the segment), or else the sample call's file. */
+    const contentOf = (
+      container: 'mp4' | 'm4a',
+      contentType: string,
+      bytesPerSecond: number,
+    ): FileContent => {
+      const size = options.fileSizes?.[container];
+      return options.synthetic || size !== undefined
         ? {
             kind: 'synthetic',
-            size: mp4Size ?? seconds * 40_000,
-            contentType: 'video/mp4',
-            key: `${meeting.uuid}:${index}:mp4:${key}`,
-            container: 'mp4',
+            size: size ?? seconds * bytesPerSecond,
+            contentType,
+            key: `${meeting.uuid}:${index}:${container}:${key}`,
+            container,
           }
-        : { kind: 'static', name: 'sandbox-call.mp4', contentType: 'video/mp4' };
-    const audio: FileContent =
-      options.synthetic || m4aSize !== undefined
-        ? {
-            kind: 'synthetic',
-            size: m4aSize ?? seconds * 4_000,
-            contentType: 'audio/mp4',
-            key: `${meeting.uuid}:${index}:m4a:${key}`,
-            container: 'm4a',
-          }
-        : { kind: 'static', name: 'sandbox-call.m4a', contentType: 'audio/mp4' };
+        : { kind: 'static', name: `sandbox-call.${container}`, contentType };
+    };
+    const video = contentOf('mp4', 'video/mp4', 40_000);
+    const audio = contentOf('m4a', 'audio/mp4', 4_000);
     // Segments of one instance share the uuid and differ by recording_start (docs/zoom-platform.md §7).
     const base = {
       recordingStart: segStart,
