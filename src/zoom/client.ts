@@ -91,13 +91,7 @@ export class ZoomClient {
 
   /** Every user of the account with one status, page after page (pending users have no `id`). */
   async *listUsers(status: 'active' | 'inactive' | 'pending' = 'active'): AsyncGenerator<ZoomUserListItem> {
-    yield* this.#paginate(
-      '/users',
-      { status, page_size: 300 },
-      'Medium',
-      zoomUserListResponseSchema,
-      (page) => page.users,
-    );
+    yield* this.#paginate('/users', 'Medium', zoomUserListResponseSchema, (page) => page.users, { status });
   }
 
   listRoles() {
@@ -105,13 +99,7 @@ export class ZoomClient {
   }
 
   async *listGroups() {
-    yield* this.#paginate(
-      '/groups',
-      { page_size: 300 },
-      'Medium',
-      zoomGroupListResponseSchema,
-      (page) => page.groups,
-    );
+    yield* this.#paginate('/groups', 'Medium', zoomGroupListResponseSchema, (page) => page.groups);
   }
 
   createGroup(name: string) {
@@ -119,13 +107,8 @@ export class ZoomClient {
   }
 
   async *listGroupMembers(groupId: string) {
-    yield* this.#paginate(
-      `/groups/${encodeURIComponent(groupId)}/members`,
-      { page_size: 300 },
-      'Medium',
-      zoomGroupMembersResponseSchema,
-      (page) => page.members,
-    );
+    const path = `/groups/${encodeURIComponent(groupId)}/members`;
+    yield* this.#paginate(path, 'Medium', zoomGroupMembersResponseSchema, (page) => page.members);
   }
 
   /** Zoom takes at most 30 members per call (docs/zoom-platform.md §2.1): larger lists go in batches. */
@@ -187,13 +170,13 @@ export class ZoomClient {
   ): AsyncGenerator<ZoomRecordingMeeting> {
     yield* this.#paginate(
       `/users/${encodeURIComponent(userId)}/recordings`,
-      { from: range.from, to: range.to, page_size: 300, ...(options.trash ? { trash: true } : {}) },
       'Medium',
       zoomUserRecordingsResponseSchema,
       (page) => {
         for (const reason of page.unreadable_meetings) options.onUnreadable?.(reason);
         return page.meetings;
       },
+      { from: range.from, to: range.to, ...(options.trash ? { trash: true } : {}) },
     );
   }
 
@@ -229,24 +212,18 @@ export class ZoomClient {
     userId: string,
     range: { from: string; to: string },
   ): AsyncGenerator<ZoomReportMeeting> {
-    yield* this.#paginate(
-      `/report/users/${encodeURIComponent(userId)}/meetings`,
-      { from: range.from, to: range.to, type: 'past', page_size: 300 },
-      'Heavy',
-      zoomReportMeetingsResponseSchema,
-      (page) => page.meetings,
-    );
+    const path = `/report/users/${encodeURIComponent(userId)}/meetings`;
+    yield* this.#paginate(path, 'Heavy', zoomReportMeetingsResponseSchema, (page) => page.meetings, {
+      from: range.from,
+      to: range.to,
+      type: 'past',
+    });
   }
 
   /** A past meeting instance's participants (Medium, paid plans; empty when one person joined, docs/zoom-platform.md §2.5). */
   async *listPastParticipants(meetingUuid: string): AsyncGenerator<ZoomPastParticipant> {
-    yield* this.#paginate(
-      `/past_meetings/${encodeMeetingUuid(meetingUuid)}/participants`,
-      { page_size: 300 },
-      'Medium',
-      zoomPastParticipantsResponseSchema,
-      (page) => page.participants,
-    );
+    const path = `/past_meetings/${encodeMeetingUuid(meetingUuid)}/participants`;
+    yield* this.#paginate(path, 'Medium', zoomPastParticipantsResponseSchema, (page) => page.participants);
   }
 
   /**
@@ -268,17 +245,18 @@ export class ZoomClient {
     }
   }
 
+  /** Every item of a listing, page after page, 300 items a page (the most of several listings, docs/zoom-platform.md §2.1). */
   async *#paginate<Page extends { next_page_token?: string | undefined }, Item>(
     path: string,
-    query: Query,
     category: ZoomRateLimitCategory,
     schema: z.ZodType<Page>,
     items: (page: Page) => Item[] | undefined,
+    query: Query = {},
   ): AsyncGenerator<Item> {
     let nextPageToken: string | undefined;
     do {
       const page = await this.#request('GET', path, category, schema, {
-        query: { ...query, ...(nextPageToken ? { next_page_token: nextPageToken } : {}) },
+        query: { ...query, page_size: 300, ...(nextPageToken ? { next_page_token: nextPageToken } : {}) },
       });
       yield* items(page) ?? [];
       nextPageToken = page.next_page_token || undefined;
