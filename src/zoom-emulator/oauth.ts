@@ -290,6 +290,14 @@ function redirectWith(redirectUri: string, params: Record<string, string | undef
 }
 
 /** Client authentication: `Authorization: Basic base64(client_id:client_secret)` (docs/zoom-platform.md §1.1). */
+/** A token call's parameters: in the form body or in the query string (docs/zoom-platform.md §1.1). */
+function paramsOf(request: FastifyRequest): Record<string, string> {
+  return {
+    ...(request.query as Record<string, string>),
+    ...((request.body as Record<string, string> | undefined) ?? {}),
+  };
+}
+
 function authenticateClient(ctx: EmulatorContext, request: FastifyRequest): AppRecord | null {
   const header = request.headers.authorization;
   if (!header?.startsWith('Basic ')) return null;
@@ -352,11 +360,7 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: EmulatorContext):
   app.post('/oauth/token', async (request, reply) => {
     const client = authenticateClient(ctx, request);
     if (!client) return oauthError(reply, 401, 'invalid_client', 'Invalid client_id or client_secret');
-    // Parameters may come in the form body or in the query string (docs/zoom-platform.md §1.1).
-    const params = {
-      ...(request.query as Record<string, string>),
-      ...((request.body as Record<string, string> | undefined) ?? {}),
-    };
+    const params = paramsOf(request);
     const info = requestInfo(request);
     info.clientId = client.clientId;
     if (params.grant_type === 'refresh_token') {
@@ -430,10 +434,7 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: EmulatorContext):
   app.post('/oauth/revoke', async (request, reply) => {
     const client = authenticateClient(ctx, request);
     if (!client) return oauthError(reply, 401, 'invalid_client', 'Invalid client_id or client_secret');
-    const params = {
-      ...(request.query as Record<string, string>),
-      ...((request.body as Record<string, string> | undefined) ?? {}),
-    };
+    const params = paramsOf(request);
     const token = params.token ?? '';
     const grantId = ctx.state.accessTokens.get(token)?.grantId ?? ctx.state.refreshTokens.get(token)?.grantId;
     const grant = grantId ? ctx.state.grants.get(grantId) : undefined;

@@ -148,6 +148,20 @@ function operator(ctx: EmulatorContext) {
   return { operator: owner.email, operator_id: owner.id };
 }
 
+/** Emits a user event (docs/zoom-platform.md §4.2): the account and the operator, then `payload`. */
+function emitUserEvent(
+  ctx: EmulatorContext,
+  event: string,
+  payload: () => Record<string, unknown>,
+  eventTs?: number,
+): void {
+  ctx.webhooks.emit(event, () => ({
+    event,
+    event_ts: eventTs ?? ctx.clock.now(),
+    payload: { account_id: ctx.state.account.id, ...operator(ctx), ...payload() },
+  }));
+}
+
 /** Adds a user to the account and emits `user.created` (docs/zoom-platform.md §4.2). */
 export function createUser(
   ctx: EmulatorContext,
@@ -185,21 +199,15 @@ export function createUser(
   };
   ctx.state.users.set(user.id, user);
   if (!options.silent) {
-    ctx.webhooks.emit('user.created', () => ({
-      event: 'user.created',
-      event_ts: ctx.clock.now(),
-      payload: {
-        account_id: ctx.state.account.id,
-        ...operator(ctx),
-        creation_type: 'create',
-        object: {
-          id: user.id,
-          first_name: user.firstName,
-          last_name: user.lastName,
-          display_name: `${user.firstName} ${user.lastName}`,
-          email: user.email,
-          type: user.type,
-        },
+    emitUserEvent(ctx, 'user.created', () => ({
+      creation_type: 'create',
+      object: {
+        id: user.id,
+        first_name: user.firstName,
+        last_name: user.lastName,
+        display_name: `${user.firstName} ${user.lastName}`,
+        email: user.email,
+        type: user.type,
       },
     }));
   }
@@ -242,18 +250,17 @@ export function updateUser(ctx: EmulatorContext, idOrEmail: string, patch: Updat
   }
   if (Object.keys(changed).length > 0) {
     const now = ctx.clock.now();
-    ctx.webhooks.emit('user.updated', () => ({
-      event: 'user.updated',
-      event_ts: now,
-      payload: {
-        account_id: ctx.state.account.id,
-        ...operator(ctx),
+    emitUserEvent(
+      ctx,
+      'user.updated',
+      () => ({
         operation: 'update',
         time_stamp: now,
         object: { id: user.id, ...changed },
         old_object: { id: user.id, ...old },
-      },
-    }));
+      }),
+      now,
+    );
   }
   return user;
 }
@@ -266,19 +273,13 @@ export function deactivateUser(ctx: EmulatorContext, idOrEmail: string): UserRec
     throw new EmulatorInputError('The account owner cannot be deactivated.');
   if (user.status === 'inactive') return user;
   user.status = 'inactive';
-  ctx.webhooks.emit('user.deactivated', () => ({
-    event: 'user.deactivated',
-    event_ts: ctx.clock.now(),
-    payload: {
-      account_id: ctx.state.account.id,
-      ...operator(ctx),
-      object: {
-        id: user.id,
-        first_name: user.firstName,
-        last_name: user.lastName,
-        email: user.email,
-        type: user.type,
-      },
+  emitUserEvent(ctx, 'user.deactivated', () => ({
+    object: {
+      id: user.id,
+      first_name: user.firstName,
+      last_name: user.lastName,
+      email: user.email,
+      type: user.type,
     },
   }));
   return user;
