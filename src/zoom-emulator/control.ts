@@ -33,8 +33,7 @@ import {
   updateAccountLocks,
   updateAccountSettings,
   updateGroupLocks,
-  updateGroupSettings,
-  updateUserSettings,
+  updateOverrides,
 } from './settings-routes.ts';
 import type { Plan as RatePlan } from './state.ts';
 import {
@@ -305,7 +304,7 @@ export function createControl(ctx: EmulatorContext) {
     },
     updateGroupSettings(groupIdOrName: string, patch: ZoomSettings): ZoomSettings {
       const target = group(groupIdOrName);
-      updateGroupSettings(ctx, target, patch, 'portal');
+      updateOverrides(ctx, 'group', target, patch, 'portal');
       return effectiveGroupSettings(ctx, target);
     },
     updateGroupLockSettings(groupIdOrName: string, patch: ZoomSettings): ZoomSettings {
@@ -319,7 +318,7 @@ export function createControl(ctx: EmulatorContext) {
     },
     updateUserSettings(idOrEmail: string, patch: ZoomSettings): ZoomSettings {
       const target = user(idOrEmail);
-      updateUserSettings(ctx, target, patch, 'portal');
+      updateOverrides(ctx, 'user', target, patch, 'portal');
       return effectiveUserSettings(ctx, target);
     },
     /** One effective setting of a user, by dotted path (`recording.auto_recording`). */

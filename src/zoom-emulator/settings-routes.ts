@@ -133,30 +133,24 @@ export function updateAccountLocks(ctx: EmulatorContext, patch: unknown, operato
   emitSettingsEvent(ctx, 'account.lock_settings_updated', operator, body, old);
 }
 
-export function updateGroupSettings(
-  ctx: EmulatorContext,
-  group: GroupRecord,
-  patch: unknown,
-  rules: SettingsRules = 'api',
-): void {
-  const body = validate(patch, restrictToLevel(ctx.state.account.settings, 'group'), 'group', { rules });
-  group.settings = deepMerge(group.settings, body);
-}
-
 export function updateGroupLocks(_ctx: EmulatorContext, group: GroupRecord, patch: unknown): void {
   const body = validate(patch, defaultLockSettings(), 'group', { locks: true });
   group.locks = deepMerge(group.locks, body);
 }
 
-/** Stores user overrides; while a higher level locks a field, its override has no effect. */
-export function updateUserSettings(
+/**
+ * Stores a group's or a user's overrides, within what the account lets that level set; while a higher level
+ * locks a field, its override has no effect.
+ */
+export function updateOverrides(
   ctx: EmulatorContext,
-  user: UserRecord,
+  level: 'group' | 'user',
+  target: GroupRecord | UserRecord,
   patch: unknown,
   rules: SettingsRules = 'api',
 ): void {
-  const body = validate(patch, restrictToLevel(ctx.state.account.settings, 'user'), 'user', { rules });
-  user.settings = deepMerge(user.settings, body);
+  const body = validate(patch, restrictToLevel(ctx.state.account.settings, level), level, { rules });
+  target.settings = deepMerge(target.settings, body);
 }
 
 const settingsOptions = [
@@ -305,7 +299,7 @@ export function registerSettingsRoutes(app: FastifyInstance, ctx: EmulatorContex
       },
       options: userAndGroupOptions,
       read: (group) => effectiveGroupSettings(ctx, group),
-      update: (group, request) => updateGroupSettings(ctx, group, request.body),
+      update: (group, request) => updateOverrides(ctx, 'group', group, request.body),
     },
     locks: {
       scopes: {
@@ -327,7 +321,7 @@ export function registerSettingsRoutes(app: FastifyInstance, ctx: EmulatorContex
       },
       options: userAndGroupOptions,
       read: (user) => effectiveUserSettings(ctx, user),
-      update: (user, request) => updateUserSettings(ctx, user, request.body),
+      update: (user, request) => updateOverrides(ctx, 'user', user, request.body),
     },
   });
 }
