@@ -131,6 +131,16 @@ export function createControl(ctx: EmulatorContext) {
     if (!found) throw new EmulatorInputError(`User does not exist: ${idOrEmail}.`, 404);
     return found;
   };
+  /** A change made in the web portal to a group's or a user's settings; returns its settings now in effect. */
+  const changeOverrides = <T extends GroupRecord | UserRecord>(
+    level: 'group' | 'user',
+    target: T,
+    patch: ZoomSettings,
+    effective: (ctx: EmulatorContext, target: T) => ZoomSettings,
+  ): ZoomSettings => {
+    updateOverrides(ctx, level, target, patch, 'portal');
+    return effective(ctx, target);
+  };
   const group = (groupId: string): GroupRecord => {
     const found =
       ctx.state.groups.get(groupId) ?? [...ctx.state.groups.values()].find((g) => g.name === groupId);
@@ -303,9 +313,7 @@ export function createControl(ctx: EmulatorContext) {
       return effectiveGroupSettings(ctx, group(groupIdOrName));
     },
     updateGroupSettings(groupIdOrName: string, patch: ZoomSettings): ZoomSettings {
-      const target = group(groupIdOrName);
-      updateOverrides(ctx, 'group', target, patch, 'portal');
-      return effectiveGroupSettings(ctx, target);
+      return changeOverrides('group', group(groupIdOrName), patch, effectiveGroupSettings);
     },
     updateGroupLockSettings(groupIdOrName: string, patch: ZoomSettings): ZoomSettings {
       const target = group(groupIdOrName);
@@ -317,9 +325,7 @@ export function createControl(ctx: EmulatorContext) {
       return effectiveUserSettings(ctx, user(idOrEmail));
     },
     updateUserSettings(idOrEmail: string, patch: ZoomSettings): ZoomSettings {
-      const target = user(idOrEmail);
-      updateOverrides(ctx, 'user', target, patch, 'portal');
-      return effectiveUserSettings(ctx, target);
+      return changeOverrides('user', user(idOrEmail), patch, effectiveUserSettings);
     },
     /** One effective setting of a user, by dotted path (`recording.auto_recording`). */
     getUserSetting(idOrEmail: string, path: string) {
