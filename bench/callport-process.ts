@@ -31,6 +31,8 @@ export type BenchCallport = {
   cpuSeconds(): Promise<number>;
   /** Everything the process printed (its JSON log, LOG_LEVEL=info). */
   output(): string;
+  /** The V8 flags bin/callport.js set in the process (its "callport starting" line). */
+  v8Flags: string[];
   /**
    * An access token of a second app installed on the same Zoom account, for downloads outside Callport
    * (re-authorising Callport's own app would revoke its tokens, as Zoom does: error 4741).
@@ -142,6 +144,7 @@ export async function startBenchCallport(options: {
     memory: () => rssMbOf(pid),
     cpuSeconds: async () => (await cpuSecondsOf(pid)) ?? 0,
     output: () => child.output(),
+    v8Flags: v8FlagsOf(child.output()),
     otherAppToken: () => {
       const other = {
         type: 'general' as const,
@@ -186,6 +189,11 @@ async function waitForBackfillListed(admin: HttpAdmin, linkedBy: number) {
       throw new Error("the linked hosts' backfill did not list them within 3 minutes");
     await setTimeout(200);
   }
+}
+
+function v8FlagsOf(output: string): string[] {
+  const starting = output.split('\n').find((line) => line.includes('"msg":"callport starting"'));
+  return starting ? ((JSON.parse(starting) as { v8Flags?: string[] }).v8Flags ?? []) : [];
 }
 
 /** The import counter on /metrics: recordings imported since the process started. */

@@ -13,7 +13,9 @@ import v8 from 'node:v8';
 // resident and used less CPU in the benches (docs/performance.md), for about 2 s more each time a
 // process opens the database. Only WebAssembly compiled after this line is affected, and nothing is
 // compiled before it. Tests that open PGlite in their own process keep V8's default.
-v8.setFlagsFromString('--no-liftoff');
+// The flags are logged at start ("callport starting"), so a measurement can say what it ran with.
+const v8Flags = ['--no-liftoff'];
+for (const flag of v8Flags) v8.setFlagsFromString(flag);
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const compiled = path.join(root, 'dist', 'server', 'cli.js');
@@ -43,4 +45,4 @@ if (process.env.CALLPORT_FROM_SOURCE !== '1' && compiledIsCurrent()) {
   register();
   ({ runCli } = await import('../src/cli.ts'));
 }
-process.exitCode = await runCli(process.argv.slice(2), { runtime });
+process.exitCode = await runCli(process.argv.slice(2), { runtime, v8Flags });

@@ -26,7 +26,7 @@ import { startSandboxZoom } from './sandbox/start-sandbox.ts';
  * anything runs (no configuration read, no data folder, no port), an unknown option or command exits
  * 2 with the command's help (its valid options), and `--version` prints package.json's version.
  */
-function buildProgram(runtime: 'compiled' | 'sources' | undefined, setExitCode: (code: number) => void) {
+function buildProgram(launch: Launch, setExitCode: (code: number) => void) {
   const program = new Command('callport')
     .description('Every Zoom cloud recording of your sales team in its own call library.')
     .version(packageVersion(), '-v, --version', 'print the version and exit')
@@ -39,15 +39,15 @@ function buildProgram(runtime: 'compiled' | 'sources' | undefined, setExitCode: 
   program
     .command('start')
     .description('web + worker in one process (embedded defaults, sandbox without Zoom credentials)')
-    .action(run(() => runServer(['web', 'worker'], runtime)));
+    .action(run(() => runServer(['web', 'worker'], launch)));
   program
     .command('web')
     .description('HTTP API, web UI and webhook receiver only')
-    .action(run(() => runServer(['web'], runtime)));
+    .action(run(() => runServer(['web'], launch)));
   program
     .command('worker')
     .description('background jobs only (sweeps, imports, audits)')
-    .action(run(() => runServer(['worker'], runtime)));
+    .action(run(() => runServer(['worker'], launch)));
   program
     .command('migrate')
     .description('apply database migrations and exit')
@@ -123,18 +123,20 @@ type UserOptions = {
 };
 type ImportOptions = { since: string; user?: string; organization?: string };
 
-/** `runtime`: which code bin/callport.js loaded (the compiled server or the sources), logged at start. */
-export async function runCli(
-  argv: string[],
-  options: { runtime?: 'compiled' | 'sources' } = {},
-): Promise<number> {
+/**
+ * How bin/callport.js launched this process, logged at start: `runtime`, the code it loaded (the
+ * compiled server or the sources); `v8Flags`, the V8 flags it set before loading it.
+ */
+export type Launch = { runtime?: 'compiled' | 'sources'; v8Flags?: string[] };
+
+export async function runCli(argv: string[], options: Launch = {}): Promise<number> {
   try {
     if (argv[0] === 'emulator') {
       const { runEmulatorCli } = await import('./zoom-emulator/cli.ts');
       return await runEmulatorCli(argv.slice(1));
     }
     let exitCode = 0;
-    const program = buildProgram(options.runtime, (code) => {
+    const program = buildProgram(options, (code) => {
       exitCode = code;
     });
     await program.parseAsync(argv, { from: 'user' });
@@ -152,12 +154,15 @@ export async function runCli(
   }
 }
 
-async function runServer(roles: Role[], runtime: string | undefined): Promise<number> {
+async function runServer(roles: Role[], launch: Launch): Promise<number> {
   const config = loadConfig();
   // A person at a terminal reads lines, a deployment's collector parses JSON.
   const isTerminal = process.stdout.isTTY === true;
   const logger = createLogger({ level: config.LOG_LEVEL, pretty: isTerminal });
-  logger.info({ roles, runtime, node: process.version }, 'callport starting');
+  logger.info(
+    { roles, runtime: launch.runtime, v8Flags: launch.v8Flags ?? [], node: process.version },
+    'callport starting',
+  );
   // Listen for the stop signal before starting: one sent during startup (a supervisor, a test right
   // after "worker started") stops the process cleanly once it is up instead of killing it mid-way.
   const stopSignal = new Promise<void>((resolve) => {

@@ -43,7 +43,11 @@ describe.skipIf(!isPostgres)('separate web and worker processes on PostgreSQL', 
     }
     const codes = await Promise.all(processes.map((child) => child.kill('SIGTERM')));
     expect(codes).toEqual([0, 0, 0, 0]);
-    for (const child of processes) expect(child.output()).toContain('shutting down');
+    for (const child of processes) {
+      expect(child.output()).toContain('shutting down');
+      // What bin/callport.js set before loading the server, as its log says.
+      expect(startingLine(child.output()).v8Flags).toEqual(['--no-liftoff']);
+    }
   }, 600_000);
 });
 
@@ -53,7 +57,7 @@ describe('bin/callport.js', () => {
   const compiled = fileURLToPath(new URL('../../dist/server/cli.js', import.meta.url));
   const compiledBuilt = existsSync(compiled);
 
-  async function startedRuntime(extraEnv: Record<string, string>) {
+  async function started(extraEnv: Record<string, string>) {
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'callport-bin-'));
     try {
       const worker = await spawnCallport('worker', {
@@ -65,18 +69,17 @@ describe('bin/callport.js', () => {
         ...extraEnv,
       });
       expect(await worker.kill('SIGTERM')).toBe(0);
-      const starting = worker
-        .output()
-        .split('\n')
-        .find((line) => line.includes('"msg":"callport starting"'));
-      return (JSON.parse(starting!) as { runtime: string }).runtime;
+      return startingLine(worker.output());
     } finally {
       await fs.rm(dataDir, { recursive: true, force: true });
     }
   }
 
   it('runs the sources through tsx when CALLPORT_FROM_SOURCE=1', async () => {
-    expect(await startedRuntime({ CALLPORT_FROM_SOURCE: '1' })).toBe('sources');
+    const starting = await started({ CALLPORT_FROM_SOURCE: '1' });
+    expect(starting.runtime).toBe('sources');
+    // PGlite's WebAssembly is compiled once, optimised (bin/callport.js), and the log says so.
+    expect(starting.v8Flags).toEqual(['--no-liftoff']);
   });
 
   it.skipIf(!compiledBuilt)('runs the compiled server when it is current, else the sources', async () => {
@@ -90,6 +93,13 @@ describe('bin/callport.js', () => {
         !entry.parentPath.startsWith(path.join(src, 'web')) &&
         statSync(path.join(entry.parentPath, entry.name)).mtimeMs > builtAt,
     );
-    expect(await startedRuntime({})).toBe(newerSource ? 'sources' : 'compiled');
+    expect((await started({})).runtime).toBe(newerSource ? 'sources' : 'compiled');
   });
 });
+
+/** The process's "callport starting" log line: which code bin/callport.js ran, with which V8 flags. */
+function startingLine(output: string): { runtime: string; v8Flags: string[] } {
+  const starting = output.split('\n').find((line) => line.includes('"msg":"callport starting"'));
+  if (!starting) throw new Error(`no "callport starting" line in:\n${output}`);
+  return JSON.parse(starting) as { runtime: string; v8Flags: string[] };
+}
