@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { requiredScopes } from '../src/connections/index.ts';
 import { type HttpAdmin, signIn } from '../src/test-support/http-admin.ts';
-import { type CallportProcess, spawnCallport } from '../src/test-support/processes.ts';
+import { type CallportProcess, spawnCallport, startingLineOf } from '../src/test-support/processes.ts';
 import { freePort } from '../src/test-support/zoom.ts';
 import type { ZoomEmulator } from '../src/zoom-emulator/index.ts';
 import {
@@ -144,7 +144,7 @@ export async function startBenchCallport(options: {
     memory: () => rssMbOf(pid),
     cpuSeconds: async () => (await cpuSecondsOf(pid)) ?? 0,
     output: () => child.output(),
-    v8Flags: v8FlagsOf(child.output()),
+    v8Flags: startingLineOf(child.output()).v8Flags,
     otherAppToken: () => {
       const other = {
         type: 'general' as const,
@@ -189,11 +189,6 @@ async function waitForBackfillListed(admin: HttpAdmin, linkedBy: number) {
       throw new Error("the linked hosts' backfill did not list them within 3 minutes");
     await setTimeout(200);
   }
-}
-
-function v8FlagsOf(output: string): string[] {
-  const starting = output.split('\n').find((line) => line.includes('"msg":"callport starting"'));
-  return starting ? ((JSON.parse(starting) as { v8Flags?: string[] }).v8Flags ?? []) : [];
 }
 
 /** The import counter on /metrics: recordings imported since the process started. */

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/index.ts';
 import { createTestDatabase } from '../test-support/database.ts';
-import { spawnCallport } from '../test-support/processes.ts';
+import { spawnCallport, startingLineOf as startingLine } from '../test-support/processes.ts';
 import { freePort } from '../test-support/zoom.ts';
 
 // Real processes, as deployed: several `callport web` and `callport worker` sharing one PostgreSQL.
@@ -96,10 +96,3 @@ describe('bin/callport.js', () => {
     expect((await started({})).runtime).toBe(newerSource ? 'sources' : 'compiled');
   });
 });
-
-/** The process's "callport starting" log line: which code bin/callport.js ran, with which V8 flags. */
-function startingLine(output: string): { runtime: string; v8Flags: string[] } {
-  const starting = output.split('\n').find((line) => line.includes('"msg":"callport starting"'));
-  if (!starting) throw new Error(`no "callport starting" line in:\n${output}`);
-  return JSON.parse(starting) as { runtime: string; v8Flags: string[] };
-}

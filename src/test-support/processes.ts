@@ -83,3 +83,10 @@ export async function runCallportCommand(
     (failed: { code: number; stdout: string; stderr: string }) => failed,
   );
 }
+
+/** The "callport starting" log line of a process's output: which code bin/callport.js ran, with which V8 flags. */
+export function startingLineOf(output: string): { runtime: string; v8Flags: string[] } {
+  const starting = output.split('\n').find((line) => line.includes('"msg":"callport starting"'));
+  if (!starting) throw new Error(`no "callport starting" line in:\n${output}`);
+  return JSON.parse(starting) as { runtime: string; v8Flags: string[] };
+}
