@@ -20,6 +20,11 @@ export type Discovery = {
   autoDeleteDate: Date | null;
   /** Zoom lists a file of it that Callport has not stored yet. */
   hasUnstoredFiles: boolean;
+  /**
+   * Its import is running (a job holds its live lease) and Zoom lists nothing that run has not seen: no
+   * new file, no file whose Zoom status changed. Another import job would only find it "unchanged".
+   */
+  isBeingImported: boolean;
 };
 
 /**
@@ -52,6 +57,8 @@ export async function discoverRecording(
   const {
     isNew,
     unstoredFiles: unstored,
+    changedFiles,
+    isClaimed,
     ...row
   } = await upsertRecording(
     deps.db,
@@ -90,7 +97,14 @@ export async function discoverRecording(
     })),
   );
   if (row.status === 'erased')
-    return { recordingId: row.id, isNew, status: row.status, autoDeleteDate: null, hasUnstoredFiles: false };
+    return {
+      recordingId: row.id,
+      isNew,
+      status: row.status,
+      autoDeleteDate: null,
+      hasUnstoredFiles: false,
+      isBeingImported: false,
+    };
   // Untyped files can only linger where the import still waits or a new file appeared after it.
   if (
     row.status === 'waiting' ||
@@ -112,6 +126,7 @@ export async function discoverRecording(
     status: row.status,
     autoDeleteDate: row.autoDeleteDate,
     hasUnstoredFiles: unstored > 0,
+    isBeingImported: isClaimed && changedFiles === 0,
   };
 }
 

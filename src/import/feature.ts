@@ -226,6 +226,9 @@ export class ImportFeature {
       downloadToken,
     });
     if (discovery.status === 'erased') return;
+    // Listed again while its import runs (another sweep, windows sharing a day, Zoom's duplicate
+    // webhooks): that run has every file, a second job would end "unchanged". A file new since is queued.
+    if (discovery.isBeingImported) return;
     // Already imported and seen again by a sweep: nothing new to fetch, unless Zoom now lists a file
     // that is not stored yet (a transcript finished after the import whose webhook was lost).
     if (

@@ -30,17 +30,30 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => bed?.stop());
 
+async function theConnection() {
+  const { rows } = await bed.app.database.executeSql('SELECT id FROM zoom_connections');
+  return (await findConnection(deps.db, String(rows[0]?.id)))!;
+}
+
+/** What Zoom lists of the meeting now (`GET /meetings/{uuid}/recordings`). */
+async function zoomListing(meetingUuid: string) {
+  return deps.access.clientFor(await theConnection()).getMeetingRecordings(meetingUuid);
+}
+
 /** A meeting recorded and discovered (as a sweep or a webhook would), not imported. */
-async function discoveredRecording(topic: string, mp4Bytes?: number): Promise<string> {
+async function discoveredRecording(
+  topic: string,
+  mp4Bytes?: number,
+  more: { transcriptSeconds?: number } = {},
+): Promise<string> {
   const meeting = await bed.recordMeeting({
     hostEmail: emma.email,
     topic,
     ...(mp4Bytes ? { fileSizes: { mp4: mp4Bytes } } : {}),
+    ...more,
   });
-  const { rows } = await bed.app.database.executeSql('SELECT id FROM zoom_connections');
-  const connection = (await findConnection(deps.db, String(rows[0]?.id)))!;
-  const listed = await deps.access.clientFor(connection).getMeetingRecordings(meeting.uuid);
-  return (await discoverRecording(deps, connection, listed, { via: 'manual' })).recordingId;
+  const listed = await zoomListing(meeting.uuid);
+  return (await discoverRecording(deps, await theConnection(), listed, { via: 'manual' })).recordingId;
 }
 
 async function stateOf(recordingId: string) {
@@ -129,5 +142,59 @@ describe('a lost import lease', () => {
       files: 0,
     });
     bed.emulator.control.setFaults({ slowResponses: [] });
+  }, 60_000);
+});
+
+describe('a recording listed again while its import runs', () => {
+  /** The import jobs queued for the recording (no worker runs here: a queued job stays queued). */
+  async function importJobsOf(recordingId: string): Promise<number> {
+    const { rows } = await bed.app.database.executeSql(
+      `SELECT count(*)::int AS jobs FROM pgboss.job
+        WHERE name = 'import.import-recording' AND data->>'recordingId' = $1`,
+      [recordingId],
+    );
+    return Number(rows[0]?.jobs);
+  }
+  async function sweepLists(recordingId: string) {
+    const { rows } = await bed.app.database.executeSql('SELECT meeting_uuid FROM recordings WHERE id = $1', [
+      recordingId,
+    ]);
+    const listed = await zoomListing(String(rows[0]?.meeting_uuid));
+    await bed.app.importer.discover(await theConnection(), listed, 'sweep');
+  }
+  async function importRuns(recordingId: string, lease: string) {
+    await bed.app.database.executeSql(
+      `UPDATE recordings SET status = 'importing', claimed_by_job = 'running-job',
+              claimed_until = now() + $2::interval WHERE id = $1`,
+      [recordingId, lease],
+    );
+  }
+
+  it('queues no second job when Zoom lists nothing that run has not seen', async () => {
+    const recordingId = await discoveredRecording('Listed twice while importing');
+    await importRuns(recordingId, '10 minutes');
+    // Another sweep (or the next 28-day window) lists it again, files unchanged.
+    await sweepLists(recordingId);
+    expect(await importJobsOf(recordingId)).toBe(0);
+  }, 60_000);
+
+  it('queues a job for a file Zoom lists after that run read the files', async () => {
+    // The transcript is ready a minute after the video: the run started without it.
+    const recordingId = await discoveredRecording('Transcript ready while importing', undefined, {
+      transcriptSeconds: 60,
+    });
+    await importRuns(recordingId, '10 minutes');
+    await sweepLists(recordingId);
+    expect(await importJobsOf(recordingId)).toBe(0);
+    await bed.emulator.control.advanceClock(120);
+    await sweepLists(recordingId);
+    expect(await importJobsOf(recordingId)).toBe(1);
+  }, 60_000);
+
+  it('queues a job when the lease has run out (its worker died)', async () => {
+    const recordingId = await discoveredRecording('Listed after its worker died');
+    await importRuns(recordingId, '-1 second');
+    await sweepLists(recordingId);
+    expect(await importJobsOf(recordingId)).toBe(1);
   }, 60_000);
 });

@@ -38,7 +38,9 @@ export type ListedFile = Pick<
 /**
  * Inserts a newly discovered instance with its timeline's first entry, or refreshes what Zoom says of a
  * known one (never its status), and its files, in one statement. An erased recording keeps only its
- * tombstone: nothing of it is written. `unstoredFiles`: how many of the listed files are not stored yet.
+ * tombstone: nothing of it is written. `unstoredFiles`: how many of the listed files are not stored yet;
+ * `changedFiles`: how many are new to Callport or changed Zoom status; `isClaimed`: a job holds the
+ * recording's live lease (its import is running).
  */
 export async function upsertRecording(
   db: Db,
@@ -50,6 +52,8 @@ export async function upsertRecording(
   autoDeleteDate: Date | null;
   isNew: boolean;
   unstoredFiles: number;
+  changedFiles: number;
+  isClaimed: boolean;
 }> {
   // `xmax = 0` holds for a row this statement inserted.
   const keep = (column: string) => sql.raw(`coalesce(excluded.${column}, "recordings"."${column}")`);
@@ -79,6 +83,10 @@ export async function upsertRecording(
       status: recordings.status,
       autoDeleteDate: recordings.autoDeleteDate,
       isNew: sql<boolean>`(xmax = 0)`.as('is_new'),
+      isClaimed:
+        sql<boolean>`(${recordings.claimedByJob} IS NOT NULL AND ${recordings.claimedUntil} > now())`.as(
+          'is_claimed',
+        ),
     });
   // Two files with one key (no id, same type and start) would make the statement fail: the last one counts.
   const unique = [...new Map(files.map((file) => [file.fileKey, file])).values()];
@@ -99,10 +107,15 @@ export async function upsertRecording(
     status: RecordingRow['status'];
     auto_delete_date: Date | string | null;
     is_new: boolean;
+    is_claimed: boolean;
     unstored: number | string;
+    changed: number | string;
   }>(
     await db.execute(sql`
-      WITH upserted AS (${upsert.getSQL()}), event AS (
+      WITH upserted AS (${upsert.getSQL()}), prior AS (
+        -- Every part of one statement sees the rows as they were before it: the files' earlier state.
+        SELECT file_key, zoom_status FROM recording_files WHERE recording_id IN (SELECT id FROM upserted)
+      ), event AS (
         INSERT INTO recording_events (recording_id, status, detail)
         SELECT id, status, ${encodeMessage(`discovered_via_${values.discoveredVia}`)} FROM upserted WHERE is_new
       ), files AS (
@@ -119,10 +132,12 @@ export async function upsertRecording(
           recording_end = excluded.recording_end, recording_type = excluded.recording_type,
           -- A file listed while processing may have had no type yet.
           file_type = excluded.file_type
-        RETURNING storage_key
+        RETURNING file_key, zoom_status, storage_key
       )
-      SELECT id, status, auto_delete_date, is_new,
-             (SELECT count(*) FROM files WHERE storage_key IS NULL)::int AS unstored
+      SELECT id, status, auto_delete_date, is_new, is_claimed,
+             (SELECT count(*) FROM files WHERE storage_key IS NULL)::int AS unstored,
+             (SELECT count(*) FROM files LEFT JOIN prior USING (file_key)
+               WHERE prior.file_key IS NULL OR prior.zoom_status IS DISTINCT FROM files.zoom_status)::int AS changed
         FROM upserted`),
   );
   if (upserted) {
@@ -132,6 +147,8 @@ export async function upsertRecording(
       autoDeleteDate: upserted.auto_delete_date === null ? null : new Date(upserted.auto_delete_date),
       isNew: upserted.is_new,
       unstoredFiles: Number(upserted.unstored),
+      changedFiles: Number(upserted.changed),
+      isClaimed: upserted.is_claimed,
     };
   }
   const [erased] = await db
@@ -140,7 +157,7 @@ export async function upsertRecording(
     .where(
       and(eq(recordings.connectionId, values.connectionId), eq(recordings.meetingUuid, values.meetingUuid)),
     );
-  return { ...erased!, isNew: false, unstoredFiles: 0 };
+  return { ...erased!, isNew: false, unstoredFiles: 0, changedFiles: 0, isClaimed: false };
 }
 
 /**
