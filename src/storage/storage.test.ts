@@ -88,6 +88,48 @@ describe('local folder resume', () => {
 });
 
 describe('local folder', () => {
+  it('stores files written at once byte for byte, whatever their chunks (write buffers are shared)', async () => {
+    const store = new LocalBlobStore(folder);
+    // Chunk sizes that never line up with a write batch, files from a few bytes to several batches.
+    const files = [7, 300_001, 1_048_577, 2_500_000, 64 * 1024].map((size, index) => ({
+      key: `shared/rec/${index}.bin`,
+      bytes: randomBytes(size),
+      chunk: [1000, 65_535, 70_001, 4096, 65_536][index]!,
+    }));
+    const stored = await Promise.all(
+      files.map((file) => store.put(file.key, Readable.from(chunks(file.bytes, file.chunk)))),
+    );
+    expect(stored).toEqual(
+      files.map((file) => ({
+        size: file.bytes.length,
+        sha256: createHash('sha256').update(file.bytes).digest('hex'),
+      })),
+    );
+    for (const file of files) expect(await fs.readFile(path.join(folder, file.key))).toEqual(file.bytes);
+  });
+
+  it('leaves a prefix of the file after a download failed past several write batches, and resumes from it', async () => {
+    const store = new LocalBlobStore(folder);
+    const bytes = randomBytes(1_000_003);
+    const failing = Readable.from(
+      (async function* () {
+        yield* chunks(bytes, 60_000);
+        throw new Error('connection reset');
+      })(),
+    );
+    await expect(store.put('resume/long.bin', failing)).rejects.toThrow(/reset/);
+    // What was still on its way to the disk is fetched again: the partial file only has to be a prefix.
+    const part = await fs.readFile(path.join(folder, 'resume/long.bin.part'));
+    expect(part.length).toBeGreaterThan(0);
+    expect(part).toEqual(bytes.subarray(0, part.length));
+    const rest = Readable.from(chunks(bytes.subarray(part.length), 65_536));
+    expect(await store.put('resume/long.bin', rest, { append: true })).toEqual({
+      size: bytes.length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    });
+    expect(await fs.readFile(path.join(folder, 'resume/long.bin'))).toEqual(bytes);
+  });
+
   it('stores into a folder another process removed after this store made it', async () => {
     const store = new LocalBlobStore(folder);
     const other = new LocalBlobStore(folder);
