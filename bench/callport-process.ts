@@ -31,7 +31,8 @@ export type BenchCallport = {
   cpuSeconds(): Promise<number>;
   /** Everything the process printed (its JSON log, LOG_LEVEL=info). */
   output(): string;
-  /** The V8 flags bin/callport.js set in the process (its "callport starting" line). */
+  /** The process's Node flags (its command line) and the V8 flags bin/callport.js set (its "callport starting" line). */
+  nodeFlags: string[];
   v8Flags: string[];
   /**
    * An access token of a second app installed on the same Zoom account, for downloads outside Callport
@@ -144,6 +145,7 @@ export async function startBenchCallport(options: {
     memory: () => rssMbOf(pid),
     cpuSeconds: async () => (await cpuSecondsOf(pid)) ?? 0,
     output: () => child.output(),
+    nodeFlags: startingLineOf(child.output()).nodeFlags,
     v8Flags: startingLineOf(child.output()).v8Flags,
     otherAppToken: () => {
       const other = {

@@ -18,8 +18,7 @@ import { createLogger } from './lib/logger.ts';
 import { packageRoot } from './lib/package-root.ts';
 import { loadKeyring, rotateKeyFile, SecretBox } from './lib/secret-box.ts';
 import { type Callport, databaseOptionsFrom, type Role, startCallport } from './main.ts';
-import { seedSandbox } from './sandbox/seed-sandbox.ts';
-import { startSandboxZoom } from './sandbox/start-sandbox.ts';
+import type { startSandboxZoom } from './sandbox/start-sandbox.ts';
 
 /**
  * The command line, parsed by commander: every command and subcommand answers `--help` / `-h` before
@@ -124,8 +123,9 @@ type UserOptions = {
 type ImportOptions = { since: string; user?: string; organization?: string };
 
 /**
- * How bin/callport.js launched this process, logged at start: `runtime`, the code it loaded (the
- * compiled server or the sources); `v8Flags`, the V8 flags it set before loading it.
+ * How bin/callport.js launched this process, logged at start with Node's own flags (`nodeFlags`):
+ * `runtime`, the code it loaded (the compiled server or the sources); `v8Flags`, the V8 flags it set
+ * before loading it.
  */
 export type Launch = { runtime?: 'compiled' | 'sources'; v8Flags?: string[] };
 
@@ -160,7 +160,13 @@ async function runServer(roles: Role[], launch: Launch): Promise<number> {
   const isTerminal = process.stdout.isTTY === true;
   const logger = createLogger({ level: config.LOG_LEVEL, pretty: isTerminal });
   logger.info(
-    { roles, runtime: launch.runtime, v8Flags: launch.v8Flags ?? [], node: process.version },
+    {
+      roles,
+      runtime: launch.runtime,
+      nodeFlags: process.execArgv,
+      v8Flags: launch.v8Flags ?? [],
+      node: process.version,
+    },
     'callport starting',
   );
   // Listen for the stop signal before starting: one sent during startup (a supervisor, a test right
@@ -173,9 +179,14 @@ async function runServer(roles: Role[], launch: Launch): Promise<number> {
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
   });
+  // The bundled emulator (about 30 modules) is loaded in sandbox mode only: a server connected to Zoom
+  // never holds it.
+  const sandboxModules = config.isSandbox
+    ? await Promise.all([import('./sandbox/start-sandbox.ts'), import('./sandbox/seed-sandbox.ts')])
+    : undefined;
   let sandbox: Awaited<ReturnType<typeof startSandboxZoom>> | undefined;
-  if (config.isSandbox) {
-    sandbox = await startSandboxZoom({
+  if (sandboxModules) {
+    sandbox = await sandboxModules[0].startSandboxZoom({
       dataDir: config.dataDir,
       publicUrl: config.publicUrl,
       port: config.SANDBOX_EMULATOR_PORT,
@@ -189,8 +200,8 @@ async function runServer(roles: Role[], launch: Launch): Promise<number> {
     ...(isTerminal ? { requestLogLevel: 'debug' as const } : {}),
   });
   if (roles.includes('web')) {
-    if (config.isSandbox) {
-      const seed = await seedSandbox(callport.database.db);
+    if (sandboxModules) {
+      const seed = await sandboxModules[1].seedSandbox(callport.database.db);
       printSandboxBanner(callport.url ?? config.publicUrl, seed.adminEmail, seed.adminPassword);
     } else {
       console.log(`Callport is running at ${callport.url}`);

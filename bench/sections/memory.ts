@@ -85,7 +85,8 @@ async function measure(quick: boolean, database: 'PostgreSQL' | 'PGlite') {
         peakRssDuringImportMb: peakDuringImport,
         growthDuringImportMb: peakDuringImport - idle.rssMb,
         processPeakRssMb: after.peakMb,
-        // The V8 flags the process ran with (bin/callport.js logs them at start).
+        // The Node and V8 flags the process ran with (bin/callport.js logs them at start).
+        nodeFlags: bench.nodeFlags.join(' '),
         v8Flags: bench.v8Flags.join(' '),
       },
     };

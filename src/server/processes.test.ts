@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/index.ts';
 import { createTestDatabase } from '../test-support/database.ts';
-import { spawnCallport, startingLineOf as startingLine } from '../test-support/processes.ts';
+import { launchNodeFlags, spawnCallport, startingLineOf as startingLine } from '../test-support/processes.ts';
 import { freePort } from '../test-support/zoom.ts';
 
 // Real processes, as deployed: several `callport web` and `callport worker` sharing one PostgreSQL.
@@ -45,8 +45,11 @@ describe.skipIf(!isPostgres)('separate web and worker processes on PostgreSQL', 
     expect(codes).toEqual([0, 0, 0, 0]);
     for (const child of processes) {
       expect(child.output()).toContain('shutting down');
-      // What bin/callport.js set before loading the server, as its log says.
-      expect(startingLine(child.output()).v8Flags).toEqual(['--no-liftoff']);
+      // How the process was launched and what bin/callport.js set before loading the server, as its log says.
+      expect(startingLine(child.output())).toMatchObject({
+        nodeFlags: launchNodeFlags,
+        v8Flags: ['--no-liftoff'],
+      });
     }
   }, 600_000);
 });
@@ -75,11 +78,32 @@ describe('bin/callport.js', () => {
     }
   }
 
+  it('is launched with the same Node flags everywhere a server starts', () => {
+    const read = (file: string) =>
+      readFileSync(fileURLToPath(new URL(`../../${file}`, import.meta.url)), 'utf8');
+    const flags = launchNodeFlags.join(' ');
+    const launches = {
+      shebang: read('bin/callport.js').split('\n')[0],
+      'npm start': (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.start,
+      Dockerfile: /^ENTRYPOINT (.*)$/m.exec(read('deploy/Dockerfile'))?.[1],
+      'web unit': /^ExecStart=(.*)$/m.exec(read('deploy/callport-web@.service'))?.[1],
+      'worker unit': /^ExecStart=(.*)$/m.exec(read('deploy/callport-worker@.service'))?.[1],
+    };
+    expect(launches).toEqual({
+      shebang: `#!/usr/bin/env -S node ${flags}`,
+      'npm start': `npm run build --silent && node ${flags} bin/callport.js start`,
+      Dockerfile: JSON.stringify(['node', ...launchNodeFlags, 'bin/callport.js']).replaceAll(',', ', '),
+      'web unit': `/usr/bin/node ${flags} bin/callport.js web`,
+      'worker unit': `/bin/sh -c 'METRICS_PORT=$((9463 + %i)) exec /usr/bin/node ${flags} bin/callport.js worker'`,
+    });
+  });
+
   it('runs the sources through tsx when CALLPORT_FROM_SOURCE=1', async () => {
     const starting = await started({ CALLPORT_FROM_SOURCE: '1' });
     expect(starting.runtime).toBe('sources');
     // PGlite's WebAssembly is compiled once, optimised (bin/callport.js), and the log says so.
     expect(starting.v8Flags).toEqual(['--no-liftoff']);
+    expect(starting.nodeFlags).toEqual(launchNodeFlags);
   });
 
   it.skipIf(!compiledBuilt)('runs the compiled server when it is current, else the sources', async () => {

@@ -4,6 +4,13 @@ import { promisify } from 'node:util';
 
 const bin = fileURLToPath(new URL('../../bin/callport.js', import.meta.url));
 
+/**
+ * The Node flags every launch of a Callport server passes (bin/callport.js's first line, `npm start`,
+ * deploy/'s Dockerfile and systemd units; processes.test.ts checks they agree): processes started here
+ * run as deployed.
+ */
+export const launchNodeFlags = ['--max-semi-space-size=8'];
+
 export type CallportProcess = {
   role: 'web' | 'worker' | 'start';
   child: ChildProcess;
@@ -24,7 +31,7 @@ export async function spawnCallport(
   env: Record<string, string>,
   options: { readyTimeoutMs?: number; nodeArgs?: string[] } = {},
 ): Promise<CallportProcess> {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), bin, role], {
+  const child = spawn(process.execPath, [...launchNodeFlags, ...(options.nodeArgs ?? []), bin, role], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -76,7 +83,7 @@ export async function runCallportCommand(
   args: string[],
   env: Record<string, string>,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  return promisify(execFile)(process.execPath, [bin, ...args], {
+  return promisify(execFile)(process.execPath, [...launchNodeFlags, bin, ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
   }).then(
     (done) => ({ code: 0, stdout: done.stdout, stderr: done.stderr }),
@@ -84,9 +91,12 @@ export async function runCallportCommand(
   );
 }
 
-/** The "callport starting" log line of a process's output: which code bin/callport.js ran, with which V8 flags. */
-export function startingLineOf(output: string): { runtime: string; v8Flags: string[] } {
+/**
+ * The "callport starting" log line of a process's output: which code bin/callport.js ran, with which
+ * Node flags (its command line) and V8 flags (set by bin/callport.js).
+ */
+export function startingLineOf(output: string): { runtime: string; nodeFlags: string[]; v8Flags: string[] } {
   const starting = output.split('\n').find((line) => line.includes('"msg":"callport starting"'));
   if (!starting) throw new Error(`no "callport starting" line in:\n${output}`);
-  return JSON.parse(starting) as { runtime: string; v8Flags: string[] };
+  return JSON.parse(starting) as { runtime: string; nodeFlags: string[]; v8Flags: string[] };
 }
