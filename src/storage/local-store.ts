@@ -190,6 +190,9 @@ export class LocalBlobStore implements BlobStore {
       await pipeline(body, writer);
     } finally {
       body.off('error', keepError);
+      // A failed pipeline settles before the writer has written what it held and closed the file: a
+      // retry appending to the partial file must not find a write still coming.
+      if (!writer.closed) await new Promise((resolve) => writer.once('close', resolve));
     }
     await fs.rename(part, target);
     return { size: size + writer.size, sha256: hash.digest('hex') };
