@@ -20,11 +20,10 @@ export type Discovery = {
   autoDeleteDate: Date | null;
   /** Zoom lists a file of it that Callport has not stored yet. */
   hasUnstoredFiles: boolean;
-  /**
-   * Its import is running (a job holds its live lease) and Zoom lists nothing that run has not seen: no
-   * new file, no file whose Zoom status changed. Another import job would only find it "unchanged".
-   */
-  isBeingImported: boolean;
+  /** Zoom lists no file that is new to Callport or whose Zoom status changed since the last listing. */
+  isUnchanged: boolean;
+  /** A job holds the recording's live lease: its import runs. */
+  isClaimed: boolean;
 };
 
 /**
@@ -103,7 +102,8 @@ export async function discoverRecording(
       status: row.status,
       autoDeleteDate: null,
       hasUnstoredFiles: false,
-      isBeingImported: false,
+      isUnchanged: true,
+      isClaimed: false,
     };
   // Untyped files can only linger where the import still waits or a new file appeared after it.
   if (
@@ -126,7 +126,8 @@ export async function discoverRecording(
     status: row.status,
     autoDeleteDate: row.autoDeleteDate,
     hasUnstoredFiles: unstored > 0,
-    isBeingImported: isClaimed && changedFiles === 0,
+    isUnchanged: changedFiles === 0,
+    isClaimed,
   };
 }
 

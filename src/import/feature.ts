@@ -228,7 +228,7 @@ export class ImportFeature {
     if (discovery.status === 'erased') return;
     // Listed again while its import runs (another sweep, windows sharing a day, Zoom's duplicate
     // webhooks): that run has every file, a second job would end "unchanged". A file new since is queued.
-    if (discovery.isBeingImported) return;
+    if (!discovery.isNew && discovery.isUnchanged && discovery.isClaimed) return;
     // Already imported and seen again by a sweep: nothing new to fetch, unless Zoom now lists a file
     // that is not stored yet (a transcript finished after the import whose webhook was lost).
     if (
@@ -236,6 +236,14 @@ export class ImportFeature {
       !discovery.isNew &&
       ['imported', 'skipped', 'deleted', 'trashed'].includes(discovery.status) &&
       !(discovery.status === 'imported' && discovery.hasUnstoredFiles)
+    )
+      return;
+    // The same, in the moment between a worker taking its job and the job taking the lease (two sweeps
+    // listing the same user at once).
+    if (
+      !discovery.isNew &&
+      discovery.isUnchanged &&
+      (await this.deps.queue.isRunning(importRecordingJob, discovery.recordingId))
     )
       return;
     await this.enqueueImport(discovery.recordingId, discovery.autoDeleteDate, undefined, {

@@ -191,6 +191,19 @@ describe('a recording listed again while its import runs', () => {
     expect(await importJobsOf(recordingId)).toBe(1);
   }, 60_000);
 
+  it('queues no second job while its job has started and not taken the lease yet', async () => {
+    const recordingId = await discoveredRecording('Listed again as its job starts');
+    await bed.app.importer.enqueueImport(recordingId, null);
+    // A worker has taken the job (as pg-boss marks it) and not yet claimed the recording.
+    await bed.app.database.executeSql(
+      `UPDATE pgboss.job SET state = 'active', started_on = now()
+        WHERE name = 'import.import-recording' AND data->>'recordingId' = $1`,
+      [recordingId],
+    );
+    await sweepLists(recordingId);
+    expect(await importJobsOf(recordingId)).toBe(1);
+  }, 60_000);
+
   it('queues a job when the lease has run out (its worker died)', async () => {
     const recordingId = await discoveredRecording('Listed after its worker died');
     await importRuns(recordingId, '-1 second');

@@ -194,6 +194,19 @@ export class JobQueue {
     return id;
   }
 
+  /**
+   * True when a job of this kind with this singleton key runs now (taken by a worker, not finished):
+   * a `queued` dedupe only merges jobs not started yet.
+   */
+  async isRunning<Payload>(definition: JobDefinition<Payload>, singletonKey: string): Promise<boolean> {
+    await this.start();
+    const { rows } = await this.#executeSql(
+      `SELECT 1 FROM ${this.#schema}.job WHERE name = $1 AND singleton_key = $2 AND state = 'active' LIMIT 1`,
+      [definition.name, singletonKey],
+    );
+    return rows.length > 0;
+  }
+
   /** Starts handlers for every registered job (worker role). */
   async work(): Promise<void> {
     await this.start();
