@@ -55,7 +55,11 @@ export function Dialog({
       className={`dialog dialog-${size}`}
       aria-labelledby={titleId}
       aria-describedby={description ? descriptionId : undefined}
-      onClose={onClose}
+      // close() queues its event: one from an earlier close can come after the dialog opened again
+      // (Back pressed again right after "Rester"), and must not close the new one.
+      onClose={() => {
+        if (!ref.current?.open) onClose();
+      }}
       onCancel={(event) => {
         event.preventDefault();
         onClose();
