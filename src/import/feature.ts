@@ -226,9 +226,6 @@ export class ImportFeature {
       downloadToken,
     });
     if (discovery.status === 'erased') return;
-    // Listed again while its import runs (another sweep, windows sharing a day, Zoom's duplicate
-    // webhooks): that run has every file, a second job would end "unchanged". A file new since is queued.
-    if (!discovery.isNew && discovery.isUnchanged && discovery.isClaimed) return;
     // Already imported and seen again by a sweep: nothing new to fetch, unless Zoom now lists a file
     // that is not stored yet (a transcript finished after the import whose webhook was lost).
     if (
@@ -238,12 +235,13 @@ export class ImportFeature {
       !(discovery.status === 'imported' && discovery.hasUnstoredFiles)
     )
       return;
-    // The same, in the moment between a worker taking its job and the job taking the lease (two sweeps
-    // listing the same user at once).
+    // Listed again while its import runs (another sweep, windows sharing a day, Zoom's duplicate
+    // webhooks): that run has every file, a second job would end "unchanged". A file new since is queued.
+    // Running: the job holds the lease, or a worker has just taken the job and not the lease yet.
     if (
       !discovery.isNew &&
       discovery.isUnchanged &&
-      (await this.deps.queue.isRunning(importRecordingJob, discovery.recordingId))
+      (discovery.isClaimed || (await this.deps.queue.isRunning(importRecordingJob, discovery.recordingId)))
     )
       return;
     await this.enqueueImport(discovery.recordingId, discovery.autoDeleteDate, undefined, {
