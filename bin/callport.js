@@ -17,7 +17,8 @@ import v8 from 'node:v8';
 //
 // Launched with `--max-semi-space-size=8` (the first line, `npm start`, deploy/): V8's young generation
 // stops at 2 × 8 MB instead of 2 × 16 MB. It is sized when Node starts, so it cannot be set here. The
-// embedded server idles and peaks 15-25 MB lower, for no measurable CPU (docs/performance.md); the log
+// embedded server idles and peaks 15-25 MB lower, for no measurable CPU in the PGlite throughput bench
+// (not compared on PostgreSQL; docs/performance.md); the log
 // line shows it as `nodeFlags`.
 //
 // Embedded (no DATABASE_URL), V8 also collects the old generation once it has grown by half since the
