@@ -27,6 +27,7 @@ export const messageCodes = [
   'recovered_from_trash',
   'host_not_linked',
   'host_not_licensed',
+  'host_now_importable',
   'zoom_processing_files',
   'no_media_yet',
   'gone_at_zoom',

@@ -184,18 +184,24 @@ describe('backfill per linked user', () => {
     });
     await test.admin.request('POST', '/api/users', emma);
     await test.connect();
-    // The connect-time sweep may list Emma's recordings before her link is saved: their jobs end
-    // "skipped" (host not linked), as they should. Counted: the jobs queued once she is linked.
+    // The connect-time sweep lists the account's licensed users linked to nobody once the user sync
+    // it runs beside has found them: Emma's recordings then get a job that ends "skipped" (host not
+    // linked), as it should. Counted: the jobs queued once she is linked, after that sweep.
+    await expect
+      .poll(async () => (await test.admin.request('GET', '/api/integrations/zoom/imports')).json(), {
+        timeout: 60_000,
+      })
+      .toMatchObject({ lastSweep: { finishedAt: expect.any(String) } });
     const { rows: clock } = await test.app.database.executeSql('SELECT now() AS at');
     await test.linkZoomUsers();
     await test.waitForFirstImports();
     const { rows } = await test.app.database.executeSql(
-      `SELECT count(*)::int AS jobs FROM pgboss.job WHERE name = 'import.import-recording'
+      `SELECT state, output, created_on FROM pgboss.job WHERE name = 'import.import-recording'
         AND data->>'recordingId' = (SELECT id::text FROM recordings WHERE meeting_uuid = $1)
         AND created_on >= $2`,
       [demo.uuid, clock[0]?.at],
     );
-    expect(rows[0]?.jobs).toBe(1);
+    expect(rows, JSON.stringify(rows)).toHaveLength(1);
   }, 180_000);
 
   it('keeps the latest listing attempt when a sweep started before a link finishes after the backfill', async () => {

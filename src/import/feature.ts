@@ -30,8 +30,8 @@ import {
   findSweep,
   hasUnsweptLinkedUser,
   listOrphanedRecordings,
-  listSkippedNowImportable,
   listUnerasedRecordings,
+  reopenSkippedNowImportable,
   setRecordingStatus,
 } from './queries.ts';
 import { sweepConnection } from './sweep-connection.ts';
@@ -278,7 +278,7 @@ export class ImportFeature {
 
   /** Recordings skipped while their host was not linked (or not licensed) whose host now is: import them. */
   async importNowLinkedHosts(connectionId: string): Promise<number> {
-    const ready = await listSkippedNowImportable(this.deps.db, connectionId);
+    const ready = await reopenSkippedNowImportable(this.deps.db, connectionId);
     for (const recording of ready) await this.enqueueImport(recording.id, recording.autoDeleteDate);
     return ready.length;
   }

@@ -211,3 +211,33 @@ describe('a recording listed again while its import runs', () => {
     expect(await importJobsOf(recordingId)).toBe(1);
   }, 60_000);
 });
+
+describe('a recording skipped while its host was not linked', () => {
+  it('gets one import job once its host is linked, however often the link is checked again', async () => {
+    const recordingId = await discoveredRecording('Skipped until the host is linked');
+    const { executeSql } = bed.app.database;
+    // What a sweep's import run decided before Emma was linked (she is now).
+    await executeSql(
+      "UPDATE recordings SET status = 'skipped', status_reason = 'host_not_linked' WHERE id = $1",
+      [recordingId],
+    );
+    const connectionId = (await theConnection()).id;
+    expect(await bed.app.importer.importNowLinkedHosts(connectionId)).toBe(1);
+    // A worker takes the job; before it claims the recording, a sweep ends and checks the links again.
+    await executeSql(
+      `UPDATE pgboss.job SET state = 'active', started_on = now()
+        WHERE name = 'import.import-recording' AND data->>'recordingId' = $1`,
+      [recordingId],
+    );
+    expect(await bed.app.importer.importNowLinkedHosts(connectionId)).toBe(0);
+    const { rows: jobs } = await executeSql(
+      `SELECT state FROM pgboss.job WHERE name = 'import.import-recording' AND data->>'recordingId' = $1`,
+      [recordingId],
+    );
+    expect(jobs).toEqual([{ state: 'active' }]);
+    const { rows } = await executeSql('SELECT status, status_reason FROM recordings WHERE id = $1', [
+      recordingId,
+    ]);
+    expect(rows).toEqual([{ status: 'discovered', status_reason: 'host_now_importable' }]);
+  }, 60_000);
+});

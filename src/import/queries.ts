@@ -569,11 +569,18 @@ export async function saveUserSweep(
 
 /**
  * Recordings skipped because their host was not linked or not licensed whose host now is linked to an
- * active, licensed user: linking the host (or licensing, or re-activating the user) imports them.
+ * active, licensed user (linking the host, or licensing or re-activating the user), set back to
+ * `discovered` and returned, for their import job. One statement: of two callers at once (the links
+ * saved, a sweep ending), only one gets each recording, and once its job is queued no later call
+ * finds it skipped while the job starts (that queued a second job: the queue only merges jobs not
+ * started yet). One that stays `discovered` without a job (the process died) is an orphan, queued again.
  */
-export function listSkippedNowImportable(db: Db, connectionId: string) {
-  return db
-    .select({ id: recordings.id, autoDeleteDate: recordings.autoDeleteDate })
+export async function reopenSkippedNowImportable(
+  db: Db,
+  connectionId: string,
+): Promise<Array<{ id: string; autoDeleteDate: Date | null }>> {
+  const ready = db
+    .select({ id: recordings.id })
     .from(recordings)
     .innerJoin(
       userLinks,
@@ -593,6 +600,23 @@ export function listSkippedNowImportable(db: Db, connectionId: string) {
       ),
     )
     .limit(5000);
+  const detail = encodeMessage('host_now_importable');
+  const rows = rowsOf<{ id: string; auto_delete_date: Date | string | null }>(
+    await db.execute(sql`
+      WITH updated AS (
+        UPDATE recordings SET ${statusChange('discovered', detail)}
+         WHERE id IN (${ready}) AND status = 'skipped'
+        RETURNING id, auto_delete_date
+      ), event AS (
+        INSERT INTO recording_events (recording_id, status, detail)
+        SELECT id, 'discovered', ${detail} FROM updated
+      )
+      SELECT id, auto_delete_date FROM updated`),
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    autoDeleteDate: row.auto_delete_date === null ? null : new Date(row.auto_delete_date),
+  }));
 }
 
 /**
