@@ -237,11 +237,13 @@ export class ImportFeature {
       return;
     // Listed again while its import runs (another sweep, windows sharing a day, Zoom's duplicate
     // webhooks): that run has every file, a second job would end "unchanged". A file new since is queued.
-    // Running: the job holds the lease, or a worker has just taken the job and not the lease yet.
+    // Running: the job holds the lease, or a worker has just taken the job and not the lease yet (a
+    // job taken longer ago without a live lease died with its worker: a new one is queued).
     if (
       !discovery.isNew &&
       discovery.isUnchanged &&
-      (discovery.isClaimed || (await this.deps.queue.isRunning(importRecordingJob, discovery.recordingId)))
+      (discovery.isClaimed ||
+        (await this.deps.queue.isRunning(importRecordingJob, discovery.recordingId, justTakenSeconds)))
     )
       return;
     await this.enqueueImport(discovery.recordingId, discovery.autoDeleteDate, undefined, {
@@ -346,6 +348,8 @@ export class ImportFeature {
 
 /** Longer than the time between two dispatcher runs (60 s, plus up to 5 s of cron check and 2 s of polling). */
 const dispatchLookaheadMs = 90_000;
+/** A worker claims the recording within moments of taking its job; a job taken this long ago without a claim is dead. */
+const justTakenSeconds = 30;
 
 function sweepKey(connectionId: string, options: { since?: string; userEmail?: string; onlyNew?: boolean }) {
   if (options.onlyNew) return `${connectionId}:new`;

@@ -204,6 +204,19 @@ describe('a recording listed again while its import runs', () => {
     expect(await importJobsOf(recordingId)).toBe(1);
   }, 60_000);
 
+  it('queues a job when the job a worker took long ago never claimed it (that worker was killed)', async () => {
+    const recordingId = await discoveredRecording('Listed after its job died unstarted');
+    await bed.app.importer.enqueueImport(recordingId, null);
+    // pg-boss keeps a killed worker's job "active" until it expires, hours later.
+    await bed.app.database.executeSql(
+      `UPDATE pgboss.job SET state = 'active', started_on = now() - interval '10 minutes'
+        WHERE name = 'import.import-recording' AND data->>'recordingId' = $1`,
+      [recordingId],
+    );
+    await sweepLists(recordingId);
+    expect(await importJobsOf(recordingId)).toBe(2);
+  }, 60_000);
+
   it('queues a job when the lease has run out (its worker died)', async () => {
     const recordingId = await discoveredRecording('Listed after its worker died');
     await importRuns(recordingId, '-1 second');

@@ -195,14 +195,21 @@ export class JobQueue {
   }
 
   /**
-   * True when a job of this kind with this singleton key runs now (taken by a worker, not finished):
-   * a `queued` dedupe only merges jobs not started yet.
+   * True when a job of this kind with this singleton key was taken by a worker less than
+   * `startedWithinSeconds` ago and has not finished: a `queued` dedupe only merges jobs not started
+   * yet. A job a killed worker had taken stays "active" until it expires (hours): only a recent start
+   * says it runs.
    */
-  async isRunning<Payload>(definition: JobDefinition<Payload>, singletonKey: string): Promise<boolean> {
+  async isRunning<Payload>(
+    definition: JobDefinition<Payload>,
+    singletonKey: string,
+    startedWithinSeconds: number,
+  ): Promise<boolean> {
     await this.start();
     const { rows } = await this.#executeSql(
-      `SELECT 1 FROM ${this.#schema}.job WHERE name = $1 AND singleton_key = $2 AND state = 'active' LIMIT 1`,
-      [definition.name, singletonKey],
+      `SELECT 1 FROM ${this.#schema}.job WHERE name = $1 AND singleton_key = $2 AND state = 'active'
+          AND started_on > now() - make_interval(secs => $3) LIMIT 1`,
+      [definition.name, singletonKey, startedWithinSeconds],
     );
     return rows.length > 0;
   }
