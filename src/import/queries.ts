@@ -608,8 +608,7 @@ export async function reopenSkippedNowImportable(
          WHERE id IN (${ready}) AND status = 'skipped'
         RETURNING id, auto_delete_date
       ), event AS (
-        INSERT INTO recording_events (recording_id, status, detail)
-        SELECT id, 'discovered', ${detail} FROM updated
+        ${statusEvent({ status: 'skipped', statusReason: null }, 'discovered', detail)}
       )
       SELECT id, auto_delete_date FROM updated`),
   );

@@ -11,8 +11,8 @@ import { assertSafeKey, type BlobStore, type StoredBlob } from './blob-store.ts'
  * download's chunks are the socket's reads (up to 64 KB): written at once, each is copied into the page
  * cache while still in the processor's cache, and it dies young. Copying them into larger write
  * batches first (256 KB, to make fewer writes) cost more than it saved: for 2,000 MB over loopback,
- * 4.2-4.9 ms of CPU per MB against 2.7-2.9 written chunk by chunk, most of it in the kernel's copies of
- * the larger, colder writes.
+ * 4.2-4.9 ms of CPU per MB against 2.7-3.1 written chunk by chunk, most of it in the kernel's copies of
+ * the larger, colder writes (docs/performance.md, 2026-12-04).
  */
 class HashingFileWriter extends Writable {
   size = 0;
@@ -22,6 +22,7 @@ class HashingFileWriter extends Writable {
   #writing: Promise<void> = Promise.resolve();
 
   constructor(file: FileHandle, hash: Hash) {
+    // About two socket reads wait while one is written before the download is paused.
     super({ highWaterMark: 128 * 2 ** 10 });
     this.#file = file;
     this.#hash = hash;
@@ -128,8 +129,8 @@ export class LocalBlobStore implements BlobStore {
       await pipeline(body, writer);
     } finally {
       body.off('error', keepError);
-      // A failed pipeline settles before the writer has written what it held and closed the file: a
-      // retry appending to the partial file must not find a write still coming.
+      // A failed pipeline settles before the writer's write under way has ended and the file is closed:
+      // a retry appending to the partial file must not find a write still coming.
       if (!writer.closed) await new Promise((resolve) => writer.once('close', resolve));
     }
     await fs.rename(part, target);
