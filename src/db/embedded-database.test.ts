@@ -1,83 +1,75 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { openDatabase } from './client.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Database, openDatabase } from './client.ts';
 import { startPgliteThread } from './pglite-connection.ts';
 
 // The embedded database on its own thread, whatever DATABASE_URL says: these are PGlite's own guarantees.
 describe('embedded database', () => {
+  // One database for the tests that do not restart it (a start takes seconds).
+  let database: Database;
+  beforeAll(async () => {
+    database = await openDatabase({ kind: 'pglite' });
+  });
+  afterAll(() => database?.close());
+
   it('keeps the server thread free while PostgreSQL works', async () => {
-    const database = await openDatabase({ kind: 'pglite' });
-    try {
-      // A statement that keeps PostgreSQL busy for a while; on the calling thread it would stop every
-      // timer and request until it ended.
-      let ticks = 0;
-      const timer = setInterval(() => ticks++, 5);
-      const started = performance.now();
-      const { rows } = await database.executeSql(
-        'SELECT count(*)::int AS n FROM generate_series(1, 1500000) AS a, md5(a::text) AS m WHERE m > $1',
-        ['8'],
-      );
-      const elapsedMs = performance.now() - started;
-      clearInterval(timer);
-      expect(rows[0]?.n).toBeGreaterThan(500_000);
-      expect(elapsedMs).toBeGreaterThan(200);
-      // At least a tick for every 50 ms the statement ran (a 5 ms timer: ten times that on a quiet thread).
-      expect(ticks).toBeGreaterThan(elapsedMs / 50);
-    } finally {
-      await database.close();
-    }
+    // A statement that keeps PostgreSQL busy for a while; on the calling thread it would stop every
+    // timer and request until it ended.
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    const started = performance.now();
+    const { rows } = await database.executeSql(
+      'SELECT count(*)::int AS n FROM generate_series(1, 1500000) AS a, md5(a::text) AS m WHERE m > $1',
+      ['8'],
+    );
+    const elapsedMs = performance.now() - started;
+    clearInterval(timer);
+    expect(rows[0]?.n).toBeGreaterThan(500_000);
+    expect(elapsedMs).toBeGreaterThan(200);
+    // At least a tick for every 50 ms the statement ran (a 5 ms timer: ten times that on a quiet thread).
+    expect(ticks).toBeGreaterThan(elapsedMs / 50);
   });
 
   it('lets a statement from outside a transaction wait for its end, never run inside it', async () => {
-    const database = await openDatabase({ kind: 'pglite' });
-    try {
-      await database.executeSql('CREATE TABLE t (n int)');
-      let release = () => {};
-      const held = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      let inside = () => {};
-      const entered = new Promise<void>((resolve) => {
-        inside = resolve;
-      });
-      const transaction = database.db.transaction(async (tx) => {
-        await tx.execute('INSERT INTO t VALUES (1)');
-        inside();
-        await held;
-        throw new Error('rolled back');
-      });
-      await entered;
-      let outsideAnswered = false;
-      const outside = database.executeSql('SELECT count(*)::int AS n FROM t').then((result) => {
-        outsideAnswered = true;
-        return result.rows[0]?.n;
-      });
-      // The transaction still runs: the outside statement has not been answered, whatever it waits for.
-      await database.dumpDataDir?.();
-      expect(outsideAnswered).toBe(false);
-      release();
-      await expect(transaction).rejects.toThrow('rolled back');
-      // Run after the rollback: it never saw the uncommitted row.
-      expect(await outside).toBe(0);
-    } finally {
-      await database.close();
-    }
+    await database.executeSql('CREATE TABLE t (n int)');
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let inside = () => {};
+    const entered = new Promise<void>((resolve) => {
+      inside = resolve;
+    });
+    const transaction = database.db.transaction(async (tx) => {
+      await tx.execute('INSERT INTO t VALUES (1)');
+      inside();
+      await held;
+      throw new Error('rolled back');
+    });
+    await entered;
+    let outsideAnswered = false;
+    const outside = database.executeSql('SELECT count(*)::int AS n FROM t').then((result) => {
+      outsideAnswered = true;
+      return result.rows[0]?.n;
+    });
+    // The transaction still runs: the outside statement has not been answered, whatever it waits for.
+    await database.dumpDataDir?.();
+    expect(outsideAnswered).toBe(false);
+    release();
+    await expect(transaction).rejects.toThrow('rolled back');
+    // Run after the rollback: it never saw the uncommitted row.
+    expect(await outside).toBe(0);
   });
 
   it('answers large statements and results whole, and goes on after a failed block', async () => {
-    const database = await openDatabase({ kind: 'pglite' });
-    try {
-      const text = 'é'.repeat(3_000_000);
-      const { rows } = await database.executeSql('SELECT $1::text AS t, length($1) AS n', [text]);
-      expect(rows[0]?.n).toBe(3_000_000);
-      expect(rows[0]?.t).toBe(text);
-      await expect(database.executeSql('BEGIN; SELECT 1; SELECT missing; COMMIT')).rejects.toThrow('missing');
-      expect((await database.executeSql('SELECT 2 AS n')).rows).toEqual([{ n: 2 }]);
-    } finally {
-      await database.close();
-    }
+    const text = 'é'.repeat(3_000_000);
+    const { rows } = await database.executeSql('SELECT $1::text AS t, length($1) AS n', [text]);
+    expect(rows[0]?.n).toBe(3_000_000);
+    expect(rows[0]?.t).toBe(text);
+    await expect(database.executeSql('BEGIN; SELECT 1; SELECT missing; COMMIT')).rejects.toThrow('missing');
+    expect((await database.executeSql('SELECT 2 AS n')).rows).toEqual([{ n: 2 }]);
   });
 
   it('keeps what was written after a close and a new start on the same folder', async () => {
