@@ -4,12 +4,15 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { packageRoot } from '../lib/package-root.ts';
-import { type PgliteThread, startPgliteThread } from './pglite-connection.ts';
+import { pgliteOptions } from './pglite-options.ts';
 import * as schema from './schema.ts';
 
 const migrationsFolder = path.join(packageRoot, 'src', 'db', 'migrations');
@@ -135,44 +138,31 @@ function isAlive(pid: number): boolean {
 async function openPglite(options: { dataDir?: string; loadDataDir?: Blob }): Promise<Database> {
   if (options.dataDir) await fs.mkdir(path.dirname(options.dataDir), { recursive: true });
   const unlock = options.dataDir ? await lockDataDir(options.dataDir) : async () => {};
-  let thread: PgliteThread;
+  let client: PGlite;
   try {
     if (options.dataDir && !options.loadDataDir && !existsSync(path.join(options.dataDir, 'PG_VERSION')))
       await createDataDirApart(options.dataDir);
-    thread = await startPgliteThread({
+    client = await PGlite.create({
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-      ...(options.loadDataDir
-        ? { loadDataDir: new Uint8Array(await options.loadDataDir.arrayBuffer()) }
-        : {}),
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+      ...pgliteOptions(),
     });
   } catch (error) {
     await unlock();
     throw error;
   }
-  // PGlite is one PostgreSQL session: one connection, kept for the database's life. A transaction holds
-  // it, so other statements wait for the transaction's end, as they do on PGlite itself.
-  const pool = new pg.Pool({
-    max: 1,
-    idleTimeoutMillis: 0,
-    // PGlite's one database and role.
-    user: 'postgres',
-    database: 'template1',
-    stream: () => thread.connect(),
-  });
-  pool.on('error', logConnectionError);
-  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
   let isClosed = false;
   return {
     kind: 'pglite',
     db,
-    executeSql: (text, values) => executeOnSession(pool, text, values),
-    migrate: () => migratePg(db as unknown as Parameters<typeof migratePg>[0], { migrationsFolder }),
-    dumpDataDir: () => thread.dumpDataDir(),
+    executeSql: (text, values) => executePglite(client, text, values),
+    migrate: () => migratePglite(drizzlePglite(client, { schema }), { migrationsFolder }),
+    dumpDataDir: async () => (await client.dumpDataDir('gzip')) as Blob,
     close: async () => {
       if (isClosed) return;
       isClosed = true;
-      await pool.end();
-      await thread.close();
+      await client.close();
       await unlock();
     },
   };
@@ -200,15 +190,22 @@ async function createDataDirApart(dataDir: string): Promise<void> {
 }
 
 /**
- * A parameterless text may hold several statements (pg-boss's blocks, BEGIN … COMMIT). A failed block
- * leaves PGlite's single session inside an aborted transaction: roll it back so the next caller starts
- * clean (on PostgreSQL the pool's next connection would).
+ * PGlite answers a parameterless multi-statement text through `exec` with one result per statement;
+ * pg-boss expects node-postgres's shape, so rows are flattened. A failed block leaves PGlite's single
+ * connection inside an aborted transaction: roll it back so the next caller starts clean.
  */
-async function executeOnSession(pool: pg.Pool, text: string, values?: unknown[]) {
+async function executePglite(client: PGlite, text: string, values?: unknown[]) {
+  if (values && values.length > 0) {
+    const result = await client.query<Record<string, unknown>>(text, values);
+    return { rows: result.rows };
+  }
   try {
-    return { rows: flattenRows(await pool.query(text, values)) };
+    const results = await client.exec(text);
+    return { rows: results.flatMap((result) => result.rows as Record<string, unknown>[]) };
   } catch (error) {
-    if (!values || values.length === 0) await pool.query('ROLLBACK').catch(() => {});
+    // ROLLBACK outside a transaction only warns: it fails only if PGlite itself has, and then the
+    // block's own error is the one to report.
+    await client.exec('ROLLBACK').catch(() => {});
     throw error;
   }
 }
