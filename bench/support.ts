@@ -59,6 +59,29 @@ export async function cpuSecondsOf(pid: number): Promise<number | undefined> {
   }
 }
 
+/**
+ * CPU seconds (user + system) of every PostgreSQL process on this machine, the backends that have
+ * exited included (the server's main process counts them once it has reaped them), or undefined when
+ * DATABASE_URL names another machine or the count cannot be read. It is every database's work: a bench
+ * that reports it runs alone on the machine.
+ */
+export async function localPostgresCpuSeconds(): Promise<number | undefined> {
+  const url = process.env.DATABASE_URL;
+  if (!url || !['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname)) return undefined;
+  let ticks = 0;
+  let found = false;
+  for (const entry of await fs.readdir('/proc').catch(() => [])) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await fs.readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    if (!stat.includes('(postgres)')) continue;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime, stime, and the cutime and cstime of the children it has waited for.
+    ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    found = true;
+  }
+  return found ? ticks / clockTicks : undefined;
+}
+
 /** A process's resident memory now and its peak since it started (VmRSS, VmHWM), in MB; 0 once it has exited. */
 export async function rssMbOf(pid: number): Promise<{ rssMb: number; peakMb: number }> {
   try {

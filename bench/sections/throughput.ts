@@ -5,7 +5,7 @@ import { wantedFileTypes } from '../../src/import/index.ts';
 import type { RecordingInfo } from '../../src/zoom-emulator/index.ts';
 import { importedSoFar, startBenchCallport, waitForImported } from '../callport-process.ts';
 import type { Section } from '../run.ts';
-import { runBaselineDownloader } from '../support.ts';
+import { localPostgresCpuSeconds, runBaselineDownloader } from '../support.ts';
 
 /**
  * Issue 8 section 1: a backlog in the emulator, imported by the real product (`callport start` in its
@@ -67,11 +67,17 @@ const run: Section = async ({ quick }) => {
     const early = await importedSoFar(bench);
     if (early > 0) throw new Error(`${early} recordings were imported before "Importer maintenant"`);
     const cpuBefore = await bench.cpuSeconds();
+    const postgresCpuBefore = await localPostgresCpuSeconds();
     const windowStart = process.hrtime.bigint();
     const swept = await bench.admin.request('POST', '/api/integrations/zoom/imports/sweep');
     if (swept.status !== 202) throw new Error(`sweep refused: ${swept.status} ${await swept.text()}`);
     const seconds = await waitForImported(bench, meetings, 30 * 60_000);
     const cpu = (await bench.cpuSeconds()) - cpuBefore;
+    const postgresCpuAfter = await localPostgresCpuSeconds();
+    const postgresCpu =
+      postgresCpuBefore !== undefined && postgresCpuAfter !== undefined
+        ? postgresCpuAfter - postgresCpuBefore
+        : undefined;
     // The timed window on the monotonic clock in µs, the clock of V8's CPU profile timestamps: a
     // profile of the Callport process (BENCH_PROFILE_DIR) can be cut to the import.
     if (process.env.BENCH_PROFILE_DIR)
@@ -117,6 +123,13 @@ const run: Section = async ({ quick }) => {
         callportMbPerSecond: callportMbps,
         callportCpuSeconds: round(cpu),
         callportCpuMsPerMb: round((cpu * 1000) / (totalBytes / 2 ** 20)),
+        // The database's share on PostgreSQL (its own processes; PGlite runs inside Callport's).
+        ...(postgresCpu === undefined
+          ? {}
+          : {
+              postgresCpuMsPerMb: round((postgresCpu * 1000) / (totalBytes / 2 ** 20)),
+              callportAndPostgresCpuMsPerMb: round(((cpu + postgresCpu) * 1000) / (totalBytes / 2 ** 20)),
+            }),
         // The same measure for the plain downloader saving the files, in the same run: CPU time per
         // unit of work grows with the machine's load (shared cores), for any program.
         plainCpuMsPerMb: round((saved.cpuSeconds * 1000) / (totalBytes / 2 ** 20)),
@@ -126,7 +139,7 @@ const run: Section = async ({ quick }) => {
       notes: [
         'throughputRatio compares Callport with the downloader saving files (the machine limit); ratioToNetworkLimit with bytes only drained.',
         'All run in their own process against the same in-process emulator over loopback; the emulator generates the synthetic bytes in the benchmark process for both.',
-        'The Callport time starts when "Importer maintenant" is pressed and ends at the last "recording imported" line of Callport\'s log (read in the bench process, so waiting costs Callport nothing; then checked against /metrics and the Imports tab): discovery, queueing, database writes and transcripts included. CPU ms per MB: Callport\'s process over that window, the plain downloader\'s over its own run.',
+        'The Callport time starts when "Importer maintenant" is pressed and ends at the last "recording imported" line of Callport\'s log (read in the bench process, so waiting costs Callport nothing; then checked against /metrics and the Imports tab): discovery, queueing, database writes and transcripts included. CPU ms per MB: Callport\'s process over that window, the plain downloader\'s over its own run; on a PostgreSQL of this machine, postgresCpuMsPerMb is every PostgreSQL process over the same window (run nothing else beside the bench).',
       ],
     };
   } finally {
