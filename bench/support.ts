@@ -48,22 +48,29 @@ export async function runBaselineDownloader<Result>(
   }
 }
 
+/**
+ * The fields of `/proc/<pid>/stat` after the command name (which may hold spaces), from the state on:
+ * index 11 and 12 are utime and stime, 13 and 14 the cutime and cstime of the children the process has
+ * waited for, in clock ticks. With the command name, or undefined once the process has exited.
+ */
+async function procStat(pid: number | string): Promise<{ command: string; fields: string[] } | undefined> {
+  const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  if (!stat) return undefined;
+  const close = stat.lastIndexOf(')');
+  return { command: stat.slice(stat.indexOf('(') + 1, close), fields: stat.slice(close + 2).split(' ') };
+}
+
 /** CPU seconds (user + system) a process has used, or undefined once it has exited. */
 export async function cpuSecondsOf(pid: number): Promise<number | undefined> {
-  try {
-    const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
-  } catch {
-    return undefined;
-  }
+  const stat = await procStat(pid);
+  return stat ? (Number(stat.fields[11]) + Number(stat.fields[12])) / clockTicks : undefined;
 }
 
 /**
  * CPU seconds (user + system) of every PostgreSQL process on this machine, the backends that have
  * exited included (the server's main process counts them once it has reaped them), or undefined when
- * DATABASE_URL names another machine or the count cannot be read. It is every database's work: a bench
- * that reports it runs alone on the machine.
+ * DATABASE_URL names another machine or no PostgreSQL process can be read. It is every database's
+ * work: a bench that reports it runs alone on the machine.
  */
 export async function localPostgresCpuSeconds(): Promise<number | undefined> {
   const url = process.env.DATABASE_URL;
@@ -72,11 +79,10 @@ export async function localPostgresCpuSeconds(): Promise<number | undefined> {
   let found = false;
   for (const entry of await fs.readdir('/proc').catch(() => [])) {
     if (!/^\d+$/.test(entry)) continue;
-    const stat = await fs.readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    if (!stat.includes('(postgres)')) continue;
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime, stime, and the cutime and cstime of the children it has waited for.
-    ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    const stat = await procStat(entry);
+    if (stat?.command !== 'postgres') continue;
+    const [utime, stime, cutime, cstime] = stat.fields.slice(11, 15).map(Number);
+    ticks += (utime ?? 0) + (stime ?? 0) + (cutime ?? 0) + (cstime ?? 0);
     found = true;
   }
   return found ? ticks / clockTicks : undefined;

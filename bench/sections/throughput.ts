@@ -92,6 +92,7 @@ const run: Section = async ({ quick }) => {
       .join(', ');
 
     const mbps = (bytes: number, time: number) => Math.round((bytes / 2 ** 20 / time) * 10) / 10;
+    const msPerMb = (cpuSeconds: number) => round((cpuSeconds * 1000) / (totalBytes / 2 ** 20));
     const drainedMbps = mbps(totalBytes, drained.seconds);
     const savedMbps = mbps(totalBytes, saved.seconds);
     const callportMbps = mbps(totalBytes, seconds);
@@ -122,17 +123,17 @@ const run: Section = async ({ quick }) => {
         plainMbPerSecond: savedMbps,
         callportMbPerSecond: callportMbps,
         callportCpuSeconds: round(cpu),
-        callportCpuMsPerMb: round((cpu * 1000) / (totalBytes / 2 ** 20)),
+        callportCpuMsPerMb: msPerMb(cpu),
         // The database's share on PostgreSQL (its own processes; PGlite runs inside Callport's).
         ...(postgresCpu === undefined
           ? {}
           : {
-              postgresCpuMsPerMb: round((postgresCpu * 1000) / (totalBytes / 2 ** 20)),
-              callportAndPostgresCpuMsPerMb: round(((cpu + postgresCpu) * 1000) / (totalBytes / 2 ** 20)),
+              postgresCpuMsPerMb: msPerMb(postgresCpu),
+              callportAndPostgresCpuMsPerMb: msPerMb(cpu + postgresCpu),
             }),
         // The same measure for the plain downloader saving the files, in the same run: CPU time per
         // unit of work grows with the machine's load (shared cores), for any program.
-        plainCpuMsPerMb: round((saved.cpuSeconds * 1000) / (totalBytes / 2 ** 20)),
+        plainCpuMsPerMb: msPerMb(saved.cpuSeconds),
         callportPeakRssMb: memory.peakMb,
         importJobOutcomes: outcomes,
       },
